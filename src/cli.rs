@@ -1,0 +1,127 @@
+//! The command line (SPEC "Command line"). Each flag carries its own help.
+
+use crate::input::Encoding;
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Score and rank villages on how well poverty-alleviation gains carry over
+/// into rural revitalization (巩固拓展脱贫攻坚成果同乡村振兴有效衔接).
+#[derive(Debug, Parser)]
+#[command(name = "linkscore", version, about, propagate_version = true)]
+#[command(after_help = "Start with `linkscore init` to get a rubric and sample data, then `linkscore score villages.csv --rubric linkage.toml`.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score and rank the units in one or more data files.
+    Score(ScoreArgs),
+    /// Validate a rubric, and data against it; exit 1 on any problem.
+    Check(CheckArgs),
+    /// Show the weights actually used, per dimension and indicator.
+    Weights(WeightsArgs),
+    /// Write the built-in rubric (linkage.toml) and sample data (villages.csv) into DIR.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RubricArg {
+    /// The rubric (TOML). Left out: the built-in linkage rubric.
+    #[arg(long, short = 'r', value_name = "FILE")]
+    pub rubric: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Force the data files' text encoding (default: UTF-8, else GB18030/GBK, detected).
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<Encoding>,
+    /// The 1-based row that holds the column names (rows above it are titles).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+}
+
+impl ReadArgs {
+    pub fn options(&self) -> crate::input::ReadOptions {
+        crate::input::ReadOptions {
+            encoding: self.encoding,
+            header_row: self.header_row.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format (default: table on a terminal, else csv; with --output, from its extension).
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write to FILE instead of standard output (nothing is written if the run fails).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<String>,
+}
+
+/// Extra column groups for `score --detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DetailPart {
+    /// One column per dimension (always shown).
+    Dimensions,
+    /// One column per linkage (衔接).
+    Linkages,
+    /// One column per indicator: its normalized value × scale.
+    Indicators,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Data files (CSV; - reads standard input). Several are scored as one table.
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Show only the N best-ranked units.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Extra columns: linkages and/or indicators (comma-separated or repeated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub detail: Vec<DetailPart>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Data files to validate against the rubric (optional).
+    #[arg(value_name = "DATA")]
+    pub data: Vec<String>,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WeightsArgs {
+    /// Data files (needed when the weights come from the data: entropy, critic).
+    #[arg(value_name = "DATA")]
+    pub data: Vec<String>,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write into (created if missing).
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: String,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}

@@ -1,0 +1,81 @@
+//! One module per subcommand; this one holds what they share: loading the
+//! rubric, choosing the format, and writing output all-or-nothing.
+
+pub mod check;
+pub mod init;
+pub mod score;
+pub mod weights;
+
+use crate::cli::{Cli, Command, OutputArgs, RubricArg};
+use crate::error::{Error, Result};
+use crate::output::Format;
+use crate::rubric::Rubric;
+use std::io::{IsTerminal, Write};
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Score(args) => score::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Weights(args) => weights::run(&args),
+        Command::Init(args) => init::run(&args),
+    }
+}
+
+/// The rubric named by `--rubric`, or the built-in one (said on stderr).
+pub fn load_rubric(arg: &RubricArg) -> Result<Rubric> {
+    match &arg.rubric {
+        Some(path) => Rubric::from_path(path),
+        None => {
+            eprintln!("note: no --rubric given: using the built-in linkage rubric (write it out with `linkscore init`)");
+            Rubric::builtin()
+        }
+    }
+}
+
+/// The output format: `--format`, else from `--output`'s extension, else
+/// table on a terminal and CSV otherwise.
+pub fn choose_format(args: &OutputArgs) -> Format {
+    if let Some(f) = args.format {
+        return f;
+    }
+    if let Some(path) = &args.output {
+        return Format::from_extension(path).unwrap_or(Format::Csv);
+    }
+    if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv }
+}
+
+/// Writes a finished output to stdout or to `--output`. The content is
+/// complete before anything is written, and a file is written beside its
+/// target and renamed into place, so a failed run leaves nothing partial.
+/// A closed pipe (`| head`) is not an error.
+pub fn emit(content: &[u8], output: Option<&str>) -> Result<()> {
+    match output {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(content).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("standard output", "write to", &e)),
+                _ => Ok(()),
+            }
+        }
+        Some(path) => {
+            let target = std::path::Path::new(path);
+            let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let temp = dir.join(format!(".{name}.linkscore-{}.tmp", std::process::id()));
+            let result = std::fs::write(&temp, content).and_then(|()| std::fs::rename(&temp, target));
+            if let Err(e) = result {
+                let _ = std::fs::remove_file(&temp);
+                return Err(Error::io(path, "write", &e));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Prints warnings on stderr.
+pub fn warn_all(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}

@@ -1,0 +1,54 @@
+//! `linkscore score`: rank the units of one or more data files.
+
+use crate::cli::{DetailPart, ScoreArgs};
+use crate::error::Result;
+use crate::output::{self, Detail, Format};
+use crate::{engine, input};
+
+pub fn run(args: &ScoreArgs) -> Result<()> {
+    let rubric = super::load_rubric(&args.rubric)?;
+    let table = input::load(&args.data, &rubric, &args.read.options())?;
+    let scored = engine::score(&rubric, &table)?;
+    let detail = Detail {
+        linkages: args.detail.contains(&DetailPart::Linkages),
+        indicators: args.detail.contains(&DetailPart::Indicators),
+    };
+    let format = super::choose_format(&args.output);
+    let content = render(&scored, format, detail, args.top);
+    super::emit(content.as_bytes(), args.output.output.as_deref())?;
+    if format != Format::Table {
+        super::warn_all(&scored.warnings);
+    }
+    Ok(())
+}
+
+/// The ranking in one format. The table format is headed by the rubric and
+/// followed by the run's warnings, so a person sees everything in one place.
+pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Option<usize>) -> String {
+    match format {
+        Format::Json => output::json::render(scored, detail, top),
+        Format::Jsonl => output::json::render_lines(scored, detail, top),
+        Format::Csv => {
+            String::from_utf8_lossy(&output::csv::render(&output::ranking_sheet(scored, detail, top))).into_owned()
+        }
+        Format::Markdown => output::markdown::render(&output::ranking_sheet(scored, detail, top)),
+        Format::Table => {
+            let r = scored.rubric;
+            let sheet = output::ranking_sheet(scored, detail, top);
+            let mut out = String::new();
+            let version = if r.version.is_empty() { String::new() } else { format!(" ({})", r.version) };
+            let shown = if sheet.rows.len() < scored.order.len() {
+                format!(", top {} shown", sheet.rows.len())
+            } else {
+                String::new()
+            };
+            out.push_str(&format!("{}{version}: {} units{shown}\n", r.name, scored.order.len()));
+            out.push_str(&output::table::render(&sheet));
+            out.push('\n');
+            for w in &scored.warnings {
+                out.push_str(&format!("warning: {w}\n"));
+            }
+            out
+        }
+    }
+}

@@ -1,0 +1,675 @@
+//! The scoring engine: raw table → missing-value treatment → transform →
+//! normalization → weights → aggregation → ranks, grades and coupling.
+//! Every formula is the one in SPEC.md "Maths".
+
+use crate::error::{Error, Result};
+use crate::input::Table;
+use crate::methods;
+use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Weighting};
+
+/// The weights a run used, whatever the method.
+#[derive(Debug, Clone)]
+pub struct Weights {
+    pub method: Weighting,
+    /// Per dimension, summing to 1.
+    pub dimension: Vec<f64>,
+    /// Per indicator, inside its dimension (summing to 1 per dimension).
+    pub indicator: Vec<f64>,
+    /// Per indicator: dimension weight × weight inside the dimension.
+    pub global: Vec<f64>,
+}
+
+/// Coupling coordination of one unit (SPEC "Methods": `[coupling]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coupling {
+    pub coupling: f64,
+    pub coordination: f64,
+    /// Index into [`COORDINATION_GRADES`].
+    pub band: usize,
+}
+
+/// The ten coordination bands by D, lowest first, each 0.1 wide.
+pub const COORDINATION_GRADES: [&str; 10] = [
+    "极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调", "勉强协调", "初级协调", "中级协调", "良好协调",
+    "优质协调",
+];
+
+/// The result for one unit. Values are on 0..1; outputs multiply by the scale.
+#[derive(Debug, Clone)]
+pub struct UnitScore {
+    pub score: Option<f64>,
+    pub dimensions: Vec<Option<f64>>,
+    pub linkages: Vec<Option<f64>>,
+    /// Share of the unit's indicator cells that had a value.
+    pub coverage: f64,
+    pub rank: Option<usize>,
+    pub group_rank: Option<usize>,
+    /// Index into the rubric's grades.
+    pub grade: Option<usize>,
+    pub coupling: Option<Coupling>,
+}
+
+/// How missing cells were counted and treated.
+#[derive(Debug, Clone)]
+pub struct MissingReport {
+    pub policy: MissingPolicy,
+    pub cells: usize,
+    pub per_indicator: Vec<usize>,
+    /// The value filled in per indicator under `mean`/`median`.
+    pub fill: Vec<Option<f64>>,
+}
+
+/// A scored table: the rubric and data it came from, and every result.
+#[derive(Debug, Clone)]
+pub struct Scored<'a> {
+    pub rubric: &'a Rubric,
+    pub table: &'a Table,
+    /// Normalized values per indicator, per unit (after `floor`).
+    pub z: Vec<Vec<Option<f64>>>,
+    pub weights: Weights,
+    pub units: Vec<UnitScore>,
+    /// Unit indices in rank order: by rank, ties by id, unscored units last.
+    pub order: Vec<usize>,
+    pub warnings: Vec<String>,
+    pub missing: MissingReport,
+}
+
+/// Scores `table` with `rubric`.
+pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
+    let mut warnings = Vec::new();
+    let (filled, missing) = treat_missing(rubric, table, &mut warnings)?;
+    let transformed = transform(rubric, table, filled)?;
+    let z = normalize(rubric, &transformed, &mut warnings);
+    let weights = weights(rubric, &z, &mut warnings)?;
+    let n = table.units.len();
+    let m = rubric.indicators.len();
+
+    let mut units = Vec::with_capacity(n);
+    for u in 0..n {
+        let zu: Vec<Option<f64>> = z.iter().map(|col| col[u]).collect();
+        let dimensions = rubric
+            .dimensions
+            .iter()
+            
+            .map(|dim| {
+                let children: Vec<(f64, Option<f64>)> =
+                    dim.indicators.iter().map(|&i| (weights.indicator[i], zu[i])).collect();
+                aggregate(dim.aggregate, &children).map_err(|i| negative_z(rubric, table, dim.indicators[i], u))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let score = match rubric.method {
+            Method::Weighted => {
+                let children: Vec<(f64, Option<f64>)> =
+                    weights.dimension.iter().copied().zip(dimensions.iter().copied()).collect();
+                aggregate(rubric.aggregate, &children).map_err(|d| {
+                    Error::Data(format!(
+                        "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
+                        table.units[u].id, rubric.dimensions[d].id
+                    ))
+                })?
+            }
+            Method::Topsis => None, // filled in below: needs the whole matrix
+        };
+        let linkages = rubric
+            .linkages
+            .iter()
+            .map(|l| {
+                let children: Vec<(f64, Option<f64>)> =
+                    l.indicators.iter().map(|&i| (weights.global[i], zu[i])).collect();
+                weighted_mean(&children)
+            })
+            .collect();
+        let present = table.values.iter().filter(|col| col[u].is_some()).count();
+        units.push(UnitScore {
+            score,
+            dimensions,
+            linkages,
+            coverage: if m == 0 { 1.0 } else { present as f64 / m as f64 },
+            rank: None,
+            group_rank: None,
+            grade: None,
+            coupling: None,
+        });
+    }
+    if rubric.method == Method::Topsis {
+        let closeness = methods::topsis(&z, &weights.global, rubric.ideal);
+        for (unit, c) in units.iter_mut().zip(closeness) {
+            unit.score = c;
+        }
+    }
+
+    for unit in &mut units {
+        if let Some(s) = unit.score {
+            unit.grade = rubric.grade_of(s * rubric.scale);
+        }
+        if let Some(listed) = &rubric.coupling {
+            unit.coupling = coupling(listed, &weights.dimension, &unit.dimensions);
+        }
+    }
+    if rubric.coupling.is_some() && units.iter().any(|u| u.coupling.is_none() && u.dimensions.iter().all(Option::is_some)) {
+        warnings.push("coupling is left empty for units with a negative dimension value (zscore normalization)".into());
+    }
+
+    let scores: Vec<Option<f64>> = units.iter().map(|u| u.score).collect();
+    let all: Vec<usize> = (0..n).collect();
+    let tolerance = 1e-9;
+    let (order, ranks) = rank(&all, &scores, table, tolerance);
+    for (u, r) in ranks {
+        units[u].rank = Some(r);
+    }
+    if rubric.group_column.is_some() {
+        let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (u, unit) in table.units.iter().enumerate() {
+            groups.entry(unit.group.as_deref().unwrap_or("")).or_default().push(u);
+        }
+        for members in groups.values() {
+            for (u, r) in rank(members, &scores, table, tolerance).1 {
+                units[u].group_rank = Some(r);
+            }
+        }
+    }
+    let unscored = units.iter().filter(|u| u.score.is_none()).count();
+    if unscored > 0 {
+        warnings.push(format!(
+            "{unscored} unit(s) have no score: every indicator was missing; they are listed last without a rank"
+        ));
+    }
+
+    Ok(Scored {
+        rubric,
+        table,
+        z,
+        weights,
+        units,
+        order,
+        warnings,
+        missing,
+    })
+}
+
+fn negative_z(rubric: &Rubric, table: &Table, indicator: usize, unit: usize) -> Error {
+    Error::Data(format!(
+        "error: {}: the normalized value is negative, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization for `{}` (zscore gives negative values), or aggregate = \"arithmetic\" in its dimension",
+        table.cell_location(rubric, unit, indicator),
+        rubric.indicators[indicator].id
+    ))
+}
+
+/// Applies the missing-value policy to the raw values (SPEC "Data": missing).
+fn treat_missing(
+    rubric: &Rubric,
+    table: &Table,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Vec<Option<f64>>>, MissingReport)> {
+    let per_indicator: Vec<usize> = table.values.iter().map(|col| col.iter().filter(|v| v.is_none()).count()).collect();
+    let cells: usize = per_indicator.iter().sum();
+    let mut values = table.values.clone();
+    let mut fill = vec![None; rubric.indicators.len()];
+    if cells > 0 {
+        match rubric.missing {
+            MissingPolicy::Error => {
+                // The first missing cell in reading order.
+                for u in 0..table.units.len() {
+                    if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i][u].is_none()) {
+                        return Err(Error::Data(format!(
+                            "error: missing value at {}\n  = help: fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({} cell(s) are missing in all)",
+                            table.cell_location(rubric, u, i),
+                            cells
+                        )));
+                    }
+                }
+            }
+            MissingPolicy::Reweight => {}
+            MissingPolicy::Mean | MissingPolicy::Median => {
+                for (i, col) in values.iter_mut().enumerate() {
+                    if per_indicator[i] == 0 {
+                        continue;
+                    }
+                    let mut present: Vec<f64> = col.iter().flatten().copied().collect();
+                    if present.is_empty() {
+                        return Err(Error::Data(format!(
+                            "error: indicator `{}` (column `{}`) has no value in any unit, so there is nothing to fill its missing cells with\n  = help: check the column, or remove the indicator from the rubric",
+                            rubric.indicators[i].id, rubric.indicators[i].column
+                        )));
+                    }
+                    let value = if rubric.missing == MissingPolicy::Mean {
+                        mean(&present)
+                    } else {
+                        median(&mut present)
+                    };
+                    fill[i] = Some(value);
+                    for cell in col.iter_mut() {
+                        if cell.is_none() {
+                            *cell = Some(value);
+                        }
+                    }
+                }
+            }
+        }
+        let listed: Vec<String> = per_indicator
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| format!("{} {c}", rubric.indicators[i].id))
+            .collect();
+        let how = match rubric.missing {
+            MissingPolicy::Reweight => "left out, with the remaining weights renormalized",
+            MissingPolicy::Mean => "filled with the column mean",
+            MissingPolicy::Median => "filled with the column median",
+            MissingPolicy::Error => "",
+        };
+        warnings.push(format!("{cells} missing cell(s) ({}): {how}", listed.join(", ")));
+    }
+    Ok((
+        values,
+        MissingReport {
+            policy: rubric.missing,
+            cells,
+            per_indicator,
+            fill,
+        },
+    ))
+}
+
+/// Applies each indicator's transform; a value outside its domain is an error naming the cell.
+fn transform(rubric: &Rubric, table: &Table, mut values: Vec<Vec<Option<f64>>>) -> Result<Vec<Vec<Option<f64>>>> {
+    for (i, col) in values.iter_mut().enumerate() {
+        let t = rubric.indicators[i].transform;
+        for (u, cell) in col.iter_mut().enumerate() {
+            if let Some(x) = *cell {
+                *cell = Some(t.apply(x).ok_or_else(|| {
+                    Error::Data(format!(
+                        "error: {}: the value {x} is outside the domain of transform = \"{}\", which needs {}\n  = help: correct the value, mark it missing, or use transform = \"log1p\" for data with zeros",
+                        table.cell_location(rubric, u, i),
+                        t.as_str(),
+                        t.domain()
+                    ))
+                })?);
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// Normalizes every indicator column to z (SPEC "Maths" table), then applies `floor`.
+fn normalize(rubric: &Rubric, x: &[Vec<Option<f64>>], warnings: &mut Vec<String>) -> Vec<Vec<Option<f64>>> {
+    let mut constant = Vec::new();
+    let z = rubric
+        .indicators
+        .iter()
+        .zip(x)
+        .map(|(ind, col)| {
+            let lower = ind.direction == Direction::Lower;
+            let present: Vec<f64> = col.iter().flatten().copied().collect();
+            let f: Box<dyn Fn(f64) -> f64> = match ind.normalize {
+                Normalize::Goalpost => {
+                    let (lo, hi) = ind.goalposts.unwrap_or((0.0, 1.0));
+                    // Goalposts pass through the same transform (validated in the rubric).
+                    let lo = ind.transform.apply(lo).unwrap_or(lo);
+                    let hi = ind.transform.apply(hi).unwrap_or(hi);
+                    Box::new(move |v| goalpost(v, lo, hi, lower))
+                }
+                Normalize::Minmax => match min_max(&present) {
+                    Some((lo, hi)) if hi > lo => Box::new(move |v| if lower { (hi - v) / (hi - lo) } else { (v - lo) / (hi - lo) }),
+                    _ => {
+                        constant.push(ind.id.clone());
+                        Box::new(|_| 1.0)
+                    }
+                },
+                Normalize::Zscore => {
+                    let m = mean(&present);
+                    let sd = sample_sd(&present, m);
+                    if sd > 0.0 {
+                        Box::new(move |v| if lower { (m - v) / sd } else { (v - m) / sd })
+                    } else {
+                        constant.push(ind.id.clone());
+                        Box::new(|_| 0.0)
+                    }
+                }
+                Normalize::Rank => {
+                    let ranked = rank_normalizer(&present);
+                    match ranked {
+                        Some(r) => Box::new(move |v| {
+                            let q = r(v);
+                            if lower { 1.0 - q } else { q }
+                        }),
+                        None => {
+                            constant.push(ind.id.clone());
+                            Box::new(|_| 1.0)
+                        }
+                    }
+                }
+                Normalize::None => Box::new(move |v| if lower { 1.0 - v } else { v }),
+            };
+            let floor = rubric.floor;
+            col.iter()
+                .map(|v| v.map(|v| {
+                    let z = f(v);
+                    if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+                }))
+                .collect()
+        })
+        .collect();
+    if !constant.is_empty() {
+        warnings.push(format!(
+            "constant column(s) under a sample-relative normalization: {} (minmax and rank give every unit 1, zscore gives 0)",
+            constant.join(", ")
+        ));
+    }
+    z
+}
+
+/// Goalpost normalization: (clamp(x, lo, hi) − lo) / (hi − lo), or its mirror.
+pub fn goalpost(x: f64, lo: f64, hi: f64, lower: bool) -> f64 {
+    let c = x.clamp(lo, hi);
+    if lower { (hi - c) / (hi - lo) } else { (c - lo) / (hi - lo) }
+}
+
+/// For rank normalization: a function from a value of the column to
+/// (r − 1)/(n − 1), r its ascending rank with ties averaged; `None` for a
+/// constant column or fewer than two values.
+fn rank_normalizer(values: &[f64]) -> Option<impl Fn(f64) -> f64 + use<>> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n < 2 || sorted.first() == sorted.last() {
+        return None;
+    }
+    Some(move |v: f64| {
+        // Ranks are 1-based: values below v take ranks 1..=below; the ties
+        // take below+1 ..= below+equal, whose mean is below + (equal + 1)/2.
+        let below = sorted.partition_point(|&s| s < v);
+        let upto = sorted.partition_point(|&s| s <= v);
+        let r = below as f64 + ((upto - below) as f64 + 1.0) / 2.0;
+        (r - 1.0) / (n as f64 - 1.0)
+    })
+}
+
+pub fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// Median; of an even count, the mean of the two middle values.
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// Sample standard deviation (n − 1); 0 for fewer than two values.
+pub fn sample_sd(values: &[f64], mean: f64) -> f64 {
+    if values.len() < 2 {
+        return 0.0;
+    }
+    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    (ss / (values.len() as f64 - 1.0)).sqrt()
+}
+
+fn min_max(values: &[f64]) -> Option<(f64, f64)> {
+    let mut it = values.iter().copied();
+    let first = it.next()?;
+    Some(it.fold((first, first), |(lo, hi), v| (lo.min(v), hi.max(v))))
+}
+
+/// Aggregates weighted children (SPEC "Maths": aggregation). Missing children
+/// are left out and the remaining weights renormalized; no children left (or
+/// no weight left) gives `None`. A negative child under a geometric mean is
+/// an error carrying the child's index.
+pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result::Result<Option<f64>, usize> {
+    let complete = children.iter().all(|(_, z)| z.is_some());
+    let total: f64 = children.iter().filter(|(_, z)| z.is_some()).map(|(w, _)| w).sum();
+    if !(total > 0.0) {
+        return Ok(None);
+    }
+    // With every child present the weights already sum to 1: dividing by
+    // their float sum would only add rounding.
+    let scale = if complete { 1.0 } else { total };
+    match how {
+        Aggregate::Arithmetic => Ok(Some(
+            children.iter().filter_map(|(w, z)| z.map(|z| w / scale * z)).sum(),
+        )),
+        Aggregate::Geometric => {
+            let mut product = 1.0;
+            for (k, (w, z)) in children.iter().enumerate() {
+                if let Some(z) = z {
+                    if *z < 0.0 {
+                        return Err(k);
+                    }
+                    product *= z.powf(w / scale);
+                }
+            }
+            Ok(Some(product))
+        }
+    }
+}
+
+/// Weighted arithmetic mean over the children that have a value.
+fn weighted_mean(children: &[(f64, Option<f64>)]) -> Option<f64> {
+    let total: f64 = children.iter().filter(|(_, z)| z.is_some()).map(|(w, _)| w).sum();
+    if !(total > 0.0) {
+        return None;
+    }
+    Some(children.iter().filter_map(|(w, z)| z.map(|z| w * z)).sum::<f64>() / total)
+}
+
+/// Coupling C, coordination D and its band from the listed dimension values.
+pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f64>]) -> Option<Coupling> {
+    let u: Vec<f64> = listed.iter().map(|&d| values.get(d).copied().flatten()).collect::<Option<_>>()?;
+    if u.iter().any(|&x| x < 0.0) {
+        return None;
+    }
+    let k = u.len() as f64;
+    let sum: f64 = u.iter().sum();
+    let c = if sum > 0.0 {
+        k * u.iter().product::<f64>().powf(1.0 / k) / sum
+    } else {
+        0.0
+    };
+    let beta_total: f64 = listed.iter().map(|&d| dimension_weights[d]).sum();
+    let t: f64 = if beta_total > 0.0 {
+        listed.iter().zip(&u).map(|(&d, x)| dimension_weights[d] / beta_total * x).sum()
+    } else {
+        0.0
+    };
+    let d = (c * t).sqrt();
+    let band = ((d * 10.0).floor().max(0.0) as usize).min(9);
+    Some(Coupling {
+        coupling: c,
+        coordination: d,
+        band,
+    })
+}
+
+/// Standard competition ranking ("1, 2, 2, 4") of `members` by descending
+/// score; scores within `tolerance` × scale... (scores here are on 0..1, so
+/// the tolerance is relative to the scale already). Returns the members in
+/// output order (ties by id, unscored last) and each scored member's rank.
+fn rank(members: &[usize], scores: &[Option<f64>], table: &Table, tolerance: f64) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let id = |u: usize| table.units[u].id.as_str();
+    let mut scored: Vec<usize> = members.iter().copied().filter(|&u| scores[u].is_some()).collect();
+    let score = |u: usize| scores[u].unwrap_or(f64::NEG_INFINITY);
+    scored.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then_with(|| id(a).cmp(id(b))));
+    let mut order = Vec::with_capacity(members.len());
+    let mut ranks = Vec::with_capacity(scored.len());
+    let mut start = 0;
+    while start < scored.len() {
+        // A tie group: each next score within the tolerance of the one before.
+        let mut end = start + 1;
+        while end < scored.len() && score(scored[end - 1]) - score(scored[end]) <= tolerance {
+            end += 1;
+        }
+        let mut group = scored[start..end].to_vec();
+        group.sort_by(|&a, &b| id(a).cmp(id(b)));
+        for u in group {
+            order.push(u);
+            ranks.push((u, start + 1));
+        }
+        start = end;
+    }
+    let mut unscored: Vec<usize> = members.iter().copied().filter(|&u| scores[u].is_none()).collect();
+    unscored.sort_by(|&a, &b| id(a).cmp(id(b)));
+    order.extend(unscored);
+    (order, ranks)
+}
+
+/// The weights for this run (SPEC "Maths": objective weighting).
+/// The weights of a rubric whose weighting takes nothing from the data
+/// (explicit, equal), for `linkscore weights` without data.
+pub fn rubric_weights(rubric: &Rubric) -> Result<Weights> {
+    let empty = vec![Vec::new(); rubric.indicators.len()];
+    weights(rubric, &empty, &mut Vec::new())
+}
+
+fn weights(rubric: &Rubric, z: &[Vec<Option<f64>>], warnings: &mut Vec<String>) -> Result<Weights> {
+    let m = rubric.indicators.len();
+    let (dimension, indicator) = match rubric.weighting {
+        Weighting::Explicit => (
+            rubric.dimensions.iter().map(|d| d.weight).collect::<Vec<_>>(),
+            rubric.indicators.iter().map(|i| i.weight).collect::<Vec<_>>(),
+        ),
+        Weighting::Equal => {
+            let nd = rubric.dimensions.len() as f64;
+            let mut indicator = vec![0.0; m];
+            for d in &rubric.dimensions {
+                for &i in &d.indicators {
+                    indicator[i] = 1.0 / d.indicators.len() as f64;
+                }
+            }
+            (vec![1.0 / nd; rubric.dimensions.len()], indicator)
+        }
+        Weighting::Entropy | Weighting::Critic => {
+            let global = if rubric.weighting == Weighting::Entropy {
+                methods::entropy_weights(z, rubric.entropy_shift).map_err(|j| {
+                    Error::Data(format!(
+                        "error: the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones\n  = help: use goalpost or minmax normalization for it (zscore gives negative values)",
+                        rubric.indicators[j].id
+                    ))
+                })?
+            } else {
+                let (w, constant) = methods::critic_weights(z);
+                if !constant.is_empty() {
+                    warnings.push(format!(
+                        "CRITIC: constant normalized column(s) {}: their correlation is undefined and taken as 0",
+                        constant.iter().map(|&j| rubric.indicators[j].id.as_str()).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                w
+            };
+            split_global(rubric, &global)
+        }
+        Weighting::Ahp | Weighting::Combined => {
+            return Err(Error::Rubric(format!(
+                "error: weighting = \"{}\" is not supported by this version of linkscore",
+                rubric.weighting.as_str()
+            )));
+        }
+    };
+    let global = rubric
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| dimension[ind.dimension] * indicator[i])
+        .collect();
+    Ok(Weights {
+        method: rubric.weighting,
+        dimension,
+        indicator,
+        global,
+    })
+}
+
+/// From global indicator weights: dimension weight = the sum of its
+/// indicators', indicator weight inside = global / that sum.
+pub fn split_global(rubric: &Rubric, global: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let mut indicator = vec![0.0; global.len()];
+    let dimension = rubric
+        .dimensions
+        .iter()
+        .map(|d| {
+            let sum: f64 = d.indicators.iter().map(|&i| global[i]).sum();
+            for &i in &d.indicators {
+                indicator[i] = if sum > 0.0 { global[i] / sum } else { 1.0 / d.indicators.len() as f64 };
+            }
+            sum
+        })
+        .collect();
+    (dimension, indicator)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goalpost_by_hand() {
+        // (clamp(45, 20, 100) − 20) / 80 = 25 / 80 = 0.3125
+        assert_eq!(goalpost(45.0, 20.0, 100.0, false), 0.3125);
+        assert_eq!(goalpost(45.0, 20.0, 100.0, true), 0.6875);
+        assert_eq!(goalpost(120.0, 20.0, 100.0, false), 1.0);
+        assert_eq!(goalpost(-5.0, 20.0, 100.0, false), 0.0);
+        assert_eq!(goalpost(-5.0, 20.0, 100.0, true), 1.0);
+    }
+
+    #[test]
+    fn rank_normalization_averages_ties() {
+        // values 10, 20, 20, 40: ranks 1, 2.5, 2.5, 4 → (r−1)/3 = 0, 0.5, 0.5, 1
+        let r = rank_normalizer(&[20.0, 10.0, 40.0, 20.0]).unwrap();
+        assert_eq!(r(10.0), 0.0);
+        assert_eq!(r(20.0), 0.5);
+        assert_eq!(r(40.0), 1.0);
+        assert!(rank_normalizer(&[3.0, 3.0]).is_none());
+        assert!(rank_normalizer(&[3.0]).is_none());
+    }
+
+    #[test]
+    fn statistics_by_hand() {
+        assert_eq!(mean(&[1.0, 2.0, 6.0]), 3.0);
+        assert_eq!(median(&mut [5.0, 1.0, 3.0]), 3.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 10.0]), 3.5);
+        // deviations −2, −1, 3: ss = 14, / 2 = 7
+        assert_eq!(sample_sd(&[1.0, 2.0, 6.0], 3.0), 7f64.sqrt());
+        assert_eq!(sample_sd(&[1.0], 1.0), 0.0);
+    }
+
+    #[test]
+    fn aggregation_by_hand() {
+        let c = [(0.25, Some(0.4)), (0.75, Some(0.8))];
+        // 0.25·0.4 + 0.75·0.8 = 0.7
+        assert!((aggregate(Aggregate::Arithmetic, &c).unwrap().unwrap() - 0.7).abs() < 1e-15);
+        // 0.4^0.25 · 0.8^0.75 = 0.6727171322029716
+        let g = aggregate(Aggregate::Geometric, &c).unwrap().unwrap();
+        assert!((g - 0.672_717_132_202_971_6).abs() < 1e-15, "{g}");
+        // a zero child zeroes a geometric mean
+        assert_eq!(aggregate(Aggregate::Geometric, &[(0.5, Some(0.0)), (0.5, Some(0.9))]), Ok(Some(0.0)));
+        // missing child: the other takes all the weight
+        assert_eq!(aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, Some(0.8))]), Ok(Some(0.8)));
+        assert_eq!(aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, None)]), Ok(None));
+        assert_eq!(aggregate(Aggregate::Geometric, &[(0.5, Some(0.2)), (0.5, Some(-0.1))]), Err(1));
+    }
+
+    #[test]
+    fn coupling_limits() {
+        let w = [0.5, 0.5];
+        let equal = coupling(&[0, 1], &w, &[Some(0.6), Some(0.6)]).unwrap();
+        assert!((equal.coupling - 1.0).abs() < 1e-15);
+        // T = 0.6, D = √0.6 = 0.7746 → 中级协调
+        assert!((equal.coordination - 0.6f64.sqrt()).abs() < 1e-15);
+        assert_eq!(COORDINATION_GRADES[equal.band], "中级协调");
+        let zero = coupling(&[0, 1], &w, &[Some(0.0), Some(0.9)]).unwrap();
+        assert_eq!(zero.coupling, 0.0);
+        assert_eq!(zero.band, 0);
+        let none = coupling(&[0, 1], &w, &[Some(0.0), Some(0.0)]).unwrap();
+        assert_eq!(none.coordination, 0.0);
+        // U = 0.2, 0.8: C = 2·√0.16 / 1 = 0.8; T = 0.5; D = √0.4
+        let c = coupling(&[0, 1], &w, &[Some(0.2), Some(0.8)]).unwrap();
+        assert!((c.coupling - 0.8).abs() < 1e-15);
+        assert!((c.coordination - 0.4f64.sqrt()).abs() < 1e-15);
+        assert!(coupling(&[0, 1], &w, &[None, Some(0.8)]).is_none());
+        let top = coupling(&[0, 1], &w, &[Some(1.0), Some(1.0)]).unwrap();
+        assert_eq!(COORDINATION_GRADES[top.band], "优质协调");
+    }
+}

@@ -1,0 +1,18 @@
+//! linkscore: score and rank villages on how well the gains of poverty
+//! alleviation carry over into rural revitalization.
+//!
+//! Data flows one way: [`rubric`] + [`input`] table → [`engine`] (with
+//! [`methods`]) → scored table → [`output`] format. [`commands`] wires the
+//! subcommands of [`cli`] to that flow.
+
+pub mod cli;
+pub mod commands;
+pub mod engine;
+pub mod error;
+pub mod input;
+pub mod methods;
+pub mod output;
+pub mod rubric;
+pub mod util;
+
+pub use error::{Error, Result};

@@ -1,0 +1,103 @@
+//! JSON and JSON Lines (SPEC "Command line": `json`, `jsonl`).
+
+use crate::engine::{COORDINATION_GRADES, Scored};
+use serde_json::{Map, Value, json};
+
+fn num(x: Option<f64>, scale: f64) -> Value {
+    x.map_or(Value::Null, |v| json!(v * scale))
+}
+
+/// One unit as a JSON object.
+fn unit_object(scored: &Scored, u: usize, detail: super::Detail) -> Value {
+    let r = scored.rubric;
+    let unit = &scored.units[u];
+    let info = &scored.table.units[u];
+    let mut o = Map::new();
+    o.insert("rank".into(), json!(unit.rank));
+    o.insert("id".into(), json!(info.id));
+    o.insert("label".into(), json!(info.label));
+    o.insert("group".into(), json!(info.group));
+    o.insert("group_rank".into(), json!(unit.group_rank));
+    o.insert("score".into(), num(unit.score, r.scale));
+    if r.missing != crate::rubric::MissingPolicy::Error {
+        o.insert("coverage".into(), json!(unit.coverage));
+    }
+    o.insert("grade".into(), json!(unit.grade.map(|g| r.grades[g].name.clone())));
+    let dims: Map<String, Value> =
+        r.dimensions.iter().zip(&unit.dimensions).map(|(d, v)| (d.id.clone(), num(*v, r.scale))).collect();
+    o.insert("dimensions".into(), Value::Object(dims));
+    let links: Map<String, Value> =
+        r.linkages.iter().zip(&unit.linkages).map(|(l, v)| (l.id.clone(), num(*v, r.scale))).collect();
+    o.insert("linkages".into(), Value::Object(links));
+    if r.coupling.is_some() {
+        o.insert("coupling".into(), json!(unit.coupling.map(|c| c.coupling)));
+        o.insert("coordination".into(), json!(unit.coupling.map(|c| c.coordination)));
+        o.insert("coordination_grade".into(), json!(unit.coupling.map(|c| COORDINATION_GRADES[c.band])));
+    }
+    if detail.indicators {
+        let inds: Map<String, Value> =
+            r.indicators.iter().zip(&scored.z).map(|(i, col)| (i.id.clone(), num(col[u], r.scale))).collect();
+        o.insert("indicators".into(), Value::Object(inds));
+    }
+    Value::Object(o)
+}
+
+fn selected<'s>(scored: &'s Scored, top: Option<usize>) -> &'s [usize] {
+    let n = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
+    &scored.order[..n]
+}
+
+/// The whole run as one JSON document.
+pub fn render(scored: &Scored, detail: super::Detail, top: Option<usize>) -> String {
+    let r = scored.rubric;
+    let w = &scored.weights;
+    let inputs: Vec<Value> =
+        scored.table.files.iter().map(|f| json!({ "path": f.path, "sha256": f.sha256 })).collect();
+    let dimensions: Map<String, Value> =
+        r.dimensions.iter().zip(&w.dimension).map(|(d, x)| (d.id.clone(), json!(x))).collect();
+    let indicators: Map<String, Value> = r
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| {
+            (
+                ind.id.clone(),
+                json!({
+                    "dimension": r.dimensions[ind.dimension].id,
+                    "weight": w.indicator[i],
+                    "global_weight": w.global[i],
+                }),
+            )
+        })
+        .collect();
+    let per_indicator: Map<String, Value> = r
+        .indicators
+        .iter()
+        .zip(&scored.missing.per_indicator)
+        .filter(|(_, c)| **c > 0)
+        .map(|(i, c)| (i.id.clone(), json!(c)))
+        .collect();
+    let units: Vec<Value> = selected(scored, top).iter().map(|&u| unit_object(scored, u, detail)).collect();
+    let doc = json!({
+        "linkscore": env!("CARGO_PKG_VERSION"),
+        "inputs": inputs,
+        "rubric": { "name": r.name, "version": r.version, "sha256": r.source.sha256 },
+        "weights": { "method": w.method.as_str(), "dimensions": dimensions, "indicators": indicators },
+        "missing": { "policy": scored.missing.policy.as_str(), "cells": scored.missing.cells, "by_indicator": per_indicator },
+        "warnings": scored.warnings,
+        "units": units,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// One unit object per line.
+pub fn render_lines(scored: &Scored, detail: super::Detail, top: Option<usize>) -> String {
+    let mut out = String::new();
+    for &u in selected(scored, top) {
+        out.push_str(&unit_object(scored, u, detail).to_string());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,206 @@
+//! Output formats. A scored table is first laid out as a [`Sheet`] (columns
+//! and typed cells, the CSV layout of SPEC.md); each format is then a pure
+//! function of that sheet (CSV, markdown, table) or of the scored table
+//! itself (JSON, whose shape is nested).
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::engine::{COORDINATION_GRADES, Scored};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned table for people (default on a terminal).
+    Table,
+    /// Comma-separated values, numbers lossless (default when piped).
+    Csv,
+    /// One JSON document with inputs, rubric, weights and units.
+    Json,
+    /// One JSON object per unit and line.
+    Jsonl,
+    /// A markdown table for reports.
+    Markdown,
+}
+
+impl Format {
+    /// The format for `--output FILE` when `--format` is not given.
+    pub fn from_extension(path: &str) -> Option<Format> {
+        let ext = std::path::Path::new(path).extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "md" | "markdown" => Some(Format::Markdown),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+}
+
+/// What a cell holds; each format renders it in its own way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Int(usize),
+    Num(f64),
+    Text(String),
+}
+
+/// How people read a column's numbers (machine formats ignore this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    /// A 0..scale score: two decimals.
+    Score,
+    /// A 0..1 share: a percentage.
+    Share,
+    /// A 0..1 index such as coupling: three decimals.
+    Index,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Machine name (CSV header).
+    pub key: String,
+    /// Human heading (table and markdown).
+    pub title: String,
+    pub kind: Kind,
+}
+
+/// A rectangular layout: columns and rows of cells.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Cell {
+    /// The cell as people read it.
+    pub fn human(&self, kind: Kind) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Text(t) => t.clone(),
+            Cell::Num(x) => match kind {
+                Kind::Share => format!("{}%", crate::util::rounded(x * 100.0, 1)),
+                Kind::Index => crate::util::rounded(*x, 3),
+                _ => crate::util::rounded(*x, 2),
+            },
+        }
+    }
+
+    /// The cell for machines: numbers lossless.
+    pub fn machine(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Text(t) => t.clone(),
+            Cell::Num(x) => crate::util::lossless(*x),
+        }
+    }
+}
+
+/// Which optional column groups a ranking shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Detail {
+    pub linkages: bool,
+    pub indicators: bool,
+}
+
+fn opt_num(x: Option<f64>, scale: f64) -> Cell {
+    x.map_or(Cell::Empty, |v| Cell::Num(v * scale))
+}
+
+/// The ranking as the CSV layout of SPEC.md "Command line": `rank, id,
+/// label?, group?, group_rank?, score, coverage?, grade?`, dimensions,
+/// coupling columns, then linkages and indicators on request.
+pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> Sheet {
+    let r = scored.rubric;
+    let zh = r.is_chinese();
+    let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
+    let mut columns = vec![
+        Column { key: "rank".into(), title: t("rank", "排名"), kind: Kind::Int },
+        Column { key: "id".into(), title: r.id_column.clone(), kind: Kind::Text },
+    ];
+    if let Some(label) = &r.label_column {
+        columns.push(Column { key: "label".into(), title: label.clone(), kind: Kind::Text });
+    }
+    if let Some(group) = &r.group_column {
+        columns.push(Column { key: "group".into(), title: group.clone(), kind: Kind::Text });
+        columns.push(Column { key: "group_rank".into(), title: t("group rank", "组内排名"), kind: Kind::Int });
+    }
+    columns.push(Column { key: "score".into(), title: t("score", "总分"), kind: Kind::Score });
+    let coverage = r.missing != crate::rubric::MissingPolicy::Error;
+    if coverage {
+        columns.push(Column { key: "coverage".into(), title: t("coverage", "数据完整率"), kind: Kind::Share });
+    }
+    let grades = !r.grades.is_empty();
+    if grades {
+        columns.push(Column { key: "grade".into(), title: t("grade", "等级"), kind: Kind::Text });
+    }
+    for d in &r.dimensions {
+        columns.push(Column { key: d.id.clone(), title: d.name.clone(), kind: Kind::Score });
+    }
+    if r.coupling.is_some() {
+        columns.push(Column { key: "coupling".into(), title: t("coupling", "耦合度"), kind: Kind::Index });
+        columns.push(Column { key: "coordination".into(), title: t("coordination", "耦合协调度"), kind: Kind::Index });
+        columns.push(Column { key: "coordination_grade".into(), title: t("coordination grade", "协调等级"), kind: Kind::Text });
+    }
+    if detail.linkages {
+        for l in &r.linkages {
+            columns.push(Column { key: l.id.clone(), title: l.name.clone(), kind: Kind::Score });
+        }
+    }
+    if detail.indicators {
+        for i in &r.indicators {
+            columns.push(Column { key: i.id.clone(), title: i.name.clone(), kind: Kind::Score });
+        }
+    }
+
+    let count = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
+    let rows = scored.order[..count]
+        .iter()
+        .map(|&u| {
+            let unit = &scored.units[u];
+            let info = &scored.table.units[u];
+            let mut row = vec![unit.rank.map_or(Cell::Empty, Cell::Int), Cell::Text(info.id.clone())];
+            if r.label_column.is_some() {
+                row.push(Cell::Text(info.label.clone().unwrap_or_default()));
+            }
+            if r.group_column.is_some() {
+                row.push(Cell::Text(info.group.clone().unwrap_or_default()));
+                row.push(unit.group_rank.map_or(Cell::Empty, Cell::Int));
+            }
+            row.push(opt_num(unit.score, r.scale));
+            if coverage {
+                row.push(Cell::Num(unit.coverage));
+            }
+            if grades {
+                row.push(unit.grade.map_or(Cell::Empty, |g| Cell::Text(r.grades[g].name.clone())));
+            }
+            row.extend(unit.dimensions.iter().map(|d| opt_num(*d, r.scale)));
+            if r.coupling.is_some() {
+                match unit.coupling {
+                    Some(c) => row.extend([
+                        Cell::Num(c.coupling),
+                        Cell::Num(c.coordination),
+                        Cell::Text(COORDINATION_GRADES[c.band].to_string()),
+                    ]),
+                    None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+                }
+            }
+            if detail.linkages {
+                row.extend(unit.linkages.iter().map(|l| opt_num(*l, r.scale)));
+            }
+            if detail.indicators {
+                row.extend(scored.z.iter().map(|col| opt_num(col[u], r.scale)));
+            }
+            row
+        })
+        .collect();
+    Sheet { columns, rows }
+}

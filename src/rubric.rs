@@ -1,0 +1,1015 @@
+//! The rubric: its TOML form, its validated model, and every rule of SPEC.md
+//! "Rubric (TOML)" with errors that point at file:line:column.
+
+use crate::error::{Error, Result, closest, pointed};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The rubric shipped in the binary (what `init` writes and what runs when
+/// `--rubric` is left out).
+pub const BUILTIN_RUBRIC: &str = include_str!("../rubrics/linkage.toml");
+/// The name the built-in rubric goes by in messages.
+pub const BUILTIN_RUBRIC_NAME: &str = "linkage.toml (built-in)";
+
+/// Output column names an id may not take (SPEC: Rubric rules).
+const RESERVED_IDS: &[&str] = &[
+    "rank",
+    "id",
+    "label",
+    "group",
+    "group_rank",
+    "score",
+    "coverage",
+    "grade",
+    "coupling",
+    "coordination",
+    "coordination_grade",
+];
+
+/// Cells that mean "missing" unless the rubric says otherwise.
+pub const DEFAULT_NA: &[&str] = &["", "NA", "N/A", "n/a", "/", "-", "—", "…"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Normalize {
+    Goalpost,
+    Minmax,
+    Zscore,
+    Rank,
+    None,
+}
+
+impl Normalize {
+    /// Whether the normalization takes statistics from the scored sample.
+    pub fn is_sample_relative(self) -> bool {
+        matches!(self, Normalize::Minmax | Normalize::Zscore | Normalize::Rank)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    Arithmetic,
+    Geometric,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingPolicy {
+    Error,
+    Reweight,
+    Mean,
+    Median,
+}
+
+impl MissingPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingPolicy::Error => "error",
+            MissingPolicy::Reweight => "reweight",
+            MissingPolicy::Mean => "mean",
+            MissingPolicy::Median => "median",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weighting {
+    Explicit,
+    Equal,
+    Entropy,
+    Critic,
+    Ahp,
+    Combined,
+}
+
+impl Weighting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Weighting::Explicit => "explicit",
+            Weighting::Equal => "equal",
+            Weighting::Entropy => "entropy",
+            Weighting::Critic => "critic",
+            Weighting::Ahp => "ahp",
+            Weighting::Combined => "combined",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Weighted,
+    Topsis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ideal {
+    Sample,
+    Absolute,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Higher,
+    Lower,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transform {
+    None,
+    Log,
+    Log1p,
+}
+
+impl Transform {
+    /// The transformed value, or `None` outside the transform's domain.
+    pub fn apply(self, x: f64) -> Option<f64> {
+        match self {
+            Transform::None => Some(x),
+            Transform::Log if x > 0.0 => Some(x.ln()),
+            Transform::Log1p if x > -1.0 => Some(x.ln_1p()),
+            _ => None,
+        }
+    }
+
+    /// The domain in words, for error messages.
+    pub fn domain(self) -> &'static str {
+        match self {
+            Transform::None => "any number",
+            Transform::Log => "a value > 0 (log = ln x)",
+            Transform::Log1p => "a value > -1 (log1p = ln(1 + x))",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transform::None => "none",
+            Transform::Log => "log",
+            Transform::Log1p => "log1p",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The TOML form. Every table denies unknown keys: a typo is never ignored.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    rubric: Spanned<RawHeader>,
+    #[serde(default)]
+    dimension: Vec<Spanned<RawDimension>>,
+    #[serde(default)]
+    linkage: Vec<Spanned<RawLinkage>>,
+    #[serde(default)]
+    indicator: Vec<Spanned<RawIndicator>>,
+    #[serde(default)]
+    grade: Vec<Spanned<RawGrade>>,
+    coupling: Option<Spanned<RawCoupling>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    name: Option<String>,
+    version: Option<String>,
+    description: Option<String>,
+    id: Spanned<String>,
+    label: Option<Spanned<String>>,
+    group: Option<Spanned<String>>,
+    scale: Option<Spanned<f64>>,
+    normalize: Option<Normalize>,
+    aggregate: Option<Aggregate>,
+    missing: Option<MissingPolicy>,
+    na: Option<Vec<String>>,
+    weighting: Option<Spanned<Weighting>>,
+    method: Option<Method>,
+    ideal: Option<Ideal>,
+    floor: Option<Spanned<f64>>,
+    entropy_shift: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    id: Spanned<String>,
+    name: Option<String>,
+    weight: Option<Spanned<f64>>,
+    aggregate: Option<Aggregate>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLinkage {
+    id: Spanned<String>,
+    name: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    id: Spanned<String>,
+    column: Option<String>,
+    name: Option<String>,
+    unit: Option<String>,
+    dimension: Spanned<String>,
+    linkage: Option<Spanned<String>>,
+    weight: Option<Spanned<f64>>,
+    direction: Option<Direction>,
+    transform: Option<Transform>,
+    normalize: Option<Normalize>,
+    goalposts: Option<Spanned<Vec<f64>>>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrade {
+    name: String,
+    min: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoupling {
+    dimensions: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+// ---------------------------------------------------------------------------
+// The validated model.
+
+/// Where a rubric came from, for messages and for the JSON output's checksum.
+#[derive(Debug, Clone)]
+pub struct RubricSource {
+    /// The path as the user gave it, or the built-in name.
+    pub path: String,
+    pub text: String,
+    pub sha256: String,
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: String,
+    pub name: String,
+    /// Weight as written in the rubric.
+    pub raw_weight: f64,
+    /// Weight divided by the sum over dimensions.
+    pub weight: f64,
+    pub aggregate: Aggregate,
+    /// Indices into `Rubric::indicators`, in rubric order.
+    pub indicators: Vec<usize>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Linkage {
+    pub id: String,
+    pub name: String,
+    /// Indices into `Rubric::indicators`.
+    pub indicators: Vec<usize>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub column: String,
+    pub name: String,
+    pub unit: String,
+    pub dimension: usize,
+    pub linkage: Option<usize>,
+    pub raw_weight: f64,
+    /// Weight divided by the sum over its dimension's indicators.
+    pub weight: f64,
+    pub direction: Direction,
+    pub transform: Transform,
+    pub normalize: Normalize,
+    /// Goalposts in raw units, as written.
+    pub goalposts: Option<(f64, f64)>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub name: String,
+    pub min: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    pub source: RubricSource,
+    pub name: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub id_column: String,
+    pub label_column: Option<String>,
+    pub group_column: Option<String>,
+    pub scale: f64,
+    pub aggregate: Aggregate,
+    pub missing: MissingPolicy,
+    pub na: Vec<String>,
+    pub weighting: Weighting,
+    pub method: Method,
+    pub ideal: Ideal,
+    pub floor: f64,
+    pub entropy_shift: f64,
+    pub dimensions: Vec<Dimension>,
+    pub linkages: Vec<Linkage>,
+    pub indicators: Vec<Indicator>,
+    pub grades: Vec<Grade>,
+    /// Indices of the dimensions in `[coupling]`, when the rubric has one.
+    pub coupling: Option<Vec<usize>>,
+}
+
+impl Rubric {
+    /// Reads and validates a rubric file.
+    pub fn from_path(path: &str) -> Result<Rubric> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the rubric", &e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::Rubric(format!(
+                "{path}: the rubric is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Rubric::parse(path, &text, false)
+    }
+
+    /// The rubric shipped in the binary.
+    pub fn builtin() -> Result<Rubric> {
+        Rubric::parse(BUILTIN_RUBRIC_NAME, BUILTIN_RUBRIC, true)
+    }
+
+    /// Parses and validates rubric text; `path` is used in messages only.
+    pub fn parse(path: &str, text: &str, builtin: bool) -> Result<Rubric> {
+        // A BOM is what Windows editors put in front of UTF-8; it is not content.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let offset = text.len() - body.len();
+        let raw: RawFile = toml::from_str(body).map_err(|e| toml_error(path, text, offset, &e))?;
+        let source = RubricSource {
+            path: path.to_string(),
+            text: text.to_string(),
+            sha256: crate::util::sha256_hex(text.as_bytes()),
+            builtin,
+        };
+        Validator {
+            path,
+            text,
+            offset,
+        }
+        .build(raw, source)
+    }
+
+    /// Whether any part of the scoring takes statistics or weights from the
+    /// data (so scores depend on which units are scored together).
+    pub fn is_sample_relative(&self) -> bool {
+        self.indicators.iter().any(|i| i.normalize.is_sample_relative())
+            || matches!(
+                self.weighting,
+                Weighting::Entropy | Weighting::Critic | Weighting::Combined
+            )
+            || (self.method == Method::Topsis && self.ideal == Ideal::Sample)
+    }
+
+    /// Index of the grade band a score (on 0..scale) falls in. A score a
+    /// hair below a band's minimum through floating-point error still counts
+    /// (the same 1e-9 × scale tolerance as for rank ties).
+    pub fn grade_of(&self, score: f64) -> Option<usize> {
+        let tolerance = 1e-9 * self.scale;
+        self.grades.iter().position(|g| score >= g.min - tolerance)
+    }
+
+    /// Whether the rubric reads in Chinese (so fixed headers are Chinese too).
+    pub fn is_chinese(&self) -> bool {
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        cjk(&self.name) || self.dimensions.iter().any(|d| cjk(&d.name))
+    }
+}
+
+/// Turns a TOML parse error into a pointed message, adding a "did you mean"
+/// for unknown keys and values.
+fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Error {
+    let message = e.message().trim().to_string();
+    let help = unknown_name_help(&message);
+    let headline = format!("error: invalid rubric: {}", first_line(&message));
+    match e.span() {
+        Some(span) => Error::Rubric(pointed(
+            path,
+            text,
+            span.start + offset..span.end + offset,
+            &headline,
+            help.as_deref(),
+        )),
+        None => Error::Rubric(format!("{headline}\n  --> {path}")),
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (and "unknown
+/// variant"), the closest expected name.
+fn unknown_name_help(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (wanted, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    if expected.is_empty() {
+        return None;
+    }
+    match closest(wanted, expected.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!(
+            "expected one of: {}",
+            expected
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+struct Validator<'a> {
+    path: &'a str,
+    text: &'a str,
+    /// Bytes stripped before parsing (a BOM), added back to spans.
+    offset: usize,
+}
+
+impl Validator<'_> {
+    fn err(&self, span: Range<usize>, message: &str, help: Option<&str>) -> Error {
+        Error::Rubric(pointed(
+            self.path,
+            self.text,
+            span.start + self.offset..span.end + self.offset,
+            &format!("error: invalid rubric: {message}"),
+            help,
+        ))
+    }
+
+    fn check_id(&self, id: &Spanned<String>, kind: &str) -> Result<()> {
+        let value = id.get_ref();
+        if value.is_empty()
+            || !value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(self.err(
+                id.span(),
+                &format!("{kind} id `{value}` must be ASCII letters, digits and `_`"),
+                Some("put Chinese or other text in `name` (and the data header in `column`)"),
+            ));
+        }
+        if RESERVED_IDS.contains(&value.as_str()) || value.ends_with("_change") {
+            return Err(self.err(
+                id.span(),
+                &format!("{kind} id `{value}` is the name of an output column"),
+                Some(
+                    "choose another id: rank, id, label, group, group_rank, score, coverage, grade, coupling, coordination, coordination_grade and names ending in `_change` are taken",
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_weight(&self, weight: &Option<Spanned<f64>>, whose: &str) -> Result<f64> {
+        match weight {
+            None => Ok(1.0),
+            Some(w) => {
+                let v = *w.get_ref();
+                if v.is_finite() && v >= 0.0 {
+                    Ok(v)
+                } else {
+                    Err(self.err(
+                        w.span(),
+                        &format!("the weight of {whose} is {v}; a weight must be a finite number ≥ 0"),
+                        Some("weights are relative: [1, 1, 2] is the same as [0.25, 0.25, 0.5]"),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn build(&self, raw: RawFile, source: RubricSource) -> Result<Rubric> {
+        let header_span = raw.rubric.span();
+        let header = raw.rubric.into_inner();
+
+        let mut seen: HashMap<String, (&'static str, Range<usize>)> = HashMap::new();
+        let mut claim = |v: &Validator, id: &Spanned<String>, kind: &'static str| -> Result<()> {
+            v.check_id(id, kind)?;
+            if let Some((other_kind, other_span)) = seen.get(id.get_ref()) {
+                let (line, _) = crate::error::line_col(v.text, other_span.start + v.offset);
+                return Err(v.err(
+                    id.span(),
+                    &format!(
+                        "the id `{}` is used twice (also by a {other_kind} on line {line})",
+                        id.get_ref()
+                    ),
+                    Some("dimension, linkage and indicator ids become output columns, so they must be unique across all three"),
+                ));
+            }
+            seen.insert(id.get_ref().clone(), (kind, id.span()));
+            Ok(())
+        };
+
+        // Dimensions.
+        if raw.dimension.is_empty() {
+            return Err(self.err(
+                header_span,
+                "the rubric has no [[dimension]]",
+                Some("add at least one [[dimension]] with an id, and indicators that name it"),
+            ));
+        }
+        let mut dimensions = Vec::new();
+        let mut dimension_spans = Vec::new();
+        for d in raw.dimension {
+            let span = d.span();
+            let d = d.into_inner();
+            claim(self, &d.id, "dimension")?;
+            let raw_weight = self.check_weight(&d.weight, &format!("dimension `{}`", d.id.get_ref()))?;
+            dimension_spans.push(span);
+            dimensions.push(Dimension {
+                name: d.name.unwrap_or_else(|| d.id.get_ref().clone()),
+                id: d.id.into_inner(),
+                raw_weight,
+                weight: 0.0,
+                aggregate: d.aggregate.unwrap_or(Aggregate::Arithmetic),
+                indicators: Vec::new(),
+                note: d.note,
+            });
+        }
+        let dimension_sum: f64 = dimensions.iter().map(|d| d.raw_weight).sum();
+        if !(dimension_sum > 0.0 && dimension_sum.is_finite()) {
+            return Err(self.err(
+                dimension_spans[0].clone(),
+                &format!("the dimension weights add up to {dimension_sum}; they need a positive, finite sum"),
+                Some("give at least one dimension a weight > 0"),
+            ));
+        }
+        for d in &mut dimensions {
+            d.weight = d.raw_weight / dimension_sum;
+        }
+
+        // Linkages.
+        let mut linkages = Vec::new();
+        for l in raw.linkage {
+            let l = l.into_inner();
+            claim(self, &l.id, "linkage")?;
+            linkages.push(Linkage {
+                name: l.name.unwrap_or_else(|| l.id.get_ref().clone()),
+                id: l.id.into_inner(),
+                indicators: Vec::new(),
+                note: l.note,
+            });
+        }
+
+        // Indicators.
+        let default_normalize = header.normalize.unwrap_or(Normalize::Goalpost);
+        if raw.indicator.is_empty() {
+            return Err(self.err(
+                header_span,
+                "the rubric has no [[indicator]]",
+                Some("add [[indicator]] tables, each with an id, a dimension and goalposts"),
+            ));
+        }
+        let mut indicators = Vec::new();
+        for ind in raw.indicator {
+            let ind_span = ind.span();
+            let ind = ind.into_inner();
+            claim(self, &ind.id, "indicator")?;
+            let id = ind.id.get_ref().clone();
+            let dimension = dimensions
+                .iter()
+                .position(|d| d.id == *ind.dimension.get_ref())
+                .ok_or_else(|| {
+                    let wanted = ind.dimension.get_ref();
+                    let help = match closest(wanted, dimensions.iter().map(|d| d.id.as_str())) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => format!(
+                            "the dimensions are: {}",
+                            dimensions.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    self.err(
+                        ind.dimension.span(),
+                        &format!("indicator `{id}` names dimension `{wanted}`, which the rubric does not define"),
+                        Some(&help),
+                    )
+                })?;
+            let linkage = match &ind.linkage {
+                None => None,
+                Some(l) => Some(linkages.iter().position(|k| k.id == *l.get_ref()).ok_or_else(|| {
+                    let wanted = l.get_ref();
+                    let help = match closest(wanted, linkages.iter().map(|k| k.id.as_str())) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "define it with a [[linkage]] table, or leave `linkage` out".to_string(),
+                    };
+                    self.err(
+                        l.span(),
+                        &format!("indicator `{id}` names linkage `{wanted}`, which the rubric does not define"),
+                        Some(&help),
+                    )
+                })?),
+            };
+            let raw_weight = self.check_weight(&ind.weight, &format!("indicator `{id}`"))?;
+            let transform = ind.transform.unwrap_or(Transform::None);
+            let normalize = ind.normalize.unwrap_or(default_normalize);
+            let goalposts = match &ind.goalposts {
+                None => None,
+                Some(g) => {
+                    let v = g.get_ref();
+                    if v.len() != 2 || !v.iter().all(|x| x.is_finite()) {
+                        return Err(self.err(
+                            g.span(),
+                            &format!("the goalposts of `{id}` must be two finite numbers [low, high]"),
+                            Some("for example goalposts = [0, 100], in the data's own units"),
+                        ));
+                    }
+                    let (lo, hi) = (v[0], v[1]);
+                    if lo >= hi {
+                        return Err(self.err(
+                            g.span(),
+                            &format!("the goalposts of `{id}` are [{lo}, {hi}]; the low goalpost must be below the high one"),
+                            Some("write [low, high] even for a lower-is-better indicator: `direction = \"lower\"` turns it round"),
+                        ));
+                    }
+                    if transform.apply(lo).is_none() {
+                        return Err(self.err(
+                            g.span(),
+                            &format!(
+                                "the goalposts of `{id}` pass through transform = \"{}\", which needs {}; {lo} is outside it",
+                                transform.as_str(),
+                                transform.domain()
+                            ),
+                            Some("raise the low goalpost, or use transform = \"log1p\" for data with zeros"),
+                        ));
+                    }
+                    Some((lo, hi))
+                }
+            };
+            if normalize == Normalize::Goalpost && goalposts.is_none() {
+                return Err(self.err(
+                    ind_span,
+                    &format!("indicator `{id}` is normalized by goalposts but has no `goalposts`"),
+                    Some("add goalposts = [low, high] in raw units, or set normalize = \"minmax\" for it"),
+                ));
+            }
+            dimensions[dimension].indicators.push(indicators.len());
+            if let Some(l) = linkage {
+                linkages[l].indicators.push(indicators.len());
+            }
+            indicators.push(Indicator {
+                column: ind.column.unwrap_or_else(|| id.clone()),
+                name: ind.name.unwrap_or_else(|| id.clone()),
+                unit: ind.unit.unwrap_or_default(),
+                id,
+                dimension,
+                linkage,
+                raw_weight,
+                weight: 0.0,
+                direction: ind.direction.unwrap_or(Direction::Higher),
+                transform,
+                normalize,
+                goalposts,
+                note: ind.note,
+            });
+        }
+        for (d, span) in dimensions.iter().zip(&dimension_spans) {
+            if d.indicators.is_empty() {
+                return Err(self.err(
+                    span.clone(),
+                    &format!("dimension `{}` has no indicators", d.id),
+                    Some("add an [[indicator]] with this dimension, or remove the dimension"),
+                ));
+            }
+            let sum: f64 = d.indicators.iter().map(|&i| indicators[i].raw_weight).sum();
+            if !(sum > 0.0 && sum.is_finite()) {
+                return Err(self.err(
+                    span.clone(),
+                    &format!("the indicator weights of dimension `{}` add up to {sum}; they need a positive, finite sum", d.id),
+                    Some("give at least one of its indicators a weight > 0"),
+                ));
+            }
+            for &i in &d.indicators {
+                indicators[i].weight = indicators[i].raw_weight / sum;
+            }
+        }
+
+        // Grades, best first.
+        let mut grades: Vec<Grade> = Vec::new();
+        for g in raw.grade {
+            let g = g.into_inner();
+            let min = *g.min.get_ref();
+            if !min.is_finite() {
+                return Err(self.err(g.min.span(), "a grade's `min` must be a finite number", None));
+            }
+            if let Some(prev) = grades.last()
+                && min >= prev.min
+            {
+                return Err(self.err(
+                    g.min.span(),
+                    &format!("grade `{}` has min = {min}, not below the previous band's {}", g.name, prev.min),
+                    Some("list [[grade]] bands best first, with strictly decreasing `min`"),
+                ));
+            }
+            grades.push(Grade { name: g.name, min });
+        }
+
+        // Coupling.
+        let coupling = match raw.coupling {
+            None => None,
+            Some(c) => match c.into_inner().dimensions {
+                    None => Some((0..dimensions.len()).collect::<Vec<_>>()),
+                    Some(list) => {
+                        let list_span = list.span();
+                        let mut chosen = Vec::new();
+                        for name in list.into_inner() {
+                            let idx = dimensions
+                                .iter()
+                                .position(|d| d.id == *name.get_ref())
+                                .ok_or_else(|| {
+                                    let help = closest(name.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
+                                        .map(|b| format!("did you mean `{b}`?"));
+                                    self.err(
+                                        name.span(),
+                                        &format!("[coupling] names dimension `{}`, which the rubric does not define", name.get_ref()),
+                                        help.as_deref(),
+                                    )
+                                })?;
+                            if chosen.contains(&idx) {
+                                return Err(self.err(name.span(), &format!("[coupling] lists `{}` twice", name.get_ref()), None));
+                            }
+                            chosen.push(idx);
+                        }
+                        if chosen.len() < 2 {
+                            return Err(self.err(
+                                list_span,
+                                "[coupling] needs two or more dimensions",
+                                Some("leave `dimensions` out to couple all dimensions"),
+                            ));
+                        }
+                        Some(chosen)
+                    }
+            },
+        };
+
+        let scale = match &header.scale {
+            None => 100.0,
+            Some(s) => {
+                let v = *s.get_ref();
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(self.err(s.span(), &format!("scale = {v}; it must be a finite number > 0"), Some("scores are reported on 0..scale, usually 100")));
+                }
+                v
+            }
+        };
+        let floor = match &header.floor {
+            None => 0.0,
+            Some(f) => {
+                let v = *f.get_ref();
+                if !(0.0..1.0).contains(&v) {
+                    return Err(self.err(f.span(), &format!("floor = {v}; it must be ≥ 0 and < 1"), Some("a small value such as 0.01 keeps a geometric mean from being zeroed")));
+                }
+                v
+            }
+        };
+        let entropy_shift = match &header.entropy_shift {
+            None => 0.0,
+            Some(a) => {
+                let v = *a.get_ref();
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(self.err(a.span(), &format!("entropy_shift = {v}; it must be a finite number ≥ 0"), Some("papers use 0.0001 or 0.001")));
+                }
+                v
+            }
+        };
+        let weighting = header.weighting.as_ref().map_or(Weighting::Explicit, |w| *w.get_ref());
+        if let Some(w) = &header.weighting
+            && matches!(weighting, Weighting::Ahp | Weighting::Combined)
+        {
+            return Err(self.err(
+                w.span(),
+                &format!("weighting = \"{}\" is not supported by this version of linkscore", weighting.as_str()),
+                Some("use explicit, equal, entropy or critic"),
+            ));
+        }
+        for (key, value) in [("label", &header.label), ("group", &header.group)] {
+            if let Some(v) = value
+                && v.get_ref() == header.id.get_ref()
+            {
+                return Err(self.err(
+                    v.span(),
+                    &format!("`{key}` names the same column as `id`"),
+                    Some("leave it out, or name another column"),
+                ));
+            }
+        }
+        if header.id.get_ref().trim().is_empty() {
+            return Err(self.err(header.id.span(), "`id` must name the column that identifies a unit", Some("for example id = \"village_id\"")));
+        }
+
+        let name = header.name.unwrap_or_else(|| {
+            std::path::Path::new(self.path)
+                .file_stem()
+                .map_or_else(|| "rubric".to_string(), |s| s.to_string_lossy().into_owned())
+        });
+        Ok(Rubric {
+            source,
+            name,
+            version: header.version.unwrap_or_default(),
+            description: header.description,
+            id_column: header.id.into_inner(),
+            label_column: header.label.map(Spanned::into_inner),
+            group_column: header.group.map(Spanned::into_inner),
+            scale,
+            aggregate: header.aggregate.unwrap_or(Aggregate::Arithmetic),
+            missing: header.missing.unwrap_or(MissingPolicy::Error),
+            na: header
+                .na
+                .unwrap_or_else(|| DEFAULT_NA.iter().map(|s| s.to_string()).collect()),
+            weighting,
+            method: header.method.unwrap_or(Method::Weighted),
+            ideal: header.ideal.unwrap_or(Ideal::Sample),
+            floor,
+            entropy_shift,
+            dimensions,
+            linkages,
+            indicators,
+            grades,
+            coupling,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[rubric]
+name = "t"
+id = "vid"
+
+[[dimension]]
+id = "a"
+weight = 1
+
+[[dimension]]
+id = "b"
+weight = 3
+
+[[indicator]]
+id = "x"
+dimension = "a"
+goalposts = [0, 10]
+
+[[indicator]]
+id = "y"
+dimension = "b"
+weight = 1
+goalposts = [0, 10]
+
+[[indicator]]
+id = "z"
+dimension = "b"
+weight = 3
+direction = "lower"
+goalposts = [0, 10]
+"#;
+
+    fn parse(text: &str) -> Result<Rubric> {
+        Rubric::parse("r.toml", text, false)
+    }
+
+    fn err(text: &str) -> String {
+        match parse(text) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn weights_are_relative_inside_each_parent() {
+        let r = parse(MINIMAL).unwrap();
+        assert_eq!(r.dimensions[0].weight, 0.25);
+        assert_eq!(r.dimensions[1].weight, 0.75);
+        assert_eq!(r.indicators[1].weight, 0.25);
+        assert_eq!(r.indicators[2].weight, 0.75);
+        assert_eq!(r.scale, 100.0);
+        assert_eq!(r.missing, MissingPolicy::Error);
+        assert_eq!(r.na.len(), DEFAULT_NA.len());
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line_and_suggests() {
+        let text = MINIMAL.replace("direction = \"lower\"", "directon = \"lower\"");
+        let e = err(&text);
+        assert!(e.contains("r.toml:27:1"), "{e}");
+        assert!(e.contains("did you mean `direction`?"), "{e}");
+    }
+
+    #[test]
+    fn unknown_variant_suggests() {
+        let e = err(&MINIMAL.replace("\"lower\"", "\"lowr\""));
+        assert!(e.contains("did you mean `lower`?"), "{e}");
+    }
+
+    #[test]
+    fn negative_weight_is_rejected_with_location() {
+        let e = err(&MINIMAL.replace("weight = 3\ndirection", "weight = -3\ndirection"));
+        assert!(e.contains("finite number ≥ 0"), "{e}");
+        assert!(e.contains("r.toml:26:10"), "{e}");
+    }
+
+    #[test]
+    fn zero_weight_sum_is_rejected() {
+        let e = err(&MINIMAL.replace("weight = 1\n\n[[dim", "weight = 0\n\n[[dim").replace("weight = 3\n\n[[ind", "weight = 0\n\n[[ind"));
+        assert!(e.contains("positive, finite sum"), "{e}");
+    }
+
+    #[test]
+    fn ids_are_unique_across_kinds() {
+        let text = MINIMAL.replace("id = \"y\"", "id = \"a\"");
+        let e = err(&text);
+        assert!(e.contains("used twice"), "{e}");
+        assert!(e.contains("line 6"), "{e}");
+    }
+
+    #[test]
+    fn reserved_and_non_ascii_ids_are_rejected() {
+        assert!(err(&MINIMAL.replace("id = \"x\"", "id = \"score\"")).contains("output column"));
+        assert!(err(&MINIMAL.replace("id = \"x\"", "id = \"x_change\"")).contains("output column"));
+        assert!(err(&MINIMAL.replace("id = \"x\"", "id = \"收入\"")).contains("ASCII"));
+    }
+
+    #[test]
+    fn unknown_dimension_suggests_the_closest() {
+        let e = err(&MINIMAL.replace("dimension = \"b\"\nweight = 1", "dimension = \"bb\"\nweight = 1"));
+        assert!(e.contains("did you mean `b`?"), "{e}");
+    }
+
+    #[test]
+    fn goalposts_are_checked() {
+        assert!(err(&MINIMAL.replace("[0, 10]\n\n[[indicator]]\nid = \"y\"", "[10, 0]\n\n[[indicator]]\nid = \"y\"")).contains("below the high one"));
+        assert!(err(&MINIMAL.replacen("goalposts = [0, 10]", "goalposts = [0, 10, 20]", 1)).contains("two finite numbers"));
+        let log = MINIMAL.replacen("goalposts = [0, 10]", "transform = \"log\"\ngoalposts = [0, 10]", 1);
+        assert!(err(&log).contains("outside it"));
+        let none = MINIMAL.replacen("goalposts = [0, 10]", "", 1);
+        assert!(err(&none).contains("has no `goalposts`"));
+        let minmax = MINIMAL.replacen("goalposts = [0, 10]", "normalize = \"minmax\"", 1);
+        assert!(parse(&minmax).is_ok());
+    }
+
+    #[test]
+    fn grades_must_decrease() {
+        let text = format!("{MINIMAL}\n[[grade]]\nname = \"A\"\nmin = 80\n[[grade]]\nname = \"B\"\nmin = 80\n");
+        assert!(err(&text).contains("strictly decreasing"));
+        let ok = format!("{MINIMAL}\n[[grade]]\nname = \"A\"\nmin = 80\n[[grade]]\nname = \"B\"\nmin = 60\n");
+        let r = parse(&ok).unwrap();
+        assert_eq!(r.grade_of(80.0), Some(0));
+        assert_eq!(r.grade_of(79.99999999999), Some(0));
+        assert_eq!(r.grade_of(79.9), Some(1));
+        assert_eq!(r.grade_of(10.0), None);
+    }
+
+    #[test]
+    fn empty_dimension_is_rejected() {
+        let text = MINIMAL.replace("[[dimension]]\nid = \"b\"", "[[dimension]]\nid = \"c\"\n[[dimension]]\nid = \"b\"");
+        assert!(err(&text).contains("dimension `c` has no indicators"));
+    }
+
+    #[test]
+    fn coupling_lists_known_dimensions() {
+        let r = parse(&format!("{MINIMAL}\n[coupling]\n")).unwrap();
+        assert_eq!(r.coupling, Some(vec![0, 1]));
+        let e = err(&format!("{MINIMAL}\n[coupling]\ndimensions = [\"a\", \"bx\"]\n"));
+        assert!(e.contains("did you mean `b`?"), "{e}");
+        assert!(err(&format!("{MINIMAL}\n[coupling]\ndimensions = [\"a\"]\n")).contains("two or more"));
+    }
+
+    #[test]
+    fn builtin_rubric_is_valid() {
+        let r = Rubric::builtin().unwrap();
+        assert_eq!(r.dimensions.len(), 5);
+        assert_eq!(r.linkages.len(), 10);
+        assert!(r.is_chinese());
+    }
+
+    #[test]
+    fn syntax_error_points_at_the_spot() {
+        let e = err("[rubric]\nid = \n");
+        assert!(e.contains("r.toml:2:"), "{e}");
+    }
+}

@@ -1,0 +1,64 @@
+//! Small helpers shared by several modules.
+
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+
+/// Lower-case hex SHA-256 of some bytes (the JSON output names its inputs by it).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// A number in its shortest form that reads back to the same f64 (Rust's
+/// `Display` for f64 is exactly that, and never uses exponent notation).
+pub fn lossless(x: f64) -> String {
+    if x == 0.0 {
+        // Never print "-0".
+        return "0".to_string();
+    }
+    format!("{x}")
+}
+
+/// A number rounded for people: `decimals` places, no "-0.00".
+pub fn rounded(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_abc() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn lossless_round_trips() {
+        for x in [0.1, 1.0 / 3.0, 97.613721364008029, 1e-12, 123456789.125, -0.0] {
+            let s = lossless(x);
+            assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
+        }
+        assert_eq!(lossless(85.0), "85");
+        assert_eq!(lossless(-0.0), "0");
+    }
+
+    #[test]
+    fn rounded_has_no_negative_zero() {
+        assert_eq!(rounded(-0.001, 2), "0.00");
+        assert_eq!(rounded(2.345, 1), "2.3");
+        assert_eq!(rounded(-1.5, 1), "-1.5");
+    }
+}
