@@ -77,15 +77,10 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
     if paths.is_empty() {
         return Err(Error::Usage("no data file given; name one or more CSV files, or - for standard input".into()));
     }
-    let mut table = Table {
-        files: Vec::new(),
-        units: Vec::new(),
-        values: vec![Vec::new(); rubric.indicators.len()],
-        columns: Vec::new(),
-    };
+    let mut sources = Vec::with_capacity(paths.len());
     let mut stdin_used = false;
     for path in paths {
-        let (display, bytes) = if path == "-" {
+        if path == "-" {
             if stdin_used {
                 return Err(Error::Usage("standard input (-) is named twice".into()));
             }
@@ -94,17 +89,30 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io("standard input", "read", &e))?;
-            ("<stdin>".to_string(), bytes)
+            sources.push(("<stdin>".to_string(), bytes));
         } else {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the data file", &e))?;
-            (path.clone(), bytes)
-        };
-        let text = decode(&bytes, &display, options.encoding)?;
+            sources.push((path.clone(), bytes));
+        }
+    }
+    from_bytes(&sources, rubric, options)
+}
+
+/// Builds the table from files already read: `(name for messages, bytes)`.
+pub fn from_bytes(sources: &[(String, Vec<u8>)], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
+    let mut table = Table {
+        files: Vec::new(),
+        units: Vec::new(),
+        values: vec![Vec::new(); rubric.indicators.len()],
+        columns: Vec::new(),
+    };
+    for (name, bytes) in sources {
+        let text = decode(bytes, name, options.encoding)?;
         table.files.push(InputFile {
-            path: display.clone(),
-            sha256: crate::util::sha256_hex(&bytes),
+            path: name.clone(),
+            sha256: crate::util::sha256_hex(bytes),
         });
-        read_csv(&text, &display, rubric, options, &mut table)?;
+        read_csv(&text, name, rubric, options, &mut table)?;
     }
     check_duplicate_ids(&table)?;
     Ok(table)
@@ -448,8 +456,8 @@ mod tests {
 
     #[test]
     fn undecodable_bytes_are_an_error_with_offset() {
-        // 0x80 alone is invalid in both UTF-8 and GB18030.
-        let e = decode(b"ab\x80", "f", None).unwrap_err().to_string();
+        // 0xFF is invalid in both UTF-8 and GB18030.
+        let e = decode(b"ab\xFF", "f", None).unwrap_err().to_string();
         assert!(e.contains("offset 2"), "{e}");
     }
 }

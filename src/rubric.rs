@@ -916,7 +916,7 @@ goalposts = [0, 10]
     fn unknown_key_points_at_its_line_and_suggests() {
         let text = MINIMAL.replace("direction = \"lower\"", "directon = \"lower\"");
         let e = err(&text);
-        assert!(e.contains("r.toml:27:1"), "{e}");
+        assert!(e.contains("r.toml:29:1"), "{e}");
         assert!(e.contains("did you mean `direction`?"), "{e}");
     }
 
@@ -930,7 +930,7 @@ goalposts = [0, 10]
     fn negative_weight_is_rejected_with_location() {
         let e = err(&MINIMAL.replace("weight = 3\ndirection", "weight = -3\ndirection"));
         assert!(e.contains("finite number ≥ 0"), "{e}");
-        assert!(e.contains("r.toml:26:10"), "{e}");
+        assert!(e.contains("r.toml:28:10"), "{e}");
     }
 
     #[test]
@@ -944,7 +944,7 @@ goalposts = [0, 10]
         let text = MINIMAL.replace("id = \"y\"", "id = \"a\"");
         let e = err(&text);
         assert!(e.contains("used twice"), "{e}");
-        assert!(e.contains("line 6"), "{e}");
+        assert!(e.contains("line 7"), "{e}");
     }
 
     #[test]

@@ -1,0 +1,9 @@
+//! Integration tests: one test binary (SPEC conformance, the CLI, snapshots,
+//! properties). Each module is one concern.
+
+mod cli;
+mod hdi;
+mod maths;
+mod properties;
+mod snapshots;
+mod support;
