@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// into rural revitalization (巩固拓展脱贫攻坚成果同乡村振兴有效衔接).
 #[derive(Debug, Parser)]
 #[command(name = "linkscore", version, about, propagate_version = true)]
-#[command(after_help = "Start with `linkscore init` to get a rubric and sample data, then `linkscore score villages.csv --rubric linkage.toml`.")]
+#[command(
+    after_help = "Start with `linkscore init` to get a rubric and sample data, then `linkscore score villages.csv --rubric linkage.toml`."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -30,7 +30,15 @@ pub struct Coupling {
 
 /// The ten coordination bands by D, lowest first, each 0.1 wide.
 pub const COORDINATION_GRADES: [&str; 10] = [
-    "极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调", "勉强协调", "初级协调", "中级协调", "良好协调",
+    "极度失调",
+    "严重失调",
+    "中度失调",
+    "轻度失调",
+    "濒临失调",
+    "勉强协调",
+    "初级协调",
+    "中级协调",
+    "良好协调",
     "优质协调",
 ];
 
@@ -90,7 +98,6 @@ pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
         let dimensions = rubric
             .dimensions
             .iter()
-            
             .map(|dim| {
                 let children: Vec<(f64, Option<f64>)> =
                     dim.indicators.iter().map(|&i| (weights.indicator[i], zu[i])).collect();
@@ -99,8 +106,12 @@ pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
             .collect::<Result<Vec<_>>>()?;
         let score = match rubric.method {
             Method::Weighted => {
-                let children: Vec<(f64, Option<f64>)> =
-                    weights.dimension.iter().copied().zip(dimensions.iter().copied()).collect();
+                let children: Vec<(f64, Option<f64>)> = weights
+                    .dimension
+                    .iter()
+                    .copied()
+                    .zip(dimensions.iter().copied())
+                    .collect();
                 aggregate(rubric.aggregate, &children).map_err(|d| {
                     Error::Data(format!(
                         "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
@@ -146,7 +157,11 @@ pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
             unit.coupling = coupling(listed, &weights.dimension, &unit.dimensions);
         }
     }
-    if rubric.coupling.is_some() && units.iter().any(|u| u.coupling.is_none() && u.dimensions.iter().all(Option::is_some)) {
+    if rubric.coupling.is_some()
+        && units
+            .iter()
+            .any(|u| u.coupling.is_none() && u.dimensions.iter().all(Option::is_some))
+    {
         warnings.push("coupling is left empty for units with a negative dimension value (zscore normalization)".into());
     }
 
@@ -201,7 +216,11 @@ fn treat_missing(
     table: &Table,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<Vec<Option<f64>>>, MissingReport)> {
-    let per_indicator: Vec<usize> = table.values.iter().map(|col| col.iter().filter(|v| v.is_none()).count()).collect();
+    let per_indicator: Vec<usize> = table
+        .values
+        .iter()
+        .map(|col| col.iter().filter(|v| v.is_none()).count())
+        .collect();
     let cells: usize = per_indicator.iter().sum();
     let mut values = table.values.clone();
     let mut fill = vec![None; rubric.indicators.len()];
@@ -310,7 +329,13 @@ fn normalize(rubric: &Rubric, x: &[Vec<Option<f64>>], warnings: &mut Vec<String>
                     Box::new(move |v| goalpost(v, lo, hi, lower))
                 }
                 Normalize::Minmax => match min_max(&present) {
-                    Some((lo, hi)) if hi > lo => Box::new(move |v| if lower { (hi - v) / (hi - lo) } else { (v - lo) / (hi - lo) }),
+                    Some((lo, hi)) if hi > lo => Box::new(move |v| {
+                        if lower {
+                            (hi - v) / (hi - lo)
+                        } else {
+                            (v - lo) / (hi - lo)
+                        }
+                    }),
                     _ => {
                         constant.push(ind.id.clone());
                         Box::new(|_| 1.0)
@@ -343,10 +368,12 @@ fn normalize(rubric: &Rubric, x: &[Vec<Option<f64>>], warnings: &mut Vec<String>
             };
             let floor = rubric.floor;
             col.iter()
-                .map(|v| v.map(|v| {
-                    let z = f(v);
-                    if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
-                }))
+                .map(|v| {
+                    v.map(|v| {
+                        let z = f(v);
+                        if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+                    })
+                })
                 .collect()
         })
         .collect();
@@ -362,7 +389,11 @@ fn normalize(rubric: &Rubric, x: &[Vec<Option<f64>>], warnings: &mut Vec<String>
 /// Goalpost normalization: (clamp(x, lo, hi) − lo) / (hi − lo), or its mirror.
 pub fn goalpost(x: f64, lo: f64, hi: f64, lower: bool) -> f64 {
     let c = x.clamp(lo, hi);
-    if lower { (hi - c) / (hi - lo) } else { (c - lo) / (hi - lo) }
+    if lower {
+        (hi - c) / (hi - lo)
+    } else {
+        (c - lo) / (hi - lo)
+    }
 }
 
 /// For rank normalization: a function from a value of the column to
@@ -422,7 +453,7 @@ fn min_max(values: &[f64]) -> Option<(f64, f64)> {
 pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result::Result<Option<f64>, usize> {
     let complete = children.iter().all(|(_, z)| z.is_some());
     let total: f64 = children.iter().filter(|(_, z)| z.is_some()).map(|(w, _)| w).sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return Ok(None);
     }
     // With every child present the weights already sum to 1: dividing by
@@ -450,7 +481,7 @@ pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result
 /// Weighted arithmetic mean over the children that have a value.
 fn weighted_mean(children: &[(f64, Option<f64>)]) -> Option<f64> {
     let total: f64 = children.iter().filter(|(_, z)| z.is_some()).map(|(w, _)| w).sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return None;
     }
     Some(children.iter().filter_map(|(w, z)| z.map(|z| w * z)).sum::<f64>() / total)
@@ -458,7 +489,10 @@ fn weighted_mean(children: &[(f64, Option<f64>)]) -> Option<f64> {
 
 /// Coupling C, coordination D and its band from the listed dimension values.
 pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f64>]) -> Option<Coupling> {
-    let u: Vec<f64> = listed.iter().map(|&d| values.get(d).copied().flatten()).collect::<Option<_>>()?;
+    let u: Vec<f64> = listed
+        .iter()
+        .map(|&d| values.get(d).copied().flatten())
+        .collect::<Option<_>>()?;
     if u.iter().any(|&x| x < 0.0) {
         return None;
     }
@@ -471,7 +505,11 @@ pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f6
     };
     let beta_total: f64 = listed.iter().map(|&d| dimension_weights[d]).sum();
     let t: f64 = if beta_total > 0.0 {
-        listed.iter().zip(&u).map(|(&d, x)| dimension_weights[d] / beta_total * x).sum()
+        listed
+            .iter()
+            .zip(&u)
+            .map(|(&d, x)| dimension_weights[d] / beta_total * x)
+            .sum()
     } else {
         0.0
     };
@@ -554,7 +592,11 @@ fn weights(rubric: &Rubric, z: &[Vec<Option<f64>>], warnings: &mut Vec<String>) 
                 if !constant.is_empty() {
                     warnings.push(format!(
                         "CRITIC: constant normalized column(s) {}: their correlation is undefined and taken as 0",
-                        constant.iter().map(|&j| rubric.indicators[j].id.as_str()).collect::<Vec<_>>().join(", ")
+                        constant
+                            .iter()
+                            .map(|&j| rubric.indicators[j].id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                 }
                 w
@@ -592,7 +634,11 @@ pub fn split_global(rubric: &Rubric, global: &[f64]) -> (Vec<f64>, Vec<f64>) {
         .map(|d| {
             let sum: f64 = d.indicators.iter().map(|&i| global[i]).sum();
             for &i in &d.indicators {
-                indicator[i] = if sum > 0.0 { global[i] / sum } else { 1.0 / d.indicators.len() as f64 };
+                indicator[i] = if sum > 0.0 {
+                    global[i] / sum
+                } else {
+                    1.0 / d.indicators.len() as f64
+                };
             }
             sum
         })
@@ -644,11 +690,23 @@ mod tests {
         let g = aggregate(Aggregate::Geometric, &c).unwrap().unwrap();
         assert!((g - 0.672_717_132_202_971_6).abs() < 1e-15, "{g}");
         // a zero child zeroes a geometric mean
-        assert_eq!(aggregate(Aggregate::Geometric, &[(0.5, Some(0.0)), (0.5, Some(0.9))]), Ok(Some(0.0)));
+        assert_eq!(
+            aggregate(Aggregate::Geometric, &[(0.5, Some(0.0)), (0.5, Some(0.9))]),
+            Ok(Some(0.0))
+        );
         // missing child: the other takes all the weight
-        assert_eq!(aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, Some(0.8))]), Ok(Some(0.8)));
-        assert_eq!(aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, None)]), Ok(None));
-        assert_eq!(aggregate(Aggregate::Geometric, &[(0.5, Some(0.2)), (0.5, Some(-0.1))]), Err(1));
+        assert_eq!(
+            aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, Some(0.8))]),
+            Ok(Some(0.8))
+        );
+        assert_eq!(
+            aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, None)]),
+            Ok(None)
+        );
+        assert_eq!(
+            aggregate(Aggregate::Geometric, &[(0.5, Some(0.2)), (0.5, Some(-0.1))]),
+            Err(1)
+        );
     }
 
     #[test]

@@ -70,13 +70,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 ///
 /// The caret is aligned by display width, so it sits under the right
 /// character even after Chinese text.
-pub fn pointed(
-    path: &str,
-    text: &str,
-    span: std::ops::Range<usize>,
-    message: &str,
-    help: Option<&str>,
-) -> String {
+pub fn pointed(path: &str, text: &str, span: std::ops::Range<usize>, message: &str, help: Option<&str>) -> String {
     let start = floor_char_boundary(text, span.start.min(text.len()));
     let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
     let (line, col) = line_col(text, start);

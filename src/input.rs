@@ -75,7 +75,9 @@ const MAX_LISTED_ERRORS: usize = 20;
 /// Reads every data file (`-` is standard input) as one table for `rubric`.
 pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
     if paths.is_empty() {
-        return Err(Error::Usage("no data file given; name one or more CSV files, or - for standard input".into()));
+        return Err(Error::Usage(
+            "no data file given; name one or more CSV files, or - for standard input".into(),
+        ));
     }
     let mut sources = Vec::with_capacity(paths.len());
     let mut stdin_used = false;
@@ -182,10 +184,15 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
         match records.next() {
             None => {
                 return Err(Error::Data(if row == 0 {
-                    format!("error: {path} is empty: it has no header row and no data\n  = help: the first row must name the columns, e.g. {},…", rubric.id_column)
+                    format!(
+                        "error: {path} is empty: it has no header row and no data\n  = help: the first row must name the columns, e.g. {},…",
+                        rubric.id_column
+                    )
                 } else {
-                    format!("error: {path} has only {row} rows; the header was expected on row {header_row}\n  = help: check --header-row")
-                }))
+                    format!(
+                        "error: {path} has only {row} rows; the header was expected on row {header_row}\n  = help: check --header-row"
+                    )
+                }));
             }
             Some(record) => {
                 row += 1;
@@ -212,7 +219,9 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
             [one] => Ok(*one),
             [] => {
                 let help = match closest(name, headers.iter().map(String::as_str)) {
-                    Some(best) => format!("did you mean `{best}`? Rename that header, or set the rubric's `column` to it"),
+                    Some(best) => {
+                        format!("did you mean `{best}`? Rename that header, or set the rubric's `column` to it")
+                    }
                     None => format!("the header has: {}", headers.join(", ")),
                 };
                 Err(Error::Data(format!(
@@ -228,8 +237,16 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
     };
 
     let id_col = find(&rubric.id_column, "the rubric's `id` column")?;
-    let label_col = rubric.label_column.as_deref().map(|c| find(c, "the rubric's `label` column")).transpose()?;
-    let group_col = rubric.group_column.as_deref().map(|c| find(c, "the rubric's `group` column")).transpose()?;
+    let label_col = rubric
+        .label_column
+        .as_deref()
+        .map(|c| find(c, "the rubric's `label` column"))
+        .transpose()?;
+    let group_col = rubric
+        .group_column
+        .as_deref()
+        .map(|c| find(c, "the rubric's `group` column"))
+        .transpose()?;
     let mut ind_cols = Vec::with_capacity(rubric.indicators.len());
     for ind in &rubric.indicators {
         ind_cols.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
@@ -268,7 +285,7 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
             let cell = field(c);
             let value = match parse_cell(cell, &na) {
                 Ok(v) => v,
-                Err(()) => {
+                Err(NotANumber) => {
                     error_count += 1;
                     if cell_errors.len() < MAX_LISTED_ERRORS {
                         cell_errors.push(format!(
@@ -332,14 +349,18 @@ fn check_duplicate_ids(table: &Table) -> Result<()> {
     Ok(())
 }
 
+/// A cell that is neither a number nor a missing-value token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
 /// Parses one data cell: `Ok(None)` for a missing-value token, `Ok(Some(x))`
-/// for a finite number, `Err(())` for anything else.
+/// for a finite number, `Err(NotANumber)` for anything else.
 ///
 /// Accepted beyond plain numbers, as Chinese spreadsheets write them:
 /// surrounding (also full-width) spaces, full-width digits and signs,
 /// thousands separators between groups of three digits, and a trailing `%`
 /// (which is ignored: the rubric's `unit` says what the number means).
-pub fn parse_cell(cell: &str, na: &[&str]) -> std::result::Result<Option<f64>, ()> {
+pub fn parse_cell(cell: &str, na: &[&str]) -> std::result::Result<Option<f64>, NotANumber> {
     let trimmed = cell.trim();
     if na.contains(&trimmed) {
         return Ok(None);
@@ -347,7 +368,7 @@ pub fn parse_cell(cell: &str, na: &[&str]) -> std::result::Result<Option<f64>, (
     let mut s = String::with_capacity(trimmed.len());
     for c in trimmed.chars() {
         s.push(match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).ok_or(())?,
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).ok_or(NotANumber)?,
             '．' => '.',
             '－' | '−' => '-',
             '＋' => '+',
@@ -359,15 +380,23 @@ pub fn parse_cell(cell: &str, na: &[&str]) -> std::result::Result<Option<f64>, (
     }
     let s = s.trim();
     let s = s.strip_suffix('%').map_or(s, str::trim_end);
-    let plain = if s.contains(',') { strip_thousands(s).ok_or(())? } else { s.to_string() };
+    let plain = if s.contains(',') {
+        strip_thousands(s).ok_or(NotANumber)?
+    } else {
+        s.to_string()
+    };
     // Rust's parser also takes "inf", "NaN" and "infinity": only digits, a
     // sign, a point and an exponent are numbers here.
-    if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
-        return Err(());
+    if plain.is_empty()
+        || !plain
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    {
+        return Err(NotANumber);
     }
     match plain.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(()),
+        _ => Err(NotANumber),
     }
 }
 
@@ -387,7 +416,9 @@ fn strip_thousands(s: &str) -> Option<String> {
     let valid = !head.is_empty()
         && head.len() <= 3
         && head.chars().all(|c| c.is_ascii_digit())
-        && tail.iter().all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+        && tail
+            .iter()
+            .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
     if !valid || frac.is_some_and(|f| f.contains(',')) {
         return None;
     }
@@ -431,14 +462,17 @@ mod tests {
             assert_eq!(parse_cell(s, &na), Ok(None), "{s:?}");
         }
         // Not in the list: an error, not a silent missing value.
-        assert_eq!(parse_cell("na", &na), Err(()));
+        assert_eq!(parse_cell("na", &na), Err(NotANumber));
     }
 
     #[test]
     fn not_numbers() {
         let na = na();
-        for s in ["NaN", "nan", "inf", "-inf", "infinity", "abc", "1,5", "12,34", "1.2.3", "%", "1e999", "12元", "0x10", "1,234,5"] {
-            assert_eq!(parse_cell(s, &na), Err(()), "{s:?}");
+        for s in [
+            "NaN", "nan", "inf", "-inf", "infinity", "abc", "1,5", "12,34", "1.2.3", "%", "1e999", "12元", "0x10",
+            "1,234,5",
+        ] {
+            assert_eq!(parse_cell(s, &na), Err(NotANumber), "{s:?}");
         }
     }
 

@@ -16,7 +16,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = e.downcast_ref::<linkscore::Error>().map_or(1, linkscore::Error::exit_code);
+            let code = e
+                .downcast_ref::<linkscore::Error>()
+                .map_or(1, linkscore::Error::exit_code);
             let message = e.to_string();
             if message.starts_with("error:") {
                 eprintln!("{message}");

@@ -19,7 +19,7 @@ pub fn entropy_weights(z: &[Vec<Option<f64>>], shift: f64) -> Result<Vec<f64>, u
         }
         let n = values.len();
         let total: f64 = values.iter().sum();
-        if n < 2 || !(total > 0.0) {
+        if n < 2 || total.is_nan() || total <= 0.0 {
             d.push(0.0);
             continue;
         }
@@ -48,7 +48,7 @@ pub fn critic_weights(z: &[Vec<Option<f64>>]) -> (Vec<f64>, Vec<usize>) {
             crate::engine::sample_sd(&v, crate::engine::mean(&v))
         })
         .collect();
-    let constant: Vec<usize> = (0..m).filter(|&j| !(sd[j] > 0.0)).collect();
+    let constant: Vec<usize> = (0..m).filter(|&j| sd[j].is_nan() || sd[j] <= 0.0).collect();
     let mut c = vec![0.0; m];
     for j in 0..m {
         let mut conflict = 0.0;
@@ -82,7 +82,11 @@ fn pearson(a: &[Option<f64>], b: &[Option<f64>]) -> f64 {
         saa += (x - ma) * (x - ma);
         sbb += (y - mb) * (y - mb);
     }
-    if saa > 0.0 && sbb > 0.0 { sab / (saa * sbb).sqrt() } else { 0.0 }
+    if saa > 0.0 && sbb > 0.0 {
+        sab / (saa * sbb).sqrt()
+    } else {
+        0.0
+    }
 }
 
 fn normalize_or_equal(v: Vec<f64>) -> Vec<f64> {

@@ -361,12 +361,7 @@ impl Rubric {
             sha256: crate::util::sha256_hex(text.as_bytes()),
             builtin,
         };
-        Validator {
-            path,
-            text,
-            offset,
-        }
-        .build(raw, source)
+        Validator { path, text, offset }.build(raw, source)
     }
 
     /// Whether any part of the scoring takes statistics or weights from the
@@ -400,7 +395,10 @@ impl Rubric {
 fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Error {
     let message = e.message().trim().to_string();
     let help = unknown_name_help(&message);
-    let headline = format!("error: invalid rubric: {}", first_line(&message));
+    let headline = format!(
+        "error: invalid rubric: {}",
+        first_line(&message).replacen("unknown field", "unknown key", 1)
+    );
     match e.span() {
         Some(span) => Error::Rubric(pointed(
             path,
@@ -432,11 +430,7 @@ fn unknown_name_help(message: &str) -> Option<String> {
         Some(best) => Some(format!("did you mean `{best}`?")),
         None => Some(format!(
             "expected one of: {}",
-            expected
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            expected.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
         )),
     }
 }
@@ -461,11 +455,7 @@ impl Validator<'_> {
 
     fn check_id(&self, id: &Spanned<String>, kind: &str) -> Result<()> {
         let value = id.get_ref();
-        if value.is_empty()
-            || !value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(self.err(
                 id.span(),
                 &format!("{kind} id `{value}` must be ASCII letters, digits and `_`"),
@@ -698,7 +688,10 @@ impl Validator<'_> {
             if !(sum > 0.0 && sum.is_finite()) {
                 return Err(self.err(
                     span.clone(),
-                    &format!("the indicator weights of dimension `{}` add up to {sum}; they need a positive, finite sum", d.id),
+                    &format!(
+                        "the indicator weights of dimension `{}` add up to {sum}; they need a positive, finite sum",
+                        d.id
+                    ),
                     Some("give at least one of its indicators a weight > 0"),
                 ));
             }
@@ -720,7 +713,10 @@ impl Validator<'_> {
             {
                 return Err(self.err(
                     g.min.span(),
-                    &format!("grade `{}` has min = {min}, not below the previous band's {}", g.name, prev.min),
+                    &format!(
+                        "grade `{}` has min = {min}, not below the previous band's {}",
+                        g.name, prev.min
+                    ),
                     Some("list [[grade]] bands best first, with strictly decreasing `min`"),
                 ));
             }
@@ -731,37 +727,41 @@ impl Validator<'_> {
         let coupling = match raw.coupling {
             None => None,
             Some(c) => match c.into_inner().dimensions {
-                    None => Some((0..dimensions.len()).collect::<Vec<_>>()),
-                    Some(list) => {
-                        let list_span = list.span();
-                        let mut chosen = Vec::new();
-                        for name in list.into_inner() {
-                            let idx = dimensions
-                                .iter()
-                                .position(|d| d.id == *name.get_ref())
-                                .ok_or_else(|| {
-                                    let help = closest(name.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
-                                        .map(|b| format!("did you mean `{b}`?"));
-                                    self.err(
-                                        name.span(),
-                                        &format!("[coupling] names dimension `{}`, which the rubric does not define", name.get_ref()),
-                                        help.as_deref(),
-                                    )
-                                })?;
-                            if chosen.contains(&idx) {
-                                return Err(self.err(name.span(), &format!("[coupling] lists `{}` twice", name.get_ref()), None));
-                            }
-                            chosen.push(idx);
-                        }
-                        if chosen.len() < 2 {
+                None => Some((0..dimensions.len()).collect::<Vec<_>>()),
+                Some(list) => {
+                    let list_span = list.span();
+                    let mut chosen = Vec::new();
+                    for name in list.into_inner() {
+                        let idx = dimensions.iter().position(|d| d.id == *name.get_ref()).ok_or_else(|| {
+                            let help = closest(name.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
+                                .map(|b| format!("did you mean `{b}`?"));
+                            self.err(
+                                name.span(),
+                                &format!(
+                                    "[coupling] names dimension `{}`, which the rubric does not define",
+                                    name.get_ref()
+                                ),
+                                help.as_deref(),
+                            )
+                        })?;
+                        if chosen.contains(&idx) {
                             return Err(self.err(
-                                list_span,
-                                "[coupling] needs two or more dimensions",
-                                Some("leave `dimensions` out to couple all dimensions"),
+                                name.span(),
+                                &format!("[coupling] lists `{}` twice", name.get_ref()),
+                                None,
                             ));
                         }
-                        Some(chosen)
+                        chosen.push(idx);
                     }
+                    if chosen.len() < 2 {
+                        return Err(self.err(
+                            list_span,
+                            "[coupling] needs two or more dimensions",
+                            Some("leave `dimensions` out to couple all dimensions"),
+                        ));
+                    }
+                    Some(chosen)
+                }
             },
         };
 
@@ -770,7 +770,11 @@ impl Validator<'_> {
             Some(s) => {
                 let v = *s.get_ref();
                 if !(v.is_finite() && v > 0.0) {
-                    return Err(self.err(s.span(), &format!("scale = {v}; it must be a finite number > 0"), Some("scores are reported on 0..scale, usually 100")));
+                    return Err(self.err(
+                        s.span(),
+                        &format!("scale = {v}; it must be a finite number > 0"),
+                        Some("scores are reported on 0..scale, usually 100"),
+                    ));
                 }
                 v
             }
@@ -780,7 +784,11 @@ impl Validator<'_> {
             Some(f) => {
                 let v = *f.get_ref();
                 if !(0.0..1.0).contains(&v) {
-                    return Err(self.err(f.span(), &format!("floor = {v}; it must be ≥ 0 and < 1"), Some("a small value such as 0.01 keeps a geometric mean from being zeroed")));
+                    return Err(self.err(
+                        f.span(),
+                        &format!("floor = {v}; it must be ≥ 0 and < 1"),
+                        Some("a small value such as 0.01 keeps a geometric mean from being zeroed"),
+                    ));
                 }
                 v
             }
@@ -790,7 +798,11 @@ impl Validator<'_> {
             Some(a) => {
                 let v = *a.get_ref();
                 if !(v.is_finite() && v >= 0.0) {
-                    return Err(self.err(a.span(), &format!("entropy_shift = {v}; it must be a finite number ≥ 0"), Some("papers use 0.0001 or 0.001")));
+                    return Err(self.err(
+                        a.span(),
+                        &format!("entropy_shift = {v}; it must be a finite number ≥ 0"),
+                        Some("papers use 0.0001 or 0.001"),
+                    ));
                 }
                 v
             }
@@ -801,7 +813,10 @@ impl Validator<'_> {
         {
             return Err(self.err(
                 w.span(),
-                &format!("weighting = \"{}\" is not supported by this version of linkscore", weighting.as_str()),
+                &format!(
+                    "weighting = \"{}\" is not supported by this version of linkscore",
+                    weighting.as_str()
+                ),
                 Some("use explicit, equal, entropy or critic"),
             ));
         }
@@ -817,7 +832,11 @@ impl Validator<'_> {
             }
         }
         if header.id.get_ref().trim().is_empty() {
-            return Err(self.err(header.id.span(), "`id` must name the column that identifies a unit", Some("for example id = \"village_id\"")));
+            return Err(self.err(
+                header.id.span(),
+                "`id` must name the column that identifies a unit",
+                Some("for example id = \"village_id\""),
+            ));
         }
 
         let name = header.name.unwrap_or_else(|| {
@@ -935,7 +954,9 @@ goalposts = [0, 10]
 
     #[test]
     fn zero_weight_sum_is_rejected() {
-        let e = err(&MINIMAL.replace("weight = 1\n\n[[dim", "weight = 0\n\n[[dim").replace("weight = 3\n\n[[ind", "weight = 0\n\n[[ind"));
+        let e = err(&MINIMAL
+            .replace("weight = 1\n\n[[dim", "weight = 0\n\n[[dim")
+            .replace("weight = 3\n\n[[ind", "weight = 0\n\n[[ind"));
         assert!(e.contains("positive, finite sum"), "{e}");
     }
 
@@ -962,8 +983,16 @@ goalposts = [0, 10]
 
     #[test]
     fn goalposts_are_checked() {
-        assert!(err(&MINIMAL.replace("[0, 10]\n\n[[indicator]]\nid = \"y\"", "[10, 0]\n\n[[indicator]]\nid = \"y\"")).contains("below the high one"));
-        assert!(err(&MINIMAL.replacen("goalposts = [0, 10]", "goalposts = [0, 10, 20]", 1)).contains("two finite numbers"));
+        assert!(
+            err(&MINIMAL.replace(
+                "[0, 10]\n\n[[indicator]]\nid = \"y\"",
+                "[10, 0]\n\n[[indicator]]\nid = \"y\""
+            ))
+            .contains("below the high one")
+        );
+        assert!(
+            err(&MINIMAL.replacen("goalposts = [0, 10]", "goalposts = [0, 10, 20]", 1)).contains("two finite numbers")
+        );
         let log = MINIMAL.replacen("goalposts = [0, 10]", "transform = \"log\"\ngoalposts = [0, 10]", 1);
         assert!(err(&log).contains("outside it"));
         let none = MINIMAL.replacen("goalposts = [0, 10]", "", 1);
@@ -986,7 +1015,10 @@ goalposts = [0, 10]
 
     #[test]
     fn empty_dimension_is_rejected() {
-        let text = MINIMAL.replace("[[dimension]]\nid = \"b\"", "[[dimension]]\nid = \"c\"\n[[dimension]]\nid = \"b\"");
+        let text = MINIMAL.replace(
+            "[[dimension]]\nid = \"b\"",
+            "[[dimension]]\nid = \"c\"\n[[dimension]]\nid = \"b\"",
+        );
         assert!(err(&text).contains("dimension `c` has no indicators"));
     }
 

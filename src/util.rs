@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn lossless_round_trips() {
-        for x in [0.1, 1.0 / 3.0, 97.613721364008029, 1e-12, 123456789.125, -0.0] {
+        for x in [0.1, 1.0 / 3.0, 97.613_721_364_008_03, 1e-12, 123456789.125, -0.0] {
             let s = lossless(x);
             assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
         }

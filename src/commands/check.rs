@@ -10,7 +10,11 @@ pub fn run(args: &CheckArgs) -> Result<()> {
         "ok: {}: rubric \"{}\"{} with {} dimensions, {} linkages, {} indicators\n",
         rubric.source.path,
         rubric.name,
-        if rubric.version.is_empty() { String::new() } else { format!(" version {}", rubric.version) },
+        if rubric.version.is_empty() {
+            String::new()
+        } else {
+            format!(" version {}", rubric.version)
+        },
         rubric.dimensions.len(),
         rubric.linkages.len(),
         rubric.indicators.len()

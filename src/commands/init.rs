@@ -10,11 +10,18 @@ pub const SAMPLE_DATA: &str = include_str!("../../examples/villages-2024.csv");
 
 pub fn run(args: &InitArgs) -> Result<()> {
     let dir = Path::new(&args.dir);
-    let files = [("linkage.toml", crate::rubric::BUILTIN_RUBRIC), ("villages.csv", SAMPLE_DATA)];
+    let files = [
+        ("linkage.toml", crate::rubric::BUILTIN_RUBRIC),
+        ("villages.csv", SAMPLE_DATA),
+    ];
     // Check every target before writing any, so a refusal changes nothing.
     if !args.force {
-        let existing: Vec<String> =
-            files.iter().map(|(name, _)| dir.join(name)).filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
+        let existing: Vec<String> = files
+            .iter()
+            .map(|(name, _)| dir.join(name))
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
         if !existing.is_empty() {
             return Err(Error::Data(format!(
                 "error: {} already exist(s); nothing was written\n  = help: pass --force to overwrite, or choose another directory",

@@ -27,7 +27,9 @@ pub fn load_rubric(arg: &RubricArg) -> Result<Rubric> {
     match &arg.rubric {
         Some(path) => Rubric::from_path(path),
         None => {
-            eprintln!("note: no --rubric given: using the built-in linkage rubric (write it out with `linkscore init`)");
+            eprintln!(
+                "note: no --rubric given: using the built-in linkage rubric (write it out with `linkscore init`)"
+            );
             Rubric::builtin()
         }
     }
@@ -42,7 +44,11 @@ pub fn choose_format(args: &OutputArgs) -> Format {
     if let Some(path) = &args.output {
         return Format::from_extension(path).unwrap_or(Format::Csv);
     }
-    if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv }
+    if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Csv
+    }
 }
 
 /// Writes a finished output to stdout or to `--output`. The content is
@@ -54,14 +60,22 @@ pub fn emit(content: &[u8], output: Option<&str>) -> Result<()> {
         None => {
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(content).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("standard output", "write to", &e)),
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::io("standard output", "write to", &e))
+                }
                 _ => Ok(()),
             }
         }
         Some(path) => {
             let target = std::path::Path::new(path);
-            let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-            let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let dir = target
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let temp = dir.join(format!(".{name}.linkscore-{}.tmp", std::process::id()));
             let result = std::fs::write(&temp, content).and_then(|()| std::fs::rename(&temp, target));
             if let Err(e) = result {

@@ -36,7 +36,11 @@ pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Opti
             let r = scored.rubric;
             let sheet = output::ranking_sheet(scored, detail, top);
             let mut out = String::new();
-            let version = if r.version.is_empty() { String::new() } else { format!(" ({})", r.version) };
+            let version = if r.version.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", r.version)
+            };
             let shown = if sheet.rows.len() < scored.order.len() {
                 format!(", top {} shown", sheet.rows.len())
             } else {

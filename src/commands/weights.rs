@@ -8,7 +8,10 @@ use crate::{engine, input};
 
 pub fn run(args: &WeightsArgs) -> Result<()> {
     let rubric = super::load_rubric(&args.rubric)?;
-    let needs_data = matches!(rubric.weighting, Weighting::Entropy | Weighting::Critic | Weighting::Combined);
+    let needs_data = matches!(
+        rubric.weighting,
+        Weighting::Entropy | Weighting::Critic | Weighting::Combined
+    );
     let (weights, warnings) = if args.data.is_empty() {
         if needs_data {
             return Err(Error::Usage(format!(
@@ -28,7 +31,11 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
     let content = match format {
         Format::Csv => String::from_utf8_lossy(&output::csv::render(&sheet)).into_owned(),
         Format::Markdown => output::markdown::render(&sheet),
-        Format::Table => format!("weighting: {}\n{}\n", weights.method.as_str(), output::table::render(&sheet)),
+        Format::Table => format!(
+            "weighting: {}\n{}\n",
+            weights.method.as_str(),
+            output::table::render(&sheet)
+        ),
         Format::Json | Format::Jsonl => json(&sheet, &weights, format == Format::Jsonl),
     };
     super::emit(content.as_bytes(), args.output.output.as_deref())?;
@@ -38,7 +45,11 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
 
 /// `level, id, parent, weight, global_weight`: dimensions, then indicators.
 fn sheet(rubric: &Rubric, w: &engine::Weights) -> Sheet {
-    let col = |key: &str, kind| Column { key: key.into(), title: key.into(), kind };
+    let col = |key: &str, kind| Column {
+        key: key.into(),
+        title: key.into(),
+        kind,
+    };
     let columns = vec![
         col("level", Kind::Text),
         col("id", Kind::Text),

@@ -4,7 +4,9 @@ use super::Sheet;
 
 /// Renders a sheet as CSV (UTF-8, no BOM, `\n` line ends).
 pub fn render(sheet: &Sheet) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     // Writing to a Vec cannot fail; an error here would be a bug, and the
     // record is then simply left out rather than crashing a run.
     let _ = writer.write_record(sheet.columns.iter().map(|c| c.key.as_str()));

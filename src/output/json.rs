@@ -23,20 +23,35 @@ fn unit_object(scored: &Scored, u: usize, detail: super::Detail) -> Value {
         o.insert("coverage".into(), json!(unit.coverage));
     }
     o.insert("grade".into(), json!(unit.grade.map(|g| r.grades[g].name.clone())));
-    let dims: Map<String, Value> =
-        r.dimensions.iter().zip(&unit.dimensions).map(|(d, v)| (d.id.clone(), num(*v, r.scale))).collect();
+    let dims: Map<String, Value> = r
+        .dimensions
+        .iter()
+        .zip(&unit.dimensions)
+        .map(|(d, v)| (d.id.clone(), num(*v, r.scale)))
+        .collect();
     o.insert("dimensions".into(), Value::Object(dims));
-    let links: Map<String, Value> =
-        r.linkages.iter().zip(&unit.linkages).map(|(l, v)| (l.id.clone(), num(*v, r.scale))).collect();
+    let links: Map<String, Value> = r
+        .linkages
+        .iter()
+        .zip(&unit.linkages)
+        .map(|(l, v)| (l.id.clone(), num(*v, r.scale)))
+        .collect();
     o.insert("linkages".into(), Value::Object(links));
     if r.coupling.is_some() {
         o.insert("coupling".into(), json!(unit.coupling.map(|c| c.coupling)));
         o.insert("coordination".into(), json!(unit.coupling.map(|c| c.coordination)));
-        o.insert("coordination_grade".into(), json!(unit.coupling.map(|c| COORDINATION_GRADES[c.band])));
+        o.insert(
+            "coordination_grade".into(),
+            json!(unit.coupling.map(|c| COORDINATION_GRADES[c.band])),
+        );
     }
     if detail.indicators {
-        let inds: Map<String, Value> =
-            r.indicators.iter().zip(&scored.z).map(|(i, col)| (i.id.clone(), num(col[u], r.scale))).collect();
+        let inds: Map<String, Value> = r
+            .indicators
+            .iter()
+            .zip(&scored.z)
+            .map(|(i, col)| (i.id.clone(), num(col[u], r.scale)))
+            .collect();
         o.insert("indicators".into(), Value::Object(inds));
     }
     Value::Object(o)
@@ -51,10 +66,18 @@ fn selected<'s>(scored: &'s Scored, top: Option<usize>) -> &'s [usize] {
 pub fn render(scored: &Scored, detail: super::Detail, top: Option<usize>) -> String {
     let r = scored.rubric;
     let w = &scored.weights;
-    let inputs: Vec<Value> =
-        scored.table.files.iter().map(|f| json!({ "path": f.path, "sha256": f.sha256 })).collect();
-    let dimensions: Map<String, Value> =
-        r.dimensions.iter().zip(&w.dimension).map(|(d, x)| (d.id.clone(), json!(x))).collect();
+    let inputs: Vec<Value> = scored
+        .table
+        .files
+        .iter()
+        .map(|f| json!({ "path": f.path, "sha256": f.sha256 }))
+        .collect();
+    let dimensions: Map<String, Value> = r
+        .dimensions
+        .iter()
+        .zip(&w.dimension)
+        .map(|(d, x)| (d.id.clone(), json!(x)))
+        .collect();
     let indicators: Map<String, Value> = r
         .indicators
         .iter()
@@ -77,7 +100,10 @@ pub fn render(scored: &Scored, detail: super::Detail, top: Option<usize>) -> Str
         .filter(|(_, c)| **c > 0)
         .map(|(i, c)| (i.id.clone(), json!(c)))
         .collect();
-    let units: Vec<Value> = selected(scored, top).iter().map(|&u| unit_object(scored, u, detail)).collect();
+    let units: Vec<Value> = selected(scored, top)
+        .iter()
+        .map(|&u| unit_object(scored, u, detail))
+        .collect();
     let doc = json!({
         "linkscore": env!("CARGO_PKG_VERSION"),
         "inputs": inputs,

@@ -10,7 +10,14 @@ fn escape(s: &str) -> String {
 pub fn render(sheet: &Sheet) -> String {
     let mut out = String::new();
     out.push_str("| ");
-    out.push_str(&sheet.columns.iter().map(|c| escape(&c.title)).collect::<Vec<_>>().join(" | "));
+    out.push_str(
+        &sheet
+            .columns
+            .iter()
+            .map(|c| escape(&c.title))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
     out.push_str(" |\n|");
     for c in &sheet.columns {
         out.push_str(if c.kind == Kind::Text { " --- |" } else { " ---: |" });
@@ -18,7 +25,11 @@ pub fn render(sheet: &Sheet) -> String {
     out.push('\n');
     for row in &sheet.rows {
         out.push_str("| ");
-        let cells: Vec<String> = row.iter().zip(&sheet.columns).map(|(cell, c)| escape(&cell.human(c.kind))).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&sheet.columns)
+            .map(|(cell, c)| escape(&cell.human(c.kind)))
+            .collect();
         out.push_str(&cells.join(" | "));
         out.push_str(" |\n");
     }

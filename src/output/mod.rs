@@ -123,41 +123,97 @@ pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> She
     let zh = r.is_chinese();
     let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
     let mut columns = vec![
-        Column { key: "rank".into(), title: t("rank", "排名"), kind: Kind::Int },
-        Column { key: "id".into(), title: r.id_column.clone(), kind: Kind::Text },
+        Column {
+            key: "rank".into(),
+            title: t("rank", "排名"),
+            kind: Kind::Int,
+        },
+        Column {
+            key: "id".into(),
+            title: r.id_column.clone(),
+            kind: Kind::Text,
+        },
     ];
     if let Some(label) = &r.label_column {
-        columns.push(Column { key: "label".into(), title: label.clone(), kind: Kind::Text });
+        columns.push(Column {
+            key: "label".into(),
+            title: label.clone(),
+            kind: Kind::Text,
+        });
     }
     if let Some(group) = &r.group_column {
-        columns.push(Column { key: "group".into(), title: group.clone(), kind: Kind::Text });
-        columns.push(Column { key: "group_rank".into(), title: t("group rank", "组内排名"), kind: Kind::Int });
+        columns.push(Column {
+            key: "group".into(),
+            title: group.clone(),
+            kind: Kind::Text,
+        });
+        columns.push(Column {
+            key: "group_rank".into(),
+            title: t("group rank", "组内排名"),
+            kind: Kind::Int,
+        });
     }
-    columns.push(Column { key: "score".into(), title: t("score", "总分"), kind: Kind::Score });
+    columns.push(Column {
+        key: "score".into(),
+        title: t("score", "总分"),
+        kind: Kind::Score,
+    });
     let coverage = r.missing != crate::rubric::MissingPolicy::Error;
     if coverage {
-        columns.push(Column { key: "coverage".into(), title: t("coverage", "数据完整率"), kind: Kind::Share });
+        columns.push(Column {
+            key: "coverage".into(),
+            title: t("coverage", "数据完整率"),
+            kind: Kind::Share,
+        });
     }
     let grades = !r.grades.is_empty();
     if grades {
-        columns.push(Column { key: "grade".into(), title: t("grade", "等级"), kind: Kind::Text });
+        columns.push(Column {
+            key: "grade".into(),
+            title: t("grade", "等级"),
+            kind: Kind::Text,
+        });
     }
     for d in &r.dimensions {
-        columns.push(Column { key: d.id.clone(), title: d.name.clone(), kind: Kind::Score });
+        columns.push(Column {
+            key: d.id.clone(),
+            title: d.name.clone(),
+            kind: Kind::Score,
+        });
     }
     if r.coupling.is_some() {
-        columns.push(Column { key: "coupling".into(), title: t("coupling", "耦合度"), kind: Kind::Index });
-        columns.push(Column { key: "coordination".into(), title: t("coordination", "耦合协调度"), kind: Kind::Index });
-        columns.push(Column { key: "coordination_grade".into(), title: t("coordination grade", "协调等级"), kind: Kind::Text });
+        columns.push(Column {
+            key: "coupling".into(),
+            title: t("coupling", "耦合度"),
+            kind: Kind::Index,
+        });
+        columns.push(Column {
+            key: "coordination".into(),
+            title: t("coordination", "耦合协调度"),
+            kind: Kind::Index,
+        });
+        columns.push(Column {
+            key: "coordination_grade".into(),
+            title: t("coordination grade", "协调等级"),
+            kind: Kind::Text,
+        });
     }
     if detail.linkages {
         for l in &r.linkages {
-            columns.push(Column { key: l.id.clone(), title: l.name.clone(), kind: Kind::Score });
+            columns.push(Column {
+                key: l.id.clone(),
+                title: l.name.clone(),
+                kind: Kind::Score,
+            });
         }
     }
     if detail.indicators {
         for i in &r.indicators {
-            columns.push(Column { key: i.id.clone(), title: i.name.clone(), kind: Kind::Score });
+            columns.push(Column {
+                key: i.id.clone(),
+                title: i.name.clone(),
+                kind: Kind::Score,
+            });
         }
     }
 
