@@ -34,7 +34,17 @@ impl Error {
 
     /// An I/O error with the path it concerns.
     pub fn io(path: &str, action: &str, err: &std::io::Error) -> Error {
-        Error::Io(format!("cannot {action} {path}: {err}"))
+        use std::io::ErrorKind;
+        let advice = match err.kind() {
+            ErrorKind::NotFound => Some(("no such file or directory", "check the path and the current directory")),
+            ErrorKind::PermissionDenied => Some(("permission denied", "check the file's permissions")),
+            ErrorKind::IsADirectory => Some(("it is a directory", "name a file inside it")),
+            _ => None,
+        };
+        match advice {
+            Some((what, help)) => Error::Io(format!("error: cannot {action} {path}: {what}\n  = help: {help}")),
+            None => Error::Io(format!("error: cannot {action} {path}: {err}")),
+        }
     }
 }
 

@@ -394,11 +394,8 @@ impl Rubric {
 /// for unknown keys and values.
 fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Error {
     let message = e.message().trim().to_string();
-    let help = unknown_name_help(&message);
-    let headline = format!(
-        "error: invalid rubric: {}",
-        first_line(&message).replacen("unknown field", "unknown key", 1)
-    );
+    let help = unknown_name_help(&message).or_else(|| type_help(&message));
+    let headline = format!("error: invalid rubric: {}", plain_words(first_line(&message)));
     match e.span() {
         Some(span) => Error::Rubric(pointed(
             path,
@@ -409,6 +406,37 @@ fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Err
         )),
         None => Error::Rubric(format!("{headline}\n  --> {path}")),
     }
+}
+
+/// serde's words for TOML's: keys, numbers, arrays, tables.
+fn plain_words(message: &str) -> String {
+    message
+        .replacen("unknown field", "unknown key", 1)
+        .replacen("missing field", "missing key", 1)
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected an array")
+        .replace("invalid type: map", "invalid type: a table")
+        .replace("invalid type: sequence", "invalid type: an array")
+}
+
+/// Advice for the common shape mistakes.
+fn type_help(message: &str) -> Option<String> {
+    if message.starts_with("invalid type: map, expected a sequence") {
+        return Some(
+            "tables that can repeat are written with double brackets: [[dimension]], [[linkage]], [[indicator]], [[grade]]"
+                .into(),
+        );
+    }
+    if message.contains("expected f64") {
+        return Some("write the number without quotes, e.g. weight = 0.25".into());
+    }
+    let key = message.strip_prefix("missing field `")?.split('`').next()?;
+    Some(match key {
+        "rubric" => "a rubric starts with a [rubric] table naming at least the id column: id = \"village_id\"".into(),
+        "dimension" => "every [[indicator]] names its dimension, e.g. dimension = \"industry\"".into(),
+        "id" => "every [rubric], [[dimension]], [[linkage]] and [[indicator]] needs an `id`".into(),
+        other => format!("add `{other} = …` to this table"),
+    })
 }
 
 fn first_line(s: &str) -> &str {
