@@ -82,13 +82,140 @@ pub struct Scored<'a> {
     pub missing: MissingReport,
 }
 
-/// Scores `table` with `rubric`.
+/// How one indicator is put on 0..1, with what it took from the data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scaling {
+    /// Goalposts after the transform.
+    Goalpost {
+        lo: f64,
+        hi: f64,
+    },
+    Minmax {
+        min: f64,
+        max: f64,
+    },
+    Zscore {
+        mean: f64,
+        sd: f64,
+    },
+    /// The reference values, sorted ascending.
+    Rank {
+        sorted: Vec<f64>,
+    },
+    /// `normalize = "none"`.
+    Identity,
+    /// A constant column under a sample-relative normalization: every unit
+    /// gets this z (1 under minmax and rank, 0 under zscore).
+    Constant(f64),
+}
+
+impl Scaling {
+    /// z before `floor`, per the SPEC "Maths" table.
+    pub fn apply(&self, x: f64, direction: Direction) -> f64 {
+        let lower = direction == Direction::Lower;
+        match self {
+            Scaling::Goalpost { lo, hi } => goalpost(x, *lo, *hi, lower),
+            Scaling::Minmax { min, max } => {
+                if lower {
+                    (max - x) / (max - min)
+                } else {
+                    (x - min) / (max - min)
+                }
+            }
+            Scaling::Zscore { mean, sd } => {
+                if lower {
+                    (mean - x) / sd
+                } else {
+                    (x - mean) / sd
+                }
+            }
+            Scaling::Rank { sorted } => {
+                let q = rank_fraction(sorted, x);
+                if lower { 1.0 - q } else { q }
+            }
+            Scaling::Identity => {
+                if lower {
+                    1.0 - x
+                } else {
+                    x
+                }
+            }
+            Scaling::Constant(z) => *z,
+        }
+    }
+}
+
+/// Everything a run takes from its data: the fill values, the scaling of
+/// every indicator, the weights and the TOPSIS ideal. Taken from one table
+/// (`score`), from several pooled (`diff`), or frozen in a file.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// Raw value filled into missing cells, per indicator (`mean`/`median`).
+    pub fill: Vec<Option<f64>>,
+    pub scaling: Vec<Scaling>,
+    pub weights: Weights,
+    /// TOPSIS ideal and anti-ideal per indicator, (A⁺, A⁻).
+    pub ideal: Option<Vec<(f64, f64)>>,
+    /// What fitting noticed (constant columns, undefined correlations).
+    pub warnings: Vec<String>,
+}
+
+/// Scores `table` with `rubric`, taking statistics and weights from the table itself.
 pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
+    let params = fit(rubric, &[table])?;
+    apply(rubric, table, &params)
+}
+
+/// Takes every data-dependent parameter from `tables`, pooled as one panel.
+pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
+    let m = rubric.indicators.len();
     let mut warnings = Vec::new();
-    let (filled, missing) = treat_missing(rubric, table, &mut warnings)?;
-    let transformed = transform(rubric, table, filled)?;
-    let z = normalize(rubric, &transformed, &mut warnings);
-    let weights = weights(rubric, &z, &mut warnings)?;
+    let fill = fill_values(rubric, tables)?;
+    let prepared: Vec<Vec<Vec<Option<f64>>>> = tables
+        .iter()
+        .map(|t| prepare(rubric, t, &fill))
+        .collect::<Result<_>>()?;
+    let pooled = |columns: &[Vec<Vec<Option<f64>>>], i: usize| -> Vec<Option<f64>> {
+        columns.iter().flat_map(|table| table[i].iter().copied()).collect()
+    };
+    let mut constant = Vec::new();
+    let scaling: Vec<Scaling> = (0..m)
+        .map(|i| {
+            let present: Vec<f64> = pooled(&prepared, i).into_iter().flatten().collect();
+            let s = fit_scaling(rubric, i, &present);
+            if matches!(s, Scaling::Constant(_)) {
+                constant.push(rubric.indicators[i].id.clone());
+            }
+            s
+        })
+        .collect();
+    if !constant.is_empty() {
+        warnings.push(format!(
+            "constant column(s) under a sample-relative normalization: {} (minmax and rank give every unit 1, zscore gives 0)",
+            constant.join(", ")
+        ));
+    }
+    let z: Vec<Vec<Vec<Option<f64>>>> = prepared.iter().map(|x| normalize(rubric, x, &scaling)).collect();
+    let z_pooled: Vec<Vec<Option<f64>>> = (0..m).map(|i| pooled(&z, i)).collect();
+    let weights = weights(rubric, &z_pooled, &mut warnings)?;
+    let ideal =
+        (rubric.method == Method::Topsis).then(|| methods::topsis_ideal(&z_pooled, &weights.global, rubric.ideal));
+    Ok(Params {
+        fill,
+        scaling,
+        weights,
+        ideal,
+        warnings,
+    })
+}
+
+/// Scores `table` with parameters fitted before (on it, on a pool, or frozen).
+pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Result<Scored<'a>> {
+    let mut warnings = params.warnings.clone();
+    let missing = missing_report(rubric, table, &params.fill, &mut warnings);
+    let x = prepare(rubric, table, &params.fill)?;
+    let z = normalize(rubric, &x, &params.scaling);
+    let weights = params.weights.clone();
     let n = table.units.len();
     let m = rubric.indicators.len();
 
@@ -104,8 +231,8 @@ pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
                 aggregate(dim.aggregate, &children).map_err(|i| negative_z(rubric, table, dim.indicators[i], u))
             })
             .collect::<Result<Vec<_>>>()?;
-        let score = match rubric.method {
-            Method::Weighted => {
+        let score = match &params.ideal {
+            None => {
                 let children: Vec<(f64, Option<f64>)> = weights
                     .dimension
                     .iter()
@@ -119,7 +246,7 @@ pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
                     ))
                 })?
             }
-            Method::Topsis => None, // filled in below: needs the whole matrix
+            Some(ideal) => methods::topsis_closeness(&zu, &weights.global, ideal),
         };
         let linkages = rubric
             .linkages
@@ -142,12 +269,6 @@ pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
             coupling: None,
         });
     }
-    if rubric.method == Method::Topsis {
-        let closeness = methods::topsis(&z, &weights.global, rubric.ideal);
-        for (unit, c) in units.iter_mut().zip(closeness) {
-            unit.score = c;
-        }
-    }
 
     for unit in &mut units {
         if let Some(s) = unit.score {
@@ -167,6 +288,7 @@ pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
 
     let scores: Vec<Option<f64>> = units.iter().map(|u| u.score).collect();
     let all: Vec<usize> = (0..n).collect();
+    // Scores are on 0..1 here, so 1e-9 × scale on the reported score is 1e-9.
     let tolerance = 1e-9;
     let (order, ranks) = rank(&all, &scores, table, tolerance);
     for (u, r) in ranks {
@@ -210,61 +332,44 @@ fn negative_z(rubric: &Rubric, table: &Table, indicator: usize, unit: usize) -> 
     ))
 }
 
-/// Applies the missing-value policy to the raw values (SPEC "Data": missing).
-fn treat_missing(
-    rubric: &Rubric,
-    table: &Table,
-    warnings: &mut Vec<String>,
-) -> Result<(Vec<Vec<Option<f64>>>, MissingReport)> {
+/// The raw fill value per indicator under `mean`/`median` (SPEC "Data"),
+/// over the units of all `tables` that have a value.
+fn fill_values(rubric: &Rubric, tables: &[&Table]) -> Result<Vec<Option<f64>>> {
+    let m = rubric.indicators.len();
+    if !matches!(rubric.missing, MissingPolicy::Mean | MissingPolicy::Median) {
+        return Ok(vec![None; m]);
+    }
+    (0..m)
+        .map(|i| {
+            let mut present: Vec<f64> = tables.iter().flat_map(|t| t.values[i].iter().flatten().copied()).collect();
+            let any_missing = tables.iter().any(|t| t.values[i].iter().any(Option::is_none));
+            if present.is_empty() {
+                if any_missing {
+                    return Err(Error::Data(format!(
+                        "error: indicator `{}` (column `{}`) has no value in any unit, so there is nothing to fill its missing cells with\n  = help: check the column, or remove the indicator from the rubric",
+                        rubric.indicators[i].id, rubric.indicators[i].column
+                    )));
+                }
+                return Ok(None);
+            }
+            Ok(Some(if rubric.missing == MissingPolicy::Mean {
+                mean(&present)
+            } else {
+                median(&mut present)
+            }))
+        })
+        .collect()
+}
+
+/// Counts the missing cells of a table and says how they are treated.
+fn missing_report(rubric: &Rubric, table: &Table, fill: &[Option<f64>], warnings: &mut Vec<String>) -> MissingReport {
     let per_indicator: Vec<usize> = table
         .values
         .iter()
         .map(|col| col.iter().filter(|v| v.is_none()).count())
         .collect();
     let cells: usize = per_indicator.iter().sum();
-    let mut values = table.values.clone();
-    let mut fill = vec![None; rubric.indicators.len()];
     if cells > 0 {
-        match rubric.missing {
-            MissingPolicy::Error => {
-                // The first missing cell in reading order.
-                for u in 0..table.units.len() {
-                    if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i][u].is_none()) {
-                        return Err(Error::Data(format!(
-                            "error: missing value at {}\n  = help: fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({} cell(s) are missing in all)",
-                            table.cell_location(rubric, u, i),
-                            cells
-                        )));
-                    }
-                }
-            }
-            MissingPolicy::Reweight => {}
-            MissingPolicy::Mean | MissingPolicy::Median => {
-                for (i, col) in values.iter_mut().enumerate() {
-                    if per_indicator[i] == 0 {
-                        continue;
-                    }
-                    let mut present: Vec<f64> = col.iter().flatten().copied().collect();
-                    if present.is_empty() {
-                        return Err(Error::Data(format!(
-                            "error: indicator `{}` (column `{}`) has no value in any unit, so there is nothing to fill its missing cells with\n  = help: check the column, or remove the indicator from the rubric",
-                            rubric.indicators[i].id, rubric.indicators[i].column
-                        )));
-                    }
-                    let value = if rubric.missing == MissingPolicy::Mean {
-                        mean(&present)
-                    } else {
-                        median(&mut present)
-                    };
-                    fill[i] = Some(value);
-                    for cell in col.iter_mut() {
-                        if cell.is_none() {
-                            *cell = Some(value);
-                        }
-                    }
-                }
-            }
-        }
         let listed: Vec<String> = per_indicator
             .iter()
             .enumerate()
@@ -275,115 +380,117 @@ fn treat_missing(
             MissingPolicy::Reweight => "left out, with the remaining weights renormalized",
             MissingPolicy::Mean => "filled with the column mean",
             MissingPolicy::Median => "filled with the column median",
-            MissingPolicy::Error => "",
+            MissingPolicy::Error => "an error",
         };
         warnings.push(format!("{cells} missing cell(s) ({}): {how}", listed.join(", ")));
     }
-    Ok((
-        values,
-        MissingReport {
-            policy: rubric.missing,
-            cells,
-            per_indicator,
-            fill,
-        },
-    ))
+    MissingReport {
+        policy: rubric.missing,
+        cells,
+        per_indicator,
+        fill: fill.to_vec(),
+    }
 }
 
-/// Applies each indicator's transform; a value outside its domain is an error naming the cell.
-fn transform(rubric: &Rubric, table: &Table, mut values: Vec<Vec<Option<f64>>>) -> Result<Vec<Vec<Option<f64>>>> {
+/// Raw values → values ready to normalize: the missing-value policy
+/// (`error` stops at the first missing cell in reading order; `mean` and
+/// `median` fill), then each indicator's transform (a value outside its
+/// domain is an error naming the cell).
+fn prepare(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> Result<Vec<Vec<Option<f64>>>> {
+    if rubric.missing == MissingPolicy::Error {
+        let total: usize = table
+            .values
+            .iter()
+            .map(|c| c.iter().filter(|v| v.is_none()).count())
+            .sum();
+        for u in 0..table.units.len() {
+            if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i][u].is_none()) {
+                return Err(Error::Data(format!(
+                    "error: missing value at {}\n  = help: fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({total} cell(s) are missing in all)",
+                    table.cell_location(rubric, u, i),
+                )));
+            }
+        }
+    }
+    let mut values = table.values.clone();
     for (i, col) in values.iter_mut().enumerate() {
         let t = rubric.indicators[i].transform;
         for (u, cell) in col.iter_mut().enumerate() {
-            if let Some(x) = *cell {
-                *cell = Some(t.apply(x).ok_or_else(|| {
-                    Error::Data(format!(
-                        "error: {}: the value {x} is outside the domain of transform = \"{}\", which needs {}\n  = help: correct the value, mark it missing, or use transform = \"log1p\" for data with zeros",
-                        table.cell_location(rubric, u, i),
-                        t.as_str(),
-                        t.domain()
-                    ))
-                })?);
-            }
+            let raw = match (*cell, fill.get(i).copied().flatten()) {
+                (Some(x), _) => x,
+                (None, Some(f)) => f,
+                (None, None) => continue,
+            };
+            *cell = Some(t.apply(raw).ok_or_else(|| {
+                Error::Data(format!(
+                    "error: {}: the value {raw} is outside the domain of transform = \"{}\", which needs {}\n  = help: correct the value, mark it missing, or use transform = \"log1p\" for data with zeros",
+                    table.cell_location(rubric, u, i),
+                    t.as_str(),
+                    t.domain()
+                ))
+            })?);
         }
     }
     Ok(values)
 }
 
-/// Normalizes every indicator column to z (SPEC "Maths" table), then applies `floor`.
-fn normalize(rubric: &Rubric, x: &[Vec<Option<f64>>], warnings: &mut Vec<String>) -> Vec<Vec<Option<f64>>> {
-    let mut constant = Vec::new();
-    let z = rubric
+/// The scaling of indicator `i` from its (transformed) values.
+fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
+    let ind = &rubric.indicators[i];
+    match ind.normalize {
+        Normalize::Goalpost => {
+            let (lo, hi) = ind.goalposts.unwrap_or((0.0, 1.0));
+            // Goalposts pass through the same transform (validated in the rubric).
+            Scaling::Goalpost {
+                lo: ind.transform.apply(lo).unwrap_or(lo),
+                hi: ind.transform.apply(hi).unwrap_or(hi),
+            }
+        }
+        Normalize::Minmax => match min_max(present) {
+            Some((min, max)) if max > min => Scaling::Minmax { min, max },
+            _ => Scaling::Constant(1.0),
+        },
+        Normalize::Zscore => {
+            let m = mean(present);
+            let sd = sample_sd(present, m);
+            if sd > 0.0 {
+                Scaling::Zscore { mean: m, sd }
+            } else {
+                Scaling::Constant(0.0)
+            }
+        }
+        Normalize::Rank => {
+            let mut sorted = present.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            if sorted.len() < 2 || sorted.first() == sorted.last() {
+                Scaling::Constant(1.0)
+            } else {
+                Scaling::Rank { sorted }
+            }
+        }
+        Normalize::None => Scaling::Identity,
+    }
+}
+
+/// Normalizes every indicator column to z, then applies `floor`.
+fn normalize(rubric: &Rubric, x: &[Vec<Option<f64>>], scaling: &[Scaling]) -> Vec<Vec<Option<f64>>> {
+    let floor = rubric.floor;
+    rubric
         .indicators
         .iter()
         .zip(x)
-        .map(|(ind, col)| {
-            let lower = ind.direction == Direction::Lower;
-            let present: Vec<f64> = col.iter().flatten().copied().collect();
-            let f: Box<dyn Fn(f64) -> f64> = match ind.normalize {
-                Normalize::Goalpost => {
-                    let (lo, hi) = ind.goalposts.unwrap_or((0.0, 1.0));
-                    // Goalposts pass through the same transform (validated in the rubric).
-                    let lo = ind.transform.apply(lo).unwrap_or(lo);
-                    let hi = ind.transform.apply(hi).unwrap_or(hi);
-                    Box::new(move |v| goalpost(v, lo, hi, lower))
-                }
-                Normalize::Minmax => match min_max(&present) {
-                    Some((lo, hi)) if hi > lo => Box::new(move |v| {
-                        if lower {
-                            (hi - v) / (hi - lo)
-                        } else {
-                            (v - lo) / (hi - lo)
-                        }
-                    }),
-                    _ => {
-                        constant.push(ind.id.clone());
-                        Box::new(|_| 1.0)
-                    }
-                },
-                Normalize::Zscore => {
-                    let m = mean(&present);
-                    let sd = sample_sd(&present, m);
-                    if sd > 0.0 {
-                        Box::new(move |v| if lower { (m - v) / sd } else { (v - m) / sd })
-                    } else {
-                        constant.push(ind.id.clone());
-                        Box::new(|_| 0.0)
-                    }
-                }
-                Normalize::Rank => {
-                    let ranked = rank_normalizer(&present);
-                    match ranked {
-                        Some(r) => Box::new(move |v| {
-                            let q = r(v);
-                            if lower { 1.0 - q } else { q }
-                        }),
-                        None => {
-                            constant.push(ind.id.clone());
-                            Box::new(|_| 1.0)
-                        }
-                    }
-                }
-                Normalize::None => Box::new(move |v| if lower { 1.0 - v } else { v }),
-            };
-            let floor = rubric.floor;
+        .zip(scaling)
+        .map(|((ind, col), s)| {
             col.iter()
                 .map(|v| {
                     v.map(|v| {
-                        let z = f(v);
+                        let z = s.apply(v, ind.direction);
                         if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
                     })
                 })
                 .collect()
         })
-        .collect();
-    if !constant.is_empty() {
-        warnings.push(format!(
-            "constant column(s) under a sample-relative normalization: {} (minmax and rank give every unit 1, zscore gives 0)",
-            constant.join(", ")
-        ));
-    }
-    z
+        .collect()
 }
 
 /// Goalpost normalization: (clamp(x, lo, hi) − lo) / (hi − lo), or its mirror.
@@ -396,24 +503,16 @@ pub fn goalpost(x: f64, lo: f64, hi: f64, lower: bool) -> f64 {
     }
 }
 
-/// For rank normalization: a function from a value of the column to
-/// (r − 1)/(n − 1), r its ascending rank with ties averaged; `None` for a
-/// constant column or fewer than two values.
-fn rank_normalizer(values: &[f64]) -> Option<impl Fn(f64) -> f64 + use<>> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+/// For rank normalization: (r − 1)/(n − 1) for value `v` among `sorted`
+/// (ascending, n ≥ 2), r its ascending rank with ties averaged. Ranks are
+/// 1-based: values below v take ranks 1..=below; the ties take
+/// below+1 ..= below+equal, whose mean is below + (equal + 1)/2.
+fn rank_fraction(sorted: &[f64], v: f64) -> f64 {
     let n = sorted.len();
-    if n < 2 || sorted.first() == sorted.last() {
-        return None;
-    }
-    Some(move |v: f64| {
-        // Ranks are 1-based: values below v take ranks 1..=below; the ties
-        // take below+1 ..= below+equal, whose mean is below + (equal + 1)/2.
-        let below = sorted.partition_point(|&s| s < v);
-        let upto = sorted.partition_point(|&s| s <= v);
-        let r = below as f64 + ((upto - below) as f64 + 1.0) / 2.0;
-        (r - 1.0) / (n as f64 - 1.0)
-    })
+    let below = sorted.partition_point(|&s| s < v);
+    let upto = sorted.partition_point(|&s| s <= v);
+    let r = below as f64 + ((upto - below) as f64 + 1.0) / 2.0;
+    (r - 1.0) / (n as f64 - 1.0)
 }
 
 pub fn mean(values: &[f64]) -> f64 {
@@ -663,12 +762,14 @@ mod tests {
     #[test]
     fn rank_normalization_averages_ties() {
         // values 10, 20, 20, 40: ranks 1, 2.5, 2.5, 4 → (r−1)/3 = 0, 0.5, 0.5, 1
-        let r = rank_normalizer(&[20.0, 10.0, 40.0, 20.0]).unwrap();
-        assert_eq!(r(10.0), 0.0);
-        assert_eq!(r(20.0), 0.5);
-        assert_eq!(r(40.0), 1.0);
-        assert!(rank_normalizer(&[3.0, 3.0]).is_none());
-        assert!(rank_normalizer(&[3.0]).is_none());
+        let sorted = [10.0, 20.0, 20.0, 40.0];
+        assert_eq!(rank_fraction(&sorted, 10.0), 0.0);
+        assert_eq!(rank_fraction(&sorted, 20.0), 0.5);
+        assert_eq!(rank_fraction(&sorted, 40.0), 1.0);
+        let s = Scaling::Rank {
+            sorted: sorted.to_vec(),
+        };
+        assert_eq!(s.apply(10.0, Direction::Lower), 1.0);
     }
 
     #[test]

@@ -98,13 +98,10 @@ fn normalize_or_equal(v: Vec<f64>) -> Vec<f64> {
     }
 }
 
-/// TOPSIS closeness per unit: v_ij = w_j z_ij; ideal and anti-ideal are the
-/// column max and min (`sample`) or w_j and 0 (`absolute`); C = D⁻/(D⁺ + D⁻),
-/// 1 when D⁺ = 0. A unit with no values at all gets `None`.
-pub fn topsis(z: &[Vec<Option<f64>>], w: &[f64], ideal: Ideal) -> Vec<Option<f64>> {
-    let n = z.first().map_or(0, Vec::len);
-    let bounds: Vec<(f64, f64)> = z
-        .iter()
+/// TOPSIS ideal and anti-ideal per indicator, (A⁺_j, A⁻_j): the column max
+/// and min of v_ij = w_j z_ij (`sample`), or w_j and 0 (`absolute`).
+pub fn topsis_ideal(z: &[Vec<Option<f64>>], w: &[f64], ideal: Ideal) -> Vec<(f64, f64)> {
+    z.iter()
         .zip(w)
         .map(|(col, &wj)| match ideal {
             Ideal::Absolute => (wj, 0.0),
@@ -115,25 +112,26 @@ pub fn topsis(z: &[Vec<Option<f64>>], w: &[f64], ideal: Ideal) -> Vec<Option<f64
                 (hi, lo)
             }
         })
-        .collect();
-    (0..n)
-        .map(|u| {
-            let (mut plus, mut minus, mut any) = (0.0, 0.0, false);
-            for ((col, &wj), &(hi, lo)) in z.iter().zip(w).zip(&bounds) {
-                if let Some(x) = col[u] {
-                    let v = wj * x;
-                    plus += (v - hi) * (v - hi);
-                    minus += (v - lo) * (v - lo);
-                    any = true;
-                }
-            }
-            if !any {
-                return None;
-            }
-            let (dp, dm) = (plus.sqrt(), minus.sqrt());
-            Some(if dp == 0.0 { 1.0 } else { dm / (dp + dm) })
-        })
         .collect()
+}
+
+/// TOPSIS closeness of one unit: C = D⁻/(D⁺ + D⁻), 1 when D⁺ = 0, with the
+/// distances over the indicators the unit has; `None` when it has none.
+pub fn topsis_closeness(z: &[Option<f64>], w: &[f64], ideal: &[(f64, f64)]) -> Option<f64> {
+    let (mut plus, mut minus, mut any) = (0.0, 0.0, false);
+    for ((x, &wj), &(hi, lo)) in z.iter().zip(w).zip(ideal) {
+        if let Some(x) = x {
+            let v = wj * x;
+            plus += (v - hi) * (v - hi);
+            minus += (v - lo) * (v - lo);
+            any = true;
+        }
+    }
+    if !any {
+        return None;
+    }
+    let (dp, dm) = (plus.sqrt(), minus.sqrt());
+    Some(if dp == 0.0 { 1.0 } else { dm / (dp + dm) })
 }
 
 #[cfg(test)]
@@ -168,7 +166,14 @@ mod tests {
     #[test]
     fn topsis_by_hand() {
         // One indicator, weight 1: sample ideal 1, anti-ideal 0 → C = z.
-        let c = topsis(&cols(&[&[0.0, 0.25, 1.0]]), &[1.0], Ideal::Sample);
+        let z = cols(&[&[0.0, 0.25, 1.0]]);
+        let ideal = topsis_ideal(&z, &[1.0], Ideal::Sample);
+        assert_eq!(ideal, vec![(1.0, 0.0)]);
+        let c: Vec<_> = (0..3).map(|u| topsis_closeness(&[z[0][u]], &[1.0], &ideal)).collect();
         assert_eq!(c, vec![Some(0.0), Some(0.25), Some(1.0)]);
+        // Absolute ideal with weight 0.5: A⁺ = 0.5, A⁻ = 0; z = 0.25 → v = 0.125,
+        // D⁺ = 0.375, D⁻ = 0.125, C = 0.125 / 0.5 = 0.25.
+        let abs = topsis_ideal(&z, &[0.5], Ideal::Absolute);
+        assert_eq!(topsis_closeness(&[Some(0.25)], &[0.5], &abs), Some(0.25));
     }
 }
