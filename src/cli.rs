@@ -24,6 +24,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the weights actually used, per dimension and indicator.
     Weights(WeightsArgs),
+    /// Compare two years: who moved, by how much, and between which grades.
+    Diff(DiffArgs),
     /// Write the built-in rubric (linkage.toml) and sample data (villages.csv) into DIR.
     Init(InitArgs),
 }
@@ -126,4 +128,26 @@ pub struct InitArgs {
     /// Overwrite existing files.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier year's data (CSV).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The later year's data (CSV).
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// How many risers and fallers the summary names.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+    /// Score each year alone even when the rubric takes statistics or weights from the data.
+    #[arg(long)]
+    pub no_pool: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }

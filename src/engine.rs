@@ -370,12 +370,22 @@ fn missing_report(rubric: &Rubric, table: &Table, fill: &[Option<f64>], warnings
         .collect();
     let cells: usize = per_indicator.iter().sum();
     if cells > 0 {
-        let listed: Vec<String> = per_indicator
+        // The indicators with the most missing cells first; five are enough to see the pattern.
+        let mut by_count: Vec<(usize, usize)> = per_indicator
             .iter()
+            .copied()
             .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| format!("{} {c}", rubric.indicators[i].id))
+            .filter(|(_, c)| *c > 0)
             .collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut listed: Vec<String> = by_count
+            .iter()
+            .take(5)
+            .map(|(i, c)| format!("{} {c}", rubric.indicators[*i].id))
+            .collect();
+        if by_count.len() > 5 {
+            listed.push(format!("and {} more indicators", by_count.len() - 5));
+        }
         let how = match rubric.missing {
             MissingPolicy::Reweight => "left out, with the remaining weights renormalized",
             MissingPolicy::Mean => "filled with the column mean",

@@ -2,6 +2,7 @@
 //! rubric, choosing the format, and writing output all-or-nothing.
 
 pub mod check;
+pub mod diff;
 pub mod init;
 pub mod score;
 pub mod weights;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Score(args) => score::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Weights(args) => weights::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Init(args) => init::run(&args),
     }
 }

@@ -80,27 +80,7 @@ fn sheet(rubric: &Rubric, w: &engine::Weights) -> Sheet {
 }
 
 fn json(sheet: &Sheet, w: &engine::Weights, lines: bool) -> String {
-    let rows: Vec<serde_json::Value> = sheet
-        .rows
-        .iter()
-        .map(|row| {
-            let map: serde_json::Map<String, serde_json::Value> = sheet
-                .columns
-                .iter()
-                .zip(row)
-                .map(|(c, cell)| {
-                    let v = match cell {
-                        Cell::Empty => serde_json::Value::Null,
-                        Cell::Num(x) => serde_json::json!(x),
-                        Cell::Int(i) => serde_json::json!(i),
-                        Cell::Text(t) => serde_json::json!(t),
-                    };
-                    (c.key.clone(), v)
-                })
-                .collect();
-            serde_json::Value::Object(map)
-        })
-        .collect();
+    let rows = output::json::sheet_objects(sheet);
     if lines {
         rows.iter().map(|r| format!("{r}\n")).collect()
     } else {

@@ -127,3 +127,75 @@ pub fn render_lines(scored: &Scored, detail: super::Detail, top: Option<usize>) 
     }
     out
 }
+
+/// The rows of a sheet as JSON objects keyed by the machine column names.
+pub fn sheet_objects(sheet: &super::Sheet) -> Vec<Value> {
+    sheet
+        .rows
+        .iter()
+        .map(|row| {
+            let map: Map<String, Value> = sheet
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(c, cell)| {
+                    let v = match cell {
+                        super::Cell::Empty => Value::Null,
+                        super::Cell::Num(x) => json!(x),
+                        super::Cell::Int(i) => json!(i),
+                        super::Cell::Signed(i) => json!(i),
+                        super::Cell::Text(t) => json!(t),
+                    };
+                    (c.key.clone(), v)
+                })
+                .collect();
+            Value::Object(map)
+        })
+        .collect()
+}
+
+/// `diff` as one JSON document: inputs, rubric, summary and one object per unit.
+pub fn render_diff(c: &crate::diff::Comparison, s: &crate::diff::Summary, sheet: &super::Sheet) -> String {
+    let r = c.new.rubric;
+    let inputs: Vec<Value> = c
+        .old
+        .table
+        .files
+        .iter()
+        .chain(&c.new.table.files)
+        .map(|f| json!({ "path": f.path, "sha256": f.sha256 }))
+        .collect();
+    let mover = |m: &crate::diff::Mover| {
+        json!({ "id": m.id, "label": m.label, "rank_old": m.rank_old, "rank_new": m.rank_new,
+                "rank_change": m.rank_old as i64 - m.rank_new as i64, "score_change": m.score_change })
+    };
+    let dims: Map<String, Value> = r
+        .dimensions
+        .iter()
+        .zip(&s.mean_dimension_change)
+        .map(|(d, v)| (d.id.clone(), json!(v)))
+        .collect();
+    let transitions: Vec<Value> = s
+        .grade_transitions
+        .iter()
+        .map(|((from, to), n)| json!({ "from": from, "to": to, "count": n }))
+        .collect();
+    let doc = json!({
+        "linkscore": env!("CARGO_PKG_VERSION"),
+        "inputs": inputs,
+        "rubric": { "name": r.name, "version": r.version, "sha256": r.source.sha256 },
+        "summary": {
+            "kept": s.kept, "new": s.new, "gone": s.gone,
+            "mean_score_change": s.mean_score_change,
+            "mean_dimension_change": dims,
+            "risers": s.risers.iter().map(mover).collect::<Vec<_>>(),
+            "fallers": s.fallers.iter().map(mover).collect::<Vec<_>>(),
+            "grade_transitions": transitions,
+            "grade_unchanged": s.grade_unchanged,
+        },
+        "units": sheet_objects(sheet),
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}

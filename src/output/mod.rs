@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod summary;
 pub mod table;
 
 use crate::engine::{COORDINATION_GRADES, Scored};
@@ -45,6 +46,8 @@ impl Format {
 pub enum Cell {
     Empty,
     Int(usize),
+    /// A signed count, such as a rank change.
+    Signed(i64),
     Num(f64),
     Text(String),
 }
@@ -84,6 +87,7 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Int(i) => i.to_string(),
+            Cell::Signed(i) => format!("{i:+}"),
             Cell::Text(t) => t.clone(),
             Cell::Num(x) => match kind {
                 Kind::Share => format!("{}%", crate::util::rounded(x * 100.0, 1)),
@@ -98,6 +102,7 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Int(i) => i.to_string(),
+            Cell::Signed(i) => i.to_string(),
             Cell::Text(t) => t.clone(),
             Cell::Num(x) => crate::util::lossless(*x),
         }

@@ -1,0 +1,63 @@
+//! `linkscore diff OLD NEW`: year-over-year comparison (SPEC "Year over year").
+
+use crate::cli::DiffArgs;
+use crate::diff::Comparison;
+use crate::error::Result;
+use crate::output::{self, Format};
+use crate::{engine, input};
+
+pub fn run(args: &DiffArgs) -> Result<()> {
+    let rubric = super::load_rubric(&args.rubric)?;
+    let options = args.read.options();
+    let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
+    let new = input::load(std::slice::from_ref(&args.new), &rubric, &options)?;
+    let (old_params, new_params) = if !rubric.is_sample_relative() {
+        (engine::fit(&rubric, &[&old])?, engine::fit(&rubric, &[&new])?)
+    } else if args.no_pool {
+        eprintln!(
+            "warning: --no-pool: each year is scored on its own sample's statistics and weights, so the changes mix real change with rescaling"
+        );
+        (engine::fit(&rubric, &[&old])?, engine::fit(&rubric, &[&new])?)
+    } else {
+        eprintln!(
+            "note: the rubric takes statistics or weights from the data (sample-relative normalization, objective weighting or a sample TOPSIS ideal): {} and {} are pooled into one panel so both years are on one scale (--no-pool to score each alone)",
+            args.old, args.new
+        );
+        let pooled = engine::fit(&rubric, &[&old, &new])?;
+        (pooled.clone(), pooled)
+    };
+    let old_scored = engine::apply(&rubric, &old, &old_params)?;
+    let new_scored = engine::apply(&rubric, &new, &new_params)?;
+    let comparison = Comparison::new(&old_scored, &new_scored);
+    let sheet = comparison.sheet();
+    let format = super::choose_format(&args.output);
+    let content = match format {
+        Format::Csv => String::from_utf8_lossy(&output::csv::render(&sheet)).into_owned(),
+        Format::Markdown => output::markdown::render(&sheet),
+        Format::Jsonl => output::json::sheet_objects(&sheet)
+            .iter()
+            .map(|r| format!("{r}\n"))
+            .collect(),
+        Format::Json => {
+            let summary = comparison.summary(args.top);
+            output::json::render_diff(&comparison, &summary, &sheet)
+        }
+        Format::Table => {
+            let summary = comparison.summary(args.top);
+            let mut out = output::summary::render(&summary, &rubric, &args.old, &args.new);
+            out.push('\n');
+            out.push_str(&output::table::render(&sheet));
+            out.push('\n');
+            out
+        }
+    };
+    super::emit(content.as_bytes(), args.output.output.as_deref())?;
+    let mut warnings = old_scored
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {w}", args.old))
+        .collect::<Vec<_>>();
+    warnings.extend(new_scored.warnings.iter().map(|w| format!("{}: {w}", args.new)));
+    super::warn_all(&warnings);
+    Ok(())
+}

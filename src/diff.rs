@@ -1,0 +1,301 @@
+//! Year over year: two scored tables matched by unit id (SPEC "Year over year").
+
+use crate::engine::Scored;
+use crate::output::{Cell, Column, Kind, Sheet};
+use std::collections::{BTreeMap, HashMap};
+
+/// Whether a unit is in both years, only the new one, or only the old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Kept,
+    New,
+    Gone,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Kept => "kept",
+            Status::New => "new",
+            Status::Gone => "gone",
+        }
+    }
+}
+
+/// One unit of the comparison: its index in the old and/or new table.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair {
+    pub status: Status,
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+}
+
+/// A unit that moved, for the summary.
+#[derive(Debug, Clone)]
+pub struct Mover {
+    pub id: String,
+    pub label: Option<String>,
+    pub rank_old: usize,
+    pub rank_new: usize,
+    pub score_change: f64,
+}
+
+/// The ten-second summary of a comparison.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub kept: usize,
+    pub new: usize,
+    pub gone: usize,
+    /// Mean change of the score over kept units with a score in both years (on 0..scale).
+    pub mean_score_change: Option<f64>,
+    /// Per dimension, the same.
+    pub mean_dimension_change: Vec<Option<f64>>,
+    pub risers: Vec<Mover>,
+    pub fallers: Vec<Mover>,
+    /// (old grade, new grade) → count over kept units whose grade changed.
+    pub grade_transitions: Vec<((String, String), usize)>,
+    /// Kept units whose grade stayed the same.
+    pub grade_unchanged: usize,
+}
+
+/// Two scored years matched by id.
+pub struct Comparison<'a> {
+    pub old: &'a Scored<'a>,
+    pub new: &'a Scored<'a>,
+    /// Rows in output order: by new rank, then gone units by old rank.
+    pub pairs: Vec<Pair>,
+}
+
+impl<'a> Comparison<'a> {
+    pub fn new(old: &'a Scored<'a>, new: &'a Scored<'a>) -> Comparison<'a> {
+        let old_index: HashMap<&str, usize> = old
+            .table
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        let new_ids: std::collections::HashSet<&str> = new.table.units.iter().map(|u| u.id.as_str()).collect();
+        let mut pairs: Vec<Pair> = new
+            .order
+            .iter()
+            .map(|&n| {
+                let o = old_index.get(new.table.units[n].id.as_str()).copied();
+                Pair {
+                    status: if o.is_some() { Status::Kept } else { Status::New },
+                    old: o,
+                    new: Some(n),
+                }
+            })
+            .collect();
+        pairs.extend(
+            old.order
+                .iter()
+                .filter(|&&o| !new_ids.contains(old.table.units[o].id.as_str()))
+                .map(|&o| Pair {
+                    status: Status::Gone,
+                    old: Some(o),
+                    new: None,
+                }),
+        );
+        Comparison { old, new, pairs }
+    }
+
+    fn scale(&self) -> f64 {
+        self.new.rubric.scale
+    }
+
+    fn score_change(&self, p: &Pair) -> Option<f64> {
+        let o = self.old.units[p.old?].score?;
+        let n = self.new.units[p.new?].score?;
+        Some((n - o) * self.scale())
+    }
+
+    fn rank_change(&self, p: &Pair) -> Option<i64> {
+        let o = self.old.units[p.old?].rank?;
+        let n = self.new.units[p.new?].rank?;
+        Some(o as i64 - n as i64)
+    }
+
+    /// The summary, with `top` risers and fallers.
+    pub fn summary(&self, top: usize) -> Summary {
+        let count = |s: Status| self.pairs.iter().filter(|p| p.status == s).count();
+        let kept: Vec<&Pair> = self.pairs.iter().filter(|p| p.status == Status::Kept).collect();
+        let mean = |values: Vec<f64>| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+        let mean_score_change = mean(kept.iter().filter_map(|p| self.score_change(p)).collect());
+        let mean_dimension_change = (0..self.new.rubric.dimensions.len())
+            .map(|d| {
+                mean(
+                    kept.iter()
+                        .filter_map(|p| {
+                            let o = self.old.units[p.old?].dimensions[d]?;
+                            let n = self.new.units[p.new?].dimensions[d]?;
+                            Some((n - o) * self.scale())
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let mut movers: Vec<(i64, Mover)> = kept
+            .iter()
+            .filter_map(|p| {
+                let change = self.rank_change(p)?;
+                let n = p.new?;
+                let info = &self.new.table.units[n];
+                Some((
+                    change,
+                    Mover {
+                        id: info.id.clone(),
+                        label: info.label.clone(),
+                        rank_old: self.old.units[p.old?].rank?,
+                        rank_new: self.new.units[n].rank?,
+                        score_change: self.score_change(p)?,
+                    },
+                ))
+            })
+            .collect();
+        movers.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| b.1.score_change.total_cmp(&a.1.score_change))
+                .then_with(|| a.1.id.cmp(&b.1.id))
+        });
+        let risers = movers
+            .iter()
+            .filter(|m| m.0 > 0)
+            .take(top)
+            .map(|m| m.1.clone())
+            .collect();
+        let fallers = movers
+            .iter()
+            .rev()
+            .filter(|m| m.0 < 0)
+            .take(top)
+            .map(|m| m.1.clone())
+            .collect();
+
+        let grade_name = |s: &Scored, u: usize| {
+            s.units[u]
+                .grade
+                .map_or_else(|| "—".to_string(), |g| s.rubric.grades[g].name.clone())
+        };
+        let mut transitions: BTreeMap<(String, String), usize> = BTreeMap::new();
+        let mut grade_unchanged = 0;
+        if !self.new.rubric.grades.is_empty() {
+            for p in &kept {
+                let (Some(o), Some(n)) = (p.old, p.new) else { continue };
+                let from = grade_name(self.old, o);
+                let to = grade_name(self.new, n);
+                if from == to {
+                    grade_unchanged += 1;
+                } else {
+                    *transitions.entry((from, to)).or_default() += 1;
+                }
+            }
+        }
+        let mut grade_transitions: Vec<((String, String), usize)> = transitions.into_iter().collect();
+        grade_transitions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Summary {
+            kept: count(Status::Kept),
+            new: count(Status::New),
+            gone: count(Status::Gone),
+            mean_score_change,
+            mean_dimension_change,
+            risers,
+            fallers,
+            grade_transitions,
+            grade_unchanged,
+        }
+    }
+
+    /// One row per unit in either file: `id, label?, group?, status,
+    /// rank_old, rank_new, rank_change, score_old, score_new, score_change,
+    /// grade_old?, grade_new?, <dimension>_change…`.
+    pub fn sheet(&self) -> Sheet {
+        let r = self.new.rubric;
+        let zh = r.is_chinese();
+        let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
+        let col = |key: &str, title: String, kind: Kind| Column {
+            key: key.into(),
+            title,
+            kind,
+        };
+        let mut columns = vec![col("id", r.id_column.clone(), Kind::Text)];
+        if let Some(label) = &r.label_column {
+            columns.push(col("label", label.clone(), Kind::Text));
+        }
+        if let Some(group) = &r.group_column {
+            columns.push(col("group", group.clone(), Kind::Text));
+        }
+        columns.extend([
+            col("status", t("status", "状态"), Kind::Text),
+            col("rank_old", t("rank old", "上年排名"), Kind::Int),
+            col("rank_new", t("rank new", "本年排名"), Kind::Int),
+            col("rank_change", t("rank change", "名次变化"), Kind::Int),
+            col("score_old", t("score old", "上年总分"), Kind::Score),
+            col("score_new", t("score new", "本年总分"), Kind::Score),
+            col("score_change", t("score change", "总分变化"), Kind::Score),
+        ]);
+        let grades = !r.grades.is_empty();
+        if grades {
+            columns.push(col("grade_old", t("grade old", "上年等级"), Kind::Text));
+            columns.push(col("grade_new", t("grade new", "本年等级"), Kind::Text));
+        }
+        for d in &r.dimensions {
+            columns.push(col(
+                &format!("{}_change", d.id),
+                format!("{}{}", d.name, t(" change", "变化")),
+                Kind::Score,
+            ));
+        }
+
+        let scale = self.scale();
+        let rows = self
+            .pairs
+            .iter()
+            .map(|p| {
+                let info = p
+                    .new
+                    .map(|n| &self.new.table.units[n])
+                    .or_else(|| p.old.map(|o| &self.old.table.units[o]));
+                let text = |v: Option<&String>| v.map_or(Cell::Empty, |s| Cell::Text(s.clone()));
+                let mut row = vec![text(info.map(|i| &i.id))];
+                if r.label_column.is_some() {
+                    row.push(text(info.and_then(|i| i.label.as_ref())));
+                }
+                if r.group_column.is_some() {
+                    row.push(text(info.and_then(|i| i.group.as_ref())));
+                }
+                let rank_old = p.old.and_then(|o| self.old.units[o].rank);
+                let rank_new = p.new.and_then(|n| self.new.units[n].rank);
+                let score_old = p.old.and_then(|o| self.old.units[o].score);
+                let score_new = p.new.and_then(|n| self.new.units[n].score);
+                let num = |x: Option<f64>| x.map_or(Cell::Empty, |v| Cell::Num(v * scale));
+                row.push(Cell::Text(p.status.as_str().into()));
+                row.push(rank_old.map_or(Cell::Empty, Cell::Int));
+                row.push(rank_new.map_or(Cell::Empty, Cell::Int));
+                row.push(self.rank_change(p).map_or(Cell::Empty, Cell::Signed));
+                row.push(num(score_old));
+                row.push(num(score_new));
+                row.push(self.score_change(p).map_or(Cell::Empty, Cell::Num));
+                if grades {
+                    let grade = |s: &Scored, u: Option<usize>| {
+                        u.and_then(|u| s.units[u].grade)
+                            .map_or(Cell::Empty, |g| Cell::Text(s.rubric.grades[g].name.clone()))
+                    };
+                    row.push(grade(self.old, p.old));
+                    row.push(grade(self.new, p.new));
+                }
+                for d in 0..r.dimensions.len() {
+                    let o = p.old.and_then(|o| self.old.units[o].dimensions[d]);
+                    let n = p.new.and_then(|n| self.new.units[n].dimensions[d]);
+                    row.push(match (o, n) {
+                        (Some(o), Some(n)) => Cell::Num((n - o) * scale),
+                        _ => Cell::Empty,
+                    });
+                }
+                row
+            })
+            .collect();
+        Sheet { columns, rows }
+    }
+}
