@@ -26,6 +26,8 @@ pub enum Command {
     Weights(WeightsArgs),
     /// Compare two years: who moved, by how much, and between which grades.
     Diff(DiffArgs),
+    /// Explain one unit's score, indicator by indicator, with obstacle degrees.
+    Explain(ExplainArgs),
     /// Write the built-in rubric (linkage.toml) and sample data (villages.csv) into DIR.
     Init(InitArgs),
 }
@@ -75,6 +77,8 @@ pub enum DetailPart {
     Linkages,
     /// One column per indicator: its normalized value × scale.
     Indicators,
+    /// obstacle_1 … obstacle_3: the indicators holding each unit back most.
+    Obstacles,
 }
 
 #[derive(Debug, Args)]
@@ -89,7 +93,7 @@ pub struct ScoreArgs {
     /// Show only the N best-ranked units.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
-    /// Extra columns: linkages and/or indicators (comma-separated or repeated).
+    /// Extra columns: linkages, indicators, obstacles (comma-separated or repeated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
     pub detail: Vec<DetailPart>,
     #[command(flatten)]
@@ -148,6 +152,22 @@ pub struct DiffArgs {
     /// Score each year alone even when the rubric takes statistics or weights from the data.
     #[arg(long)]
     pub no_pool: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Data files (CSV; - reads standard input).
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    /// The id of the unit to explain.
+    #[arg(long, short = 'u', value_name = "ID")]
+    pub unit: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }

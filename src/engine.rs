@@ -632,9 +632,9 @@ pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f6
 }
 
 /// Standard competition ranking ("1, 2, 2, 4") of `members` by descending
-/// score; scores within `tolerance` × scale... (scores here are on 0..1, so
-/// the tolerance is relative to the scale already). Returns the members in
-/// output order (ties by id, unscored last) and each scored member's rank.
+/// score, scores within `tolerance` of their tie group's best being ties.
+/// Returns the members in output order (ties by id, unscored last) and each
+/// scored member's rank.
 fn rank(members: &[usize], scores: &[Option<f64>], table: &Table, tolerance: f64) -> (Vec<usize>, Vec<(usize, usize)>) {
     let id = |u: usize| table.units[u].id.as_str();
     let mut scored: Vec<usize> = members.iter().copied().filter(|&u| scores[u].is_some()).collect();
@@ -644,9 +644,11 @@ fn rank(members: &[usize], scores: &[Option<f64>], table: &Table, tolerance: f64
     let mut ranks = Vec::with_capacity(scored.len());
     let mut start = 0;
     while start < scored.len() {
-        // A tie group: each next score within the tolerance of the one before.
+        // A tie group: the scores within the tolerance of the group's best
+        // (so no two units more than the tolerance apart share a group
+        // through a chain of near-ties).
         let mut end = start + 1;
-        while end < scored.len() && score(scored[end - 1]) - score(scored[end]) <= tolerance {
+        while end < scored.len() && score(scored[start]) - score(scored[end]) <= tolerance {
             end += 1;
         }
         let mut group = scored[start..end].to_vec();
@@ -663,7 +665,33 @@ fn rank(members: &[usize], scores: &[Option<f64>], table: &Table, tolerance: f64
     (order, ranks)
 }
 
-/// The weights for this run (SPEC "Maths": objective weighting).
+/// Competition ranks (descending) of `values` among themselves, values
+/// within `tolerance` of their group's best tying; `None` stays unranked.
+pub fn competition_ranks(values: &[Option<f64>], table: &Table, tolerance: f64) -> Vec<Option<usize>> {
+    let all: Vec<usize> = (0..values.len()).collect();
+    let mut ranks = vec![None; values.len()];
+    for (u, r) in rank(&all, values, table, tolerance).1 {
+        ranks[u] = Some(r);
+    }
+    ranks
+}
+
+/// Obstacle degree of each indicator for unit `u`, in percent:
+/// O_j = w_j (1 − z_j) / Σ_k w_k (1 − z_k) × 100, over the indicators the
+/// unit has a value for (`None` for the others); all 0 for a perfect unit.
+pub fn obstacles(scored: &Scored, u: usize) -> Vec<Option<f64>> {
+    let gaps: Vec<Option<f64>> = scored
+        .z
+        .iter()
+        .zip(&scored.weights.global)
+        .map(|(col, w)| col[u].map(|z| w * (1.0 - z)))
+        .collect();
+    let total: f64 = gaps.iter().flatten().sum();
+    gaps.iter()
+        .map(|g| g.map(|g| if total > 0.0 { g / total * 100.0 } else { 0.0 }))
+        .collect()
+}
+
 /// The weights of a rubric whose weighting takes nothing from the data
 /// (explicit, equal), for `linkscore weights` without data.
 pub fn rubric_weights(rubric: &Rubric) -> Result<Weights> {

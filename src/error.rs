@@ -124,6 +124,26 @@ where
     best.filter(|(score, _)| *score >= 0.5).map(|(_, c)| c)
 }
 
+/// Up to `n` candidates close to `wanted`, closest first (for "did you mean" lists).
+pub fn closest_n<'a, I>(wanted: &str, candidates: I, n: usize) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let wanted = fold_width(wanted).to_lowercase();
+    let mut scored: Vec<(f64, &'a str)> = candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::normalized_damerau_levenshtein(&wanted, &fold_width(c).to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.5)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 /// Fold full-width ASCII forms (`ＡＢＣ１２３（）`) and the ideographic space
 /// to their half-width equivalents.
 pub fn fold_width(text: &str) -> String {

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod explain;
 pub mod init;
 pub mod score;
 pub mod weights;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check::run(&args),
         Command::Weights(args) => weights::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
     }
 }

@@ -12,6 +12,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     let detail = Detail {
         linkages: args.detail.contains(&DetailPart::Linkages),
         indicators: args.detail.contains(&DetailPart::Indicators),
+        obstacles: args.detail.contains(&DetailPart::Obstacles),
     };
     let format = super::choose_format(&args.output);
     let content = render(&scored, format, detail, args.top);

@@ -45,6 +45,13 @@ fn unit_object(scored: &Scored, u: usize, detail: super::Detail) -> Value {
             json!(unit.coupling.map(|c| COORDINATION_GRADES[c.band])),
         );
     }
+    if detail.obstacles {
+        let ids: Vec<&str> = super::top_obstacles(scored, u)
+            .iter()
+            .map(|&i| r.indicators[i].id.as_str())
+            .collect();
+        o.insert("obstacles".into(), json!(ids));
+    }
     if detail.indicators {
         let inds: Map<String, Value> = r
             .indicators

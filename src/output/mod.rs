@@ -63,6 +63,10 @@ pub enum Kind {
     Share,
     /// A 0..1 index such as coupling: three decimals.
     Index,
+    /// A value already in percent (obstacle degree): two decimals and `%`.
+    Percent,
+    /// A value as the data gave it: shortest exact form.
+    Raw,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +96,8 @@ impl Cell {
             Cell::Num(x) => match kind {
                 Kind::Share => format!("{}%", crate::util::rounded(x * 100.0, 1)),
                 Kind::Index => crate::util::rounded(*x, 3),
+                Kind::Percent => format!("{}%", crate::util::rounded(*x, 2)),
+                Kind::Raw => crate::util::lossless(*x),
                 _ => crate::util::rounded(*x, 2),
             },
         }
@@ -114,6 +120,20 @@ impl Cell {
 pub struct Detail {
     pub linkages: bool,
     pub indicators: bool,
+    pub obstacles: bool,
+}
+
+/// The ids of the (up to) three indicators with the largest positive
+/// obstacle degree for unit `u`, largest first (ties in rubric order).
+pub fn top_obstacles(scored: &Scored, u: usize) -> Vec<usize> {
+    let degrees = crate::engine::obstacles(scored, u);
+    let mut ranked: Vec<(usize, f64)> = degrees
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.filter(|&o| o > 0.0).map(|o| (i, o)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.into_iter().take(3).map(|(i, _)| i).collect()
 }
 
 fn opt_num(x: Option<f64>, scale: f64) -> Cell {
@@ -222,6 +242,16 @@ pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> She
         }
     }
 
+    if detail.obstacles {
+        for k in 1..=3 {
+            columns.push(Column {
+                key: format!("obstacle_{k}"),
+                title: format!("{}{k}", t("obstacle ", "障碍因子")),
+                kind: Kind::Text,
+            });
+        }
+    }
+
     let count = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
     let rows = scored.order[..count]
         .iter()
@@ -259,6 +289,15 @@ pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> She
             }
             if detail.indicators {
                 row.extend(scored.z.iter().map(|col| opt_num(col[u], r.scale)));
+            }
+            if detail.obstacles {
+                let top = top_obstacles(scored, u);
+                for k in 0..3 {
+                    row.push(top.get(k).map_or(Cell::Empty, |&i| {
+                        // People read names; machines read ids (the CSV uses `key`s).
+                        Cell::Text(r.indicators[i].id.clone())
+                    }));
+                }
             }
             row
         })

@@ -1,0 +1,166 @@
+//! `linkscore explain DATA --unit ID`: why one unit is where it is.
+
+use crate::cli::ExplainArgs;
+use crate::error::{Error, Result, closest_n};
+use crate::explain::{Explanation, explain};
+use crate::output::{self, Format};
+use crate::util::rounded;
+use crate::{engine, input};
+use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
+
+pub fn run(args: &ExplainArgs) -> Result<()> {
+    let rubric = super::load_rubric(&args.rubric)?;
+    let table = input::load(&args.data, &rubric, &args.read.options())?;
+    let scored = engine::score(&rubric, &table)?;
+    let wanted = args.unit.trim();
+    let u = table.units.iter().position(|u| u.id == wanted).ok_or_else(|| {
+        let close = closest_n(wanted, table.units.iter().map(|u| u.id.as_str()), 3);
+        let help = if close.is_empty() {
+            format!(
+                "the ids are in column `{}`; `linkscore score` lists them",
+                rubric.id_column
+            )
+        } else {
+            format!(
+                "did you mean {}?",
+                close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        Error::Data(format!(
+            "error: no unit with id `{wanted}` in the data\n  = help: {help}"
+        ))
+    })?;
+    let explanation = explain(&scored, u);
+    let format = super::choose_format(&args.output);
+    let content = match format {
+        Format::Csv => String::from_utf8_lossy(&output::csv::render(&explanation.sheet(false))).into_owned(),
+        Format::Markdown => output::markdown::render(&explanation.sheet(true)),
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json_doc(&explanation)).unwrap_or_default()
+        ),
+        Format::Jsonl => output::json::sheet_objects(&explanation.sheet(false))
+            .iter()
+            .map(|r| format!("{r}\n"))
+            .collect(),
+        Format::Table => render_table(&explanation),
+    };
+    super::emit(content.as_bytes(), args.output.output.as_deref())?;
+    if format != Format::Table {
+        super::warn_all(&scored.warnings);
+    }
+    Ok(())
+}
+
+/// "largest obstacles: A 23.10%, B 12.00%, C 9.50%".
+fn obstacle_line(e: &Explanation, human: bool) -> String {
+    let r = e.scored.rubric;
+    let zh = r.is_chinese();
+    let list: Vec<String> = e
+        .top_obstacles()
+        .iter()
+        .map(|l| {
+            let ind = &r.indicators[l.indicator];
+            let name = if human { &ind.name } else { &ind.id };
+            format!("{name} {}%", rounded(l.obstacle.unwrap_or(0.0), 2))
+        })
+        .collect();
+    let title = if zh {
+        "主要障碍因子："
+    } else {
+        "largest obstacles: "
+    };
+    if list.is_empty() {
+        format!(
+            "{title}{}",
+            if zh {
+                "无（各指标均已达到目标值）"
+            } else {
+                "none (every indicator at its best)"
+            }
+        )
+    } else {
+        format!("{title}{}", list.join(if zh { "，" } else { ", " }))
+    }
+}
+
+fn render_table(e: &Explanation) -> String {
+    let s = e.scored;
+    let r = s.rubric;
+    let zh = r.is_chinese();
+    let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    let info = &s.table.units[e.unit];
+    let unit = &s.units[e.unit];
+    let mut out = String::new();
+    let label = info.label.as_deref().map_or(String::new(), |l| format!(" {l}"));
+    let group = info.group.as_deref().map_or(String::new(), |g| format!(" ({g})"));
+    let _ = writeln!(out, "{}{label}{group}", info.id);
+    let mut facts = vec![
+        format!(
+            "{} {}",
+            t("score", "总分"),
+            unit.score.map_or("—".into(), |v| rounded(v * r.scale, 2))
+        ),
+        format!(
+            "{} {} / {}",
+            t("rank", "排名"),
+            unit.rank.map_or("—".into(), |v| v.to_string()),
+            s.units.len()
+        ),
+    ];
+    if let Some(g) = unit.group_rank {
+        facts.push(format!("{} {g}", t("group rank", "组内排名")));
+    }
+    if let Some(g) = unit.grade {
+        facts.push(format!("{} {}", t("grade", "等级"), r.grades[g].name));
+    }
+    let _ = writeln!(out, "{}", facts.join(" · "));
+    let _ = writeln!(out, "{}", output::table::render(&e.dimension_sheet()));
+    let _ = writeln!(out, "{}", output::table::render(&e.sheet(true)));
+    let _ = writeln!(out, "{}", obstacle_line(e, true));
+    for w in &s.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    out
+}
+
+fn json_doc(e: &Explanation) -> Value {
+    let s = e.scored;
+    let r = s.rubric;
+    let info = &s.table.units[e.unit];
+    let unit = &s.units[e.unit];
+    let dims: Vec<Value> = r
+        .dimensions
+        .iter()
+        .enumerate()
+        .map(|(d, dim)| {
+            json!({ "id": dim.id, "name": dim.name, "value": unit.dimensions[d].map(|v| v * r.scale), "rank": e.dimension_ranks[d] })
+        })
+        .collect();
+    let mut doc = Map::new();
+    doc.insert("linkscore".into(), json!(env!("CARGO_PKG_VERSION")));
+    doc.insert(
+        "unit".into(),
+        json!({
+            "id": info.id, "label": info.label, "group": info.group,
+            "score": unit.score.map(|v| v * r.scale), "rank": unit.rank, "group_rank": unit.group_rank,
+            "grade": unit.grade.map(|g| r.grades[g].name.clone()), "of": s.units.len(),
+        }),
+    );
+    doc.insert("dimensions".into(), Value::Array(dims));
+    doc.insert(
+        "indicators".into(),
+        Value::Array(output::json::sheet_objects(&e.sheet(false))),
+    );
+    doc.insert(
+        "largest_obstacles".into(),
+        json!(
+            e.top_obstacles()
+                .iter()
+                .map(|l| r.indicators[l.indicator].id.clone())
+                .collect::<Vec<_>>()
+        ),
+    );
+    Value::Object(doc)
+}
