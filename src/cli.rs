@@ -68,6 +68,16 @@ pub struct OutputArgs {
     pub output: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct ParamsArgs {
+    /// Write the parameters this run took from the data (statistics, objective weights) to FILE as TOML.
+    #[arg(long, value_name = "FILE")]
+    pub freeze: Option<String>,
+    /// Score with parameters frozen earlier by --freeze instead of taking them from this data (a frozen base year).
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<String>,
+}
+
 /// Extra column groups for `score --detail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DetailPart {
@@ -96,6 +106,8 @@ pub struct ScoreArgs {
     /// Extra columns: linkages, indicators, obstacles (comma-separated or repeated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
     pub detail: Vec<DetailPart>,
+    #[command(flatten)]
+    pub params: ParamsArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -150,8 +162,10 @@ pub struct DiffArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
     /// Score each year alone even when the rubric takes statistics or weights from the data.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "params")]
     pub no_pool: bool,
+    #[command(flatten)]
+    pub params: ParamsArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }

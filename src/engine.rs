@@ -209,6 +209,18 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
     })
 }
 
+/// Each indicator's values after filling and transform, pooled over
+/// `tables` (the values statistics are taken of; for `--freeze`).
+pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -> Result<Vec<Vec<f64>>> {
+    let mut pooled = vec![Vec::new(); rubric.indicators.len()];
+    for table in tables {
+        for (i, col) in prepare(rubric, table, fill)?.into_iter().enumerate() {
+            pooled[i].extend(col.into_iter().flatten());
+        }
+    }
+    Ok(pooled)
+}
+
 /// Scores `table` with parameters fitted before (on it, on a pool, or frozen).
 pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Result<Scored<'a>> {
     let mut warnings = params.warnings.clone();
@@ -445,7 +457,7 @@ fn prepare(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> Result<Vec<V
 }
 
 /// The scaling of indicator `i` from its (transformed) values.
-fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
+pub fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
     let ind = &rubric.indicators[i];
     match ind.normalize {
         Normalize::Goalpost => {

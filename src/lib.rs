@@ -14,6 +14,7 @@ pub mod explain;
 pub mod input;
 pub mod methods;
 pub mod output;
+pub mod params;
 pub mod rubric;
 pub mod util;
 

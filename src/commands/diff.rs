@@ -11,7 +11,11 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let options = args.read.options();
     let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
     let new = input::load(std::slice::from_ref(&args.new), &rubric, &options)?;
-    let (old_params, new_params) = if !rubric.is_sample_relative() {
+    let (old_params, new_params) = if let Some(path) = &args.params.params {
+        let frozen = crate::params::from_path(path, &rubric)?;
+        eprintln!("note: both years are scored with the parameters frozen in {path}");
+        (frozen.clone(), frozen)
+    } else if !rubric.is_sample_relative() {
         (engine::fit(&rubric, &[&old])?, engine::fit(&rubric, &[&new])?)
     } else if args.no_pool {
         eprintln!(
@@ -51,6 +55,10 @@ pub fn run(args: &DiffArgs) -> Result<()> {
             out
         }
     };
+    // With pooling both years share one set of parameters; otherwise the new year's are frozen.
+    let pooled = args.params.params.is_none() && rubric.is_sample_relative() && !args.no_pool;
+    let tables: Vec<&input::Table> = if pooled { vec![&old, &new] } else { vec![&new] };
+    super::freeze(&rubric, &tables, &new_params, &args.params)?;
     super::emit(content.as_bytes(), args.output.output.as_deref())?;
     let mut warnings = old_scored
         .warnings

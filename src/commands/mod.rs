@@ -91,6 +91,37 @@ pub fn emit(content: &[u8], output: Option<&str>) -> Result<()> {
     }
 }
 
+/// The parameters of a run: frozen ones from `--params`, else fitted on `tables`.
+pub fn fit_or_load(
+    rubric: &Rubric,
+    tables: &[&crate::input::Table],
+    args: &crate::cli::ParamsArgs,
+) -> Result<crate::engine::Params> {
+    match &args.params {
+        Some(path) => crate::params::from_path(path, rubric),
+        None => crate::engine::fit(rubric, tables),
+    }
+}
+
+/// Writes `--freeze FILE`: the parameters and the statistics of `tables`.
+pub fn freeze(
+    rubric: &Rubric,
+    tables: &[&crate::input::Table],
+    params: &crate::engine::Params,
+    args: &crate::cli::ParamsArgs,
+) -> Result<()> {
+    let Some(path) = &args.freeze else { return Ok(()) };
+    let x = crate::engine::pooled_values(rubric, tables, &params.fill)?;
+    let inputs: Vec<String> = tables
+        .iter()
+        .flat_map(|t| t.files.iter().map(|f| f.path.clone()))
+        .collect();
+    emit(
+        crate::params::to_toml(rubric, params, &x, &inputs).as_bytes(),
+        Some(path),
+    )
+}
+
 /// Prints warnings on stderr.
 pub fn warn_all(warnings: &[String]) {
     for w in warnings {

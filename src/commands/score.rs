@@ -8,7 +8,8 @@ use crate::{engine, input};
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let rubric = super::load_rubric(&args.rubric)?;
     let table = input::load(&args.data, &rubric, &args.read.options())?;
-    let scored = engine::score(&rubric, &table)?;
+    let params = super::fit_or_load(&rubric, &[&table], &args.params)?;
+    let scored = engine::apply(&rubric, &table, &params)?;
     let detail = Detail {
         linkages: args.detail.contains(&DetailPart::Linkages),
         indicators: args.detail.contains(&DetailPart::Indicators),
@@ -16,6 +17,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     };
     let format = super::choose_format(&args.output);
     let content = render(&scored, format, detail, args.top);
+    super::freeze(&rubric, &[&table], &params, &args.params)?;
     super::emit(content.as_bytes(), args.output.output.as_deref())?;
     if format != Format::Table {
         super::warn_all(&scored.warnings);

@@ -1,0 +1,277 @@
+//! Frozen parameters (SPEC "Command line": `--freeze FILE`, `--params
+//! FILE`): everything a run took from its data, written as TOML so that
+//! another year can be scored on exactly the same scale.
+
+use crate::engine::{Params, Scaling, Weights};
+use crate::error::{Error, Result, closest, pointed};
+use crate::rubric::{Normalize, Rubric};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// A TOML float that reads back to the same f64 (Debug always has a point
+/// or an exponent, so a large whole number never becomes a TOML integer).
+fn float(x: f64) -> String {
+    format!("{x:?}")
+}
+
+fn string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn stats(values: &[f64]) -> Option<(f64, f64, f64, f64)> {
+    if values.is_empty() {
+        return None;
+    }
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mean = crate::engine::mean(values);
+    Some((min, max, mean, crate::engine::sample_sd(values, mean)))
+}
+
+/// The parameters as a TOML document. `x` holds each indicator's values
+/// after filling and transform, over the units the parameters came from.
+pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Parameters linkscore took from the data: a frozen base year.");
+    let _ = writeln!(out, "# Score another year on this scale with `--params {{this file}}`.");
+    let _ = writeln!(
+        out,
+        "# min/max/mean/sd are of the values after the indicator's transform."
+    );
+    let _ = writeln!(out, "[params]");
+    let _ = writeln!(out, "linkscore = {}", string(env!("CARGO_PKG_VERSION")));
+    let _ = writeln!(out, "rubric = {}", string(&rubric.name));
+    let _ = writeln!(out, "rubric_version = {}", string(&rubric.version));
+    let _ = writeln!(out, "weighting = {}", string(params.weights.method.as_str()));
+    let list: Vec<String> = inputs.iter().map(|s| string(s)).collect();
+    let _ = writeln!(out, "inputs = [{}]", list.join(", "));
+    for (d, dim) in rubric.dimensions.iter().enumerate() {
+        let _ = writeln!(out, "\n[dimension.{}]", dim.id);
+        let _ = writeln!(out, "weight = {}", float(params.weights.dimension[d]));
+    }
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        let _ = writeln!(out, "\n[indicator.{}]", ind.id);
+        if let Some((min, max, mean, sd)) = stats(&x[i]) {
+            let _ = writeln!(
+                out,
+                "min = {}\nmax = {}\nmean = {}\nsd = {}",
+                float(min),
+                float(max),
+                float(mean),
+                float(sd)
+            );
+        }
+        let _ = writeln!(out, "weight = {}", float(params.weights.indicator[i]));
+        if let Some(f) = params.fill[i] {
+            let _ = writeln!(out, "fill = {}", float(f));
+        }
+        if let Some(ideal) = &params.ideal {
+            let (hi, lo) = ideal[i];
+            let _ = writeln!(out, "ideal = [{}, {}]", float(hi), float(lo));
+        }
+        if let Scaling::Rank { sorted } = &params.scaling[i] {
+            let values: Vec<String> = sorted.iter().map(|v| float(*v)).collect();
+            let _ = writeln!(out, "values = [{}]", values.join(", "));
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParams {
+    #[allow(dead_code)]
+    params: toml::Table,
+    #[serde(default)]
+    dimension: BTreeMap<String, toml::Spanned<RawDimension>>,
+    #[serde(default)]
+    indicator: BTreeMap<String, toml::Spanned<RawIndicator>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    weight: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    min: Option<f64>,
+    max: Option<f64>,
+    mean: Option<f64>,
+    sd: Option<f64>,
+    weight: f64,
+    fill: Option<f64>,
+    ideal: Option<[f64; 2]>,
+    values: Option<Vec<f64>>,
+}
+
+/// Reads a params file written by `--freeze` and checks that it fits the rubric.
+pub fn from_path(path: &str, rubric: &Rubric) -> Result<Params> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the params file", &e))?;
+    parse(path, &text, rubric)
+}
+
+pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
+    let raw: RawParams = toml::from_str(text).map_err(|e| {
+        let message = format!(
+            "error: invalid params file: {}",
+            e.message().lines().next().unwrap_or("")
+        );
+        match e.span() {
+            Some(span) => Error::Data(pointed(path, text, span, &message, Some("write it with `--freeze`"))),
+            None => Error::Data(format!("{message}\n  --> {path}")),
+        }
+    })?;
+    let mismatch = |kind: &str, unknown: Vec<&str>, missing: Vec<&str>, known: Vec<&str>| -> Result<()> {
+        if unknown.is_empty() && missing.is_empty() {
+            return Ok(());
+        }
+        let mut lines = vec![format!(
+            "error: the params file {path} does not fit the rubric {}",
+            rubric.source.path
+        )];
+        for u in &unknown {
+            let hint = closest(u, known.iter().copied()).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+            lines.push(format!("  {kind} `{u}` is not in the rubric{hint}"));
+        }
+        for m in &missing {
+            lines.push(format!("  {kind} `{m}` is missing from the params file"));
+        }
+        lines.push("  = help: freeze the parameters again with this rubric (`--freeze`)".into());
+        Err(Error::Data(lines.join("\n")))
+    };
+    let dim_ids: Vec<&str> = rubric.dimensions.iter().map(|d| d.id.as_str()).collect();
+    let ind_ids: Vec<&str> = rubric.indicators.iter().map(|i| i.id.as_str()).collect();
+    mismatch(
+        "dimension",
+        raw.dimension
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !dim_ids.contains(k))
+            .collect(),
+        dim_ids
+            .iter()
+            .copied()
+            .filter(|d| !raw.dimension.contains_key(*d))
+            .collect(),
+        dim_ids.clone(),
+    )?;
+    mismatch(
+        "indicator",
+        raw.indicator
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !ind_ids.contains(k))
+            .collect(),
+        ind_ids
+            .iter()
+            .copied()
+            .filter(|i| !raw.indicator.contains_key(*i))
+            .collect(),
+        ind_ids.clone(),
+    )?;
+
+    let bad = |span: std::ops::Range<usize>, what: String| {
+        Error::Data(pointed(
+            path,
+            text,
+            span,
+            &format!("error: invalid params file: {what}"),
+            Some("write it with `--freeze`"),
+        ))
+    };
+    let mut dimension = Vec::new();
+    for d in &rubric.dimensions {
+        let entry = &raw.dimension[&d.id];
+        dimension.push(entry.get_ref().weight);
+    }
+    let mut indicator = Vec::new();
+    let mut fill = Vec::new();
+    let mut scaling = Vec::new();
+    let mut ideal = Vec::new();
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        let entry = &raw.indicator[&ind.id];
+        let span = entry.span();
+        let p = entry.get_ref();
+        indicator.push(p.weight);
+        fill.push(p.fill);
+        let need = |v: Option<f64>, key: &str| {
+            v.ok_or_else(|| {
+                bad(
+                    span.clone(),
+                    format!(
+                        "indicator `{}` is normalized by {:?} but has no `{key}`",
+                        ind.id, ind.normalize
+                    ),
+                )
+            })
+        };
+        scaling.push(match ind.normalize {
+            Normalize::Goalpost | Normalize::None => crate::engine::fit_scaling(rubric, i, &[]),
+            Normalize::Minmax => {
+                let (min, max) = (need(p.min, "min")?, need(p.max, "max")?);
+                if max > min {
+                    Scaling::Minmax { min, max }
+                } else {
+                    Scaling::Constant(1.0)
+                }
+            }
+            Normalize::Zscore => {
+                let (mean, sd) = (need(p.mean, "mean")?, need(p.sd, "sd")?);
+                if sd > 0.0 {
+                    Scaling::Zscore { mean, sd }
+                } else {
+                    Scaling::Constant(0.0)
+                }
+            }
+            Normalize::Rank => {
+                let mut sorted = p.values.clone().ok_or_else(|| {
+                    bad(
+                        span.clone(),
+                        format!("indicator `{}` is rank-normalized but has no `values`", ind.id),
+                    )
+                })?;
+                sorted.sort_by(f64::total_cmp);
+                if sorted.len() < 2 || sorted.first() == sorted.last() {
+                    Scaling::Constant(1.0)
+                } else {
+                    Scaling::Rank { sorted }
+                }
+            }
+        });
+        ideal.push(p.ideal.map(|[hi, lo]| (hi, lo)));
+    }
+    let global = rubric
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| dimension[ind.dimension] * indicator[i])
+        .collect();
+    let ideal = if rubric.method == crate::rubric::Method::Topsis {
+        match ideal.iter().copied().collect::<Option<Vec<_>>>() {
+            Some(v) => Some(v),
+            None => {
+                return Err(Error::Data(format!(
+                    "error: the rubric uses TOPSIS but the params file {path} has no `ideal` for every indicator\n  = help: freeze the parameters again with this rubric (`--freeze`)"
+                )));
+            }
+        }
+    } else {
+        None
+    };
+    Ok(Params {
+        fill,
+        scaling,
+        weights: Weights {
+            method: rubric.weighting,
+            dimension,
+            indicator,
+            global,
+        },
+        ideal,
+        warnings: Vec::new(),
+    })
+}
