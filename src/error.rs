@@ -39,6 +39,10 @@ impl Error {
             ErrorKind::NotFound => Some(("no such file or directory", "check the path and the current directory")),
             ErrorKind::PermissionDenied => Some(("permission denied", "check the file's permissions")),
             ErrorKind::IsADirectory => Some(("it is a directory", "name a file inside it")),
+            ErrorKind::AlreadyExists | ErrorKind::NotADirectory => Some((
+                "a file is in the way (a directory was expected)",
+                "choose another path, or move the file",
+            )),
             _ => None,
         };
         match advice {

@@ -208,48 +208,60 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
 
-    let find = |name: &str, what: &str| -> Result<usize> {
-        let hits: Vec<usize> = headers
+    if headers.iter().all(String::is_empty) {
+        return Err(Error::Data(format!(
+            "error: {path}:{header_row}: the header row is empty\n  = help: the header must name the columns, e.g. {},…; use --header-row N if the header is further down",
+            rubric.id_column
+        )));
+    }
+    // Look every rubric column up first, so one message names every missing one.
+    let mut missing: Vec<String> = Vec::new();
+    let mut find = |name: &str, what: &str| -> Result<Option<usize>> {
+        let mut hits = headers
             .iter()
             .enumerate()
             .filter(|(_, h)| h.as_str() == name)
-            .map(|(i, _)| i)
-            .collect();
-        match hits.as_slice() {
-            [one] => Ok(*one),
-            [] => {
-                let help = match closest(name, headers.iter().map(String::as_str)) {
-                    Some(best) => {
-                        format!("did you mean `{best}`? Rename that header, or set the rubric's `column` to it")
-                    }
-                    None => format!("the header has: {}", headers.join(", ")),
-                };
-                Err(Error::Data(format!(
-                    "error: {path}: no column `{name}` ({what})\n  --> {path}:{header_row}\n  = help: {help}"
-                )))
+            .map(|(i, _)| i);
+        match (hits.next(), hits.next()) {
+            (Some(one), None) => Ok(Some(one)),
+            (None, _) => {
+                let hint = closest(name, headers.iter().map(String::as_str))
+                    .map_or(String::new(), |best| format!("; did you mean `{best}`?"));
+                missing.push(format!("  no column `{name}` ({what}){hint}"));
+                Ok(None)
             }
-            [first, second, ..] => Err(Error::Data(format!(
+            (Some(first), Some(second)) => Err(Error::Data(format!(
                 "error: {path}:{header_row}: the column `{name}` appears twice (columns {} and {})\n  = help: rename or remove one of them",
                 first + 1,
                 second + 1
             ))),
         }
     };
-
     let id_col = find(&rubric.id_column, "the rubric's `id` column")?;
-    let label_col = rubric
-        .label_column
-        .as_deref()
-        .map(|c| find(c, "the rubric's `label` column"))
-        .transpose()?;
-    let group_col = rubric
-        .group_column
-        .as_deref()
-        .map(|c| find(c, "the rubric's `group` column"))
-        .transpose()?;
-    let mut ind_cols = Vec::with_capacity(rubric.indicators.len());
+    let label_col = match rubric.label_column.as_deref() {
+        Some(c) => find(c, "the rubric's `label` column")?,
+        None => None,
+    };
+    let group_col = match rubric.group_column.as_deref() {
+        Some(c) => find(c, "the rubric's `group` column")?,
+        None => None,
+    };
+    let mut found = Vec::with_capacity(rubric.indicators.len());
     for ind in &rubric.indicators {
-        ind_cols.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
+        found.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
+    }
+    let (Some(id_col), Some(ind_cols)) = (id_col, found.into_iter().collect::<Option<Vec<usize>>>()) else {
+        let noun = if missing.len() == 1 { "a column" } else { "columns" };
+        return Err(Error::Data(format!(
+            "error: {path} lacks {noun} the rubric needs\n  --> {path}:{header_row}\n{}\n  = help: rename the header(s), or set the rubric's `column` to the name the data uses",
+            missing.join("\n")
+        )));
+    };
+    if !missing.is_empty() {
+        return Err(Error::Data(format!(
+            "error: {path} lacks a column the rubric names\n  --> {path}:{header_row}\n{}\n  = help: rename the header, or correct the rubric's `label`/`group`",
+            missing.join("\n")
+        )));
     }
     let file_index = table.files.len() - 1;
     table.columns.push(ind_cols.iter().map(|c| c + 1).collect());
@@ -289,7 +301,7 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
                     error_count += 1;
                     if cell_errors.len() < MAX_LISTED_ERRORS {
                         cell_errors.push(format!(
-                            "  --> {path}:{row}:{} (column `{}`): {:?} is not a number",
+                            "  --> {path}:{row}:{} (column `{}`): \"{}\" is not a number",
                             c + 1,
                             rubric.indicators[k].column,
                             record.get(c).unwrap_or("")

@@ -7,6 +7,7 @@ use crate::output::{self, Format};
 use crate::{engine, input};
 
 pub fn run(args: &DiffArgs) -> Result<()> {
+    let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
     let options = args.read.options();
     let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
@@ -34,7 +35,6 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let new_scored = engine::apply(&rubric, &new, &new_params)?;
     let comparison = Comparison::new(&old_scored, &new_scored);
     let sheet = comparison.sheet();
-    let format = super::choose_format(&args.output);
     let content = match format {
         Format::Csv => String::from_utf8_lossy(&output::csv::render(&sheet)).into_owned(),
         Format::Markdown => output::markdown::render(&sheet),

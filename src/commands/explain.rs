@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 pub fn run(args: &ExplainArgs) -> Result<()> {
+    let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
     let table = input::load(&args.data, &rubric, &args.read.options())?;
     let scored = engine::score(&rubric, &table)?;
@@ -32,7 +33,6 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         ))
     })?;
     let explanation = explain(&scored, u);
-    let format = super::choose_format(&args.output);
     let content = match format {
         Format::Csv => String::from_utf8_lossy(&output::csv::render(&explanation.sheet(false))).into_owned(),
         Format::Markdown => output::markdown::render(&explanation.sheet(true)),

@@ -41,18 +41,30 @@ pub fn load_rubric(arg: &RubricArg) -> Result<Rubric> {
 
 /// The output format: `--format`, else from `--output`'s extension, else
 /// table on a terminal and CSV otherwise.
-pub fn choose_format(args: &OutputArgs) -> Format {
+pub fn choose_format(args: &OutputArgs) -> Result<Format> {
+    let output = args.output.as_deref().filter(|p| *p != "-");
+    if let Some(path) = output {
+        let ext = std::path::Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
+        if ext.eq_ignore_ascii_case("xlsx") || ext.eq_ignore_ascii_case("xls") {
+            return Err(Error::Usage(format!(
+                "writing Excel workbooks ({path}) is not supported by this version of linkscore\n  = help: write CSV (-o results.csv), which Excel opens"
+            )));
+        }
+    }
     if let Some(f) = args.format {
-        return f;
+        return Ok(f);
     }
-    if let Some(path) = &args.output {
-        return Format::from_extension(path).unwrap_or(Format::Csv);
+    if let Some(path) = output {
+        return Ok(Format::from_extension(path).unwrap_or(Format::Csv));
     }
-    if std::io::stdout().is_terminal() {
+    Ok(if std::io::stdout().is_terminal() {
         Format::Table
     } else {
         Format::Csv
-    }
+    })
 }
 
 /// Writes a finished output to stdout or to `--output`. The content is
@@ -60,7 +72,7 @@ pub fn choose_format(args: &OutputArgs) -> Format {
 /// target and renamed into place, so a failed run leaves nothing partial.
 /// A closed pipe (`| head`) is not an error.
 pub fn emit(content: &[u8], output: Option<&str>) -> Result<()> {
-    match output {
+    match output.filter(|p| *p != "-") {
         None => {
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(content).and_then(|()| stdout.flush()) {

@@ -6,6 +6,7 @@ use crate::output::{self, Detail, Format};
 use crate::{engine, input};
 
 pub fn run(args: &ScoreArgs) -> Result<()> {
+    let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
     let table = input::load(&args.data, &rubric, &args.read.options())?;
     let params = super::fit_or_load(&rubric, &[&table], &args.params)?;
@@ -15,7 +16,6 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         indicators: args.detail.contains(&DetailPart::Indicators),
         obstacles: args.detail.contains(&DetailPart::Obstacles),
     };
-    let format = super::choose_format(&args.output);
     let content = render(&scored, format, detail, args.top);
     super::freeze(&rubric, &[&table], &params, &args.params)?;
     super::emit(content.as_bytes(), args.output.output.as_deref())?;
@@ -44,12 +44,14 @@ pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Opti
             } else {
                 format!(" ({})", r.version)
             };
-            let shown = if sheet.rows.len() < scored.order.len() {
-                format!(", top {} shown", sheet.rows.len())
-            } else {
-                String::new()
+            let (n, shown) = (scored.order.len(), sheet.rows.len());
+            let count = match (r.is_chinese(), shown < n) {
+                (true, false) => format!("{n} 个单位"),
+                (true, true) => format!("{n} 个单位，显示前 {shown} 名"),
+                (false, false) => format!("{n} units"),
+                (false, true) => format!("{n} units, top {shown} shown"),
             };
-            out.push_str(&format!("{}{version}: {} units{shown}\n", r.name, scored.order.len()));
+            out.push_str(&format!("{}{version}: {count}\n", r.name));
             out.push_str(&output::table::render(&sheet));
             out.push('\n');
             for w in &scored.warnings {

@@ -7,6 +7,7 @@ use crate::rubric::{Rubric, Weighting};
 use crate::{engine, input};
 
 pub fn run(args: &WeightsArgs) -> Result<()> {
+    let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
     let needs_data = matches!(
         rubric.weighting,
@@ -27,7 +28,6 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
         (scored.weights, scored.warnings)
     };
     let sheet = sheet(&rubric, &weights);
-    let format = super::choose_format(&args.output);
     let content = match format {
         Format::Csv => String::from_utf8_lossy(&output::csv::render(&sheet)).into_owned(),
         Format::Markdown => output::markdown::render(&sheet),
