@@ -189,6 +189,20 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
             s
         })
         .collect();
+    for (i, s) in scaling.iter().enumerate() {
+        let finite = match s {
+            Scaling::Minmax { min, max } => (max - min).is_finite(),
+            Scaling::Zscore { mean, sd } => mean.is_finite() && sd.is_finite(),
+            _ => true,
+        };
+        if !finite {
+            let ind = &rubric.indicators[i];
+            return Err(Error::Data(format!(
+                "error: the values of indicator `{}` (column `{}`) span a range too large to compute with (beyond ±1.8e308)\n  = help: check the column for wrong values, or record it in larger units",
+                ind.id, ind.column
+            )));
+        }
+    }
     if !constant.is_empty() {
         warnings.push(format!(
             "constant column(s) under a sample-relative normalization: {} (minmax and rank give every unit 1, zscore gives 0)",
@@ -580,10 +594,14 @@ pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result
     // With every child present the weights already sum to 1: dividing by
     // their float sum would only add rounding.
     let scale = if complete { 1.0 } else { total };
+    // A weighted mean of values in [0, 1] is in [0, 1]; weights that sum to
+    // 1 + an ulp must not push a perfect unit above the scale.
+    let bounded = children.iter().all(|(_, z)| z.is_none_or(|z| (0.0..=1.0).contains(&z)));
+    let clamp = |x: f64| if bounded { x.clamp(0.0, 1.0) } else { x };
     match how {
-        Aggregate::Arithmetic => Ok(Some(
+        Aggregate::Arithmetic => Ok(Some(clamp(
             children.iter().filter_map(|(w, z)| z.map(|z| w / scale * z)).sum(),
-        )),
+        ))),
         Aggregate::Geometric => {
             let mut product = 1.0;
             for (k, (w, z)) in children.iter().enumerate() {
@@ -594,7 +612,7 @@ pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result
                     product *= z.powf(w / scale);
                 }
             }
-            Ok(Some(product))
+            Ok(Some(clamp(product)))
         }
     }
 }
@@ -605,7 +623,9 @@ fn weighted_mean(children: &[(f64, Option<f64>)]) -> Option<f64> {
     if total.is_nan() || total <= 0.0 {
         return None;
     }
-    Some(children.iter().filter_map(|(w, z)| z.map(|z| w * z)).sum::<f64>() / total)
+    let bounded = children.iter().all(|(_, z)| z.is_none_or(|z| (0.0..=1.0).contains(&z)));
+    let mean = children.iter().filter_map(|(w, z)| z.map(|z| w * z)).sum::<f64>() / total;
+    Some(if bounded { mean.clamp(0.0, 1.0) } else { mean })
 }
 
 /// Coupling C, coordination D and its band from the listed dimension values.

@@ -19,7 +19,10 @@ pub fn entropy_weights(z: &[Vec<Option<f64>>], shift: f64) -> Result<Vec<f64>, u
         }
         let n = values.len();
         let total: f64 = values.iter().sum();
-        if n < 2 || total.is_nan() || total <= 0.0 {
+        // A constant column carries no information: E = 1 exactly, which
+        // floating point would miss by a few ulps.
+        let constant = values.windows(2).all(|p| p[0] == p[1]);
+        if n < 2 || constant || total.is_nan() || total <= 0.0 {
             d.push(0.0);
             continue;
         }
@@ -31,7 +34,8 @@ pub fn entropy_weights(z: &[Vec<Option<f64>>], shift: f64) -> Result<Vec<f64>, u
             })
             .sum();
         let e = -h / (n as f64).ln();
-        d.push(1.0 - e);
+        // E ≤ 1 in exact arithmetic; rounding must not make a weight negative.
+        d.push((1.0 - e).max(0.0));
     }
     Ok(normalize_or_equal(d))
 }

@@ -663,6 +663,20 @@ impl Validator<'_> {
                             Some("write [low, high] even for a lower-is-better indicator: `direction = \"lower\"` turns it round"),
                         ));
                     }
+                    let collapsed = match (transform.apply(lo), transform.apply(hi)) {
+                        (Some(a), Some(b)) => !(b > a && (b - a).is_finite()),
+                        _ => false,
+                    };
+                    if collapsed {
+                        return Err(self.err(
+                            g.span(),
+                            &format!(
+                                "the goalposts of `{id}` are [{lo}, {hi}], which after transform = \"{}\" are not two distinct numbers with a finite distance",
+                                transform.as_str()
+                            ),
+                            Some("widen the goalposts, or record the indicator in other units"),
+                        ));
+                    }
                     if transform.apply(lo).is_none() {
                         return Err(self.err(
                             g.span(),
