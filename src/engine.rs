@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::input::Table;
 use crate::methods;
-use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Weighting};
+use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
 
 /// The weights a run used, whatever the method.
 #[derive(Debug, Clone)]
@@ -734,10 +734,7 @@ pub fn rubric_weights(rubric: &Rubric) -> Result<Weights> {
 fn weights(rubric: &Rubric, z: &[Vec<Option<f64>>], warnings: &mut Vec<String>) -> Result<Weights> {
     let m = rubric.indicators.len();
     let (dimension, indicator) = match rubric.weighting {
-        Weighting::Explicit => (
-            rubric.dimensions.iter().map(|d| d.weight).collect::<Vec<_>>(),
-            rubric.indicators.iter().map(|i| i.weight).collect::<Vec<_>>(),
-        ),
+        Weighting::Explicit => explicit_weights(rubric),
         Weighting::Equal => {
             let nd = rubric.dimensions.len() as f64;
             let mut indicator = vec![0.0; m];
@@ -749,48 +746,96 @@ fn weights(rubric: &Rubric, z: &[Vec<Option<f64>>], warnings: &mut Vec<String>) 
             (vec![1.0 / nd; rubric.dimensions.len()], indicator)
         }
         Weighting::Entropy | Weighting::Critic => {
-            let global = if rubric.weighting == Weighting::Entropy {
-                methods::entropy_weights(z, rubric.entropy_shift).map_err(|j| {
-                    Error::Data(format!(
-                        "error: the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones\n  = help: use goalpost or minmax normalization for it (zscore gives negative values)",
-                        rubric.indicators[j].id
-                    ))
-                })?
-            } else {
-                let (w, constant) = methods::critic_weights(z);
-                if !constant.is_empty() {
-                    warnings.push(format!(
-                        "CRITIC: constant normalized column(s) {}: their correlation is undefined and taken as 0",
-                        constant
-                            .iter()
-                            .map(|&j| rubric.indicators[j].id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-                w
-            };
-            split_global(rubric, &global)
+            split_global(rubric, &objective_weights(rubric, rubric.weighting, z, warnings)?)
         }
-        Weighting::Ahp | Weighting::Combined => {
-            return Err(Error::Rubric(format!(
-                "error: weighting = \"{}\" is not supported by this version of linkscore",
-                rubric.weighting.as_str()
-            )));
+        Weighting::Ahp => ahp_weights(rubric),
+        Weighting::Combined => {
+            let Some(c) = rubric.combine else {
+                return Err(Error::Rubric(
+                    "error: weighting = \"combined\" needs a [combine] table".into(),
+                ));
+            };
+            let (dim, ind) = match c.subjective {
+                Subjective::Explicit => explicit_weights(rubric),
+                Subjective::Ahp => ahp_weights(rubric),
+            };
+            let subjective = globals(rubric, &dim, &ind);
+            let objective = objective_weights(rubric, c.objective, z, warnings)?;
+            split_global(
+                rubric,
+                &methods::combine(&subjective, &objective, c.alpha, c.multiplicative),
+            )
         }
     };
-    let global = rubric
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| dimension[ind.dimension] * indicator[i])
-        .collect();
+    let global = globals(rubric, &dimension, &indicator);
     Ok(Weights {
         method: rubric.weighting,
         dimension,
         indicator,
         global,
     })
+}
+
+fn explicit_weights(rubric: &Rubric) -> (Vec<f64>, Vec<f64>) {
+    (
+        rubric.dimensions.iter().map(|d| d.weight).collect(),
+        rubric.indicators.iter().map(|i| i.weight).collect(),
+    )
+}
+
+/// AHP weights where `[ahp]` gives a matrix, explicit weights elsewhere.
+fn ahp_weights(rubric: &Rubric) -> (Vec<f64>, Vec<f64>) {
+    let (mut dimension, mut indicator) = explicit_weights(rubric);
+    if let Some(ahp) = &rubric.ahp {
+        if let Some(m) = &ahp.dimensions {
+            dimension.clone_from(&m.result.weights);
+        }
+        for (d, m) in &ahp.indicators {
+            for (&i, w) in rubric.dimensions[*d].indicators.iter().zip(&m.result.weights) {
+                indicator[i] = *w;
+            }
+        }
+    }
+    (dimension, indicator)
+}
+
+/// Global indicator weights: dimension weight × weight inside the dimension.
+fn globals(rubric: &Rubric, dimension: &[f64], indicator: &[f64]) -> Vec<f64> {
+    rubric
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| dimension[ind.dimension] * indicator[i])
+        .collect()
+}
+
+/// Entropy or CRITIC global weights from the normalized matrix.
+fn objective_weights(
+    rubric: &Rubric,
+    method: Weighting,
+    z: &[Vec<Option<f64>>],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<f64>> {
+    if method == Weighting::Entropy {
+        return methods::entropy_weights(z, rubric.entropy_shift).map_err(|j| {
+            Error::Data(format!(
+                "error: the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones\n  = help: use goalpost or minmax normalization for it (zscore gives negative values)",
+                rubric.indicators[j].id
+            ))
+        });
+    }
+    let (w, constant) = methods::critic_weights(z);
+    if !constant.is_empty() {
+        warnings.push(format!(
+            "CRITIC: constant normalized column(s) {}: their correlation is undefined and taken as 0",
+            constant
+                .iter()
+                .map(|&j| rubric.indicators[j].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(w)
 }
 
 /// From global indicator weights: dimension weight = the sum of its

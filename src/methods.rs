@@ -138,6 +138,78 @@ pub fn topsis_closeness(z: &[Option<f64>], w: &[f64], ideal: &[(f64, f64)]) -> O
     Some(if dp == 0.0 { 1.0 } else { dm / (dp + dm) })
 }
 
+/// Saaty's random consistency index RI for n = 1..15 (SPEC "Methods").
+pub const SAATY_RI: [f64; 15] = [
+    0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59,
+];
+
+/// The result of one AHP pairwise comparison matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ahp {
+    /// Principal eigenvector, normalized to sum 1.
+    pub weights: Vec<f64>,
+    pub lambda_max: f64,
+    /// CI = (λmax − n)/(n − 1); 0 for n ≤ 2.
+    pub ci: f64,
+    /// CR = CI/RI; 0 for n ≤ 2.
+    pub cr: f64,
+}
+
+/// AHP weights of a positive reciprocal n×n matrix (n ≤ 15, checked by the
+/// caller): the principal eigenvector by power iteration, λmax as the mean
+/// of (A w)_i / w_i, CI and CR with Saaty's RI.
+pub fn ahp(matrix: &[Vec<f64>]) -> Ahp {
+    let n = matrix.len();
+    let mut w = vec![1.0 / n as f64; n];
+    // Power iteration converges for a positive matrix (Perron–Frobenius);
+    // the limit keeps a pathological input from looping long.
+    for _ in 0..10_000 {
+        let next: Vec<f64> = matrix
+            .iter()
+            .map(|row| row.iter().zip(&w).map(|(a, x)| a * x).sum())
+            .collect();
+        let total: f64 = next.iter().sum();
+        let next: Vec<f64> = next.iter().map(|x| x / total).collect();
+        let delta = next.iter().zip(&w).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        w = next;
+        if delta < 1e-15 {
+            break;
+        }
+    }
+    let aw: Vec<f64> = matrix
+        .iter()
+        .map(|row| row.iter().zip(&w).map(|(a, x)| a * x).sum())
+        .collect();
+    let lambda_max = aw.iter().zip(&w).map(|(a, x)| a / x).sum::<f64>() / n as f64;
+    let (ci, cr) = if n <= 2 {
+        (0.0, 0.0)
+    } else {
+        let ci = (lambda_max - n as f64) / (n as f64 - 1.0);
+        (ci, ci / SAATY_RI[n - 1])
+    };
+    Ahp {
+        weights: w,
+        lambda_max,
+        ci,
+        cr,
+    }
+}
+
+/// Combined global weights: α w_s + (1 − α) w_o (`linear`), or
+/// w_s w_o / Σ w_s w_o (`multiplicative`; equal weights if that sum is 0).
+pub fn combine(subjective: &[f64], objective: &[f64], alpha: f64, multiplicative: bool) -> Vec<f64> {
+    if multiplicative {
+        let product: Vec<f64> = subjective.iter().zip(objective).map(|(s, o)| s * o).collect();
+        normalize_or_equal(product)
+    } else {
+        subjective
+            .iter()
+            .zip(objective)
+            .map(|(s, o)| alpha * s + (1.0 - alpha) * o)
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +237,56 @@ mod tests {
         assert!(constant.is_empty());
         assert!((w[0] - 1.0 / 3.0).abs() < 1e-12);
         assert!((w[1] - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ahp_saaty_three_by_three() {
+        // The classic example: A = [[1, 1/3, 1/5], [3, 1, 1/3], [5, 3, 1]] has
+        // w = (0.1047, 0.2583, 0.6370), λmax = 3.0385, CI = 0.0193, CR = 0.0332.
+        let a = vec![
+            vec![1.0, 1.0 / 3.0, 0.2],
+            vec![3.0, 1.0, 1.0 / 3.0],
+            vec![5.0, 3.0, 1.0],
+        ];
+        let r = ahp(&a);
+        for (got, want) in r.weights.iter().zip([0.1047, 0.2583, 0.6370]) {
+            assert!((got - want).abs() < 5e-5, "{:?}", r.weights);
+        }
+        assert!((r.lambda_max - 3.0385).abs() < 5e-5, "{}", r.lambda_max);
+        assert!((r.ci - 0.0193).abs() < 5e-5, "{}", r.ci);
+        assert!((r.cr - 0.0332).abs() < 5e-5, "{}", r.cr);
+    }
+
+    #[test]
+    fn ahp_consistent_matrix_has_cr_zero() {
+        // a_ij = w_i / w_j with w = (0.5, 0.3, 0.2): exactly consistent.
+        let w = [0.5, 0.3, 0.2];
+        let a: Vec<Vec<f64>> = w.iter().map(|x| w.iter().map(|y| x / y).collect()).collect();
+        let r = ahp(&a);
+        for (got, want) in r.weights.iter().zip(w) {
+            assert!((got - want).abs() < 1e-12);
+        }
+        assert!((r.lambda_max - 3.0).abs() < 1e-12);
+        assert!(r.cr.abs() < 1e-12);
+        let two = ahp(&[vec![1.0, 4.0], vec![0.25, 1.0]]);
+        assert!((two.weights[0] - 0.8).abs() < 1e-12);
+        assert_eq!(two.cr, 0.0);
+    }
+
+    #[test]
+    fn combination_rules() {
+        let s = [0.5, 0.3, 0.2];
+        let o = [0.2, 0.2, 0.6];
+        // linear, α = 0.5: (0.35, 0.25, 0.4)
+        let l = combine(&s, &o, 0.5, false);
+        for (got, want) in l.iter().zip([0.35, 0.25, 0.4]) {
+            assert!((got - want).abs() < 1e-15);
+        }
+        // multiplicative: (0.1, 0.06, 0.12) / 0.28
+        let m = combine(&s, &o, 0.5, true);
+        for (got, want) in m.iter().zip([0.1 / 0.28, 0.06 / 0.28, 0.12 / 0.28]) {
+            assert!((got - want).abs() < 1e-15);
+        }
     }
 
     #[test]

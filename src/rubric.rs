@@ -173,6 +173,8 @@ struct RawFile {
     #[serde(default)]
     grade: Vec<Spanned<RawGrade>>,
     coupling: Option<Spanned<RawCoupling>>,
+    ahp: Option<Spanned<RawAhp>>,
+    combine: Option<Spanned<RawCombine>>,
 }
 
 #[derive(Deserialize)]
@@ -244,8 +246,103 @@ struct RawCoupling {
     dimensions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
+/// An AHP comparison: a number, or a fraction written as text ("1/3").
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum RawEntry {
+    Number(f64),
+    Text(String),
+}
+
+impl RawEntry {
+    fn value(&self) -> Option<f64> {
+        match self {
+            RawEntry::Number(x) => Some(*x),
+            RawEntry::Text(t) => {
+                let (a, b) = t.split_once('/')?;
+                let (a, b): (f64, f64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+                Some(a / b)
+            }
+        }
+    }
+}
+
+type RawMatrix = Spanned<Vec<Vec<RawEntry>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAhp {
+    dimensions: Option<RawMatrix>,
+    #[serde(default)]
+    indicators: std::collections::BTreeMap<Spanned<String>, RawMatrix>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum RawSubjective {
+    Explicit,
+    Ahp,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum RawObjective {
+    Entropy,
+    Critic,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum RawRule {
+    Linear,
+    Multiplicative,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCombine {
+    subjective: Option<RawSubjective>,
+    objective: Option<RawObjective>,
+    alpha: Option<Spanned<f64>>,
+    rule: Option<RawRule>,
+}
+
 // ---------------------------------------------------------------------------
 // The validated model.
+
+/// One AHP pairwise comparison matrix and its result.
+#[derive(Debug, Clone)]
+pub struct AhpMatrix {
+    /// What the rows compare: the dimension or indicator ids, in order.
+    pub items: Vec<String>,
+    pub matrix: Vec<Vec<f64>>,
+    pub result: crate::methods::Ahp,
+}
+
+/// The `[ahp]` table: a matrix over the dimensions and/or per dimension.
+#[derive(Debug, Clone, Default)]
+pub struct AhpWeights {
+    pub dimensions: Option<AhpMatrix>,
+    /// (dimension index, matrix over its indicators).
+    pub indicators: Vec<(usize, AhpMatrix)>,
+}
+
+/// Which subjective weights `weighting = "combined"` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subjective {
+    Explicit,
+    Ahp,
+}
+
+/// `[combine]` (SPEC "Methods": combined weights).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Combine {
+    pub subjective: Subjective,
+    /// `Weighting::Entropy` or `Weighting::Critic`.
+    pub objective: Weighting,
+    pub alpha: f64,
+    pub multiplicative: bool,
+}
 
 /// Where a rubric came from, for messages and for the JSON output's checksum.
 #[derive(Debug, Clone)]
@@ -329,6 +426,10 @@ pub struct Rubric {
     pub grades: Vec<Grade>,
     /// Indices of the dimensions in `[coupling]`, when the rubric has one.
     pub coupling: Option<Vec<usize>>,
+    /// `[ahp]`, validated (consistency checked).
+    pub ahp: Option<AhpWeights>,
+    /// `[combine]`, for `weighting = "combined"`.
+    pub combine: Option<Combine>,
 }
 
 impl Rubric {
@@ -850,17 +951,56 @@ impl Validator<'_> {
             }
         };
         let weighting = header.weighting.as_ref().map_or(Weighting::Explicit, |w| *w.get_ref());
-        if let Some(w) = &header.weighting
-            && matches!(weighting, Weighting::Ahp | Weighting::Combined)
-        {
-            return Err(self.err(
-                w.span(),
-                &format!(
-                    "weighting = \"{}\" is not supported by this version of linkscore",
-                    weighting.as_str()
-                ),
-                Some("use explicit, equal, entropy or critic"),
-            ));
+        let ahp = match raw.ahp {
+            None => None,
+            Some(a) => Some(self.ahp(a.into_inner(), &dimensions, &indicators)?),
+        };
+        let combine = match raw.combine {
+            None => None,
+            Some(c) => {
+                let c = c.into_inner();
+                let alpha = match &c.alpha {
+                    None => 0.5,
+                    Some(a) if (0.0..=1.0).contains(a.get_ref()) => *a.get_ref(),
+                    Some(a) => {
+                        return Err(self.err(
+                            a.span(),
+                            &format!("alpha = {}; it must be between 0 and 1", a.get_ref()),
+                            Some("alpha is the share of the subjective weights: 0.5 weighs both sets equally"),
+                        ));
+                    }
+                };
+                Some(Combine {
+                    subjective: match c.subjective.unwrap_or(RawSubjective::Explicit) {
+                        RawSubjective::Explicit => Subjective::Explicit,
+                        RawSubjective::Ahp => Subjective::Ahp,
+                    },
+                    objective: match c.objective.unwrap_or(RawObjective::Entropy) {
+                        RawObjective::Entropy => Weighting::Entropy,
+                        RawObjective::Critic => Weighting::Critic,
+                    },
+                    alpha,
+                    multiplicative: c.rule == Some(RawRule::Multiplicative),
+                })
+            }
+        };
+        if let Some(w) = &header.weighting {
+            let needs_ahp = weighting == Weighting::Ahp
+                || (weighting == Weighting::Combined && combine.is_some_and(|c| c.subjective == Subjective::Ahp));
+            if needs_ahp && ahp.is_none() {
+                return Err(self.err(
+                    w.span(),
+                    "AHP weights need an [ahp] table with the pairwise comparison matrices",
+                    Some("add [ahp] dimensions = [[1, 3], [\"1/3\", 1]] (one row per dimension, in rubric order)"),
+                ));
+            }
+            if weighting == Weighting::Combined && combine.is_none() {
+                return Err(self.err(
+                    w.span(),
+                    "weighting = \"combined\" needs a [combine] table",
+                    Some("add [combine] subjective = \"explicit\", objective = \"entropy\", alpha = 0.5, rule = \"linear\""),
+                ));
+            }
         }
         for (key, value) in [("label", &header.label), ("group", &header.group)] {
             if let Some(v) = value
@@ -910,7 +1050,121 @@ impl Validator<'_> {
             indicators,
             grades,
             coupling,
+            ahp,
+            combine,
         })
+    }
+
+    /// Validates `[ahp]`: square, positive, reciprocal matrices of the right
+    /// size, consistent enough (CR < 0.10).
+    fn ahp(&self, raw: RawAhp, dimensions: &[Dimension], indicators: &[Indicator]) -> Result<AhpWeights> {
+        let mut out = AhpWeights::default();
+        if let Some(m) = raw.dimensions {
+            let items: Vec<String> = dimensions.iter().map(|d| d.id.clone()).collect();
+            out.dimensions = Some(self.ahp_matrix(&m, items, "the dimensions")?);
+        }
+        for (key, m) in raw.indicators {
+            let Some(d) = dimensions.iter().position(|d| d.id == *key.get_ref()) else {
+                let help = closest(key.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
+                    .map(|b| format!("did you mean `{b}`?"));
+                return Err(self.err(
+                    key.span(),
+                    &format!(
+                        "[ahp.indicators] names dimension `{}`, which the rubric does not define",
+                        key.get_ref()
+                    ),
+                    help.as_deref(),
+                ));
+            };
+            let items: Vec<String> = dimensions[d]
+                .indicators
+                .iter()
+                .map(|&i| indicators[i].id.clone())
+                .collect();
+            let what = format!("the indicators of dimension `{}`", dimensions[d].id);
+            out.indicators.push((d, self.ahp_matrix(&m, items, &what)?));
+        }
+        Ok(out)
+    }
+
+    fn ahp_matrix(&self, raw: &RawMatrix, items: Vec<String>, what: &str) -> Result<AhpMatrix> {
+        let n = items.len();
+        let span = raw.span();
+        let order = format!("rows and columns follow the rubric order: {}", items.join(", "));
+        if n > crate::methods::SAATY_RI.len() {
+            return Err(self.err(span, &format!("AHP compares at most 15 items; {what} are {n}"), None));
+        }
+        let rows = raw.get_ref();
+        if rows.len() != n || rows.iter().any(|r| r.len() != n) {
+            return Err(self.err(
+                span,
+                &format!("the AHP matrix for {what} must be {n}×{n}"),
+                Some(&order),
+            ));
+        }
+        let mut matrix = vec![vec![0.0; n]; n];
+        for (i, row) in rows.iter().enumerate() {
+            for (j, entry) in row.iter().enumerate() {
+                match entry.value() {
+                    Some(v) if v.is_finite() && v > 0.0 => matrix[i][j] = v,
+                    _ => {
+                        return Err(self.err(
+                            span,
+                            &format!("the AHP matrix for {what} has an entry at row {}, column {} that is not a positive number", i + 1, j + 1),
+                            Some("entries are positive numbers or fractions written as text, e.g. 3 or \"1/3\""),
+                        ));
+                    }
+                }
+            }
+        }
+        for (i, row) in matrix.iter().enumerate() {
+            for (j, &a) in row.iter().enumerate().skip(i) {
+                let b = matrix[j][i];
+                if (a * b - 1.0).abs() > 0.01 {
+                    return Err(self.err(
+                        span,
+                        &format!(
+                            "the AHP matrix for {what} is not reciprocal: a[{i1}][{j1}] × a[{j1}][{i1}] = {} × {} ≠ 1",
+                            a,
+                            b,
+                            i1 = i + 1,
+                            j1 = j + 1
+                        ),
+                        Some("a[j][i] must be 1 / a[i][j] (within 1 %), and the diagonal 1"),
+                    ));
+                }
+            }
+        }
+        let result = crate::methods::ahp(&matrix);
+        if result.cr >= 0.10 {
+            let width = items.iter().map(|s| s.len()).max().unwrap_or(0).max(6);
+            let indent = " ".repeat(9);
+            let mut lines = vec![format!(
+                "{indent}{:width$}{}",
+                "",
+                items.iter().map(|it| format!(" {it:>width$}")).collect::<String>()
+            )];
+            for (it, row) in items.iter().zip(&matrix) {
+                let cells: String = row
+                    .iter()
+                    .map(|v| format!(" {:>width$}", crate::util::rounded(*v, 3)))
+                    .collect();
+                lines.push(format!("{indent}{it:width$}{cells}"));
+            }
+            let table = lines.join("\n");
+            return Err(self.err(
+                span,
+                &format!(
+                    "the AHP matrix for {what} is not consistent enough: CR = {:.4} (it must be below 0.10; λmax = {:.4}, CI = {:.4}, RI = {})",
+                    result.cr,
+                    result.lambda_max,
+                    result.ci,
+                    crate::methods::SAATY_RI[n - 1]
+                ),
+                Some(&format!("revise the comparisons so they agree with each other:\n{table}")),
+            ));
+        }
+        Ok(AhpMatrix { items, matrix, result })
     }
 }
 

@@ -54,10 +54,34 @@ pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Opti
             out.push_str(&format!("{}{version}: {count}\n", r.name));
             out.push_str(&output::table::render(&sheet));
             out.push('\n');
+            if r.coupling.is_some() {
+                out.push_str(&coordination_counts(scored));
+            }
             for w in &scored.warnings {
                 out.push_str(&format!("warning: {w}\n"));
             }
             out
         }
+    }
+}
+
+/// "协调等级：优质协调 12，良好协调 80，…" over all units, best band first.
+fn coordination_counts(scored: &engine::Scored) -> String {
+    let mut counts = [0usize; 10];
+    for unit in &scored.units {
+        if let Some(c) = unit.coupling {
+            counts[c.band] += 1;
+        }
+    }
+    let zh = scored.rubric.is_chinese();
+    let list: Vec<String> = (0..10)
+        .rev()
+        .filter(|&b| counts[b] > 0)
+        .map(|b| format!("{} {}", engine::COORDINATION_GRADES[b], counts[b]))
+        .collect();
+    if zh {
+        format!("协调等级：{}\n", list.join("，"))
+    } else {
+        format!("coordination grades: {}\n", list.join(", "))
     }
 }

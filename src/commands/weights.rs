@@ -31,16 +31,63 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
     let content = match format {
         Format::Csv => String::from_utf8_lossy(&output::csv::render(&sheet)).into_owned(),
         Format::Markdown => output::markdown::render(&sheet),
-        Format::Table => format!(
-            "weighting: {}\n{}\n",
-            weights.method.as_str(),
-            output::table::render(&sheet)
-        ),
+        Format::Table => {
+            let mut out = format!("weighting: {}\n", weights.method.as_str());
+            if let Some(c) = rubric.combine.filter(|_| rubric.weighting == Weighting::Combined) {
+                out.push_str(&format!(
+                    "combined ({} rule, alpha = {}): {} and {}\n",
+                    if c.multiplicative { "multiplicative" } else { "linear" },
+                    c.alpha,
+                    if c.subjective == crate::rubric::Subjective::Ahp {
+                        "ahp"
+                    } else {
+                        "explicit"
+                    },
+                    c.objective.as_str()
+                ));
+            }
+            for line in ahp_lines(&rubric) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push_str(&output::table::render(&sheet));
+            out.push('\n');
+            out
+        }
         Format::Json | Format::Jsonl => json(&sheet, &weights, format == Format::Jsonl),
     };
     super::emit(content.as_bytes(), args.output.output.as_deref())?;
     super::warn_all(&warnings);
     Ok(())
+}
+
+/// One line per AHP matrix in use: λmax, CI and CR.
+fn ahp_lines(rubric: &Rubric) -> Vec<String> {
+    let uses_ahp = rubric.weighting == Weighting::Ahp
+        || (rubric.weighting == Weighting::Combined
+            && rubric
+                .combine
+                .is_some_and(|c| c.subjective == crate::rubric::Subjective::Ahp));
+    let Some(ahp) = rubric.ahp.as_ref().filter(|_| uses_ahp) else {
+        return Vec::new();
+    };
+    let line = |what: String, m: &crate::rubric::AhpMatrix| {
+        format!(
+            "AHP {what}: n = {}, λmax = {:.4}, CI = {:.4}, CR = {:.4}",
+            m.items.len(),
+            m.result.lambda_max,
+            m.result.ci,
+            m.result.cr
+        )
+    };
+    let mut lines = Vec::new();
+    if let Some(m) = &ahp.dimensions {
+        lines.push(line("dimensions".into(), m));
+    }
+    for (d, m) in &ahp.indicators {
+        lines.push(line(format!("indicators of {}", rubric.dimensions[*d].id), m));
+    }
+    lines
 }
 
 /// `level, id, parent, weight, global_weight`: dimensions, then indicators.
