@@ -172,33 +172,69 @@ pub fn decode(bytes: &[u8], path: &str, forced: Option<Encoding>) -> Result<Stri
     }
 }
 
+/// One record of a data source with its 1-based row number (a CSV line,
+/// or an Excel row).
+pub type Record = (usize, csv::StringRecord);
+
 fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, table: &mut Table) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let header_row = options.header_row.unwrap_or(1).max(1);
-    let mut records = reader.records();
-    let mut row = 0usize;
-    let header = loop {
+    // The row of a record is the line it starts on: what a spreadsheet shows
+    // as its row number (blank lines count, as they do there).
+    let records = reader.records().map(|r| match r {
+        Ok(record) => Ok((record.position().map_or(0, |p| p.line() as usize), record)),
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            Err(Error::Data(format!(
+                "error: {path}:{line}: cannot read this CSV row: {e}"
+            )))
+        }
+    });
+    read_records(records, path, rubric, options, table)
+}
+
+/// Reads the header and the data rows of one source into `table`.
+pub fn read_records(
+    mut records: impl Iterator<Item = Result<Record>>,
+    path: &str,
+    rubric: &Rubric,
+    options: &ReadOptions,
+    table: &mut Table,
+) -> Result<()> {
+    let blank = |record: &csv::StringRecord| {
+        record
+            .iter()
+            .all(|f| f.trim().trim_start_matches('\u{feff}').is_empty())
+    };
+    let mut seen_rows = 0usize;
+    let (header_row, header) = loop {
         match records.next() {
             None => {
-                return Err(Error::Data(if row == 0 {
-                    format!(
+                return Err(Error::Data(match options.header_row {
+                    Some(n) if seen_rows > 0 => format!(
+                        "error: {path} has no row {n} for the header (--header-row {n})\n  = help: check --header-row"
+                    ),
+                    _ => format!(
                         "error: {path} is empty: it has no header row and no data\n  = help: the first row must name the columns, e.g. {},…",
                         rubric.id_column
-                    )
-                } else {
-                    format!(
-                        "error: {path} has only {row} rows; the header was expected on row {header_row}\n  = help: check --header-row"
-                    )
+                    ),
                 }));
             }
             Some(record) => {
-                row += 1;
-                let record = record.map_err(|e| csv_error(path, row, &e))?;
-                if row == header_row {
-                    break record;
+                let (row, record) = record?;
+                seen_rows += 1;
+                match options.header_row {
+                    // Without --header-row the header is the first row that is not blank.
+                    None if !blank(&record) => break (row, record),
+                    Some(n) if row == n => break (row, record),
+                    Some(n) if row > n => {
+                        return Err(Error::Data(format!(
+                            "error: {path}:{n}: the header row (--header-row {n}) is empty\n  = help: point --header-row at the row that names the columns"
+                        )));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -271,10 +307,9 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
     let mut error_count = 0usize;
     let units_before = table.units.len();
     for record in records {
-        row += 1;
-        let record = record.map_err(|e| csv_error(path, row, &e))?;
+        let (row, record) = record?;
         // Rows of nothing but empty cells are what Excel leaves below a table.
-        if record.iter().all(|f| f.trim().is_empty()) {
+        if blank(&record) {
             continue;
         }
         if record.len() != headers.len() {
@@ -340,10 +375,6 @@ fn read_csv(text: &str, path: &str, rubric: &Rubric, options: &ReadOptions, tabl
         )));
     }
     Ok(())
-}
-
-fn csv_error(path: &str, row: usize, e: &csv::Error) -> Error {
-    Error::Data(format!("error: {path}:{row}: cannot read this CSV row: {e}"))
 }
 
 fn check_duplicate_ids(table: &Table) -> Result<()> {

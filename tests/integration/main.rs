@@ -2,8 +2,10 @@
 //! properties). Each module is one concern.
 
 mod cli;
+mod explain;
 mod hdi;
 mod maths;
 mod properties;
 mod snapshots;
 mod support;
+mod year;
