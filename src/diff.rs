@@ -233,7 +233,7 @@ impl<'a> Comparison<'a> {
             col("rank_change", t("rank change", "名次变化"), Kind::Int),
             col("score_old", t("score old", "上年总分"), Kind::Score),
             col("score_new", t("score new", "本年总分"), Kind::Score),
-            col("score_change", t("score change", "总分变化"), Kind::Score),
+            col("score_change", t("score change", "总分变化"), Kind::Change),
         ]);
         let grades = !r.grades.is_empty();
         if grades {
@@ -244,7 +244,7 @@ impl<'a> Comparison<'a> {
             columns.push(col(
                 &format!("{}_change", d.id),
                 format!("{}{}", d.name, t(" change", "变化")),
-                Kind::Score,
+                Kind::Change,
             ));
         }
 

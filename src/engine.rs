@@ -352,7 +352,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
 
 fn negative_z(rubric: &Rubric, table: &Table, indicator: usize, unit: usize) -> Error {
     Error::Data(format!(
-        "error: {}: the normalized value is negative, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization for `{}` (zscore gives negative values), or aggregate = \"arithmetic\" in its dimension",
+        "error: {}: the normalized value is negative, which a geometric mean cannot take\n  = help: use goalpost normalization for `{}` (zscore gives negative values, and so do minmax parameters frozen from another year for a value below that year's minimum), or aggregate = \"arithmetic\" in its dimension",
         table.cell_location(rubric, unit, indicator),
         rubric.indicators[indicator].id
     ))
@@ -548,7 +548,9 @@ fn rank_fraction(sorted: &[f64], v: f64) -> f64 {
     let below = sorted.partition_point(|&s| s < v);
     let upto = sorted.partition_point(|&s| s <= v);
     let r = below as f64 + ((upto - below) as f64 + 1.0) / 2.0;
-    (r - 1.0) / (n as f64 - 1.0)
+    // A value beyond every reference value (possible with frozen
+    // parameters) ranks at the end, not past it.
+    ((r - 1.0) / (n as f64 - 1.0)).clamp(0.0, 1.0)
 }
 
 pub fn mean(values: &[f64]) -> f64 {
@@ -708,15 +710,52 @@ pub fn competition_ranks(values: &[Option<f64>], table: &Table, tolerance: f64) 
     ranks
 }
 
-/// Obstacle degree of each indicator for unit `u`, in percent:
-/// O_j = w_j (1 − z_j) / Σ_k w_k (1 − z_k) × 100, over the indicators the
-/// unit has a value for (`None` for the others); all 0 for a perfect unit.
-pub fn obstacles(scored: &Scored, u: usize) -> Vec<Option<f64>> {
-    let gaps: Vec<Option<f64>> = scored
-        .z
+/// The global weights that applied to unit `u`: dimension weight × weight
+/// inside the dimension, renormalized (as the aggregation does) over the
+/// indicators and dimensions the unit has values for; `None` for missing ones.
+pub fn effective_weights(scored: &Scored, u: usize) -> Vec<Option<f64>> {
+    let r = scored.rubric;
+    let w = &scored.weights;
+    let present = |i: usize| scored.z[i][u].is_some();
+    let complete = (0..r.indicators.len()).all(present);
+    let inside: Vec<f64> = r
+        .dimensions
         .iter()
-        .zip(&scored.weights.global)
-        .map(|(col, w)| col[u].map(|z| w * (1.0 - z)))
+        .map(|d| {
+            d.indicators
+                .iter()
+                .filter(|&&i| present(i))
+                .map(|&i| w.indicator[i])
+                .sum()
+        })
+        .collect();
+    let dims_total: f64 = (0..r.dimensions.len())
+        .filter(|&d| inside[d] > 0.0)
+        .map(|d| w.dimension[d])
+        .sum();
+    (0..r.indicators.len())
+        .map(|i| {
+            let d = r.indicators[i].dimension;
+            if !present(i) || inside[d] <= 0.0 || dims_total <= 0.0 {
+                None
+            } else if complete {
+                Some(w.global[i])
+            } else {
+                Some(w.dimension[d] / dims_total * (w.indicator[i] / inside[d]))
+            }
+        })
+        .collect()
+}
+
+/// Obstacle degree of each indicator for unit `u`, in percent:
+/// O_j = w_j (1 − z_j) / Σ_k w_k (1 − z_k) × 100, with the weights that
+/// applied to the unit ([`effective_weights`]); `None` for missing
+/// indicators; all 0 for a perfect unit.
+pub fn obstacles(scored: &Scored, u: usize) -> Vec<Option<f64>> {
+    let gaps: Vec<Option<f64>> = effective_weights(scored, u)
+        .iter()
+        .zip(&scored.z)
+        .map(|(w, col)| Some(w.as_ref()? * (1.0 - col[u]?)))
         .collect();
     let total: f64 = gaps.iter().flatten().sum();
     gaps.iter()

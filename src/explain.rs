@@ -13,8 +13,10 @@ pub struct IndicatorLine {
     pub raw: Option<f64>,
     /// z × scale.
     pub normalized: Option<f64>,
-    /// Global weight w_j = dimension weight × weight inside the dimension.
-    pub weight: f64,
+    /// Global weight w_j = dimension weight × weight inside the dimension,
+    /// as it applied to this unit (renormalized over the indicators it has;
+    /// `None` for a missing one).
+    pub weight: Option<f64>,
     /// scale × w_j × z_j.
     pub contribution: Option<f64>,
     /// Obstacle degree in percent.
@@ -44,16 +46,17 @@ pub fn explain<'a>(scored: &'a Scored<'a>, u: usize) -> Explanation<'a> {
         })
         .collect();
     let obstacles = engine::obstacles(scored, u);
+    let weights = engine::effective_weights(scored, u);
     let mut lines: Vec<IndicatorLine> = (0..r.indicators.len())
         .map(|i| {
             let z = scored.z[i][u];
-            let w = scored.weights.global[i];
+            let w = weights[i];
             IndicatorLine {
                 indicator: i,
                 raw: scored.table.values[i][u],
                 normalized: z.map(|z| z * r.scale),
                 weight: w,
-                contribution: z.map(|z| r.scale * w * z),
+                contribution: z.zip(w).map(|(z, w)| r.scale * w * z),
                 obstacle: obstacles[i],
                 rank: engine::competition_ranks(&scored.z[i], scored.table, tolerance)[u],
             }
@@ -120,7 +123,7 @@ impl Explanation<'_> {
                     link.map_or(Cell::Empty, |k| name(&k.id, &k.name)),
                     num(l.raw),
                     num(l.normalized),
-                    Cell::Num(l.weight),
+                    num(l.weight),
                     num(l.contribution),
                     num(l.obstacle),
                     l.rank.map_or(Cell::Empty, Cell::Int),

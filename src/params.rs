@@ -203,8 +203,9 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
                 bad(
                     span.clone(),
                     format!(
-                        "indicator `{}` is normalized by {:?} but has no `{key}`",
-                        ind.id, ind.normalize
+                        "indicator `{}` is normalized by {} but has no `{key}`",
+                        ind.id,
+                        ind.normalize.as_str()
                     ),
                 )
             })

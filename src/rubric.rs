@@ -42,6 +42,16 @@ pub enum Normalize {
 }
 
 impl Normalize {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Normalize::Goalpost => "goalpost",
+            Normalize::Minmax => "minmax",
+            Normalize::Zscore => "zscore",
+            Normalize::Rank => "rank",
+            Normalize::None => "none",
+        }
+    }
+
     /// Whether the normalization takes statistics from the scored sample.
     pub fn is_sample_relative(self) -> bool {
         matches!(self, Normalize::Minmax | Normalize::Zscore | Normalize::Rank)

@@ -33,6 +33,16 @@ pub fn rounded(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A change for people: `decimals` places with a sign ("+1.50", "-0.25", "0.00").
+pub fn signed(x: f64, decimals: usize) -> String {
+    let s = rounded(x, decimals);
+    if s.starts_with('-') || s.chars().all(|c| c == '0' || c == '.') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +70,8 @@ mod tests {
         assert_eq!(rounded(-0.001, 2), "0.00");
         assert_eq!(rounded(2.345, 1), "2.3");
         assert_eq!(rounded(-1.5, 1), "-1.5");
+        assert_eq!(signed(1.5, 2), "+1.50");
+        assert_eq!(signed(-0.001, 2), "0.00");
+        assert_eq!(signed(-0.25, 2), "-0.25");
     }
 }

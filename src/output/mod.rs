@@ -67,6 +67,8 @@ pub enum Kind {
     Percent,
     /// A value as the data gave it: shortest exact form.
     Raw,
+    /// A change of a score: two decimals with its sign.
+    Change,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +100,7 @@ impl Cell {
                 Kind::Index => crate::util::rounded(*x, 3),
                 Kind::Percent => format!("{}%", crate::util::rounded(*x, 2)),
                 Kind::Raw => crate::util::lossless(*x),
+                Kind::Change => crate::util::signed(*x, 2),
                 _ => crate::util::rounded(*x, 2),
             },
         }

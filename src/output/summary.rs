@@ -2,16 +2,10 @@
 
 use crate::diff::{Mover, Summary};
 use crate::rubric::Rubric;
-use crate::util::rounded;
 use std::fmt::Write as _;
 
 fn signed(x: f64) -> String {
-    let s = rounded(x, 2);
-    if s.starts_with('-') || s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else {
-        format!("+{s}")
-    }
+    crate::util::signed(x, 2)
 }
 
 /// Renders the summary as plain lines, in Chinese when the rubric is.

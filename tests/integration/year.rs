@@ -856,7 +856,7 @@ fn params_file_that_is_not_toml_names_file_and_line() {
 }
 
 #[test]
-#[ignore = "bug: the params error for a missing statistic prints the Rust Debug name of the normalization (`Minmax`)"]
+
 fn params_missing_statistic_names_the_normalization_as_written_in_the_rubric() {
     let dir = minmax_dir();
     ok_in(
@@ -890,7 +890,7 @@ fn params_missing_statistic_names_the_normalization_as_written_in_the_rubric() {
 }
 
 #[test]
-#[ignore = "bug: rank normalization with frozen values gives z outside [0, 1] for values beyond the base year's range"]
+
 fn params_rank_normalization_stays_within_zero_and_one() {
     let dir = minmax_dir();
     write(dir.path(), "rank.toml", MINMAX_RUBRIC.replace("\"minmax\"", "\"rank\""));
