@@ -47,6 +47,9 @@ pub struct ReadArgs {
     /// The 1-based row that holds the column names (rows above it are titles).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub header_row: Option<u64>,
+    /// The sheet of an Excel workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 impl ReadArgs {
@@ -54,6 +57,7 @@ impl ReadArgs {
         crate::input::ReadOptions {
             encoding: self.encoding,
             header_row: self.header_row.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            sheet: self.sheet.clone(),
         }
     }
 }
@@ -93,7 +97,7 @@ pub enum DetailPart {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Data files (CSV; - reads standard input). Several are scored as one table.
+    /// Data files (CSV or Excel .xlsx/.xls; - reads standard input). Several are scored as one table.
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
     #[command(flatten)]

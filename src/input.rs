@@ -25,6 +25,8 @@ pub struct ReadOptions {
     pub encoding: Option<Encoding>,
     /// 1-based row of the header (rows above it are titles and are skipped).
     pub header_row: Option<usize>,
+    /// The sheet of a workbook to read (default: the first).
+    pub sheet: Option<String>,
 }
 
 /// One input file, as the JSON output names it.
@@ -55,6 +57,8 @@ pub struct Table {
     pub values: Vec<Vec<Option<f64>>>,
     /// Per file, per indicator: the 1-based column number it was read from.
     pub columns: Vec<Vec<usize>>,
+    /// The first file's name and header, which every other file must share.
+    pub first_header: Option<(String, Vec<String>)>,
 }
 
 impl Table {
@@ -107,17 +111,29 @@ pub fn from_bytes(sources: &[(String, Vec<u8>)], rubric: &Rubric, options: &Read
         units: Vec::new(),
         values: vec![Vec::new(); rubric.indicators.len()],
         columns: Vec::new(),
+        first_header: None,
     };
     for (name, bytes) in sources {
-        let text = decode(bytes, name, options.encoding)?;
         table.files.push(InputFile {
             path: name.clone(),
             sha256: crate::util::sha256_hex(bytes),
         });
-        read_csv(&text, name, rubric, options, &mut table)?;
+        if crate::excel::is_workbook(name) || looks_like_workbook(bytes) {
+            let (shown, records) = crate::excel::read_sheet(bytes, name, options.sheet.as_deref())?;
+            read_records(records.into_iter().map(Ok), &shown, rubric, options, &mut table)?;
+        } else {
+            let text = decode(bytes, name, options.encoding)?;
+            read_csv(&text, name, rubric, options, &mut table)?;
+        }
     }
     check_duplicate_ids(&table)?;
     Ok(table)
+}
+
+/// A zip archive (xlsx, ods) or an OLE compound file (xls) by its magic
+/// bytes, so a workbook piped in on standard input is read as one.
+fn looks_like_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
 /// Decodes file bytes: UTF-8 (a BOM is dropped) or, failing that, GB18030.
@@ -244,6 +260,24 @@ pub fn read_records(
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
 
+    // Files scored together are one table: their headers must agree (in any order).
+    match &table.first_header {
+        None => table.first_header = Some((path.to_string(), headers.clone())),
+        Some((first, expected)) => {
+            let only_here: Vec<&str> =
+                headers.iter().filter(|h| !h.is_empty() && !expected.contains(h)).map(String::as_str).collect();
+            let only_there: Vec<&str> =
+                expected.iter().filter(|h| !h.is_empty() && !headers.contains(h)).map(String::as_str).collect();
+            if !only_here.is_empty() || !only_there.is_empty() {
+                let list = |v: &[&str]| if v.is_empty() { "(none)".to_string() } else { v.join(", ") };
+                return Err(Error::Data(format!(
+                    "error: {path} and {first} have different headers, so they cannot be scored as one table\n  --> {path}:{header_row}\n  only in {path}: {}\n  only in {first}: {}\n  = help: give every file the same columns (the order may differ)",
+                    list(&only_here),
+                    list(&only_there)
+                )));
+            }
+        }
+    }
     if headers.iter().all(String::is_empty) {
         return Err(Error::Data(format!(
             "error: {path}:{header_row}: the header row is empty\n  = help: the header must name the columns, e.g. {},…; use --header-row N if the header is further down",

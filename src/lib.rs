@@ -10,6 +10,7 @@ pub mod commands;
 pub mod diff;
 pub mod engine;
 pub mod error;
+pub mod excel;
 pub mod explain;
 pub mod input;
 pub mod methods;

@@ -36,30 +36,33 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let comparison = Comparison::new(&old_scored, &new_scored);
     let sheet = comparison.sheet();
     let content = match format {
-        Format::Csv => String::from_utf8_lossy(&output::csv::render(&sheet)).into_owned(),
-        Format::Markdown => output::markdown::render(&sheet),
-        Format::Jsonl => output::json::sheet_objects(&sheet)
-            .iter()
-            .map(|r| format!("{r}\n"))
-            .collect(),
-        Format::Json => {
-            let summary = comparison.summary(args.top);
-            output::json::render_diff(&comparison, &summary, &sheet)
-        }
+        Format::Csv => output::csv::render(&sheet),
+        Format::Markdown => output::markdown::render(&sheet).into_bytes(),
+        Format::Jsonl => output::json::lines(&output::json::sheet_objects(&sheet)).into_bytes(),
+        Format::Json => output::json::render_diff(&comparison, &comparison.summary(args.top), &sheet).into_bytes(),
         Format::Table => {
             let summary = comparison.summary(args.top);
             let mut out = output::summary::render(&summary, &rubric, &args.old, &args.new);
             out.push('\n');
             out.push_str(&output::table::render(&sheet));
             out.push('\n');
-            out
+            out.into_bytes()
         }
+        Format::Xlsx => output::xlsx::workbook(&[
+            ("diff", &sheet),
+            (
+                "summary",
+                &output::summary::sheet(&comparison.summary(args.top), &rubric),
+            ),
+            ("weights", &output::weights_sheet(&rubric, &new_scored.weights)),
+            ("rubric", &output::rubric_sheet(&rubric)),
+        ])?,
     };
     // With pooling both years share one set of parameters; otherwise the new year's are frozen.
     let pooled = args.params.params.is_none() && rubric.is_sample_relative() && !args.no_pool;
     let tables: Vec<&input::Table> = if pooled { vec![&old, &new] } else { vec![&new] };
     super::freeze(&rubric, &tables, &new_params, &args.params)?;
-    super::emit(content.as_bytes(), args.output.output.as_deref())?;
+    super::emit(&content, args.output.output.as_deref())?;
     let mut warnings = old_scored
         .warnings
         .iter()

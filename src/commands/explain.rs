@@ -34,19 +34,17 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     })?;
     let explanation = explain(&scored, u);
     let content = match format {
-        Format::Csv => String::from_utf8_lossy(&output::csv::render(&explanation.sheet(false))).into_owned(),
-        Format::Markdown => output::markdown::render(&explanation.sheet(true)),
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json_doc(&explanation)).unwrap_or_default()
-        ),
-        Format::Jsonl => output::json::sheet_objects(&explanation.sheet(false))
-            .iter()
-            .map(|r| format!("{r}\n"))
-            .collect(),
-        Format::Table => render_table(&explanation),
+        Format::Csv => output::csv::render(&explanation.sheet(false)),
+        Format::Markdown => output::markdown::render(&explanation.sheet(true)).into_bytes(),
+        Format::Json => output::json::pretty(&json_doc(&explanation)).into_bytes(),
+        Format::Jsonl => output::json::lines(&output::json::sheet_objects(&explanation.sheet(false))).into_bytes(),
+        Format::Table => render_table(&explanation).into_bytes(),
+        Format::Xlsx => output::xlsx::workbook(&[
+            ("explain", &explanation.sheet(false)),
+            ("dimensions", &explanation.dimension_sheet()),
+        ])?,
     };
-    super::emit(content.as_bytes(), args.output.output.as_deref())?;
+    super::emit(&content, args.output.output.as_deref())?;
     if format != Format::Table {
         super::warn_all(&scored.warnings);
     }

@@ -43,16 +43,22 @@ pub fn load_rubric(arg: &RubricArg) -> Result<Rubric> {
 /// table on a terminal and CSV otherwise.
 pub fn choose_format(args: &OutputArgs) -> Result<Format> {
     let output = args.output.as_deref().filter(|p| *p != "-");
-    if let Some(path) = output {
-        let ext = std::path::Path::new(path)
+    let excel = output.and_then(Format::from_extension) == Some(Format::Xlsx);
+    if let Some(path) = output
+        && !excel
+        && std::path::Path::new(path)
             .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("");
-        if ext.eq_ignore_ascii_case("xlsx") || ext.eq_ignore_ascii_case("xls") {
-            return Err(Error::Usage(format!(
-                "writing Excel workbooks ({path}) is not supported by this version of linkscore\n  = help: write CSV (-o results.csv), which Excel opens"
-            )));
-        }
+            .is_some_and(|e| e.eq_ignore_ascii_case("xls"))
+    {
+        return Err(Error::Usage(format!(
+            "linkscore writes .xlsx workbooks, not the old .xls format ({path})\n  = help: use -o {}x",
+            path
+        )));
+    }
+    if excel {
+        // An .xlsx target is a workbook whatever --format says: text in an
+        // .xlsx file would not open.
+        return Ok(Format::Xlsx);
     }
     if let Some(f) = args.format {
         return Ok(f);

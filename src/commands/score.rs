@@ -16,9 +16,9 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         indicators: args.detail.contains(&DetailPart::Indicators),
         obstacles: args.detail.contains(&DetailPart::Obstacles),
     };
-    let content = render(&scored, format, detail, args.top);
+    let content = render(&scored, format, detail, args.top)?;
     super::freeze(&rubric, &[&table], &params, &args.params)?;
-    super::emit(content.as_bytes(), args.output.output.as_deref())?;
+    super::emit(&content, args.output.output.as_deref())?;
     if format != Format::Table {
         super::warn_all(&scored.warnings);
     }
@@ -27,14 +27,17 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
 
 /// The ranking in one format. The table format is headed by the rubric and
 /// followed by the run's warnings, so a person sees everything in one place.
-pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Option<usize>) -> String {
-    match format {
-        Format::Json => output::json::render(scored, detail, top),
-        Format::Jsonl => output::json::render_lines(scored, detail, top),
-        Format::Csv => {
-            String::from_utf8_lossy(&output::csv::render(&output::ranking_sheet(scored, detail, top))).into_owned()
-        }
-        Format::Markdown => output::markdown::render(&output::ranking_sheet(scored, detail, top)),
+pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Option<usize>) -> Result<Vec<u8>> {
+    Ok(match format {
+        Format::Json => output::json::render(scored, detail, top).into_bytes(),
+        Format::Jsonl => output::json::render_lines(scored, detail, top).into_bytes(),
+        Format::Csv => output::csv::render(&output::ranking_sheet(scored, detail, top)),
+        Format::Markdown => output::markdown::render(&output::ranking_sheet(scored, detail, top)).into_bytes(),
+        Format::Xlsx => output::xlsx::workbook(&[
+            ("ranking", &output::ranking_sheet(scored, detail, top)),
+            ("weights", &output::weights_sheet(scored.rubric, &scored.weights)),
+            ("rubric", &output::rubric_sheet(scored.rubric)),
+        ])?,
         Format::Table => {
             let r = scored.rubric;
             let sheet = output::ranking_sheet(scored, detail, top);
@@ -60,9 +63,9 @@ pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Opti
             for w in &scored.warnings {
                 out.push_str(&format!("warning: {w}\n"));
             }
-            out
+            out.into_bytes()
         }
-    }
+    })
 }
 
 /// "协调等级：优质协调 12，良好协调 80，…" over all units, best band first.

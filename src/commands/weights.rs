@@ -2,7 +2,7 @@
 
 use crate::cli::WeightsArgs;
 use crate::error::{Error, Result};
-use crate::output::{self, Cell, Column, Format, Kind, Sheet};
+use crate::output::{self, Format};
 use crate::rubric::{Rubric, Weighting};
 use crate::{engine, input};
 
@@ -27,10 +27,10 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
         let scored = engine::score(&rubric, &table)?;
         (scored.weights, scored.warnings)
     };
-    let sheet = sheet(&rubric, &weights);
+    let sheet = output::weights_sheet(&rubric, &weights);
     let content = match format {
-        Format::Csv => String::from_utf8_lossy(&output::csv::render(&sheet)).into_owned(),
-        Format::Markdown => output::markdown::render(&sheet),
+        Format::Csv => output::csv::render(&sheet),
+        Format::Markdown => output::markdown::render(&sheet).into_bytes(),
         Format::Table => {
             let mut out = format!("weighting: {}\n", weights.method.as_str());
             if let Some(c) = rubric.combine.filter(|_| rubric.weighting == Weighting::Combined) {
@@ -52,11 +52,17 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
             }
             out.push_str(&output::table::render(&sheet));
             out.push('\n');
-            out
+            out.into_bytes()
         }
-        Format::Json | Format::Jsonl => json(&sheet, &weights, format == Format::Jsonl),
+        Format::Json => output::json::pretty(&serde_json::json!({
+            "method": weights.method.as_str(),
+            "weights": output::json::sheet_objects(&sheet),
+        }))
+        .into_bytes(),
+        Format::Jsonl => output::json::lines(&output::json::sheet_objects(&sheet)).into_bytes(),
+        Format::Xlsx => output::xlsx::workbook(&[("weights", &sheet), ("rubric", &output::rubric_sheet(&rubric))])?,
     };
-    super::emit(content.as_bytes(), args.output.output.as_deref())?;
+    super::emit(&content, args.output.output.as_deref())?;
     super::warn_all(&warnings);
     Ok(())
 }
@@ -88,50 +94,4 @@ fn ahp_lines(rubric: &Rubric) -> Vec<String> {
         lines.push(line(format!("indicators of {}", rubric.dimensions[*d].id), m));
     }
     lines
-}
-
-/// `level, id, parent, weight, global_weight`: dimensions, then indicators.
-fn sheet(rubric: &Rubric, w: &engine::Weights) -> Sheet {
-    let col = |key: &str, kind| Column {
-        key: key.into(),
-        title: key.into(),
-        kind,
-    };
-    let columns = vec![
-        col("level", Kind::Text),
-        col("id", Kind::Text),
-        col("parent", Kind::Text),
-        col("weight", Kind::Index),
-        col("global_weight", Kind::Index),
-    ];
-    let mut rows = Vec::new();
-    for (d, dim) in rubric.dimensions.iter().enumerate() {
-        rows.push(vec![
-            Cell::Text("dimension".into()),
-            Cell::Text(dim.id.clone()),
-            Cell::Empty,
-            Cell::Num(w.dimension[d]),
-            Cell::Num(w.dimension[d]),
-        ]);
-    }
-    for (i, ind) in rubric.indicators.iter().enumerate() {
-        rows.push(vec![
-            Cell::Text("indicator".into()),
-            Cell::Text(ind.id.clone()),
-            Cell::Text(rubric.dimensions[ind.dimension].id.clone()),
-            Cell::Num(w.indicator[i]),
-            Cell::Num(w.global[i]),
-        ]);
-    }
-    Sheet { columns, rows }
-}
-
-fn json(sheet: &Sheet, w: &engine::Weights, lines: bool) -> String {
-    let rows = output::json::sheet_objects(sheet);
-    if lines {
-        rows.iter().map(|r| format!("{r}\n")).collect()
-    } else {
-        let doc = serde_json::json!({ "method": w.method.as_str(), "weights": rows });
-        format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
-    }
 }

@@ -206,3 +206,15 @@ pub fn render_diff(c: &crate::diff::Comparison, s: &crate::diff::Summary, sheet:
     out.push('\n');
     out
 }
+
+/// A JSON document, pretty-printed, with a final newline.
+pub fn pretty(doc: &Value) -> String {
+    let mut out = serde_json::to_string_pretty(doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// JSON Lines: one compact object per line.
+pub fn lines(objects: &[Value]) -> String {
+    objects.iter().map(|o| format!("{o}\n")).collect()
+}

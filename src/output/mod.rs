@@ -8,6 +8,7 @@ pub mod json;
 pub mod markdown;
 pub mod summary;
 pub mod table;
+pub mod xlsx;
 
 use crate::engine::{COORDINATION_GRADES, Scored};
 
@@ -24,6 +25,9 @@ pub enum Format {
     Jsonl,
     /// A markdown table for reports.
     Markdown,
+    /// An Excel workbook (only with --output FILE.xlsx).
+    #[value(skip)]
+    Xlsx,
 }
 
 impl Format {
@@ -36,6 +40,7 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "md" | "markdown" => Some(Format::Markdown),
             "txt" => Some(Format::Table),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -303,6 +308,93 @@ pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> She
                 }
             }
             row
+        })
+        .collect();
+    Sheet { columns, rows }
+}
+
+/// `level, id, parent, weight, global_weight`: dimensions, then indicators.
+pub fn weights_sheet(rubric: &crate::rubric::Rubric, w: &crate::engine::Weights) -> Sheet {
+    let col = |key: &str, kind| Column {
+        key: key.into(),
+        title: key.into(),
+        kind,
+    };
+    let columns = vec![
+        col("level", Kind::Text),
+        col("id", Kind::Text),
+        col("parent", Kind::Text),
+        col("weight", Kind::Index),
+        col("global_weight", Kind::Index),
+    ];
+    let mut rows = Vec::new();
+    for (d, dim) in rubric.dimensions.iter().enumerate() {
+        rows.push(vec![
+            Cell::Text("dimension".into()),
+            Cell::Text(dim.id.clone()),
+            Cell::Empty,
+            Cell::Num(w.dimension[d]),
+            Cell::Num(w.dimension[d]),
+        ]);
+    }
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        rows.push(vec![
+            Cell::Text("indicator".into()),
+            Cell::Text(ind.id.clone()),
+            Cell::Text(rubric.dimensions[ind.dimension].id.clone()),
+            Cell::Num(w.indicator[i]),
+            Cell::Num(w.global[i]),
+        ]);
+    }
+    Sheet { columns, rows }
+}
+
+/// The rubric's indicators as a table (the `rubric` sheet of a workbook).
+pub fn rubric_sheet(rubric: &crate::rubric::Rubric) -> Sheet {
+    let col = |key: &str, kind| Column {
+        key: key.into(),
+        title: key.into(),
+        kind,
+    };
+    let columns = vec![
+        col("id", Kind::Text),
+        col("column", Kind::Text),
+        col("name", Kind::Text),
+        col("unit", Kind::Text),
+        col("dimension", Kind::Text),
+        col("linkage", Kind::Text),
+        col("weight", Kind::Raw),
+        col("direction", Kind::Text),
+        col("transform", Kind::Text),
+        col("normalize", Kind::Text),
+        col("goalpost_low", Kind::Raw),
+        col("goalpost_high", Kind::Raw),
+        col("note", Kind::Text),
+    ];
+    let text = |s: &str| Cell::Text(s.to_string());
+    let rows = rubric
+        .indicators
+        .iter()
+        .map(|i| {
+            vec![
+                text(&i.id),
+                text(&i.column),
+                text(&i.name),
+                text(&i.unit),
+                text(&rubric.dimensions[i.dimension].id),
+                i.linkage.map_or(Cell::Empty, |l| text(&rubric.linkages[l].id)),
+                Cell::Num(i.raw_weight),
+                text(if i.direction == crate::rubric::Direction::Lower {
+                    "lower"
+                } else {
+                    "higher"
+                }),
+                text(i.transform.as_str()),
+                text(i.normalize.as_str()),
+                i.goalposts.map_or(Cell::Empty, |g| Cell::Num(g.0)),
+                i.goalposts.map_or(Cell::Empty, |g| Cell::Num(g.1)),
+                i.note.as_deref().map_or(Cell::Empty, text),
+            ]
         })
         .collect();
     Sheet { columns, rows }

@@ -83,3 +83,51 @@ pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> Strin
     }
     out
 }
+
+/// The summary as `item, value` rows (the `summary` sheet of a workbook).
+pub fn sheet(summary: &Summary, rubric: &Rubric) -> super::Sheet {
+    use super::{Cell, Column, Kind};
+    let columns = vec![
+        Column {
+            key: "item".into(),
+            title: "item".into(),
+            kind: Kind::Text,
+        },
+        Column {
+            key: "value".into(),
+            title: "value".into(),
+            kind: Kind::Raw,
+        },
+    ];
+    let mut rows = vec![
+        vec![Cell::Text("kept".into()), Cell::Int(summary.kept)],
+        vec![Cell::Text("new".into()), Cell::Int(summary.new)],
+        vec![Cell::Text("gone".into()), Cell::Int(summary.gone)],
+        vec![
+            Cell::Text("mean score_change".into()),
+            summary.mean_score_change.map_or(Cell::Empty, Cell::Num),
+        ],
+    ];
+    for (d, c) in rubric.dimensions.iter().zip(&summary.mean_dimension_change) {
+        rows.push(vec![
+            Cell::Text(format!("mean {}_change", d.id)),
+            c.map_or(Cell::Empty, Cell::Num),
+        ]);
+    }
+    for (kind, list) in [("riser", &summary.risers), ("faller", &summary.fallers)] {
+        for m in list.iter() {
+            rows.push(vec![
+                Cell::Text(format!("{kind} {} ({} → {})", m.id, m.rank_old, m.rank_new)),
+                Cell::Num(m.score_change),
+            ]);
+        }
+    }
+    for ((from, to), n) in &summary.grade_transitions {
+        rows.push(vec![Cell::Text(format!("grade {from} → {to}")), Cell::Int(*n)]);
+    }
+    rows.push(vec![
+        Cell::Text("grade unchanged".into()),
+        Cell::Int(summary.grade_unchanged),
+    ]);
+    super::Sheet { columns, rows }
+}
