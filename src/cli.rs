@@ -30,6 +30,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write the built-in rubric (linkage.toml) and sample data (villages.csv) into DIR.
     Init(InitArgs),
+    /// Write a blank data-collection form (.xlsx or .csv) for a rubric.
+    Template(TemplateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -188,4 +190,13 @@ pub struct ExplainArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    /// The form to write: .xlsx (with an explanation sheet and number-only cells) or .csv.
+    #[arg(long, short = 'o', value_name = "FORM", required = true)]
+    pub output: String,
 }

@@ -91,17 +91,62 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
                 return Err(Error::Usage("standard input (-) is named twice".into()));
             }
             stdin_used = true;
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::io("standard input", "read", &e))?;
+            let bytes = read_bounded(std::io::stdin().lock(), "<stdin>", false)?;
             sources.push(("<stdin>".to_string(), bytes));
         } else {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the data file", &e))?;
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read the data file", &e))?;
+            if file.metadata().is_ok_and(|m| m.is_dir()) {
+                return Err(Error::io(
+                    path,
+                    "read the data file",
+                    &std::io::Error::from(std::io::ErrorKind::IsADirectory),
+                ));
+            }
+            let bytes = read_bounded(file, path, crate::excel::is_workbook(path))?;
             sources.push((path.clone(), bytes));
         }
     }
     from_bytes(&sources, rubric, options)
+}
+
+/// The longest line a data file may have. A row of village data is at most
+/// a few kilobytes; a line this long is a broken or hostile file, and is
+/// refused before it is read on into memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// Reads a whole input, refusing (text) input with a line longer than
+/// [`MAX_LINE_BYTES`] as soon as that line is seen.
+fn read_bounded(mut reader: impl Read, path: &str, binary: bool) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 1 << 20];
+    let mut line_len = 0usize;
+    let mut line_no = 1usize;
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path, "read the data file", &e)),
+        };
+        let part = &chunk[..n];
+        if !binary && !looks_like_workbook(if bytes.is_empty() { part } else { &bytes }) {
+            for piece in part.split_inclusive(|&b| b == b'\n') {
+                line_len += piece.len();
+                if line_len > MAX_LINE_BYTES {
+                    return Err(Error::Data(format!(
+                        "error: {path}:{line_no}: this line is longer than {} MiB; no row of data is that long\n  = help: the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell)",
+                        MAX_LINE_BYTES >> 20
+                    )));
+                }
+                if piece.ends_with(b"\n") {
+                    line_len = 0;
+                    line_no += 1;
+                }
+            }
+        }
+        bytes.extend_from_slice(part);
+    }
+    Ok(bytes)
 }
 
 /// Builds the table from files already read: `(name for messages, bytes)`.
@@ -264,12 +309,24 @@ pub fn read_records(
     match &table.first_header {
         None => table.first_header = Some((path.to_string(), headers.clone())),
         Some((first, expected)) => {
-            let only_here: Vec<&str> =
-                headers.iter().filter(|h| !h.is_empty() && !expected.contains(h)).map(String::as_str).collect();
-            let only_there: Vec<&str> =
-                expected.iter().filter(|h| !h.is_empty() && !headers.contains(h)).map(String::as_str).collect();
+            let only_here: Vec<&str> = headers
+                .iter()
+                .filter(|h| !h.is_empty() && !expected.contains(h))
+                .map(String::as_str)
+                .collect();
+            let only_there: Vec<&str> = expected
+                .iter()
+                .filter(|h| !h.is_empty() && !headers.contains(h))
+                .map(String::as_str)
+                .collect();
             if !only_here.is_empty() || !only_there.is_empty() {
-                let list = |v: &[&str]| if v.is_empty() { "(none)".to_string() } else { v.join(", ") };
+                let list = |v: &[&str]| {
+                    if v.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
                 return Err(Error::Data(format!(
                     "error: {path} and {first} have different headers, so they cannot be scored as one table\n  --> {path}:{header_row}\n  only in {path}: {}\n  only in {first}: {}\n  = help: give every file the same columns (the order may differ)",
                     list(&only_here),

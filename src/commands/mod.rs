@@ -6,6 +6,7 @@ pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod score;
+pub mod template;
 pub mod weights;
 
 use crate::cli::{Cli, Command, OutputArgs, RubricArg};
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Template(args) => template::run(&args),
     }
 }
 
