@@ -5,6 +5,7 @@ mod cli;
 mod explain;
 mod hdi;
 mod maths;
+mod methods;
 mod properties;
 mod snapshots;
 mod support;
