@@ -35,7 +35,9 @@ goalposts = [0, 10]
 "#;
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(rubric) = Rubric::parse("fuzz.toml", RUBRIC, false) else { return };
+    let Ok(rubric) = Rubric::parse("fuzz.toml", RUBRIC, false) else {
+        return;
+    };
     for name in ["fuzz.csv", "fuzz.xlsx"] {
         let sources = [(name.to_string(), bytes.to_vec())];
         if let Ok(table) = from_bytes(&sources, &rubric, &ReadOptions::default()) {
