@@ -2,6 +2,7 @@
 //! properties). Each module is one concern.
 
 mod cli;
+mod data_in;
 mod explain;
 mod hdi;
 mod maths;
