@@ -68,19 +68,13 @@ pub struct Comparison<'a> {
 
 impl<'a> Comparison<'a> {
     pub fn new(old: &'a Scored<'a>, new: &'a Scored<'a>) -> Comparison<'a> {
-        let old_index: HashMap<&str, usize> = old
-            .table
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id.as_str(), i))
-            .collect();
-        let new_ids: std::collections::HashSet<&str> = new.table.units.iter().map(|u| u.id.as_str()).collect();
+        let old_index: HashMap<&str, usize> = (0..old.table.len()).map(|i| (old.table.id(i), i)).collect();
+        let new_ids: std::collections::HashSet<&str> = (0..new.table.len()).map(|i| new.table.id(i)).collect();
         let mut pairs: Vec<Pair> = new
             .order
             .iter()
             .map(|&n| {
-                let o = old_index.get(new.table.units[n].id.as_str()).copied();
+                let o = old_index.get(new.table.id(n)).copied();
                 Pair {
                     status: if o.is_some() { Status::Kept } else { Status::New },
                     old: o,
@@ -91,7 +85,7 @@ impl<'a> Comparison<'a> {
         pairs.extend(
             old.order
                 .iter()
-                .filter(|&&o| !new_ids.contains(old.table.units[o].id.as_str()))
+                .filter(|&&o| !new_ids.contains(old.table.id(o)))
                 .map(|&o| Pair {
                     status: Status::Gone,
                     old: Some(o),
@@ -106,14 +100,14 @@ impl<'a> Comparison<'a> {
     }
 
     fn score_change(&self, p: &Pair) -> Option<f64> {
-        let o = self.old.units[p.old?].score?;
-        let n = self.new.units[p.new?].score?;
+        let o = self.old.score(p.old?)?;
+        let n = self.new.score(p.new?)?;
         Some((n - o) * self.scale())
     }
 
     fn rank_change(&self, p: &Pair) -> Option<i64> {
-        let o = self.old.units[p.old?].rank?;
-        let n = self.new.units[p.new?].rank?;
+        let o = self.old.rank(p.old?)?;
+        let n = self.new.rank(p.new?)?;
         Some(o as i64 - n as i64)
     }
 
@@ -128,8 +122,8 @@ impl<'a> Comparison<'a> {
                 mean(
                     kept.iter()
                         .filter_map(|p| {
-                            let o = self.old.units[p.old?].dimensions[d]?;
-                            let n = self.new.units[p.new?].dimensions[d]?;
+                            let o = self.old.dimension(p.old?, d)?;
+                            let n = self.new.dimension(p.new?, d)?;
                             Some((n - o) * self.scale())
                         })
                         .collect(),
@@ -141,14 +135,13 @@ impl<'a> Comparison<'a> {
             .filter_map(|p| {
                 let change = self.rank_change(p)?;
                 let n = p.new?;
-                let info = &self.new.table.units[n];
                 Some((
                     change,
                     Mover {
-                        id: info.id.clone(),
-                        label: info.label.clone(),
-                        rank_old: self.old.units[p.old?].rank?,
-                        rank_new: self.new.units[n].rank?,
+                        id: self.new.table.id(n).to_string(),
+                        label: self.new.table.label(n).map(str::to_string),
+                        rank_old: self.old.rank(p.old?)?,
+                        rank_new: self.new.rank(n)?,
                         score_change: self.score_change(p)?,
                     },
                 ))
@@ -174,8 +167,7 @@ impl<'a> Comparison<'a> {
             .collect();
 
         let grade_name = |s: &Scored, u: usize| {
-            s.units[u]
-                .grade
+            s.grade(u)
                 .map_or_else(|| "—".to_string(), |g| s.rubric.grades[g].name.clone())
         };
         let mut transitions: BTreeMap<(String, String), usize> = BTreeMap::new();
@@ -253,22 +245,24 @@ impl<'a> Comparison<'a> {
             .pairs
             .iter()
             .map(|p| {
-                let info = p
-                    .new
-                    .map(|n| &self.new.table.units[n])
-                    .or_else(|| p.old.map(|o| &self.old.table.units[o]));
-                let text = |v: Option<&String>| v.map_or(Cell::Empty, |s| Cell::Text(s.clone()));
-                let mut row = vec![text(info.map(|i| &i.id))];
+                // The newer year's id, label and group where the unit is in it.
+                let (table, u) = match (p.new, p.old) {
+                    (Some(n), _) => (self.new.table, n),
+                    (None, Some(o)) => (self.old.table, o),
+                    (None, None) => (self.new.table, usize::MAX),
+                };
+                let text = |v: Option<&str>| v.map_or(Cell::Empty, |s| Cell::Text(s.to_string()));
+                let mut row = vec![text((u < table.len()).then(|| table.id(u)))];
                 if r.label_column.is_some() {
-                    row.push(text(info.and_then(|i| i.label.as_ref())));
+                    row.push(text(table.label(u).filter(|_| u < table.len())));
                 }
                 if r.group_column.is_some() {
-                    row.push(text(info.and_then(|i| i.group.as_ref())));
+                    row.push(text(table.group(u).filter(|_| u < table.len())));
                 }
-                let rank_old = p.old.and_then(|o| self.old.units[o].rank);
-                let rank_new = p.new.and_then(|n| self.new.units[n].rank);
-                let score_old = p.old.and_then(|o| self.old.units[o].score);
-                let score_new = p.new.and_then(|n| self.new.units[n].score);
+                let rank_old = p.old.and_then(|o| self.old.rank(o));
+                let rank_new = p.new.and_then(|n| self.new.rank(n));
+                let score_old = p.old.and_then(|o| self.old.score(o));
+                let score_new = p.new.and_then(|n| self.new.score(n));
                 let num = |x: Option<f64>| x.map_or(Cell::Empty, |v| Cell::Num(v * scale));
                 row.push(Cell::Text(p.status.as_str().into()));
                 row.push(rank_old.map_or(Cell::Empty, Cell::Int));
@@ -279,15 +273,15 @@ impl<'a> Comparison<'a> {
                 row.push(self.score_change(p).map_or(Cell::Empty, Cell::Num));
                 if grades {
                     let grade = |s: &Scored, u: Option<usize>| {
-                        u.and_then(|u| s.units[u].grade)
+                        u.and_then(|u| s.grade(u))
                             .map_or(Cell::Empty, |g| Cell::Text(s.rubric.grades[g].name.clone()))
                     };
                     row.push(grade(self.old, p.old));
                     row.push(grade(self.new, p.new));
                 }
                 for d in 0..r.dimensions.len() {
-                    let o = p.old.and_then(|o| self.old.units[o].dimensions[d]);
-                    let n = p.new.and_then(|n| self.new.units[n].dimensions[d]);
+                    let o = p.old.and_then(|o| self.old.dimension(o, d));
+                    let n = p.new.and_then(|n| self.new.dimension(n, d));
                     row.push(match (o, n) {
                         (Some(o), Some(n)) => Cell::Num((n - o) * scale),
                         _ => Cell::Empty,

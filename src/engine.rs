@@ -3,9 +3,10 @@
 //! Every formula is the one in SPEC.md "Maths".
 
 use crate::error::{Error, Result};
-use crate::input::Table;
+use crate::input::{Column, Table};
 use crate::methods;
-use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
+use crate::rubric::{Aggregate, Direction, Ideal, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
+use rayon::prelude::*;
 
 /// The weights a run used, whatever the method.
 #[derive(Debug, Clone)]
@@ -42,21 +43,6 @@ pub const COORDINATION_GRADES: [&str; 10] = [
     "优质协调",
 ];
 
-/// The result for one unit. Values are on 0..1; outputs multiply by the scale.
-#[derive(Debug, Clone)]
-pub struct UnitScore {
-    pub score: Option<f64>,
-    pub dimensions: Vec<Option<f64>>,
-    pub linkages: Vec<Option<f64>>,
-    /// Share of the unit's indicator cells that had a value.
-    pub coverage: f64,
-    pub rank: Option<usize>,
-    pub group_rank: Option<usize>,
-    /// Index into the rubric's grades.
-    pub grade: Option<usize>,
-    pub coupling: Option<Coupling>,
-}
-
 /// How missing cells were counted and treated.
 #[derive(Debug, Clone)]
 pub struct MissingReport {
@@ -68,18 +54,143 @@ pub struct MissingReport {
 }
 
 /// A scored table: the rubric and data it came from, and every result.
+/// Stored per unit: score, dimension values and ranks; everything else
+/// (normalized values, linkages, coverage, grade, coupling) is derived on
+/// demand, so a million units take tens of megabytes, not gigabytes.
 #[derive(Debug, Clone)]
 pub struct Scored<'a> {
     pub rubric: &'a Rubric,
     pub table: &'a Table,
-    /// Normalized values per indicator, per unit (after `floor`).
-    pub z: Vec<Vec<Option<f64>>>,
+    pub params: Params,
     pub weights: Weights,
-    pub units: Vec<UnitScore>,
+    /// Per unit, on 0..1; NaN when the unit has no score.
+    scores: Vec<f64>,
+    /// Per unit × dimension (row-major), on 0..1; NaN when missing.
+    dims: Vec<f64>,
+    ranks: Vec<Option<usize>>,
+    group_ranks: Vec<Option<usize>>,
     /// Unit indices in rank order: by rank, ties by id, unscored units last.
     pub order: Vec<usize>,
     pub warnings: Vec<String>,
     pub missing: MissingReport,
+}
+
+fn some(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
+}
+
+impl Scored<'_> {
+    /// The number of units.
+    pub fn len(&self) -> usize {
+        self.scores.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.scores.is_empty()
+    }
+
+    /// The score of unit `u` on 0..1.
+    pub fn score(&self, u: usize) -> Option<f64> {
+        self.scores.get(u).copied().and_then(some)
+    }
+
+    /// The value of dimension `d` for unit `u`, on 0..1.
+    pub fn dimension(&self, u: usize, d: usize) -> Option<f64> {
+        let n = self.rubric.dimensions.len();
+        self.dims.get(u * n + d).copied().and_then(some)
+    }
+
+    /// Every dimension value of unit `u`.
+    pub fn dimensions(&self, u: usize) -> Vec<Option<f64>> {
+        (0..self.rubric.dimensions.len())
+            .map(|d| self.dimension(u, d))
+            .collect()
+    }
+
+    pub fn rank(&self, u: usize) -> Option<usize> {
+        self.ranks.get(u).copied().flatten()
+    }
+
+    pub fn group_rank(&self, u: usize) -> Option<usize> {
+        self.group_ranks.get(u).copied().flatten()
+    }
+
+    /// Index into the rubric's grades.
+    pub fn grade(&self, u: usize) -> Option<usize> {
+        self.score(u).and_then(|s| self.rubric.grade_of(s * self.rubric.scale))
+    }
+
+    /// Coupling coordination, when the rubric has `[coupling]`.
+    pub fn coupling(&self, u: usize) -> Option<Coupling> {
+        let listed = self.rubric.coupling.as_ref()?;
+        coupling(listed, &self.weights.dimension, &self.dimensions(u))
+    }
+
+    /// The normalized value (after `floor`) of indicator `i` for unit `u`.
+    pub fn z(&self, i: usize, u: usize) -> Option<f64> {
+        Eval::new(self.rubric, self.table, &self.params).z(i, u)
+    }
+
+    /// The value of linkage `l` for unit `u`, on 0..1.
+    pub fn linkage(&self, u: usize, l: usize) -> Option<f64> {
+        let children: Vec<(f64, Option<f64>)> = self.rubric.linkages[l]
+            .indicators
+            .iter()
+            .map(|&i| (self.weights.global[i], self.z(i, u)))
+            .collect();
+        weighted_mean(&children)
+    }
+
+    /// The share of unit `u`'s indicator cells that had a value.
+    pub fn coverage(&self, u: usize) -> f64 {
+        let m = self.table.values.len();
+        if m == 0 {
+            return 1.0;
+        }
+        let present = self.table.values.iter().filter(|c| !c.is_missing(u)).count();
+        present as f64 / m as f64
+    }
+}
+
+/// Raw value → fill → transform → scaling → floor, for one cell at a time.
+struct Eval<'a> {
+    rubric: &'a Rubric,
+    table: &'a Table,
+    fill: &'a [Option<f64>],
+    scaling: &'a [Scaling],
+}
+
+impl<'a> Eval<'a> {
+    fn new(rubric: &'a Rubric, table: &'a Table, params: &'a Params) -> Eval<'a> {
+        Eval {
+            rubric,
+            table,
+            fill: &params.fill,
+            scaling: &params.scaling,
+        }
+    }
+
+    /// The value ready to normalize. Transform domains are checked by
+    /// [`validate`] before any evaluation; an out-of-domain value here is NaN.
+    #[inline]
+    fn x(&self, i: usize, u: usize) -> Option<f64> {
+        let raw = self.table.value(i, u).or_else(|| self.fill.get(i).copied().flatten())?;
+        Some(self.rubric.indicators[i].transform.apply(raw).unwrap_or(f64::NAN))
+    }
+
+    #[inline]
+    fn z(&self, i: usize, u: usize) -> Option<f64> {
+        let x = self.x(i, u)?;
+        let scaling = self.scaling.get(i)?;
+        let z = scaling.apply(x, self.rubric.indicators[i].direction);
+        let floor = self.rubric.floor;
+        Some(if floor > 0.0 { floor + (1.0 - floor) * z } else { z })
+    }
+
+    /// Column `i`'s normalized values for every unit.
+    fn z_column(&self, i: usize) -> Vec<Option<f64>> {
+        (0..self.table.len()).map(|u| self.z(i, u)).collect()
+    }
 }
 
 /// How one indicator is put on 0..1, with what it took from the data.
@@ -171,23 +282,35 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
     let m = rubric.indicators.len();
     let mut warnings = Vec::new();
     let fill = fill_values(rubric, tables)?;
-    let prepared: Vec<Vec<Vec<Option<f64>>>> = tables
-        .iter()
-        .map(|t| prepare(rubric, t, &fill))
-        .collect::<Result<_>>()?;
-    let pooled = |columns: &[Vec<Vec<Option<f64>>>], i: usize| -> Vec<Option<f64>> {
-        columns.iter().flat_map(|table| table[i].iter().copied()).collect()
-    };
-    let mut constant = Vec::new();
+    for table in tables {
+        validate(rubric, table, &fill)?;
+    }
+    // Column by column (in parallel; each column's statistics are taken in
+    // unit order, so the result does not depend on the number of threads).
     let scaling: Vec<Scaling> = (0..m)
+        .into_par_iter()
         .map(|i| {
-            let present: Vec<f64> = pooled(&prepared, i).into_iter().flatten().collect();
-            let s = fit_scaling(rubric, i, &present);
-            if matches!(s, Scaling::Constant(_)) {
-                constant.push(rubric.indicators[i].id.clone());
+            if !rubric.indicators[i].normalize.is_sample_relative() {
+                return fit_scaling(rubric, i, &[]);
             }
-            s
+            let mut present = Vec::new();
+            for table in tables {
+                let eval = Eval {
+                    rubric,
+                    table,
+                    fill: &fill,
+                    scaling: &[],
+                };
+                present.extend((0..table.len()).filter_map(|u| eval.x(i, u)));
+            }
+            fit_scaling(rubric, i, &present)
         })
+        .collect();
+    let constant: Vec<&str> = scaling
+        .iter()
+        .zip(&rubric.indicators)
+        .filter(|(s, _)| matches!(s, Scaling::Constant(_)))
+        .map(|(_, ind)| ind.id.as_str())
         .collect();
     for (i, s) in scaling.iter().enumerate() {
         let finite = match s {
@@ -209,8 +332,32 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
             constant.join(", ")
         ));
     }
-    let z: Vec<Vec<Vec<Option<f64>>>> = prepared.iter().map(|x| normalize(rubric, x, &scaling)).collect();
-    let z_pooled: Vec<Vec<Option<f64>>> = (0..m).map(|i| pooled(&z, i)).collect();
+    // The normalized matrix is needed only by data-driven weights and a
+    // sample TOPSIS ideal; otherwise it is never built.
+    let needs_z = matches!(
+        rubric.weighting,
+        Weighting::Entropy | Weighting::Critic | Weighting::Combined
+    ) || (rubric.method == Method::Topsis && rubric.ideal == Ideal::Sample);
+    let z_pooled: Vec<Vec<Option<f64>>> = if needs_z {
+        (0..m)
+            .into_par_iter()
+            .map(|i| {
+                let mut column = Vec::new();
+                for table in tables {
+                    let eval = Eval {
+                        rubric,
+                        table,
+                        fill: &fill,
+                        scaling: &scaling,
+                    };
+                    column.extend(eval.z_column(i));
+                }
+                column
+            })
+            .collect()
+    } else {
+        vec![Vec::new(); m]
+    };
     let weights = weights(rubric, &z_pooled, &mut warnings)?;
     let ideal =
         (rubric.method == Method::Topsis).then(|| methods::topsis_ideal(&z_pooled, &weights.global, rubric.ideal));
@@ -228,110 +375,120 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
 pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -> Result<Vec<Vec<f64>>> {
     let mut pooled = vec![Vec::new(); rubric.indicators.len()];
     for table in tables {
-        for (i, col) in prepare(rubric, table, fill)?.into_iter().enumerate() {
-            pooled[i].extend(col.into_iter().flatten());
+        validate(rubric, table, fill)?;
+        let eval = Eval {
+            rubric,
+            table,
+            fill,
+            scaling: &[],
+        };
+        for (i, column) in pooled.iter_mut().enumerate() {
+            column.extend((0..table.len()).filter_map(|u| eval.x(i, u)));
         }
     }
     Ok(pooled)
 }
 
+/// Units scored per parallel task.
+const CHUNK: usize = 4096;
+
 /// Scores `table` with parameters fitted before (on it, on a pool, or frozen).
 pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Result<Scored<'a>> {
     let mut warnings = params.warnings.clone();
     let missing = missing_report(rubric, table, &params.fill, &mut warnings);
-    let x = prepare(rubric, table, &params.fill)?;
-    let z = normalize(rubric, &x, &params.scaling);
+    validate(rubric, table, &params.fill)?;
     let weights = params.weights.clone();
-    let n = table.units.len();
-    let m = rubric.indicators.len();
+    let eval = Eval::new(rubric, table, params);
+    let n = table.len();
+    let nd = rubric.dimensions.len();
 
-    let mut units = Vec::with_capacity(n);
-    for u in 0..n {
-        let zu: Vec<Option<f64>> = z.iter().map(|col| col[u]).collect();
-        let dimensions = rubric
-            .dimensions
-            .iter()
-            .map(|dim| {
-                let children: Vec<(f64, Option<f64>)> =
-                    dim.indicators.iter().map(|&i| (weights.indicator[i], zu[i])).collect();
-                aggregate(dim.aggregate, &children).map_err(|i| negative_z(rubric, table, dim.indicators[i], u))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let score = match &params.ideal {
-            None => {
-                let children: Vec<(f64, Option<f64>)> = weights
-                    .dimension
-                    .iter()
-                    .copied()
-                    .zip(dimensions.iter().copied())
-                    .collect();
-                aggregate(rubric.aggregate, &children).map_err(|d| {
-                    Error::Data(format!(
-                        "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
-                        table.units[u].id, rubric.dimensions[d].id
-                    ))
-                })?
+    let mut scores = vec![f64::NAN; n];
+    let mut dims = vec![f64::NAN; n * nd];
+    // Each chunk reports its first error; the first in unit order wins, so
+    // the message does not depend on the number of threads.
+    let errors: Vec<Option<Error>> = scores
+        .par_chunks_mut(CHUNK)
+        .zip(dims.par_chunks_mut(CHUNK * nd.max(1)))
+        .enumerate()
+        .map(|(c, (score_out, dim_out))| {
+            let mut z = vec![None; rubric.indicators.len()];
+            let mut children: Vec<(f64, Option<f64>)> = Vec::new();
+            let mut dim_values: Vec<Option<f64>> = vec![None; nd];
+            for k in 0..score_out.len() {
+                let u = c * CHUNK + k;
+                for (i, slot) in z.iter_mut().enumerate() {
+                    *slot = eval.z(i, u);
+                }
+                for (d, dim) in rubric.dimensions.iter().enumerate() {
+                    children.clear();
+                    children.extend(dim.indicators.iter().map(|&i| (weights.indicator[i], z[i])));
+                    match aggregate(dim.aggregate, &children) {
+                        Ok(v) => dim_values[d] = v,
+                        Err(j) => return Some(negative_z(rubric, table, dim.indicators[j], u)),
+                    }
+                }
+                let score = match &params.ideal {
+                    None => {
+                        children.clear();
+                        children.extend(weights.dimension.iter().copied().zip(dim_values.iter().copied()));
+                        match aggregate(rubric.aggregate, &children) {
+                            Ok(v) => v,
+                            Err(d) => {
+                                return Some(Error::Data(format!(
+                                    "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
+                                    table.id(u),
+                                    rubric.dimensions[d].id
+                                )));
+                            }
+                        }
+                    }
+                    Some(ideal) => methods::topsis_closeness(&z, &weights.global, ideal),
+                };
+                score_out[k] = score.unwrap_or(f64::NAN);
+                for (d, v) in dim_values.iter().enumerate() {
+                    dim_out[k * nd + d] = v.unwrap_or(f64::NAN);
+                }
             }
-            Some(ideal) => methods::topsis_closeness(&zu, &weights.global, ideal),
-        };
-        let linkages = rubric
-            .linkages
-            .iter()
-            .map(|l| {
-                let children: Vec<(f64, Option<f64>)> =
-                    l.indicators.iter().map(|&i| (weights.global[i], zu[i])).collect();
-                weighted_mean(&children)
-            })
-            .collect();
-        let present = table.values.iter().filter(|col| col[u].is_some()).count();
-        units.push(UnitScore {
-            score,
-            dimensions,
-            linkages,
-            coverage: if m == 0 { 1.0 } else { present as f64 / m as f64 },
-            rank: None,
-            group_rank: None,
-            grade: None,
-            coupling: None,
+            None
+        })
+        .collect();
+    if let Some(e) = errors.into_iter().flatten().next() {
+        return Err(e);
+    }
+
+    if let Some(listed) = &rubric.coupling {
+        let negative = (0..n).any(|u| {
+            let values = &dims[u * nd..(u + 1) * nd];
+            listed.iter().all(|&d| !values[d].is_nan()) && listed.iter().any(|&d| values[d] < 0.0)
         });
-    }
-
-    for unit in &mut units {
-        if let Some(s) = unit.score {
-            unit.grade = rubric.grade_of(s * rubric.scale);
-        }
-        if let Some(listed) = &rubric.coupling {
-            unit.coupling = coupling(listed, &weights.dimension, &unit.dimensions);
+        if negative {
+            warnings
+                .push("coupling is left empty for units with a negative dimension value (zscore normalization)".into());
         }
     }
-    if rubric.coupling.is_some()
-        && units
-            .iter()
-            .any(|u| u.coupling.is_none() && u.dimensions.iter().all(Option::is_some))
-    {
-        warnings.push("coupling is left empty for units with a negative dimension value (zscore normalization)".into());
-    }
 
-    let scores: Vec<Option<f64>> = units.iter().map(|u| u.score).collect();
+    let score_options: Vec<Option<f64>> = scores.iter().map(|&s| some(s)).collect();
     let all: Vec<usize> = (0..n).collect();
     // Scores are on 0..1 here, so 1e-9 × scale on the reported score is 1e-9.
     let tolerance = 1e-9;
-    let (order, ranks) = rank(&all, &scores, table, tolerance);
-    for (u, r) in ranks {
-        units[u].rank = Some(r);
+    let (order, ranked) = rank(&all, &score_options, table, tolerance);
+    let mut ranks = vec![None; n];
+    for (u, r) in ranked {
+        ranks[u] = Some(r);
     }
+    let mut group_ranks = vec![None; n];
     if rubric.group_column.is_some() {
         let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-        for (u, unit) in table.units.iter().enumerate() {
-            groups.entry(unit.group.as_deref().unwrap_or("")).or_default().push(u);
+        for u in 0..n {
+            groups.entry(table.group(u).unwrap_or("")).or_default().push(u);
         }
         for members in groups.values() {
-            for (u, r) in rank(members, &scores, table, tolerance).1 {
-                units[u].group_rank = Some(r);
+            for (u, r) in rank(members, &score_options, table, tolerance).1 {
+                group_ranks[u] = Some(r);
             }
         }
     }
-    let unscored = units.iter().filter(|u| u.score.is_none()).count();
+    let unscored = score_options.iter().filter(|s| s.is_none()).count();
     if unscored > 0 {
         warnings.push(format!(
             "{unscored} unit(s) have no score: every indicator was missing; they are listed last without a rank"
@@ -341,9 +498,12 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
     Ok(Scored {
         rubric,
         table,
-        z,
+        params: params.clone(),
         weights,
-        units,
+        scores,
+        dims,
+        ranks,
+        group_ranks,
         order,
         warnings,
         missing,
@@ -367,8 +527,8 @@ fn fill_values(rubric: &Rubric, tables: &[&Table]) -> Result<Vec<Option<f64>>> {
     }
     (0..m)
         .map(|i| {
-            let mut present: Vec<f64> = tables.iter().flat_map(|t| t.values[i].iter().flatten().copied()).collect();
-            let any_missing = tables.iter().any(|t| t.values[i].iter().any(Option::is_none));
+            let mut present: Vec<f64> = tables.iter().flat_map(|t| t.values[i].iter().flatten()).collect();
+            let any_missing = tables.iter().any(|t| t.values[i].missing_count() > 0);
             if present.is_empty() {
                 if any_missing {
                     return Err(Error::Data(format!(
@@ -389,11 +549,7 @@ fn fill_values(rubric: &Rubric, tables: &[&Table]) -> Result<Vec<Option<f64>>> {
 
 /// Counts the missing cells of a table and says how they are treated.
 fn missing_report(rubric: &Rubric, table: &Table, fill: &[Option<f64>], warnings: &mut Vec<String>) -> MissingReport {
-    let per_indicator: Vec<usize> = table
-        .values
-        .iter()
-        .map(|col| col.iter().filter(|v| v.is_none()).count())
-        .collect();
+    let per_indicator: Vec<usize> = table.values.iter().map(Column::missing_count).collect();
     let cells: usize = per_indicator.iter().sum();
     if cells > 0 {
         // The indicators with the most missing cells first; five are enough to see the pattern.
@@ -428,46 +584,51 @@ fn missing_report(rubric: &Rubric, table: &Table, fill: &[Option<f64>], warnings
     }
 }
 
-/// Raw values → values ready to normalize: the missing-value policy
-/// (`error` stops at the first missing cell in reading order; `mean` and
-/// `median` fill), then each indicator's transform (a value outside its
-/// domain is an error naming the cell).
-fn prepare(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> Result<Vec<Vec<Option<f64>>>> {
+/// Checks a table before it is evaluated: under `missing = "error"` the
+/// first missing cell in reading order stops the run; every value (and
+/// fill value) must be in its indicator's transform domain.
+fn validate(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> Result<()> {
     if rubric.missing == MissingPolicy::Error {
-        let total: usize = table
-            .values
-            .iter()
-            .map(|c| c.iter().filter(|v| v.is_none()).count())
-            .sum();
-        for u in 0..table.units.len() {
-            if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i][u].is_none()) {
-                return Err(Error::Data(format!(
-                    "error: missing value at {}\n  = help: fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({total} cell(s) are missing in all)",
-                    table.cell_location(rubric, u, i),
-                )));
+        let total: usize = table.values.iter().map(Column::missing_count).sum();
+        if total > 0 {
+            for u in 0..table.len() {
+                if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i].is_missing(u)) {
+                    return Err(Error::Data(format!(
+                        "error: missing value at {}\n  = help: fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({total} cell(s) are missing in all)",
+                        table.cell_location(rubric, u, i),
+                    )));
+                }
             }
         }
     }
-    let mut values = table.values.clone();
-    for (i, col) in values.iter_mut().enumerate() {
-        let t = rubric.indicators[i].transform;
-        for (u, cell) in col.iter_mut().enumerate() {
-            let raw = match (*cell, fill.get(i).copied().flatten()) {
-                (Some(x), _) => x,
-                (None, Some(f)) => f,
-                (None, None) => continue,
+    let mut first: Option<(usize, usize, f64)> = None;
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        if ind.transform == crate::rubric::Transform::None {
+            continue;
+        }
+        for u in 0..table.len() {
+            let Some(raw) = table.value(i, u).or_else(|| fill.get(i).copied().flatten()) else {
+                continue;
             };
-            *cell = Some(t.apply(raw).ok_or_else(|| {
-                Error::Data(format!(
-                    "error: {}: the value {raw} is outside the domain of transform = \"{}\", which needs {}\n  = help: correct the value, mark it missing, or use transform = \"log1p\" for data with zeros",
-                    table.cell_location(rubric, u, i),
-                    t.as_str(),
-                    t.domain()
-                ))
-            })?);
+            if ind.transform.apply(raw).is_none() {
+                // The first bad cell in reading order (row, then column).
+                if first.is_none_or(|(fu, fi, _)| (u, i) < (fu, fi)) {
+                    first = Some((u, i, raw));
+                }
+                break;
+            }
         }
     }
-    Ok(values)
+    if let Some((u, i, raw)) = first {
+        let t = rubric.indicators[i].transform;
+        return Err(Error::Data(format!(
+            "error: {}: the value {raw} is outside the domain of transform = \"{}\", which needs {}\n  = help: correct the value, mark it missing, or use transform = \"log1p\" for data with zeros",
+            table.cell_location(rubric, u, i),
+            t.as_str(),
+            t.domain()
+        )));
+    }
+    Ok(())
 }
 
 /// The scaling of indicator `i` from its (transformed) values.
@@ -506,27 +667,6 @@ pub fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
         }
         Normalize::None => Scaling::Identity,
     }
-}
-
-/// Normalizes every indicator column to z, then applies `floor`.
-fn normalize(rubric: &Rubric, x: &[Vec<Option<f64>>], scaling: &[Scaling]) -> Vec<Vec<Option<f64>>> {
-    let floor = rubric.floor;
-    rubric
-        .indicators
-        .iter()
-        .zip(x)
-        .zip(scaling)
-        .map(|((ind, col), s)| {
-            col.iter()
-                .map(|v| {
-                    v.map(|v| {
-                        let z = s.apply(v, ind.direction);
-                        if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
-                    })
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// Goalpost normalization: (clamp(x, lo, hi) − lo) / (hi − lo), or its mirror.
@@ -670,7 +810,7 @@ pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f6
 /// Returns the members in output order (ties by id, unscored last) and each
 /// scored member's rank.
 fn rank(members: &[usize], scores: &[Option<f64>], table: &Table, tolerance: f64) -> (Vec<usize>, Vec<(usize, usize)>) {
-    let id = |u: usize| table.units[u].id.as_str();
+    let id = |u: usize| table.id(u);
     let mut scored: Vec<usize> = members.iter().copied().filter(|&u| scores[u].is_some()).collect();
     let score = |u: usize| scores[u].unwrap_or(f64::NEG_INFINITY);
     scored.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then_with(|| id(a).cmp(id(b))));
@@ -716,7 +856,8 @@ pub fn competition_ranks(values: &[Option<f64>], table: &Table, tolerance: f64) 
 pub fn effective_weights(scored: &Scored, u: usize) -> Vec<Option<f64>> {
     let r = scored.rubric;
     let w = &scored.weights;
-    let present = |i: usize| scored.z[i][u].is_some();
+    let z: Vec<Option<f64>> = (0..r.indicators.len()).map(|i| scored.z(i, u)).collect();
+    let present = |i: usize| z[i].is_some();
     let complete = (0..r.indicators.len()).all(present);
     let inside: Vec<f64> = r
         .dimensions
@@ -754,8 +895,8 @@ pub fn effective_weights(scored: &Scored, u: usize) -> Vec<Option<f64>> {
 pub fn obstacles(scored: &Scored, u: usize) -> Vec<Option<f64>> {
     let gaps: Vec<Option<f64>> = effective_weights(scored, u)
         .iter()
-        .zip(&scored.z)
-        .map(|(w, col)| Some(w.as_ref()? * (1.0 - col[u]?)))
+        .enumerate()
+        .map(|(i, w)| Some(w.as_ref()? * (1.0 - scored.z(i, u)?)))
         .collect();
     let total: f64 = gaps.iter().flatten().sum();
     gaps.iter()

@@ -64,43 +64,171 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// Whether a cell style shows numbers as a percentage (built-in formats 9
+/// and 10, or a format code with `%` outside quotes).
+fn is_percent(style: &calamine::Style) -> bool {
+    let Some(format) = &style.number_format else {
+        return false;
+    };
+    if matches!(format.format_id, Some(9 | 10)) {
+        return true;
+    }
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in format.format_code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// x × 100 as decimal text, by moving the decimal point of x's exact
+/// shortest form (so 0.757 gives "75.7", not 75.69999999999999).
+fn times_100(x: f64) -> String {
+    let text = crate::util::lossless(x);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut frac = frac.to_string();
+    while frac.len() < 2 {
+        frac.push('0');
+    }
+    let (moved, rest) = frac.split_at(2);
+    let int = format!("{int}{moved}");
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    if rest.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{rest}")
+    }
+}
+
 /// Reads one sheet (the first, or `sheet`) as records whose row numbers are
-/// the sheet's own. Returns the name to use in messages ("file.xlsx[Sheet]").
+/// the sheet's own, and whose fields start at column A. A row ends at its
+/// last non-empty cell. Returns the name to use in messages ("file.xlsx[Sheet]").
+///
+/// A damaged workbook can make the reader library panic; that is caught and
+/// reported as a bad file, never a crash.
 pub fn read_sheet(bytes: &[u8], path: &str, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
     check_zip(bytes, path)?;
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| read_sheet_unguarded(bytes, path, sheet));
+    std::panic::set_hook(previous_hook);
+    result.unwrap_or_else(|_| {
+        Err(Error::Data(format!(
+            "error: {path} is damaged: the workbook reader could not make sense of it\n  = help: open and re-save it in Excel, or export the sheet as CSV"
+        )))
+    })
+}
+
+fn read_sheet_unguarded(bytes: &[u8], path: &str, sheet: Option<&str>) -> Result<(String, Vec<Record>)> {
+    let not_a_workbook = |e: &dyn std::fmt::Display| {
         Error::Data(format!(
             "error: {path} is not a workbook linkscore can read: {e}\n  = help: save it as .xlsx, or export the sheet as CSV"
         ))
-    })?;
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(wanted) => names.iter().find(|n| n.as_str() == wanted).cloned().ok_or_else(|| {
-            let help = match closest(wanted, names.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the sheets are: {}", names.join(", ")),
-            };
-            Error::Usage(format!("{path} has no sheet `{wanted}`\n  = help: {help}"))
-        })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| Error::Data(format!("error: {path} has no sheets")))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| Error::Data(format!("error: cannot read sheet `{name}` of {path}: {e}")))?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let pad = first_col as usize;
-    let records = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut fields: Vec<String> = vec![String::new(); pad];
-            // The range is rectangular, so every row has the header's width.
-            fields.extend(cells.iter().map(cell_text));
-            (first_row as usize + i + 1, csv::StringRecord::from(fields))
+    let pick = |names: &[String]| -> Result<String> {
+        match sheet {
+            Some(wanted) => names.iter().find(|n| n.as_str() == wanted).cloned().ok_or_else(|| {
+                let help = match closest(wanted, names.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("the sheets are: {}", names.join(", ")),
+                };
+                Error::Usage(format!("{path} has no sheet `{wanted}`\n  = help: {help}"))
+            }),
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::Data(format!("error: {path} has no sheets"))),
+        }
+    };
+    let cannot_read = |name: &str, e: &dyn std::fmt::Display| {
+        Error::Data(format!("error: cannot read sheet `{name}` of {path}: {e}"))
+    };
+    let mut rows: Vec<(u32, Vec<(u32, String)>)> = Vec::new();
+    let mut add = |row: u32, col: u32, text: String| {
+        if text.is_empty() {
+            return;
+        }
+        match rows.last_mut() {
+            Some((r, cells)) if *r == row => cells.push((col, text)),
+            _ => rows.push((row, vec![(col, text)])),
+        }
+    };
+    let xlsx = if bytes.starts_with(b"PK") {
+        calamine::Xlsx::new(Cursor::new(bytes)).ok()
+    } else {
+        None
+    };
+    let name = if let Some(mut book) = xlsx {
+        // xlsx: cells one by one, so a stray cell far away costs nothing.
+        let name = pick(&book.sheet_names())?;
+        let mut cells = book.worksheet_cells_reader(&name).map_err(|e| cannot_read(&name, &e))?;
+        let percent: Vec<bool> = cells.styles().iter().map(is_percent).collect();
+        while let Some((cell, style)) = cells.next_cell_with_style_id().map_err(|e| cannot_read(&name, &e))? {
+            let (row, col) = cell.get_position();
+            let data = Data::from(cell.get_value().clone());
+            let text = match data {
+                // Excel shows 0.757 formatted as a percentage as "75.7%", and
+                // saves it so in a CSV: read it as the number people see.
+                Data::Float(x) if percent.get(style).copied().unwrap_or(false) => times_100(x),
+                Data::Int(i) if percent.get(style).copied().unwrap_or(false) => times_100(i as f64),
+                other => cell_text(&other),
+            };
+            add(row, col, text);
+        }
+        name
+    } else {
+        // xls, ods, xlsb: bounded formats, read as a range.
+        let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| not_a_workbook(&e))?;
+        let name = pick(&book.sheet_names())?;
+        let range = book.worksheet_range(&name).map_err(|e| cannot_read(&name, &e))?;
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        for (i, cells) in range.rows().enumerate() {
+            for (j, cell) in cells.iter().enumerate() {
+                add(first_row + i as u32, first_col + j as u32, cell_text(cell));
+            }
+        }
+        name
+    };
+    // Cells of a row may come in any order; fields run from column A to the
+    // row's last non-empty cell.
+    let records = rows
+        .into_iter()
+        .map(|(row, mut cells)| {
+            cells.sort_by_key(|(c, _)| *c);
+            let width = cells.last().map_or(0, |(c, _)| *c as usize + 1);
+            let mut fields = vec![String::new(); width];
+            for (c, text) in cells {
+                fields[c as usize] = text;
+            }
+            (row as usize + 1, csv::StringRecord::from(fields))
         })
         .collect();
     Ok((format!("{path}[{name}]"), records))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::times_100;
+
+    #[test]
+    fn percentages_move_the_point_exactly() {
+        assert_eq!(times_100(0.757), "75.7");
+        assert_eq!(times_100(1.0), "100");
+        assert_eq!(times_100(0.5), "50");
+        assert_eq!(times_100(-0.05), "-5");
+        assert_eq!(times_100(0.12345), "12.345");
+        assert_eq!(times_100(0.0), "0");
+        assert_eq!(times_100(12.0), "1200");
+    }
 }

@@ -41,7 +41,7 @@ pub fn explain<'a>(scored: &'a Scored<'a>, u: usize) -> Explanation<'a> {
     let tolerance = 1e-9;
     let dimension_ranks = (0..r.dimensions.len())
         .map(|d| {
-            let values: Vec<Option<f64>> = scored.units.iter().map(|x| x.dimensions[d]).collect();
+            let values: Vec<Option<f64>> = (0..scored.len()).map(|x| scored.dimension(x, d)).collect();
             engine::competition_ranks(&values, scored.table, tolerance)[u]
         })
         .collect();
@@ -49,16 +49,20 @@ pub fn explain<'a>(scored: &'a Scored<'a>, u: usize) -> Explanation<'a> {
     let weights = engine::effective_weights(scored, u);
     let mut lines: Vec<IndicatorLine> = (0..r.indicators.len())
         .map(|i| {
-            let z = scored.z[i][u];
+            let z = scored.z(i, u);
             let w = weights[i];
             IndicatorLine {
                 indicator: i,
-                raw: scored.table.values[i][u],
+                raw: scored.table.value(i, u),
                 normalized: z.map(|z| z * r.scale),
                 weight: w,
                 contribution: z.zip(w).map(|(z, w)| r.scale * w * z),
                 obstacle: obstacles[i],
-                rank: engine::competition_ranks(&scored.z[i], scored.table, tolerance)[u],
+                rank: engine::competition_ranks(
+                    &(0..scored.len()).map(|x| scored.z(i, x)).collect::<Vec<_>>(),
+                    scored.table,
+                    tolerance,
+                )[u],
             }
         })
         .collect();
@@ -155,7 +159,7 @@ impl Explanation<'_> {
                 kind: Kind::Int,
             },
         ];
-        let unit = &self.scored.units[self.unit];
+        let (s, u) = (self.scored, self.unit);
         let rows = r
             .dimensions
             .iter()
@@ -163,7 +167,7 @@ impl Explanation<'_> {
             .map(|(d, dim)| {
                 vec![
                     Cell::Text(dim.name.clone()),
-                    unit.dimensions[d].map_or(Cell::Empty, |v| Cell::Num(v * r.scale)),
+                    s.dimension(u, d).map_or(Cell::Empty, |v| Cell::Num(v * r.scale)),
                     self.dimension_ranks[d].map_or(Cell::Empty, Cell::Int),
                 ]
             })

@@ -28,7 +28,7 @@ pub fn run(args: &CheckArgs) -> Result<()> {
         report.push_str(&format!(
             "ok: {}: {} units, {} missing cell(s) (missing = \"{}\")\n",
             files.join(", "),
-            table.units.len(),
+            table.len(),
             scored.missing.cells,
             rubric.missing.as_str()
         ));

@@ -15,8 +15,8 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     let table = input::load(&args.data, &rubric, &args.read.options())?;
     let scored = engine::score(&rubric, &table)?;
     let wanted = args.unit.trim();
-    let u = table.units.iter().position(|u| u.id == wanted).ok_or_else(|| {
-        let close = closest_n(wanted, table.units.iter().map(|u| u.id.as_str()), 3);
+    let u = (0..table.len()).position(|u| table.id(u) == wanted).ok_or_else(|| {
+        let close = closest_n(wanted, (0..table.len()).map(|u| table.id(u)), 3);
         let help = if close.is_empty() {
             format!(
                 "the ids are in column `{}`; `linkscore score` lists them",
@@ -88,29 +88,28 @@ fn render_table(e: &Explanation) -> String {
     let r = s.rubric;
     let zh = r.is_chinese();
     let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
-    let info = &s.table.units[e.unit];
-    let unit = &s.units[e.unit];
+    let u = e.unit;
     let mut out = String::new();
-    let label = info.label.as_deref().map_or(String::new(), |l| format!(" {l}"));
-    let group = info.group.as_deref().map_or(String::new(), |g| format!(" ({g})"));
-    let _ = writeln!(out, "{}{label}{group}", info.id);
+    let label = s.table.label(u).map_or(String::new(), |l| format!(" {l}"));
+    let group = s.table.group(u).map_or(String::new(), |g| format!(" ({g})"));
+    let _ = writeln!(out, "{}{label}{group}", s.table.id(u));
     let mut facts = vec![
         format!(
             "{} {}",
             t("score", "总分"),
-            unit.score.map_or("—".into(), |v| rounded(v * r.scale, 2))
+            s.score(u).map_or("—".into(), |v| rounded(v * r.scale, 2))
         ),
         format!(
             "{} {} / {}",
             t("rank", "排名"),
-            unit.rank.map_or("—".into(), |v| v.to_string()),
-            s.units.len()
+            s.rank(u).map_or("—".into(), |v| v.to_string()),
+            s.len()
         ),
     ];
-    if let Some(g) = unit.group_rank {
+    if let Some(g) = s.group_rank(u) {
         facts.push(format!("{} {g}", t("group rank", "组内排名")));
     }
-    if let Some(g) = unit.grade {
+    if let Some(g) = s.grade(u) {
         facts.push(format!("{} {}", t("grade", "等级"), r.grades[g].name));
     }
     let _ = writeln!(out, "{}", facts.join(" · "));
@@ -126,14 +125,13 @@ fn render_table(e: &Explanation) -> String {
 fn json_doc(e: &Explanation) -> Value {
     let s = e.scored;
     let r = s.rubric;
-    let info = &s.table.units[e.unit];
-    let unit = &s.units[e.unit];
+    let u = e.unit;
     let dims: Vec<Value> = r
         .dimensions
         .iter()
         .enumerate()
         .map(|(d, dim)| {
-            json!({ "id": dim.id, "name": dim.name, "value": unit.dimensions[d].map(|v| v * r.scale), "rank": e.dimension_ranks[d] })
+            json!({ "id": dim.id, "name": dim.name, "value": s.dimension(u, d).map(|v| v * r.scale), "rank": e.dimension_ranks[d] })
         })
         .collect();
     let mut doc = Map::new();
@@ -141,9 +139,9 @@ fn json_doc(e: &Explanation) -> Value {
     doc.insert(
         "unit".into(),
         json!({
-            "id": info.id, "label": info.label, "group": info.group,
-            "score": unit.score.map(|v| v * r.scale), "rank": unit.rank, "group_rank": unit.group_rank,
-            "grade": unit.grade.map(|g| r.grades[g].name.clone()), "of": s.units.len(),
+            "id": s.table.id(u), "label": s.table.label(u), "group": s.table.group(u),
+            "score": s.score(u).map(|v| v * r.scale), "rank": s.rank(u), "group_rank": s.group_rank(u),
+            "grade": s.grade(u).map(|g| r.grades[g].name.clone()), "of": s.len(),
         }),
     );
     doc.insert("dimensions".into(), Value::Array(dims));

@@ -71,8 +71,8 @@ pub fn render(scored: &engine::Scored, format: Format, detail: Detail, top: Opti
 /// "协调等级：优质协调 12，良好协调 80，…" over all units, best band first.
 fn coordination_counts(scored: &engine::Scored) -> String {
     let mut counts = [0usize; 10];
-    for unit in &scored.units {
-        if let Some(c) = unit.coupling {
+    for u in 0..scored.len() {
+        if let Some(c) = scored.coupling(u) {
             counts[c.band] += 1;
         }
     }

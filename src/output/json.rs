@@ -10,39 +10,39 @@ fn num(x: Option<f64>, scale: f64) -> Value {
 /// One unit as a JSON object.
 fn unit_object(scored: &Scored, u: usize, detail: super::Detail) -> Value {
     let r = scored.rubric;
-    let unit = &scored.units[u];
-    let info = &scored.table.units[u];
+    let table = scored.table;
     let mut o = Map::new();
-    o.insert("rank".into(), json!(unit.rank));
-    o.insert("id".into(), json!(info.id));
-    o.insert("label".into(), json!(info.label));
-    o.insert("group".into(), json!(info.group));
-    o.insert("group_rank".into(), json!(unit.group_rank));
-    o.insert("score".into(), num(unit.score, r.scale));
+    o.insert("rank".into(), json!(scored.rank(u)));
+    o.insert("id".into(), json!(table.id(u)));
+    o.insert("label".into(), json!(table.label(u)));
+    o.insert("group".into(), json!(table.group(u)));
+    o.insert("group_rank".into(), json!(scored.group_rank(u)));
+    o.insert("score".into(), num(scored.score(u), r.scale));
     if r.missing != crate::rubric::MissingPolicy::Error {
-        o.insert("coverage".into(), json!(unit.coverage));
+        o.insert("coverage".into(), json!(scored.coverage(u)));
     }
-    o.insert("grade".into(), json!(unit.grade.map(|g| r.grades[g].name.clone())));
+    o.insert("grade".into(), json!(scored.grade(u).map(|g| r.grades[g].name.clone())));
     let dims: Map<String, Value> = r
         .dimensions
         .iter()
-        .zip(&unit.dimensions)
-        .map(|(d, v)| (d.id.clone(), num(*v, r.scale)))
+        .enumerate()
+        .map(|(d, dim)| (dim.id.clone(), num(scored.dimension(u, d), r.scale)))
         .collect();
     o.insert("dimensions".into(), Value::Object(dims));
     let links: Map<String, Value> = r
         .linkages
         .iter()
-        .zip(&unit.linkages)
-        .map(|(l, v)| (l.id.clone(), num(*v, r.scale)))
+        .enumerate()
+        .map(|(l, link)| (link.id.clone(), num(scored.linkage(u, l), r.scale)))
         .collect();
     o.insert("linkages".into(), Value::Object(links));
     if r.coupling.is_some() {
-        o.insert("coupling".into(), json!(unit.coupling.map(|c| c.coupling)));
-        o.insert("coordination".into(), json!(unit.coupling.map(|c| c.coordination)));
+        let c = scored.coupling(u);
+        o.insert("coupling".into(), json!(c.map(|c| c.coupling)));
+        o.insert("coordination".into(), json!(c.map(|c| c.coordination)));
         o.insert(
             "coordination_grade".into(),
-            json!(unit.coupling.map(|c| COORDINATION_GRADES[c.band])),
+            json!(c.map(|c| COORDINATION_GRADES[c.band])),
         );
     }
     if detail.obstacles {
@@ -56,8 +56,8 @@ fn unit_object(scored: &Scored, u: usize, detail: super::Detail) -> Value {
         let inds: Map<String, Value> = r
             .indicators
             .iter()
-            .zip(&scored.z)
-            .map(|(i, col)| (i.id.clone(), num(col[u], r.scale)))
+            .enumerate()
+            .map(|(i, ind)| (ind.id.clone(), num(scored.z(i, u), r.scale)))
             .collect();
         o.insert("indicators".into(), Value::Object(inds));
     }

@@ -148,169 +148,211 @@ fn opt_num(x: Option<f64>, scale: f64) -> Cell {
     x.map_or(Cell::Empty, |v| Cell::Num(v * scale))
 }
 
-/// The ranking as the CSV layout of SPEC.md "Command line": `rank, id,
+/// The ranking in the CSV layout of SPEC.md "Command line": `rank, id,
 /// label?, group?, group_rank?, score, coverage?, grade?`, dimensions,
-/// coupling columns, then linkages and indicators on request.
-pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> Sheet {
-    let r = scored.rubric;
-    let zh = r.is_chinese();
-    let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-    let mut columns = vec![
-        Column {
-            key: "rank".into(),
-            title: t("rank", "排名"),
-            kind: Kind::Int,
-        },
-        Column {
-            key: "id".into(),
-            title: r.id_column.clone(),
-            kind: Kind::Text,
-        },
-    ];
-    if let Some(label) = &r.label_column {
-        columns.push(Column {
-            key: "label".into(),
-            title: label.clone(),
-            kind: Kind::Text,
-        });
-    }
-    if let Some(group) = &r.group_column {
-        columns.push(Column {
-            key: "group".into(),
-            title: group.clone(),
-            kind: Kind::Text,
-        });
-        columns.push(Column {
-            key: "group_rank".into(),
-            title: t("group rank", "组内排名"),
-            kind: Kind::Int,
-        });
-    }
-    columns.push(Column {
-        key: "score".into(),
-        title: t("score", "总分"),
-        kind: Kind::Score,
-    });
-    let coverage = r.missing != crate::rubric::MissingPolicy::Error;
-    if coverage {
-        columns.push(Column {
-            key: "coverage".into(),
-            title: t("coverage", "数据完整率"),
-            kind: Kind::Share,
-        });
-    }
-    let grades = !r.grades.is_empty();
-    if grades {
-        columns.push(Column {
-            key: "grade".into(),
-            title: t("grade", "等级"),
-            kind: Kind::Text,
-        });
-    }
-    for d in &r.dimensions {
-        columns.push(Column {
-            key: d.id.clone(),
-            title: d.name.clone(),
-            kind: Kind::Score,
-        });
-    }
-    if r.coupling.is_some() {
-        columns.push(Column {
-            key: "coupling".into(),
-            title: t("coupling", "耦合度"),
-            kind: Kind::Index,
-        });
-        columns.push(Column {
-            key: "coordination".into(),
-            title: t("coordination", "耦合协调度"),
-            kind: Kind::Index,
-        });
-        columns.push(Column {
-            key: "coordination_grade".into(),
-            title: t("coordination grade", "协调等级"),
-            kind: Kind::Text,
-        });
-    }
-    if detail.linkages {
-        for l in &r.linkages {
-            columns.push(Column {
-                key: l.id.clone(),
-                title: l.name.clone(),
-                kind: Kind::Score,
-            });
-        }
-    }
-    if detail.indicators {
-        for i in &r.indicators {
-            columns.push(Column {
-                key: i.id.clone(),
-                title: i.name.clone(),
-                kind: Kind::Score,
-            });
-        }
-    }
+/// coupling columns, then linkages, indicators and obstacles on request.
+/// Rows are made one at a time, so a million units stream to CSV without
+/// being held as cells.
+pub struct Ranking<'a> {
+    scored: &'a Scored<'a>,
+    detail: Detail,
+    pub columns: Vec<Column>,
+    /// Units shown, in rank order.
+    units: &'a [usize],
+}
 
-    if detail.obstacles {
-        for k in 1..=3 {
+impl<'a> Ranking<'a> {
+    pub fn new(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> Ranking<'a> {
+        let r = scored.rubric;
+        let zh = r.is_chinese();
+        let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
+        let mut columns = vec![
+            Column {
+                key: "rank".into(),
+                title: t("rank", "排名"),
+                kind: Kind::Int,
+            },
+            Column {
+                key: "id".into(),
+                title: r.id_column.clone(),
+                kind: Kind::Text,
+            },
+        ];
+        if let Some(label) = &r.label_column {
             columns.push(Column {
-                key: format!("obstacle_{k}"),
-                title: format!("{}{k}", t("obstacle ", "障碍因子")),
+                key: "label".into(),
+                title: label.clone(),
                 kind: Kind::Text,
             });
         }
+        if let Some(group) = &r.group_column {
+            columns.push(Column {
+                key: "group".into(),
+                title: group.clone(),
+                kind: Kind::Text,
+            });
+            columns.push(Column {
+                key: "group_rank".into(),
+                title: t("group rank", "组内排名"),
+                kind: Kind::Int,
+            });
+        }
+        columns.push(Column {
+            key: "score".into(),
+            title: t("score", "总分"),
+            kind: Kind::Score,
+        });
+        let coverage = r.missing != crate::rubric::MissingPolicy::Error;
+        if coverage {
+            columns.push(Column {
+                key: "coverage".into(),
+                title: t("coverage", "数据完整率"),
+                kind: Kind::Share,
+            });
+        }
+        let grades = !r.grades.is_empty();
+        if grades {
+            columns.push(Column {
+                key: "grade".into(),
+                title: t("grade", "等级"),
+                kind: Kind::Text,
+            });
+        }
+        for d in &r.dimensions {
+            columns.push(Column {
+                key: d.id.clone(),
+                title: d.name.clone(),
+                kind: Kind::Score,
+            });
+        }
+        if r.coupling.is_some() {
+            columns.push(Column {
+                key: "coupling".into(),
+                title: t("coupling", "耦合度"),
+                kind: Kind::Index,
+            });
+            columns.push(Column {
+                key: "coordination".into(),
+                title: t("coordination", "耦合协调度"),
+                kind: Kind::Index,
+            });
+            columns.push(Column {
+                key: "coordination_grade".into(),
+                title: t("coordination grade", "协调等级"),
+                kind: Kind::Text,
+            });
+        }
+        if detail.linkages {
+            for l in &r.linkages {
+                columns.push(Column {
+                    key: l.id.clone(),
+                    title: l.name.clone(),
+                    kind: Kind::Score,
+                });
+            }
+        }
+        if detail.indicators {
+            for i in &r.indicators {
+                columns.push(Column {
+                    key: i.id.clone(),
+                    title: i.name.clone(),
+                    kind: Kind::Score,
+                });
+            }
+        }
+
+        if detail.obstacles {
+            for k in 1..=3 {
+                columns.push(Column {
+                    key: format!("obstacle_{k}"),
+                    title: format!("{}{k}", t("obstacle ", "障碍因子")),
+                    kind: Kind::Text,
+                });
+            }
+        }
+
+        let count = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
+        Ranking {
+            scored,
+            detail,
+            columns,
+            units: &scored.order[..count],
+        }
     }
 
-    let count = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
-    let rows = scored.order[..count]
-        .iter()
-        .map(|&u| {
-            let unit = &scored.units[u];
-            let info = &scored.table.units[u];
-            let mut row = vec![unit.rank.map_or(Cell::Empty, Cell::Int), Cell::Text(info.id.clone())];
-            if r.label_column.is_some() {
-                row.push(Cell::Text(info.label.clone().unwrap_or_default()));
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// The cells of row `i` (the unit ranked `i`-th).
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        let (scored, detail) = (self.scored, self.detail);
+        let r = scored.rubric;
+        let table = scored.table;
+        let Some(&u) = self.units.get(i) else { return Vec::new() };
+        let mut row = Vec::with_capacity(self.columns.len());
+        row.push(scored.rank(u).map_or(Cell::Empty, Cell::Int));
+        row.push(Cell::Text(table.id(u).to_string()));
+        if r.label_column.is_some() {
+            row.push(Cell::Text(table.label(u).unwrap_or_default().to_string()));
+        }
+        if r.group_column.is_some() {
+            row.push(Cell::Text(table.group(u).unwrap_or_default().to_string()));
+            row.push(scored.group_rank(u).map_or(Cell::Empty, Cell::Int));
+        }
+        row.push(opt_num(scored.score(u), r.scale));
+        if r.missing != crate::rubric::MissingPolicy::Error {
+            row.push(Cell::Num(scored.coverage(u)));
+        }
+        if !r.grades.is_empty() {
+            row.push(
+                scored
+                    .grade(u)
+                    .map_or(Cell::Empty, |g| Cell::Text(r.grades[g].name.clone())),
+            );
+        }
+        row.extend((0..r.dimensions.len()).map(|d| opt_num(scored.dimension(u, d), r.scale)));
+        if r.coupling.is_some() {
+            match scored.coupling(u) {
+                Some(c) => row.extend([
+                    Cell::Num(c.coupling),
+                    Cell::Num(c.coordination),
+                    Cell::Text(COORDINATION_GRADES[c.band].to_string()),
+                ]),
+                None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
             }
-            if r.group_column.is_some() {
-                row.push(Cell::Text(info.group.clone().unwrap_or_default()));
-                row.push(unit.group_rank.map_or(Cell::Empty, Cell::Int));
+        }
+        if detail.linkages {
+            row.extend((0..r.linkages.len()).map(|l| opt_num(scored.linkage(u, l), r.scale)));
+        }
+        if detail.indicators {
+            row.extend((0..r.indicators.len()).map(|i| opt_num(scored.z(i, u), r.scale)));
+        }
+        if detail.obstacles {
+            let top = top_obstacles(scored, u);
+            for k in 0..3 {
+                row.push(
+                    top.get(k)
+                        .map_or(Cell::Empty, |&i| Cell::Text(r.indicators[i].id.clone())),
+                );
             }
-            row.push(opt_num(unit.score, r.scale));
-            if coverage {
-                row.push(Cell::Num(unit.coverage));
-            }
-            if grades {
-                row.push(unit.grade.map_or(Cell::Empty, |g| Cell::Text(r.grades[g].name.clone())));
-            }
-            row.extend(unit.dimensions.iter().map(|d| opt_num(*d, r.scale)));
-            if r.coupling.is_some() {
-                match unit.coupling {
-                    Some(c) => row.extend([
-                        Cell::Num(c.coupling),
-                        Cell::Num(c.coordination),
-                        Cell::Text(COORDINATION_GRADES[c.band].to_string()),
-                    ]),
-                    None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
-                }
-            }
-            if detail.linkages {
-                row.extend(unit.linkages.iter().map(|l| opt_num(*l, r.scale)));
-            }
-            if detail.indicators {
-                row.extend(scored.z.iter().map(|col| opt_num(col[u], r.scale)));
-            }
-            if detail.obstacles {
-                let top = top_obstacles(scored, u);
-                for k in 0..3 {
-                    row.push(top.get(k).map_or(Cell::Empty, |&i| {
-                        // People read names; machines read ids (the CSV uses `key`s).
-                        Cell::Text(r.indicators[i].id.clone())
-                    }));
-                }
-            }
-            row
-        })
-        .collect();
-    Sheet { columns, rows }
+        }
+        row
+    }
+}
+
+/// The ranking as a sheet of cells (for the human formats and Excel).
+pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> Sheet {
+    let ranking = Ranking::new(scored, detail, top);
+    let rows = (0..ranking.len()).map(|i| ranking.row(i)).collect();
+    Sheet {
+        columns: ranking.columns,
+        rows,
+    }
 }
 
 /// `level, id, parent, weight, global_weight`: dimensions, then indicators.

@@ -198,7 +198,36 @@ fn load(toml: &str, csv: Vec<u8>) -> (Rubric, Table) {
 }
 
 fn scores(scored: &Scored) -> Vec<Option<f64>> {
-    scored.units.iter().map(|u| u.score).collect()
+    (0..scored.len()).map(|u| scored.score(u)).collect()
+}
+
+/// One unit's results, gathered from the scored table's accessors.
+#[derive(Debug)]
+struct UnitView {
+    score: Option<f64>,
+    dimensions: Vec<Option<f64>>,
+    linkages: Vec<Option<f64>>,
+    rank: Option<usize>,
+}
+
+fn units(scored: &Scored) -> Vec<UnitView> {
+    (0..scored.len())
+        .map(|u| UnitView {
+            score: scored.score(u),
+            dimensions: scored.dimensions(u),
+            linkages: (0..scored.rubric.linkages.len())
+                .map(|l| scored.linkage(u, l))
+                .collect(),
+            rank: scored.rank(u),
+        })
+        .collect()
+}
+
+/// The normalized values, per indicator, per unit.
+fn z_matrix(scored: &Scored) -> Vec<Vec<Option<f64>>> {
+    (0..scored.rubric.indicators.len())
+        .map(|i| (0..scored.len()).map(|u| scored.z(i, u)).collect())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -354,13 +383,13 @@ proptest! {
             }
         }
         let scored = engine::score(&rubric, &table).unwrap();
-        for (k, col) in scored.z.iter().enumerate() {
+        for (k, col) in z_matrix(&scored).iter().enumerate() {
             for (u, z) in col.iter().enumerate() {
                 let z = z.expect("complete data has every z");
                 prop_assert!((0.0..=1.0).contains(&z), "z[{}][{}] = {} for raw {}", k, u, z, data[u][k]);
             }
         }
-        for (u, unit) in scored.units.iter().enumerate() {
+        for (u, unit) in units(&scored).iter().enumerate() {
             for (d, v) in unit.dimensions.iter().enumerate() {
                 let v = v.expect("complete data has every dimension");
                 prop_assert!((0.0..=1.0 + SLACK).contains(&v), "dimension {} of unit {} = {}", d, u, v);
@@ -386,11 +415,11 @@ proptest! {
         let (r2, t2) = load(&rubric_toml(&s.scaled(c)), csv);
         let a = engine::score(&r1, &t1).unwrap();
         let b = engine::score(&r2, &t2).unwrap();
-        for (u, (x, y)) in a.units.iter().zip(&b.units).enumerate() {
+        for (u, (x, y)) in units(&a).iter().zip(&units(&b)).enumerate() {
             let (x, y) = (x.score.unwrap(), y.score.unwrap());
             prop_assert!((x - y).abs() <= 1e-9 * x.abs().max(y.abs()), "unit {}: {} vs {} (c = {})", u, x, y, c);
         }
-        let ranks = |s: &Scored| s.units.iter().map(|u| u.rank).collect::<Vec<_>>();
+        let ranks = |s: &Scored| (0..s.len()).map(|u| s.rank(u)).collect::<Vec<_>>();
         prop_assert_eq!(ranks(&a), ranks(&b));
         prop_assert_eq!(&a.order, &b.order);
     }
@@ -430,7 +459,7 @@ proptest! {
         let (rubric, table) = load(&rubric_toml(&s), data_csv(s.inds.len(), &ids, &rows));
         let scored = engine::score(&rubric, &table).unwrap();
         let sc = scores(&scored);
-        let rank: Vec<Option<usize>> = scored.units.iter().map(|u| u.rank).collect();
+        let rank: Vec<Option<usize>> = (0..scored.len()).map(|u| scored.rank(u)).collect();
         let scored_units: Vec<usize> = (0..n).filter(|&u| sc[u].is_some()).collect();
         let n_scored = scored_units.len();
 
@@ -508,12 +537,12 @@ proptest! {
         }
         prop_assert!((w.global.iter().sum::<f64>() - 1.0).abs() <= 1e-12);
         let all_arithmetic = s.dims.iter().all(|d| d.1 == "arithmetic");
-        for (u, unit) in scored.units.iter().enumerate() {
+        for (u, unit) in units(&scored).iter().enumerate() {
             let score = unit.score.unwrap();
             let by_dims: f64 = unit.dimensions.iter().zip(&w.dimension).map(|(d, w)| w * d.unwrap()).sum();
             prop_assert!((score - by_dims).abs() <= 1e-12, "unit {}: {} vs Σ w_d d = {}", u, score, by_dims);
             if all_arithmetic {
-                let by_indicators: f64 = scored.z.iter().zip(&w.global).map(|(z, w)| w * z[u].unwrap()).sum();
+                let by_indicators: f64 = z_matrix(&scored).iter().zip(&w.global).map(|(z, w)| w * z[u].unwrap()).sum();
                 prop_assert!((score - by_indicators).abs() <= 1e-12, "unit {}: {} vs Σ w_j z_j = {}", u, score, by_indicators);
             }
         }
@@ -1015,7 +1044,7 @@ proptest! {
         let bounded_z = matches!(f.normalize, "goalpost" | "minmax" | "rank");
         let bounded = bounded_z && !entropy;
         let floor = if f.floor { 0.01 } else { 0.0 };
-        for col in &scored.z {
+        for col in &z_matrix(&scored) {
             for z in col.iter().flatten() {
                 prop_assert!(z.is_finite(), "z = {}", z);
                 if bounded_z {
@@ -1023,7 +1052,7 @@ proptest! {
                 }
             }
         }
-        for unit in &scored.units {
+        for unit in &units(&scored) {
             prop_assert_eq!(unit.rank.is_some(), unit.score.is_some());
             for v in unit.dimensions.iter().chain(&unit.linkages).flatten() {
                 prop_assert!(v.is_finite(), "{:?}", unit);
@@ -1173,7 +1202,7 @@ proptest! {
         };
         let csv = format!("vid,{}\nv1,{}\nv2,1\n", column(0), quoted(&cell));
         let (_, table) = load(&rubric_toml(&s), csv.into_bytes());
-        prop_assert_eq!(table.values[0][0], Some(expected));
+        prop_assert_eq!(table.value(0, 0), Some(expected));
     }
 }
 

@@ -1,0 +1,346 @@
+//! One data cell: missing-value tokens, numbers as Chinese spreadsheets
+//! write them, and the compact column store the numbers are kept in.
+
+/// A cell that is neither a number nor a missing-value token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
+/// Parses one data cell: `Ok(None)` for a missing-value token, `Ok(Some(x))`
+/// for a finite number, `Err(NotANumber)` for anything else.
+///
+/// Accepted beyond plain numbers, as Chinese spreadsheets write them:
+/// surrounding (also full-width) spaces, full-width digits and signs,
+/// thousands separators between groups of three digits, and a trailing `%`
+/// (which is ignored: the rubric's `unit` says what the number means).
+pub fn parse_cell(cell: &str, na: &[&str]) -> std::result::Result<Option<f64>, NotANumber> {
+    let trimmed = cell.trim();
+    if na.contains(&trimmed) {
+        return Ok(None);
+    }
+    let mut s = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        s.push(match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).ok_or(NotANumber)?,
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '，' => ',',
+            '％' => '%',
+            'Ｅ' | 'ｅ' => 'e',
+            _ => c,
+        });
+    }
+    let s = s.trim();
+    let s = s.strip_suffix('%').map_or(s, str::trim_end);
+    let plain = if s.contains(',') {
+        strip_thousands(s).ok_or(NotANumber)?
+    } else {
+        s.to_string()
+    };
+    // Rust's parser also takes "inf", "NaN" and "infinity": only digits, a
+    // sign, a point and an exponent are numbers here.
+    if plain.is_empty()
+        || !plain
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    {
+        return Err(NotANumber);
+    }
+    match plain.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(Some(x)),
+        _ => Err(NotANumber),
+    }
+}
+
+/// "1,234,567.5" → "1234567.5"; `None` unless the commas sit between groups
+/// of three digits in the integer part (so "1,5" is not silently 15).
+fn strip_thousands(s: &str) -> Option<String> {
+    let (sign, rest) = match s.strip_prefix(['-', '+']) {
+        Some(r) => (&s[..1], r),
+        None => ("", s),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    let (head, tail) = groups.split_first()?;
+    let valid = !head.is_empty()
+        && head.len() <= 3
+        && head.chars().all(|c| c.is_ascii_digit())
+        && tail
+            .iter()
+            .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    if !valid || frac.is_some_and(|f| f.contains(',')) {
+        return None;
+    }
+    let mut out = format!("{sign}{}", groups.concat());
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// Powers of ten that are exact in f64 (10^0 … 10^22).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// A plain decimal (`-12.345`, `+7`, `.5`, `5.`) whose digits fit an i32:
+/// `(mantissa, decimals)` with value mantissa / 10^decimals. This is the
+/// fast path for the cells of a large file; anything else (full-width
+/// digits, separators, `%`, exponents, long numbers, `-0`) returns `None`
+/// and goes through [`parse_cell`].
+///
+/// Exact: mantissa and 10^decimals are exact in f64, and IEEE division is
+/// correctly rounded, so the value is the same f64 `str::parse` gives.
+pub fn parse_plain_decimal(bytes: &[u8]) -> Option<(i32, u8)> {
+    let (negative, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        b'+' => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    let mut mantissa: i64 = 0;
+    let mut decimals: u8 = 0;
+    let mut seen_point = false;
+    let mut seen_digit = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                if mantissa > i64::from(i32::MAX) {
+                    return None;
+                }
+                seen_digit = true;
+                if seen_point {
+                    decimals += 1;
+                    if usize::from(decimals) >= POW10.len() {
+                        return None;
+                    }
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => return None,
+        }
+    }
+    if !seen_digit || (negative && mantissa == 0) {
+        return None;
+    }
+    let signed = if negative { -mantissa } else { mantissa };
+    Some((i32::try_from(signed).ok()?, decimals))
+}
+
+/// Marks a missing cell in [`Column::scale`].
+const MISSING: u8 = u8::MAX;
+/// Marks a cell whose value is in [`Column::wide`] (the mantissa is its index).
+const WIDE: u8 = u8::MAX - 1;
+
+/// One indicator's raw values, compactly: a cell is an i32 mantissa and a
+/// power of ten (5 bytes), which holds every decimal of up to nine digits
+/// exactly; other values sit in a side list of f64. A million villages ×
+/// forty indicators take 200 MB instead of 640 as `Option<f64>`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Column {
+    mantissa: Vec<i32>,
+    scale: Vec<u8>,
+    wide: Vec<f64>,
+}
+
+impl Column {
+    pub fn with_capacity(n: usize) -> Column {
+        Column {
+            mantissa: Vec::with_capacity(n),
+            scale: Vec::with_capacity(n),
+            wide: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.scale.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.scale.is_empty()
+    }
+
+    pub fn push_missing(&mut self) {
+        self.mantissa.push(0);
+        self.scale.push(MISSING);
+    }
+
+    pub fn push_decimal(&mut self, mantissa: i32, decimals: u8) {
+        self.mantissa.push(mantissa);
+        self.scale.push(decimals);
+    }
+
+    pub fn push(&mut self, value: Option<f64>) {
+        match value {
+            None => self.push_missing(),
+            Some(x) => match i32::try_from(self.wide.len()) {
+                Ok(index) => {
+                    self.mantissa.push(index);
+                    self.scale.push(WIDE);
+                    self.wide.push(x);
+                }
+                // More than 2^31 irregular cells cannot happen in memory;
+                // keep the cell rather than panic.
+                Err(_) => self.push_missing(),
+            },
+        }
+    }
+
+    /// The value of unit `u`, `None` when missing (or out of range).
+    #[inline]
+    pub fn get(&self, u: usize) -> Option<f64> {
+        let m = *self.mantissa.get(u)?;
+        match *self.scale.get(u)? {
+            MISSING => None,
+            WIDE => self.wide.get(usize::try_from(m).ok()?).copied(),
+            k => Some(f64::from(m) / POW10[usize::from(k).min(POW10.len() - 1)]),
+        }
+    }
+
+    #[inline]
+    pub fn is_missing(&self, u: usize) -> bool {
+        self.scale.get(u).is_none_or(|&k| k == MISSING)
+    }
+
+    pub fn missing_count(&self) -> usize {
+        self.scale.iter().filter(|&&k| k == MISSING).count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        (0..self.len()).map(|u| self.get(u))
+    }
+
+    /// Appends another column's cells after this one's.
+    pub fn append(&mut self, other: &Column) {
+        let offset = self.wide.len();
+        self.scale.extend_from_slice(&other.scale);
+        self.mantissa
+            .extend(other.mantissa.iter().zip(&other.scale).map(|(&m, &k)| {
+                if k == WIDE {
+                    usize::try_from(m)
+                        .ok()
+                        .and_then(|m| i32::try_from(m + offset).ok())
+                        .unwrap_or(i32::MAX)
+                } else {
+                    m
+                }
+            }));
+        self.wide.extend_from_slice(&other.wide);
+    }
+}
+
+impl FromIterator<Option<f64>> for Column {
+    fn from_iter<I: IntoIterator<Item = Option<f64>>>(iter: I) -> Column {
+        let mut c = Column::default();
+        for v in iter {
+            c.push(v);
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_decimals_are_exact() {
+        for s in [
+            "12.5",
+            "0.1",
+            "-3",
+            "+7",
+            ".5",
+            "5.",
+            "123456789",
+            "-0.000001",
+            "99.99",
+            "1.123456789",
+        ] {
+            let (m, k) = parse_plain_decimal(s.as_bytes()).unwrap();
+            let want: f64 = s.parse().unwrap();
+            let mut c = Column::default();
+            c.push_decimal(m, k);
+            assert_eq!(c.get(0), Some(want), "{s}");
+        }
+        for s in [
+            "",
+            "-",
+            ".",
+            "1e3",
+            "1,234",
+            "12%",
+            "-0",
+            "12345678901",
+            "1.2.3",
+            " 1",
+            "NaN",
+        ] {
+            assert_eq!(parse_plain_decimal(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn column_round_trips_every_kind_of_cell() {
+        let mut a = Column::default();
+        a.push_decimal(125, 1);
+        a.push(None);
+        a.push(Some(1e300));
+        let mut b = Column::default();
+        b.push(Some(-2.5e-300));
+        b.push_decimal(-7, 0);
+        a.append(&b);
+        let got: Vec<Option<f64>> = a.iter().collect();
+        assert_eq!(got, vec![Some(12.5), None, Some(1e300), Some(-2.5e-300), Some(-7.0)]);
+        assert_eq!(a.missing_count(), 1);
+        assert!(a.is_missing(1) && !a.is_missing(0));
+        assert_eq!(a.get(99), None);
+    }
+
+    fn na() -> Vec<&'static str> {
+        crate::rubric::DEFAULT_NA.to_vec()
+    }
+
+    #[test]
+    fn plain_and_messy_numbers() {
+        let na = na();
+        let p = |s: &str| parse_cell(s, &na);
+        assert_eq!(p("12.5"), Ok(Some(12.5)));
+        assert_eq!(p("  12.5 "), Ok(Some(12.5)));
+        assert_eq!(p("\u{3000}７８．５\u{3000}"), Ok(Some(78.5)));
+        assert_eq!(p("1,234.5"), Ok(Some(1234.5)));
+        assert_eq!(p("1,234,567"), Ok(Some(1234567.0)));
+        assert_eq!(p("－1，234"), Ok(Some(-1234.0)));
+        assert_eq!(p("85%"), Ok(Some(85.0)));
+        assert_eq!(p("85 ％"), Ok(Some(85.0)));
+        assert_eq!(p("-3"), Ok(Some(-3.0)));
+        assert_eq!(p("1e3"), Ok(Some(1000.0)));
+        assert_eq!(p(".5"), Ok(Some(0.5)));
+    }
+
+    #[test]
+    fn missing_tokens() {
+        let na = na();
+        for s in ["", "  ", "NA", "N/A", "n/a", "/", "-", "—", "…", " / "] {
+            assert_eq!(parse_cell(s, &na), Ok(None), "{s:?}");
+        }
+        // Not in the list: an error, not a silent missing value.
+        assert_eq!(parse_cell("na", &na), Err(NotANumber));
+    }
+
+    #[test]
+    fn not_numbers() {
+        let na = na();
+        for s in [
+            "NaN", "nan", "inf", "-inf", "infinity", "abc", "1,5", "12,34", "1.2.3", "%", "1e999", "12元", "0x10",
+            "1,234,5",
+        ] {
+            assert_eq!(parse_cell(s, &na), Err(NotANumber), "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,929 @@
+//! Reading village data: a CSV stream (UTF-8 or GB18030) or a workbook sheet
+//! → records → a compact table of units and raw indicator values, with every
+//! problem reported by file, row and column.
+//!
+//! CSV is read as a stream: one thread splits records while the others parse
+//! batches of them in parallel; batches are put back in file order, so the
+//! table is the same whatever the number of threads. Memory grows with the
+//! number of units, not with the file's bytes.
+
+mod cell;
+mod decode;
+
+pub use cell::{Column, NotANumber, parse_cell, parse_plain_decimal};
+pub use decode::{Encoding, decode, field_text, looks_like_workbook, sniff};
+
+use crate::error::{Error, Result, closest};
+use crate::rubric::Rubric;
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::sync::Mutex;
+
+/// One record of a workbook sheet with its 1-based row number.
+pub type Record = (usize, csv::StringRecord);
+
+/// How to read data files; one builder for every reader.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Force an encoding instead of detecting it.
+    pub encoding: Option<Encoding>,
+    /// 1-based row of the header (rows above it are titles and are skipped).
+    pub header_row: Option<usize>,
+    /// The sheet of a workbook to read (default: the first).
+    pub sheet: Option<String>,
+}
+
+/// One input file, as the JSON output names it.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+    /// The name used in messages: the path, and for a workbook its sheet
+    /// (`book.xlsx[Sheet1]`).
+    pub name: String,
+}
+
+/// Many short strings in one buffer (ids, labels, groups of a million units
+/// without a million allocations).
+#[derive(Debug, Clone, Default)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn append(&mut self, other: &TextColumn) {
+        let offset = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|e| e + offset));
+    }
+}
+
+/// The data of a run: units in input order, and per indicator (rubric
+/// order) the raw value of each unit.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub files: Vec<InputFile>,
+    ids: TextColumn,
+    labels: Option<TextColumn>,
+    groups: Option<TextColumn>,
+    /// Per unit: index into `files`.
+    file_of: Vec<u32>,
+    /// Per unit: 1-based row in its file (the header row is 1).
+    row_of: Vec<u64>,
+    /// Per indicator (rubric order): the raw values.
+    pub values: Vec<Column>,
+    /// Per file, per indicator: the 1-based column number it was read from.
+    pub columns: Vec<Vec<usize>>,
+    /// The first file's name and header, which every other file must share.
+    first_header: Option<(String, Vec<String>)>,
+}
+
+impl Table {
+    fn new(rubric: &Rubric) -> Table {
+        Table {
+            labels: rubric.label_column.as_ref().map(|_| TextColumn::default()),
+            groups: rubric.group_column.as_ref().map(|_| TextColumn::default()),
+            values: vec![Column::default(); rubric.indicators.len()],
+            ..Table::default()
+        }
+    }
+
+    /// The number of units.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn id(&self, u: usize) -> &str {
+        self.ids.get(u)
+    }
+
+    pub fn label(&self, u: usize) -> Option<&str> {
+        self.labels.as_ref().map(|l| l.get(u))
+    }
+
+    pub fn group(&self, u: usize) -> Option<&str> {
+        self.groups.as_ref().map(|g| g.get(u))
+    }
+
+    /// Index into `files` of the file unit `u` came from.
+    pub fn file(&self, u: usize) -> usize {
+        self.file_of.get(u).map_or(0, |&f| f as usize)
+    }
+
+    /// The 1-based row of unit `u` in its file.
+    pub fn row(&self, u: usize) -> u64 {
+        self.row_of.get(u).copied().unwrap_or(0)
+    }
+
+    /// The raw value of indicator `i` for unit `u`.
+    #[inline]
+    pub fn value(&self, i: usize, u: usize) -> Option<f64> {
+        self.values.get(i).and_then(|c| c.get(u))
+    }
+
+    /// "file:row:column (column name)" of one cell, for messages.
+    pub fn cell_location(&self, rubric: &Rubric, unit: usize, indicator: usize) -> String {
+        let file = self.file(unit);
+        let col = self
+            .columns
+            .get(file)
+            .and_then(|c| c.get(indicator))
+            .copied()
+            .unwrap_or(0);
+        format!(
+            "{}:{}:{} (column `{}`, unit `{}`)",
+            self.files.get(file).map_or("", |f| f.name.as_str()),
+            self.row(unit),
+            col,
+            rubric.indicators[indicator].column,
+            self.id(unit)
+        )
+    }
+
+    fn append(&mut self, part: &Part) {
+        self.ids.append(&part.ids);
+        if let (Some(mine), Some(theirs)) = (&mut self.labels, &part.labels) {
+            mine.append(theirs);
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.groups, &part.groups) {
+            mine.append(theirs);
+        }
+        self.file_of.extend(std::iter::repeat_n(part.file, part.rows.len()));
+        self.row_of.extend_from_slice(&part.rows);
+        for (mine, theirs) in self.values.iter_mut().zip(&part.values) {
+            mine.append(theirs);
+        }
+    }
+}
+
+/// The most cell errors listed in one message before "and N more".
+const MAX_LISTED_ERRORS: usize = 20;
+
+/// The longest line a data file may have. A row of village data is at most
+/// a few kilobytes; a line this long is a broken or hostile file, and is
+/// refused before it is read on into memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// Records handed to a parsing thread at a time.
+const BATCH_RECORDS: usize = 16 * 1024;
+
+/// Reads every data file (`-` is standard input) as one table for `rubric`.
+pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
+    if paths.is_empty() {
+        return Err(Error::Usage(
+            "no data file given; name one or more CSV files, or - for standard input".into(),
+        ));
+    }
+    if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
+        return Err(Error::Usage("standard input (-) is named twice".into()));
+    }
+    let mut table = Table::new(rubric);
+    for path in paths {
+        if path == "-" {
+            read_source(std::io::stdin(), "<stdin>", false, rubric, options, &mut table)?;
+        } else {
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read the data file", &e))?;
+            if file.metadata().is_ok_and(|m| m.is_dir()) {
+                let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+                return Err(Error::io(path, "read the data file", &e));
+            }
+            read_source(file, path, crate::excel::is_workbook(path), rubric, options, &mut table)?;
+        }
+    }
+    check_duplicate_ids(&table)?;
+    Ok(table)
+}
+
+/// Builds the table from data already in memory: `(name for messages, bytes)`.
+pub fn from_bytes(sources: &[(String, Vec<u8>)], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
+    let mut table = Table::new(rubric);
+    for (name, bytes) in sources {
+        let workbook = crate::excel::is_workbook(name);
+        read_source(bytes.as_slice(), name, workbook, rubric, options, &mut table)?;
+    }
+    check_duplicate_ids(&table)?;
+    Ok(table)
+}
+
+/// Reads one source: a workbook (by name or by its magic bytes) whole, a
+/// CSV as a stream.
+fn read_source<R: Read + Send>(
+    reader: R,
+    path: &str,
+    workbook: bool,
+    rubric: &Rubric,
+    options: &ReadOptions,
+    table: &mut Table,
+) -> Result<()> {
+    let mut reader = Guard::new(reader, path, workbook);
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(1 << 20)
+        .read_to_end(&mut head)
+        .map_err(|e| reader.error(&e))?;
+    if workbook || looks_like_workbook(&head) {
+        reader.binary = true;
+        let mut bytes = head;
+        reader.read_to_end(&mut bytes).map_err(|e| reader.error(&e))?;
+        let (shown, records) = crate::excel::read_sheet(&bytes, path, options.sheet.as_deref())?;
+        table.files.push(InputFile {
+            path: path.to_string(),
+            sha256: reader.finish(),
+            name: shown.clone(),
+        });
+        let mut records = records.into_iter().map(|(row, record)| {
+            let mut record = csv::ByteRecord::from(record);
+            let mut position = csv::Position::new();
+            position.set_line(row as u64);
+            record.set_position(Some(position));
+            Ok(record)
+        });
+        let mut layout = Layout::read(&mut records, &shown, Encoding::Utf8, rubric, options, table)?;
+        // A sheet row ends at its last non-empty cell: shorter rows are fine.
+        layout.short_rows = true;
+        let records: Vec<csv::ByteRecord> = records.collect::<Result<_>>()?;
+        let part = layout.parse(&records, rubric, table.files.len() - 1);
+        return Merger::new(&layout).finish_with(part, table);
+    }
+    let complete = head.len() < 1 << 20;
+    let encoding = sniff(&head, complete, path, options.encoding)?;
+    let stream = std::io::Cursor::new(head).chain(&mut reader);
+    // Only "\n" ends a record: a "\r" before it (Windows line ends) is
+    // trimmed with the field's spaces, and lines are counted exactly.
+    let mut csv_reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 20)
+        .from_reader(stream);
+    let mut records = ByteRecords {
+        reader: &mut csv_reader,
+        path,
+        pending: None,
+    };
+    // The file's entry is completed (its checksum) once it is read through.
+    table.files.push(InputFile {
+        path: path.to_string(),
+        sha256: String::new(),
+        name: path.to_string(),
+    });
+    let layout = Layout::read(&mut records, path, encoding, rubric, options, table)?;
+    let file_index = table.files.len() - 1;
+    let merger = Mutex::new(Merger::new(&layout));
+    std::thread::scope(|scope| -> Result<()> {
+        let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Result<Vec<csv::ByteRecord>>)>(4);
+        scope.spawn(move || {
+            let mut index = 0;
+            loop {
+                let mut batch = Vec::with_capacity(BATCH_RECORDS);
+                let mut failed = None;
+                for record in records.by_ref().take(BATCH_RECORDS) {
+                    match record {
+                        Ok(r) => batch.push(r),
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                }
+                let done = batch.len() < BATCH_RECORDS || failed.is_some();
+                if !batch.is_empty() && batches.send((index, Ok(batch))).is_err() {
+                    return;
+                }
+                index += 1;
+                if let Some(e) = failed {
+                    let _ = batches.send((index, Err(e)));
+                    return;
+                }
+                if done {
+                    return;
+                }
+            }
+        });
+        received.into_iter().par_bridge().for_each(|(index, batch)| {
+            let part = batch.map(|records| layout.parse(&records, rubric, file_index));
+            if let Ok(mut m) = merger.lock() {
+                m.add(index, part);
+            }
+        });
+        Ok(())
+    })?;
+    let merger = merger
+        .into_inner()
+        .map_err(|_| Error::Io("error: a reading thread failed".into()))?;
+    drop(csv_reader);
+    if let Some(file) = table.files.last_mut() {
+        file.sha256 = reader.finish();
+    }
+    merger.finish(table)
+}
+
+/// The CSV reader's records, each with the line it starts on as its
+/// position, and read errors as our errors.
+///
+/// The csv crate stamps a record with the line where reading began, which
+/// is before any blank lines it skips. The line a record *ends* on is
+/// exact, so a record's row is taken from where the next one starts: the
+/// line before, less the line breaks inside its quoted cells.
+struct ByteRecords<'a, 'g, G: Read> {
+    reader: &'a mut csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, &'g mut Guard<G>>>,
+    path: &'a str,
+    /// A record read but not yet returned, with the line after it.
+    pending: Option<(csv::ByteRecord, u64)>,
+}
+
+impl<G: Read> ByteRecords<'_, '_, G> {
+    fn stamp(mut record: csv::ByteRecord, last_line: u64) -> csv::ByteRecord {
+        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+        let mut position = record.position().cloned().unwrap_or_else(csv::Position::new);
+        position.set_line(last_line.saturating_sub(inside).max(1));
+        record.set_position(Some(position));
+        record
+    }
+}
+
+impl<G: Read> Iterator for ByteRecords<'_, '_, G> {
+    type Item = Result<csv::ByteRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let mut record = csv::ByteRecord::new();
+            match self.reader.read_byte_record(&mut record) {
+                Ok(true) => {
+                    let after = self.reader.position().line();
+                    let ready = self.pending.take();
+                    self.pending = Some((record, after));
+                    // A record followed by another ended with a line break.
+                    if let Some((previous, line_after)) = ready {
+                        return Some(Ok(Self::stamp(previous, line_after - 1)));
+                    }
+                }
+                Ok(false) => {
+                    // The last record: its line count was bumped only if a
+                    // line break ended the file.
+                    let (record, line_after) = self.pending.take()?;
+                    let ends_with_break = self.reader.get_ref().get_ref().1.last_byte == Some(b'\n');
+                    let last = if ends_with_break { line_after - 1 } else { line_after };
+                    return Some(Ok(Self::stamp(record, last)));
+                }
+                Err(e) => return Some(Err(self.error(&e))),
+            }
+        }
+    }
+}
+
+impl<G: Read> ByteRecords<'_, '_, G> {
+    fn error(&self, e: &csv::Error) -> Error {
+        let line = e.position().map_or(0, |p| p.line());
+        let message = match e.kind() {
+            csv::ErrorKind::Io(io) => guard_message(io),
+            _ => None,
+        };
+        Error::Data(message.unwrap_or_else(|| format!("error: {}:{line}: cannot read this CSV row: {e}", self.path)))
+    }
+}
+
+/// Wraps a data source: hashes every byte (for the JSON output's checksum)
+/// and refuses a text line longer than [`MAX_LINE_BYTES`] when it is seen.
+struct Guard<R> {
+    inner: R,
+    path: String,
+    binary: bool,
+    hasher: Sha256,
+    line_len: usize,
+    line_no: u64,
+    /// The last byte read, to tell whether the data ends with a line break.
+    last_byte: Option<u8>,
+}
+
+/// The I/O error a [`Guard`] raises for an over-long line.
+#[derive(Debug)]
+struct LineTooLong(String);
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+fn guard_message(e: &std::io::Error) -> Option<String> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<LineTooLong>())
+        .map(|l| l.0.clone())
+}
+
+impl<R: Read> Guard<R> {
+    fn new(inner: R, path: &str, binary: bool) -> Guard<R> {
+        Guard {
+            inner,
+            path: path.to_string(),
+            binary,
+            hasher: Sha256::new(),
+            line_len: 0,
+            line_no: 1,
+            last_byte: None,
+        }
+    }
+
+    fn error(&self, e: &std::io::Error) -> Error {
+        match guard_message(e) {
+            Some(message) => Error::Data(message),
+            None => Error::io(&self.path, "read the data file", e),
+        }
+    }
+
+    /// The hex SHA-256 of everything read.
+    fn finish(&mut self) -> String {
+        let digest = std::mem::take(&mut self.hasher).finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let part = &buf[..n];
+        self.hasher.update(part);
+        if let Some(&b) = part.last() {
+            self.last_byte = Some(b);
+        }
+        if !self.binary {
+            let mut rest = part;
+            while let Some(at) = memchr::memchr(b'\n', rest) {
+                self.line_len += at;
+                self.check()?;
+                self.line_len = 0;
+                self.line_no += 1;
+                rest = &rest[at + 1..];
+            }
+            self.line_len += rest.len();
+            self.check()?;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Guard<R> {
+    fn check(&self) -> std::io::Result<()> {
+        if self.line_len > MAX_LINE_BYTES {
+            return Err(std::io::Error::other(LineTooLong(format!(
+                "error: {}:{}: this line is longer than {} MiB; no row of data is that long\n  = help: the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell)",
+                self.path,
+                self.line_no,
+                MAX_LINE_BYTES >> 20
+            ))));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a field is empty once spaces (also full-width ones) are trimmed.
+fn is_blank(field: &[u8], encoding: Encoding) -> bool {
+    let trimmed = field.trim_ascii();
+    trimmed.is_empty()
+        || (!trimmed.is_ascii()
+            && field_text(trimmed, encoding)
+                .is_ok_and(|t| t.trim_matches(['\u{feff}', ' ', '\u{3000}', '\t']).trim().is_empty()))
+}
+
+/// Where the rubric's columns are in one file, from its header.
+struct Layout {
+    path: String,
+    encoding: Encoding,
+    width: usize,
+    id: usize,
+    label: Option<usize>,
+    group: Option<usize>,
+    /// Per indicator: its 0-based field index.
+    indicators: Vec<usize>,
+    /// The rubric's missing-value tokens, trimmed.
+    na: Vec<String>,
+    /// Whether a plain decimal could be a missing-value token (then the fast
+    /// path must look tokens up first).
+    numeric_na: bool,
+    /// Whether rows may have fewer or more fields than the header (sheets,
+    /// whose rows end at their last non-empty cell).
+    short_rows: bool,
+}
+
+impl Layout {
+    /// Reads up to and including the header row, checks it against the
+    /// rubric and against the first file's header, and records where the
+    /// columns are.
+    fn read(
+        records: &mut impl Iterator<Item = Result<csv::ByteRecord>>,
+        path: &str,
+        encoding: Encoding,
+        rubric: &Rubric,
+        options: &ReadOptions,
+        table: &mut Table,
+    ) -> Result<Layout> {
+        let mut seen_rows = 0usize;
+        let (header_row, header) = loop {
+            match records.next() {
+                None => {
+                    return Err(Error::Data(match options.header_row {
+                        Some(n) if seen_rows > 0 => format!(
+                            "error: {path} has no row {n} for the header (--header-row {n})\n  = help: check --header-row"
+                        ),
+                        _ => format!(
+                            "error: {path} is empty: it has no header row and no data\n  = help: the first row must name the columns, e.g. {},…",
+                            rubric.id_column
+                        ),
+                    }));
+                }
+                Some(record) => {
+                    let record = record?;
+                    let row = record.position().map_or(0, |p| p.line());
+                    seen_rows += 1;
+                    match options.header_row {
+                        // Without --header-row the header is the first row that is not blank.
+                        None if !record.iter().all(|f| is_blank(f, encoding)) => break (row, record),
+                        Some(n) if row == n as u64 => break (row, record),
+                        Some(n) if row > n as u64 => {
+                            return Err(Error::Data(format!(
+                                "error: {path}:{n}: the header row (--header-row {n}) is empty\n  = help: point --header-row at the row that names the columns"
+                            )));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        };
+        let mut headers = Vec::with_capacity(header.len());
+        for (c, field) in header.iter().enumerate() {
+            let text =
+                field_text(field, encoding).map_err(|at| bad_text(path, header_row, c, &header, at, encoding))?;
+            headers.push(text.trim_start_matches('\u{feff}').trim().to_string());
+        }
+
+        // Files scored together are one table: their headers must agree (in any order).
+        match &table.first_header {
+            None => table.first_header = Some((path.to_string(), headers.clone())),
+            Some((first, expected)) => {
+                let only_here: Vec<&str> = headers
+                    .iter()
+                    .filter(|h| !h.is_empty() && !expected.contains(h))
+                    .map(String::as_str)
+                    .collect();
+                let only_there: Vec<&str> = expected
+                    .iter()
+                    .filter(|h| !h.is_empty() && !headers.contains(h))
+                    .map(String::as_str)
+                    .collect();
+                if !only_here.is_empty() || !only_there.is_empty() {
+                    let list = |v: &[&str]| {
+                        if v.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            v.join(", ")
+                        }
+                    };
+                    return Err(Error::Data(format!(
+                        "error: {path} and {first} have different headers, so they cannot be scored as one table\n  --> {path}:{header_row}\n  only in {path}: {}\n  only in {first}: {}\n  = help: give every file the same columns (the order may differ)",
+                        list(&only_here),
+                        list(&only_there)
+                    )));
+                }
+            }
+        }
+        if headers.iter().all(String::is_empty) {
+            return Err(Error::Data(format!(
+                "error: {path}:{header_row}: the header row is empty\n  = help: the header must name the columns, e.g. {},…; use --header-row N if the header is further down",
+                rubric.id_column
+            )));
+        }
+        // Look every rubric column up first, so one message names every missing one.
+        let mut missing: Vec<String> = Vec::new();
+        let mut find = |name: &str, what: &str| -> Result<Option<usize>> {
+            let mut hits = headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.as_str() == name)
+                .map(|(i, _)| i);
+            match (hits.next(), hits.next()) {
+                (Some(one), None) => Ok(Some(one)),
+                (None, _) => {
+                    let hint = closest(name, headers.iter().map(String::as_str))
+                        .map_or(String::new(), |best| format!("; did you mean `{best}`?"));
+                    missing.push(format!("  no column `{name}` ({what}){hint}"));
+                    Ok(None)
+                }
+                (Some(first), Some(second)) => Err(Error::Data(format!(
+                    "error: {path}:{header_row}: the column `{name}` appears twice (columns {} and {})\n  = help: rename or remove one of them",
+                    first + 1,
+                    second + 1
+                ))),
+            }
+        };
+        let id = find(&rubric.id_column, "the rubric's `id` column")?;
+        let label = match rubric.label_column.as_deref() {
+            Some(c) => find(c, "the rubric's `label` column")?,
+            None => None,
+        };
+        let group = match rubric.group_column.as_deref() {
+            Some(c) => find(c, "the rubric's `group` column")?,
+            None => None,
+        };
+        let mut found = Vec::with_capacity(rubric.indicators.len());
+        for ind in &rubric.indicators {
+            found.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
+        }
+        let (Some(id), Some(indicators)) = (id, found.into_iter().collect::<Option<Vec<usize>>>()) else {
+            let noun = if missing.len() == 1 { "a column" } else { "columns" };
+            return Err(Error::Data(format!(
+                "error: {path} lacks {noun} the rubric needs\n  --> {path}:{header_row}\n{}\n  = help: rename the header(s), or set the rubric's `column` to the name the data uses",
+                missing.join("\n")
+            )));
+        };
+        if !missing.is_empty() {
+            return Err(Error::Data(format!(
+                "error: {path} lacks a column the rubric names\n  --> {path}:{header_row}\n{}\n  = help: rename the header, or correct the rubric's `label`/`group`",
+                missing.join("\n")
+            )));
+        }
+        table.columns.push(indicators.iter().map(|c| c + 1).collect());
+        let na: Vec<String> = rubric.na.iter().map(|s| s.trim().to_string()).collect();
+        let numeric_na = na
+            .iter()
+            .any(|t| !t.is_empty() && parse_plain_decimal(t.as_bytes()).is_some());
+        Ok(Layout {
+            path: path.to_string(),
+            encoding,
+            width: headers.len(),
+            id,
+            label,
+            group,
+            indicators,
+            na,
+            numeric_na,
+            short_rows: false,
+        })
+    }
+
+    /// Parses a batch of data records into a part of the table.
+    fn parse(&self, records: &[csv::ByteRecord], rubric: &Rubric, file: usize) -> Part {
+        let mut part = Part {
+            file: u32::try_from(file).unwrap_or(u32::MAX),
+            labels: self.label.map(|_| TextColumn::default()),
+            groups: self.group.map(|_| TextColumn::default()),
+            values: vec![Column::with_capacity(records.len()); self.indicators.len()],
+            ..Part::default()
+        };
+        let na: Vec<&str> = self.na.iter().map(String::as_str).collect();
+        let empty_is_missing = na.contains(&"");
+        for record in records {
+            let row = record.position().map_or(0, |p| p.line());
+            // Rows of nothing but empty cells are what Excel leaves below a table.
+            if record.iter().all(|f| is_blank(f, self.encoding)) {
+                continue;
+            }
+            // A sheet's rows end at their last non-empty cell, and cells to
+            // the right of the header are in unnamed, ignored columns.
+            if record.len() != self.width && !self.short_rows {
+                part.fatal = Some(Error::Data(format!(
+                    "error: {}:{row}: this row has {} fields but the header has {}\n  = help: a quote left open or a stray comma inside an unquoted cell shifts the columns; quote cells that contain commas",
+                    self.path,
+                    record.len(),
+                    self.width
+                )));
+                return part;
+            }
+            let text = |c: usize| -> Result<Cow<'_, str>> {
+                let field = record.get(c).unwrap_or(b"");
+                field_text(field, self.encoding).map_err(|at| bad_text(&self.path, row, c, record, at, self.encoding))
+            };
+            let id = match text(self.id) {
+                Ok(t) => t.trim().to_string(),
+                Err(e) => {
+                    part.fatal = Some(e);
+                    return part;
+                }
+            };
+            if id.is_empty() {
+                part.fatal = Some(Error::Data(format!(
+                    "error: {}:{row}:{}: the id cell (column `{}`) is empty\n  = help: every unit needs an id",
+                    self.path,
+                    self.id + 1,
+                    rubric.id_column
+                )));
+                return part;
+            }
+            for (k, &c) in self.indicators.iter().enumerate() {
+                let field = record.get(c).unwrap_or(b"").trim_ascii();
+                let column = &mut part.values[k];
+                if field.is_empty() && empty_is_missing {
+                    column.push_missing();
+                    continue;
+                }
+                if !self.numeric_na
+                    && let Some((m, d)) = parse_plain_decimal(field)
+                {
+                    column.push_decimal(m, d);
+                    continue;
+                }
+                let parsed = match text(c) {
+                    Ok(t) => parse_cell(&t, &na).map_err(|NotANumber| t.into_owned()),
+                    Err(e) => {
+                        part.fatal = Some(e);
+                        return part;
+                    }
+                };
+                match parsed {
+                    Ok(v) => column.push(v),
+                    Err(cell) => {
+                        part.error_count += 1;
+                        if part.cell_errors.len() < MAX_LISTED_ERRORS {
+                            part.cell_errors.push(format!(
+                                "  --> {}:{row}:{} (column `{}`): \"{cell}\" is not a number",
+                                self.path,
+                                c + 1,
+                                rubric.indicators[k].column,
+                            ));
+                        }
+                        column.push_missing();
+                    }
+                }
+            }
+            let optional = |c: Option<usize>, target: &mut Option<TextColumn>| -> Result<()> {
+                if let (Some(c), Some(target)) = (c, target) {
+                    target.push(text(c)?.trim());
+                }
+                Ok(())
+            };
+            if let Err(e) = optional(self.label, &mut part.labels).and_then(|()| optional(self.group, &mut part.groups))
+            {
+                part.fatal = Some(e);
+                return part;
+            }
+            part.ids.push(&id);
+            part.rows.push(row);
+        }
+        part
+    }
+}
+
+/// A cell whose bytes are not text in the file's encoding.
+fn bad_text(path: &str, row: u64, c: usize, record: &csv::ByteRecord, at: usize, encoding: Encoding) -> Error {
+    let offset = record.position().map_or(0, |p| p.byte());
+    let name = match encoding {
+        Encoding::Utf8 => "UTF-8",
+        Encoding::Gb18030 => "GB18030/GBK",
+    };
+    Error::Data(format!(
+        "error: {path}:{row}:{}: this cell is not valid {name} text (bad byte {at} bytes into the cell; the row starts at byte offset {offset})\n  = help: re-save the file in one encoding, or force it with --encoding",
+        c + 1
+    ))
+}
+
+/// A batch of parsed rows, appended to the table in file order.
+#[derive(Default)]
+struct Part {
+    file: u32,
+    ids: TextColumn,
+    labels: Option<TextColumn>,
+    groups: Option<TextColumn>,
+    rows: Vec<u64>,
+    values: Vec<Column>,
+    cell_errors: Vec<String>,
+    error_count: usize,
+    /// An error that stops the reading (a ragged row, an empty id).
+    fatal: Option<Error>,
+}
+
+/// Puts parsed batches back in file order and collects their errors.
+struct Merger {
+    path: String,
+    na: Vec<String>,
+    next: usize,
+    pending: BTreeMap<usize, Result<Part>>,
+    parts: Vec<Part>,
+    fatal: Option<Error>,
+}
+
+impl Merger {
+    fn new(layout: &Layout) -> Merger {
+        Merger {
+            path: layout.path.clone(),
+            na: layout.na.clone(),
+            next: 0,
+            pending: BTreeMap::new(),
+            parts: Vec::new(),
+            fatal: None,
+        }
+    }
+
+    fn add(&mut self, index: usize, part: Result<Part>) {
+        self.pending.insert(index, part);
+        while let Some(part) = self.pending.remove(&self.next) {
+            self.next += 1;
+            if self.fatal.is_some() {
+                continue;
+            }
+            match part {
+                Err(e) => self.fatal = Some(e),
+                Ok(mut p) => match p.fatal.take() {
+                    Some(e) => {
+                        self.parts.push(p);
+                        self.fatal = Some(e);
+                    }
+                    None => self.parts.push(p),
+                },
+            }
+        }
+    }
+
+    fn finish_with(mut self, part: Part, table: &mut Table) -> Result<()> {
+        self.add(0, Ok(part));
+        self.finish(table)
+    }
+
+    /// The first stopping error; else every cell error; else appends the
+    /// parts to the table.
+    fn finish(self, table: &mut Table) -> Result<()> {
+        if let Some(e) = self.fatal {
+            return Err(e);
+        }
+        let error_count: usize = self.parts.iter().map(|p| p.error_count).sum();
+        if error_count > 0 {
+            let listed: Vec<&String> = self
+                .parts
+                .iter()
+                .flat_map(|p| &p.cell_errors)
+                .take(MAX_LISTED_ERRORS)
+                .collect();
+            let more = if error_count > listed.len() {
+                format!("\n  … and {} more", error_count - listed.len())
+            } else {
+                String::new()
+            };
+            let noun = if error_count == 1 { "cell is" } else { "cells are" };
+            return Err(Error::Data(format!(
+                "error: {error_count} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})",
+                listed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+                self.na.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let before = table.len();
+        for part in &self.parts {
+            table.append(part);
+        }
+        if table.len() == before {
+            return Err(Error::Data(format!(
+                "error: {} has a header but no data rows\n  = help: add one row per unit below the header",
+                self.path
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn check_duplicate_ids(table: &Table) -> Result<()> {
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(table.len());
+    for u in 0..table.len() {
+        if let Some(&j) = first.get(table.id(u)) {
+            let place = |v: usize| format!("{}:{}", table.files[table.file(v)].name, table.row(v));
+            return Err(Error::Data(format!(
+                "error: duplicate id `{}`: {} and {}\n  = help: each unit must appear once; remove or renumber one of the rows",
+                table.id(u),
+                place(j),
+                place(u)
+            )));
+        }
+        first.insert(table.id(u), u);
+    }
+    Ok(())
+}
