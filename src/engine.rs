@@ -69,6 +69,8 @@ pub struct Scored<'a> {
     dims: Vec<f64>,
     ranks: Vec<Option<usize>>,
     group_ranks: Vec<Option<usize>>,
+    /// Per unit: how many of its indicator cells had a value.
+    present: Vec<u32>,
     /// Unit indices in rank order: by rank, ties by id, unscored units last.
     pub order: Vec<usize>,
     pub warnings: Vec<String>,
@@ -147,8 +149,7 @@ impl Scored<'_> {
         if m == 0 {
             return 1.0;
         }
-        let present = self.table.values.iter().filter(|c| !c.is_missing(u)).count();
-        present as f64 / m as f64
+        f64::from(self.present.get(u).copied().unwrap_or(0)) / m as f64
     }
 }
 
@@ -404,21 +405,26 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
 
     let mut scores = vec![f64::NAN; n];
     let mut dims = vec![f64::NAN; n * nd];
+    let mut present = vec![0u32; n];
     // Each chunk reports its first error; the first in unit order wins, so
     // the message does not depend on the number of threads.
     let errors: Vec<Option<Error>> = scores
         .par_chunks_mut(CHUNK)
         .zip(dims.par_chunks_mut(CHUNK * nd.max(1)))
+        .zip(present.par_chunks_mut(CHUNK))
         .enumerate()
-        .map(|(c, (score_out, dim_out))| {
+        .map(|(c, ((score_out, dim_out), present_out))| {
             let mut z = vec![None; rubric.indicators.len()];
             let mut children: Vec<(f64, Option<f64>)> = Vec::new();
             let mut dim_values: Vec<Option<f64>> = vec![None; nd];
             for k in 0..score_out.len() {
                 let u = c * CHUNK + k;
+                let mut cells = 0;
                 for (i, slot) in z.iter_mut().enumerate() {
                     *slot = eval.z(i, u);
+                    cells += u32::from(!table.values[i].is_missing(u));
                 }
+                present_out[k] = cells;
                 for (d, dim) in rubric.dimensions.iter().enumerate() {
                     children.clear();
                     children.extend(dim.indicators.iter().map(|&i| (weights.indicator[i], z[i])));
@@ -504,6 +510,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         dims,
         ranks,
         group_ranks,
+        present,
         order,
         warnings,
         missing,

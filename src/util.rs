@@ -23,6 +23,23 @@ pub fn lossless(x: f64) -> String {
     format!("{x}")
 }
 
+/// Appends [`lossless`]`(x)` to `out` without allocating: ryu's shortest
+/// digits, written as Rust's `Display` writes them (no exponent, no ".0").
+pub fn write_lossless(out: &mut Vec<u8>, x: f64) {
+    if x == 0.0 {
+        out.push(b'0');
+        return;
+    }
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format(x);
+    if text.contains(['e', 'E']) || !x.is_finite() {
+        // Very large or small magnitudes: the standard library spells them out.
+        out.extend_from_slice(format!("{x}").as_bytes());
+    } else {
+        out.extend_from_slice(text.strip_suffix(".0").unwrap_or(text).as_bytes());
+    }
+}
+
 /// A number rounded for people: `decimals` places, no "-0.00".
 pub fn rounded(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
@@ -62,6 +79,23 @@ mod tests {
             assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
         }
         assert_eq!(lossless(85.0), "85");
+        for x in [
+            0.1,
+            1.0 / 3.0,
+            85.0,
+            -2.5,
+            1e-7,
+            1e21,
+            123456789.125,
+            5e-324,
+            f64::MAX,
+            -0.0,
+            100.00000000000003,
+        ] {
+            let mut out = Vec::new();
+            write_lossless(&mut out, x);
+            assert_eq!(String::from_utf8(out).unwrap(), lossless(x), "{x}");
+        }
         assert_eq!(lossless(-0.0), "0");
     }
 

@@ -80,10 +80,17 @@ pub fn choose_format(args: &OutputArgs) -> Result<Format> {
 /// target and renamed into place, so a failed run leaves nothing partial.
 /// A closed pipe (`| head`) is not an error.
 pub fn emit(content: &[u8], output: Option<&str>) -> Result<()> {
+    emit_with(output, |w| w.write_all(content))
+}
+
+/// Like [`emit`], for output written as it is made (a million rows of CSV
+/// are streamed, not held). Call it only once the run can no longer fail
+/// but for writing: everything computed, only formatting left.
+pub fn emit_with(output: Option<&str>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     match output.filter(|p| *p != "-") {
         None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(content).and_then(|()| stdout.flush()) {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match write(&mut stdout).and_then(|()| stdout.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                     Err(Error::io("standard output", "write to", &e))
                 }
@@ -101,7 +108,13 @@ pub fn emit(content: &[u8], output: Option<&str>) -> Result<()> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let temp = dir.join(format!(".{name}.linkscore-{}.tmp", std::process::id()));
-            let result = std::fs::write(&temp, content).and_then(|()| std::fs::rename(&temp, target));
+            let result = std::fs::File::create(&temp)
+                .and_then(|file| {
+                    let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+                    write(&mut file)?;
+                    file.flush()
+                })
+                .and_then(|()| std::fs::rename(&temp, target));
             if let Err(e) = result {
                 let _ = std::fs::remove_file(&temp);
                 return Err(Error::io(path, "write", &e));

@@ -16,9 +16,17 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         indicators: args.detail.contains(&DetailPart::Indicators),
         obstacles: args.detail.contains(&DetailPart::Obstacles),
     };
-    let content = render(&scored, format, detail, args.top)?;
     super::freeze(&rubric, &[&table], &params, &args.params)?;
-    super::emit(&content, args.output.output.as_deref())?;
+    if format == Format::Csv {
+        // Streamed: a national run is a million rows.
+        let ranking = output::Ranking::new(&scored, detail, args.top);
+        super::emit_with(args.output.output.as_deref(), |w| {
+            output::csv::write(&ranking.columns, ranking.len(), |i| ranking.row(i), w)
+        })?;
+    } else {
+        let content = render(&scored, format, detail, args.top)?;
+        super::emit(&content, args.output.output.as_deref())?;
+    }
     if format != Format::Table {
         super::warn_all(&scored.warnings);
     }

@@ -111,6 +111,17 @@ impl Cell {
         }
     }
 
+    /// Appends the cell for machines to `out` (numbers lossless).
+    pub fn machine_into(&self, out: &mut Vec<u8>) {
+        match self {
+            Cell::Empty => {}
+            Cell::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Cell::Signed(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Cell::Text(t) => out.extend_from_slice(t.as_bytes()),
+            Cell::Num(x) => crate::util::write_lossless(out, *x),
+        }
+    }
+
     /// The cell for machines: numbers lossless.
     pub fn machine(&self) -> String {
         match self {
