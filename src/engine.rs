@@ -67,8 +67,9 @@ pub struct Scored<'a> {
     scores: Vec<f64>,
     /// Per unit × dimension (row-major), on 0..1; NaN when missing.
     dims: Vec<f64>,
-    ranks: Vec<Option<usize>>,
-    group_ranks: Vec<Option<usize>>,
+    /// Per unit: rank and rank in its group, 0 for none (4 bytes a unit).
+    ranks: Vec<u32>,
+    group_ranks: Vec<u32>,
     /// Per unit: how many of its indicator cells had a value.
     present: Vec<u32>,
     /// Unit indices in rank order: by rank, ties by id, unscored units last.
@@ -110,11 +111,11 @@ impl Scored<'_> {
     }
 
     pub fn rank(&self, u: usize) -> Option<usize> {
-        self.ranks.get(u).copied().flatten()
+        self.ranks.get(u).filter(|&&r| r > 0).map(|&r| r as usize)
     }
 
     pub fn group_rank(&self, u: usize) -> Option<usize> {
-        self.group_ranks.get(u).copied().flatten()
+        self.group_ranks.get(u).filter(|&&r| r > 0).map(|&r| r as usize)
     }
 
     /// Index into the rubric's grades.
@@ -414,17 +415,28 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         .zip(present.par_chunks_mut(CHUNK))
         .enumerate()
         .map(|(c, ((score_out, dim_out), present_out))| {
-            let mut z = vec![None; rubric.indicators.len()];
+            let m = rubric.indicators.len();
+            let len = score_out.len();
+            let base = c * CHUNK;
+            // Column by column first (each column's cells are contiguous, so
+            // memory is read in a few sequential streams), then unit by unit.
+            let mut columns = vec![f64::NAN; m * len];
+            for (i, column) in columns.chunks_mut(len.max(1)).enumerate() {
+                for (k, slot) in column.iter_mut().enumerate() {
+                    if let Some(v) = eval.z(i, base + k) {
+                        *slot = v;
+                    }
+                    present_out[k] += u32::from(!table.values[i].is_missing(base + k));
+                }
+            }
+            let mut z = vec![None; m];
             let mut children: Vec<(f64, Option<f64>)> = Vec::new();
             let mut dim_values: Vec<Option<f64>> = vec![None; nd];
-            for k in 0..score_out.len() {
-                let u = c * CHUNK + k;
-                let mut cells = 0;
+            for k in 0..len {
+                let u = base + k;
                 for (i, slot) in z.iter_mut().enumerate() {
-                    *slot = eval.z(i, u);
-                    cells += u32::from(!table.values[i].is_missing(u));
+                    *slot = some(columns[i * len + k]);
                 }
-                present_out[k] = cells;
                 for (d, dim) in rubric.dimensions.iter().enumerate() {
                     children.clear();
                     children.extend(dim.indicators.iter().map(|&i| (weights.indicator[i], z[i])));
@@ -478,11 +490,11 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
     // Scores are on 0..1 here, so 1e-9 × scale on the reported score is 1e-9.
     let tolerance = 1e-9;
     let (order, ranked) = rank(&all, &score_options, table, tolerance);
-    let mut ranks = vec![None; n];
+    let mut ranks = vec![0u32; n];
     for (u, r) in ranked {
-        ranks[u] = Some(r);
+        ranks[u] = u32::try_from(r).unwrap_or(u32::MAX);
     }
-    let mut group_ranks = vec![None; n];
+    let mut group_ranks = vec![0u32; n];
     if rubric.group_column.is_some() {
         let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for u in 0..n {
@@ -490,7 +502,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         }
         for members in groups.values() {
             for (u, r) in rank(members, &score_options, table, tolerance).1 {
-                group_ranks[u] = Some(r);
+                group_ranks[u] = u32::try_from(r).unwrap_or(u32::MAX);
             }
         }
     }
@@ -818,9 +830,13 @@ pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f6
 /// scored member's rank.
 fn rank(members: &[usize], scores: &[Option<f64>], table: &Table, tolerance: f64) -> (Vec<usize>, Vec<(usize, usize)>) {
     let id = |u: usize| table.id(u);
-    let mut scored: Vec<usize> = members.iter().copied().filter(|&u| scores[u].is_some()).collect();
+    // Sort (score, unit) pairs by score alone: equal scores always fall in
+    // one tie group, which is then ordered by id, so the result does not
+    // depend on how the sort breaks ties.
+    let mut keyed: Vec<(f64, usize)> = members.iter().filter_map(|&u| scores[u].map(|s| (s, u))).collect();
+    keyed.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let scored: Vec<usize> = keyed.iter().map(|&(_, u)| u).collect();
     let score = |u: usize| scores[u].unwrap_or(f64::NEG_INFINITY);
-    scored.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then_with(|| id(a).cmp(id(b))));
     let mut order = Vec::with_capacity(members.len());
     let mut ranks = Vec::with_capacity(scored.len());
     let mut start = 0;

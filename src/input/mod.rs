@@ -9,9 +9,11 @@
 
 mod cell;
 mod decode;
+mod records;
 
 pub use cell::{Column, NotANumber, parse_cell, parse_plain_decimal};
 pub use decode::{Encoding, decode, field_text, looks_like_workbook, sniff};
+use records::{Batch, Rec, Splitter};
 
 use crate::error::{Error, Result, closest};
 use crate::rubric::Rubric;
@@ -262,156 +264,104 @@ fn read_source<R: Read + Send>(
             sha256: reader.finish(),
             name: shown.clone(),
         });
-        let mut records = records.into_iter().map(|(row, record)| {
-            let mut record = csv::ByteRecord::from(record);
-            let mut position = csv::Position::new();
-            position.set_line(row as u64);
-            record.set_position(Some(position));
-            Ok(record)
-        });
-        let mut layout = Layout::read(&mut records, &shown, Encoding::Utf8, rubric, options, table)?;
+        let mut rows = records.into_iter();
+        let mut next = |batch: &mut Batch| -> Result<bool> {
+            Ok(rows.next().is_some_and(|(row, record)| {
+                batch.push_fields(row as u64, record.iter().map(str::as_bytes));
+                true
+            }))
+        };
+        let mut layout = Layout::read(&mut next, &shown, Encoding::Utf8, rubric, options, table)?;
         // A sheet row ends at its last non-empty cell: shorter rows are fine.
         layout.short_rows = true;
-        let records: Vec<csv::ByteRecord> = records.collect::<Result<_>>()?;
-        let part = layout.parse(&records, rubric, table.files.len() - 1);
-        return Merger::new(&layout).finish_with(part, table);
+        let mut rest = Batch::default();
+        while next(&mut rest)? {}
+        let part = layout.parse(&rest, rubric, table.files.len() - 1);
+        return Merger::new(&layout, table).finish_with(part);
     }
     let complete = head.len() < 1 << 20;
     let encoding = sniff(&head, complete, path, options.encoding)?;
-    let stream = std::io::Cursor::new(head).chain(&mut reader);
-    // Only "\n" ends a record: a "\r" before it (Windows line ends) is
-    // trimmed with the field's spaces, and lines are counted exactly.
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 20)
-        .from_reader(stream);
-    let mut records = ByteRecords {
-        reader: &mut csv_reader,
-        path,
-        pending: None,
-    };
+    let stream = std::io::BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(&mut reader));
+    let mut splitter = Splitter::new(stream, path, |e, path| match guard_message(e) {
+        Some(message) => Error::Data(message),
+        None => Error::io(path, "read the data file", e),
+    });
     // The file's entry is completed (its checksum) once it is read through.
     table.files.push(InputFile {
         path: path.to_string(),
         sha256: String::new(),
         name: path.to_string(),
     });
-    let layout = Layout::read(&mut records, path, encoding, rubric, options, table)?;
+    let layout = Layout::read(
+        &mut |batch| splitter.read_into(batch),
+        path,
+        encoding,
+        rubric,
+        options,
+        table,
+    )?;
     let file_index = table.files.len() - 1;
-    let merger = Mutex::new(Merger::new(&layout));
-    std::thread::scope(|scope| -> Result<()> {
-        let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Result<Vec<csv::ByteRecord>>)>(4);
+    let merger = Mutex::new(Merger::new(&layout, table));
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Result<Batch>)>(4);
+        // Parsed batches come back to be filled again: no allocation per record.
+        let (recycle, recycled) = std::sync::mpsc::channel::<Batch>();
+        let splitter = &mut splitter;
         scope.spawn(move || {
-            let mut index = 0;
-            loop {
-                let mut batch = Vec::with_capacity(BATCH_RECORDS);
+            for index in 0.. {
+                let mut batch = recycled.try_recv().unwrap_or_default();
+                batch.clear();
                 let mut failed = None;
-                for record in records.by_ref().take(BATCH_RECORDS) {
-                    match record {
-                        Ok(r) => batch.push(r),
+                while batch.len() < BATCH_RECORDS {
+                    match splitter.read_into(&mut batch) {
+                        Ok(true) => {}
+                        Ok(false) => break,
                         Err(e) => {
                             failed = Some(e);
                             break;
                         }
                     }
                 }
-                let done = batch.len() < BATCH_RECORDS || failed.is_some();
-                if !batch.is_empty() && batches.send((index, Ok(batch))).is_err() {
-                    return;
+                let full = batch.len() == BATCH_RECORDS;
+                let mut next = index;
+                if !batch.is_empty() {
+                    if batches.send((index, Ok(batch))).is_err() {
+                        return;
+                    }
+                    next += 1;
                 }
-                index += 1;
                 if let Some(e) = failed {
-                    let _ = batches.send((index, Err(e)));
+                    let _ = batches.send((next, Err(e)));
                     return;
                 }
-                if done {
+                if !full {
                     return;
                 }
             }
         });
         received.into_iter().par_bridge().for_each(|(index, batch)| {
-            let part = batch.map(|records| layout.parse(&records, rubric, file_index));
+            let part = match batch {
+                Ok(batch) => {
+                    let part = layout.parse(&batch, rubric, file_index);
+                    let _ = recycle.send(batch);
+                    Ok(part)
+                }
+                Err(e) => Err(e),
+            };
             if let Ok(mut m) = merger.lock() {
                 m.add(index, part);
             }
         });
-        Ok(())
-    })?;
+    });
     let merger = merger
         .into_inner()
         .map_err(|_| Error::Io("error: a reading thread failed".into()))?;
-    drop(csv_reader);
+    let result = merger.finish();
+    drop(splitter);
     if let Some(file) = table.files.last_mut() {
         file.sha256 = reader.finish();
     }
-    merger.finish(table)
-}
-
-/// The CSV reader's records, each with the line it starts on as its
-/// position, and read errors as our errors.
-///
-/// The csv crate stamps a record with the line where reading began, which
-/// is before any blank lines it skips. The line a record *ends* on is
-/// exact, so a record's row is taken from where the next one starts: the
-/// line before, less the line breaks inside its quoted cells.
-struct ByteRecords<'a, 'g, G: Read> {
-    reader: &'a mut csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, &'g mut Guard<G>>>,
-    path: &'a str,
-    /// A record read but not yet returned, with the line after it.
-    pending: Option<(csv::ByteRecord, u64)>,
-}
-
-impl<G: Read> ByteRecords<'_, '_, G> {
-    fn stamp(mut record: csv::ByteRecord, last_line: u64) -> csv::ByteRecord {
-        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
-        let mut position = record.position().cloned().unwrap_or_else(csv::Position::new);
-        position.set_line(last_line.saturating_sub(inside).max(1));
-        record.set_position(Some(position));
-        record
-    }
-}
-
-impl<G: Read> Iterator for ByteRecords<'_, '_, G> {
-    type Item = Result<csv::ByteRecord>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let mut record = csv::ByteRecord::new();
-            match self.reader.read_byte_record(&mut record) {
-                Ok(true) => {
-                    let after = self.reader.position().line();
-                    let ready = self.pending.take();
-                    self.pending = Some((record, after));
-                    // A record followed by another ended with a line break.
-                    if let Some((previous, line_after)) = ready {
-                        return Some(Ok(Self::stamp(previous, line_after - 1)));
-                    }
-                }
-                Ok(false) => {
-                    // The last record: its line count was bumped only if a
-                    // line break ended the file.
-                    let (record, line_after) = self.pending.take()?;
-                    let ends_with_break = self.reader.get_ref().get_ref().1.last_byte == Some(b'\n');
-                    let last = if ends_with_break { line_after - 1 } else { line_after };
-                    return Some(Ok(Self::stamp(record, last)));
-                }
-                Err(e) => return Some(Err(self.error(&e))),
-            }
-        }
-    }
-}
-
-impl<G: Read> ByteRecords<'_, '_, G> {
-    fn error(&self, e: &csv::Error) -> Error {
-        let line = e.position().map_or(0, |p| p.line());
-        let message = match e.kind() {
-            csv::ErrorKind::Io(io) => guard_message(io),
-            _ => None,
-        };
-        Error::Data(message.unwrap_or_else(|| format!("error: {}:{line}: cannot read this CSV row: {e}", self.path)))
-    }
+    result
 }
 
 /// Wraps a data source: hashes every byte (for the JSON output's checksum)
@@ -544,7 +494,7 @@ impl Layout {
     /// rubric and against the first file's header, and records where the
     /// columns are.
     fn read(
-        records: &mut impl Iterator<Item = Result<csv::ByteRecord>>,
+        next: &mut dyn FnMut(&mut Batch) -> Result<bool>,
         path: &str,
         encoding: Encoding,
         rubric: &Rubric,
@@ -552,9 +502,11 @@ impl Layout {
         table: &mut Table,
     ) -> Result<Layout> {
         let mut seen_rows = 0usize;
-        let (header_row, header) = loop {
-            match records.next() {
-                None => {
+        let mut scratch = Batch::default();
+        let header_row = loop {
+            scratch.clear();
+            match next(&mut scratch)? {
+                false => {
                     return Err(Error::Data(match options.header_row {
                         Some(n) if seen_rows > 0 => format!(
                             "error: {path} has no row {n} for the header (--header-row {n})\n  = help: check --header-row"
@@ -565,14 +517,14 @@ impl Layout {
                         ),
                     }));
                 }
-                Some(record) => {
-                    let record = record?;
-                    let row = record.position().map_or(0, |p| p.line());
+                true => {
+                    let Some(record) = scratch.get(0) else { continue };
+                    let row = record.line();
                     seen_rows += 1;
                     match options.header_row {
                         // Without --header-row the header is the first row that is not blank.
-                        None if !record.iter().all(|f| is_blank(f, encoding)) => break (row, record),
-                        Some(n) if row == n as u64 => break (row, record),
+                        None if !record.iter().all(|f| is_blank(f, encoding)) => break row,
+                        Some(n) if row == n as u64 => break row,
                         Some(n) if row > n as u64 => {
                             return Err(Error::Data(format!(
                                 "error: {path}:{n}: the header row (--header-row {n}) is empty\n  = help: point --header-row at the row that names the columns"
@@ -583,10 +535,12 @@ impl Layout {
                 }
             }
         };
+        let Some(header) = scratch.get(0) else {
+            return Err(Error::Data(format!("error: {path} is empty")));
+        };
         let mut headers = Vec::with_capacity(header.len());
         for (c, field) in header.iter().enumerate() {
-            let text =
-                field_text(field, encoding).map_err(|at| bad_text(path, header_row, c, &header, at, encoding))?;
+            let text = field_text(field, encoding).map_err(|at| bad_text(path, header_row, c, header, at, encoding))?;
             headers.push(text.trim_start_matches('\u{feff}').trim().to_string());
         }
 
@@ -695,7 +649,7 @@ impl Layout {
     }
 
     /// Parses a batch of data records into a part of the table.
-    fn parse(&self, records: &[csv::ByteRecord], rubric: &Rubric, file: usize) -> Part {
+    fn parse(&self, records: &Batch, rubric: &Rubric, file: usize) -> Part {
         let mut part = Part {
             file: u32::try_from(file).unwrap_or(u32::MAX),
             labels: self.label.map(|_| TextColumn::default()),
@@ -705,8 +659,8 @@ impl Layout {
         };
         let na: Vec<&str> = self.na.iter().map(String::as_str).collect();
         let empty_is_missing = na.contains(&"");
-        for record in records {
-            let row = record.position().map_or(0, |p| p.line());
+        for record in records.iter() {
+            let row = record.line();
             // Rows of nothing but empty cells are what Excel leaves below a table.
             if record.iter().all(|f| is_blank(f, self.encoding)) {
                 continue;
@@ -797,8 +751,8 @@ impl Layout {
 }
 
 /// A cell whose bytes are not text in the file's encoding.
-fn bad_text(path: &str, row: u64, c: usize, record: &csv::ByteRecord, at: usize, encoding: Encoding) -> Error {
-    let offset = record.position().map_or(0, |p| p.byte());
+fn bad_text(path: &str, row: u64, c: usize, record: Rec<'_>, at: usize, encoding: Encoding) -> Error {
+    let offset = record.byte();
     let name = match encoding {
         Encoding::Utf8 => "UTF-8",
         Encoding::Gb18030 => "GB18030/GBK",
@@ -825,23 +779,31 @@ struct Part {
 }
 
 /// Puts parsed batches back in file order and collects their errors.
-struct Merger {
+struct Merger<'t> {
     path: String,
     na: Vec<String>,
     next: usize,
     pending: BTreeMap<usize, Result<Part>>,
-    parts: Vec<Part>,
+    /// Parts are appended as soon as they are next in order, so the table
+    /// is never held twice.
+    table: &'t mut Table,
+    before: usize,
+    cell_errors: Vec<String>,
+    error_count: usize,
     fatal: Option<Error>,
 }
 
-impl Merger {
-    fn new(layout: &Layout) -> Merger {
+impl<'t> Merger<'t> {
+    fn new(layout: &Layout, table: &'t mut Table) -> Merger<'t> {
         Merger {
             path: layout.path.clone(),
             na: layout.na.clone(),
             next: 0,
             pending: BTreeMap::new(),
-            parts: Vec::new(),
+            before: table.len(),
+            table,
+            cell_errors: Vec::new(),
+            error_count: 0,
             fatal: None,
         }
     }
@@ -855,53 +817,45 @@ impl Merger {
             }
             match part {
                 Err(e) => self.fatal = Some(e),
-                Ok(mut p) => match p.fatal.take() {
-                    Some(e) => {
-                        self.parts.push(p);
-                        self.fatal = Some(e);
+                Ok(mut p) => {
+                    self.fatal = p.fatal.take();
+                    self.error_count += p.error_count;
+                    let room = MAX_LISTED_ERRORS.saturating_sub(self.cell_errors.len());
+                    self.cell_errors.extend(p.cell_errors.drain(..).take(room));
+                    // Once a cell is bad the table is not kept: stop copying.
+                    if self.error_count == 0 && self.fatal.is_none() {
+                        self.table.append(&p);
                     }
-                    None => self.parts.push(p),
-                },
+                }
             }
         }
     }
 
-    fn finish_with(mut self, part: Part, table: &mut Table) -> Result<()> {
+    fn finish_with(mut self, part: Part) -> Result<()> {
         self.add(0, Ok(part));
-        self.finish(table)
+        self.finish()
     }
 
-    /// The first stopping error; else every cell error; else appends the
-    /// parts to the table.
-    fn finish(self, table: &mut Table) -> Result<()> {
+    /// The first stopping error; else every cell error; else done.
+    fn finish(self) -> Result<()> {
         if let Some(e) = self.fatal {
             return Err(e);
         }
-        let error_count: usize = self.parts.iter().map(|p| p.error_count).sum();
-        if error_count > 0 {
-            let listed: Vec<&String> = self
-                .parts
-                .iter()
-                .flat_map(|p| &p.cell_errors)
-                .take(MAX_LISTED_ERRORS)
-                .collect();
-            let more = if error_count > listed.len() {
-                format!("\n  … and {} more", error_count - listed.len())
+        if self.error_count > 0 {
+            let more = if self.error_count > self.cell_errors.len() {
+                format!("\n  … and {} more", self.error_count - self.cell_errors.len())
             } else {
                 String::new()
             };
-            let noun = if error_count == 1 { "cell is" } else { "cells are" };
+            let noun = if self.error_count == 1 { "cell is" } else { "cells are" };
             return Err(Error::Data(format!(
-                "error: {error_count} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})",
-                listed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+                "error: {} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})",
+                self.error_count,
+                self.cell_errors.join("\n"),
                 self.na.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
             )));
         }
-        let before = table.len();
-        for part in &self.parts {
-            table.append(part);
-        }
-        if table.len() == before {
+        if self.table.len() == self.before {
             return Err(Error::Data(format!(
                 "error: {} has a header but no data rows\n  = help: add one row per unit below the header",
                 self.path

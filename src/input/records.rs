@@ -1,0 +1,269 @@
+//! Records without a per-record allocation: the CSV splitter writes the
+//! fields of many records into one [`Batch`] (a byte buffer and field ends),
+//! which parsing threads read and the splitter then reuses.
+
+use crate::error::{Error, Result};
+use std::io::BufRead;
+
+/// Where one record sits in a [`Batch`].
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Byte where the record's fields start in `Batch::buf`.
+    start: usize,
+    /// Index in `Batch::ends` of its first field's end.
+    first_end: usize,
+    fields: usize,
+    /// The 1-based line the record starts on.
+    line: u64,
+    /// Byte offset in the file where reading the record began.
+    byte: u64,
+}
+
+/// The fields of many records, back to back.
+#[derive(Debug, Default)]
+pub struct Batch {
+    buf: Vec<u8>,
+    used: usize,
+    ends: Vec<usize>,
+    spans: Vec<Span>,
+}
+
+impl Batch {
+    pub fn clear(&mut self) {
+        self.used = 0;
+        self.ends.clear();
+        self.spans.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn get(&self, k: usize) -> Option<Rec<'_>> {
+        self.spans.get(k).map(|&span| Rec { batch: self, span })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Rec<'_>> {
+        self.spans.iter().map(|&span| Rec { batch: self, span })
+    }
+
+    /// Appends a record given as fields (a sheet row).
+    pub fn push_fields<'f>(&mut self, line: u64, fields: impl IntoIterator<Item = &'f [u8]>) {
+        let start = self.used;
+        let first_end = self.ends.len();
+        self.buf.truncate(self.used);
+        for field in fields {
+            self.buf.extend_from_slice(field);
+            self.ends.push(self.buf.len());
+        }
+        self.used = self.buf.len();
+        self.spans.push(Span {
+            start,
+            first_end,
+            fields: self.ends.len() - first_end,
+            line,
+            byte: 0,
+        });
+    }
+}
+
+/// One record of a batch.
+#[derive(Clone, Copy)]
+pub struct Rec<'a> {
+    batch: &'a Batch,
+    span: Span,
+}
+
+#[allow(clippy::len_without_is_empty)]
+impl<'a> Rec<'a> {
+    pub fn len(&self) -> usize {
+        self.span.fields
+    }
+
+    pub fn line(&self) -> u64 {
+        self.span.line
+    }
+
+    pub fn byte(&self) -> u64 {
+        self.span.byte
+    }
+
+    pub fn get(&self, c: usize) -> Option<&'a [u8]> {
+        if c >= self.span.fields {
+            return None;
+        }
+        let ends = &self.batch.ends;
+        let start = if c == 0 {
+            self.span.start
+        } else {
+            *ends.get(self.span.first_end + c - 1)?
+        };
+        let end = *ends.get(self.span.first_end + c)?;
+        self.batch.buf.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let rec = *self;
+        (0..rec.len()).map(move |c| rec.get(c).unwrap_or(b""))
+    }
+
+    /// All the record's field bytes (for counting line breaks inside it).
+    fn bytes(&self) -> &'a [u8] {
+        let end = if self.span.fields == 0 {
+            self.span.start
+        } else {
+            self.batch.ends[self.span.first_end + self.span.fields - 1]
+        };
+        self.batch.buf.get(self.span.start..end).unwrap_or(b"")
+    }
+}
+
+/// Splits a CSV stream into records (csv-core's parser: RFC 4180 quoting,
+/// only `\n` ends a record, so a `\r` before it stays in the last field and
+/// is trimmed with its spaces).
+pub struct Splitter<R> {
+    input: R,
+    core: csv_core::Reader,
+    consumed: u64,
+    ends: Vec<usize>,
+    done: bool,
+    /// Turns an input error into our error (an over-long line, say).
+    on_error: fn(&std::io::Error, &str) -> Error,
+    path: String,
+}
+
+impl<R: BufRead> Splitter<R> {
+    pub fn new(input: R, path: &str, on_error: fn(&std::io::Error, &str) -> Error) -> Splitter<R> {
+        Splitter {
+            input,
+            core: csv_core::ReaderBuilder::new()
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            consumed: 0,
+            ends: vec![0; 64],
+            done: false,
+            on_error,
+            path: path.to_string(),
+        }
+    }
+
+    /// Reads the next record into `batch`; `false` at the end of the input.
+    ///
+    /// The line a record starts on is exact: the parser's line count after
+    /// the record, less its own line breaks (the terminator, and any inside
+    /// quoted cells). Blank lines before it are skipped by the parser but
+    /// still counted.
+    pub fn read_into(&mut self, batch: &mut Batch) -> Result<bool> {
+        use csv_core::ReadRecordResult::*;
+        if self.done {
+            return Ok(false);
+        }
+        let start = batch.used;
+        let byte = self.consumed;
+        let (mut out_len, mut end_len) = (0usize, 0usize);
+        loop {
+            if batch.buf.len() < start + out_len + 4096 {
+                let grown = (batch.buf.len() * 2).max(start + out_len + 65536);
+                batch.buf.resize(grown, 0);
+            }
+            let input = match self.input.fill_buf() {
+                Ok(input) => input,
+                Err(e) => return Err((self.on_error)(&e, &self.path)),
+            };
+            let at_end = input.is_empty();
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut batch.buf[start + out_len..], &mut self.ends[end_len..]);
+            self.input.consume(nin);
+            self.consumed += nin as u64;
+            out_len += nout;
+            end_len += nend;
+            match result {
+                InputEmpty => continue,
+                OutputFull => continue,
+                OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                    continue;
+                }
+                Record => {
+                    batch.used = start + out_len;
+                    let first_end = batch.ends.len();
+                    batch.ends.extend(self.ends[..end_len].iter().map(|e| start + e));
+                    let mut span = Span {
+                        start,
+                        first_end,
+                        fields: end_len,
+                        line: 0,
+                        byte,
+                    };
+                    // A record completed by the end of the input has no
+                    // terminator; any other ended with a line break.
+                    let last_line = if at_end {
+                        self.core.line()
+                    } else {
+                        self.core.line().saturating_sub(1)
+                    };
+                    batch.spans.push(span);
+                    let inside = Rec { batch, span }.bytes().iter().filter(|&&b| b == b'\n').count() as u64;
+                    span.line = last_line.saturating_sub(inside).max(1);
+                    if let Some(last) = batch.spans.last_mut() {
+                        *last = span;
+                    }
+                    return Ok(true);
+                }
+                End => {
+                    self.done = true;
+                    return Ok(false);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<(u64, Vec<String>)> {
+        let mut s = Splitter::new(text.as_bytes(), "t", |e, _| Error::Io(e.to_string()));
+        let mut batch = Batch::default();
+        while s.read_into(&mut batch).unwrap() {}
+        batch
+            .iter()
+            .map(|r| {
+                (
+                    r.line(),
+                    r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_are_exact_after_blank_lines_crlf_and_quoted_breaks() {
+        let got = split("t\n\nh,x\r\n\"a\nb\",1\nc,\"2,5\"");
+        assert_eq!(
+            got,
+            vec![
+                (1, vec!["t".to_string()]),
+                (3, vec!["h".into(), "x\r".into()]),
+                (4, vec!["a\nb".into(), "1".into()]),
+                (6, vec!["c".into(), "2,5".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn sheet_rows_go_in_as_fields() {
+        let mut b = Batch::default();
+        b.push_fields(7, [&b"id"[..], b"", b"3.5"]);
+        let r = b.get(0).unwrap();
+        assert_eq!((r.line(), r.len(), r.get(2)), (7, 3, Some(&b"3.5"[..])));
+        assert_eq!(r.get(3), None);
+    }
+}
