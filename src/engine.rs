@@ -336,33 +336,71 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
     }
     // The normalized matrix is needed only by data-driven weights and a
     // sample TOPSIS ideal; otherwise it is never built.
-    let needs_z = matches!(
-        rubric.weighting,
-        Weighting::Entropy | Weighting::Critic | Weighting::Combined
-    ) || (rubric.method == Method::Topsis && rubric.ideal == Ideal::Sample);
-    let z_pooled: Vec<Vec<Option<f64>>> = if needs_z {
-        (0..m)
-            .into_par_iter()
-            .map(|i| {
-                let mut column = Vec::new();
-                for table in tables {
-                    let eval = Eval {
-                        rubric,
-                        table,
-                        fill: &fill,
-                        scaling: &scaling,
-                    };
-                    column.extend(eval.z_column(i));
-                }
+    // What data-driven weights and a sample TOPSIS ideal need of the
+    // normalized values, column by column (each column built, summarized and
+    // dropped); the whole matrix only for CRITIC's correlations.
+    let objective = match (rubric.weighting, rubric.combine) {
+        (Weighting::Entropy | Weighting::Critic, _) => Some(rubric.weighting),
+        (Weighting::Combined, Some(c)) => Some(c.objective),
+        _ => None,
+    };
+    let needs_columns = objective.is_some() || rubric.method == Method::Topsis;
+    type Summary = (Option<f64>, f64, f64, Vec<Option<f64>>);
+    let summaries: Vec<Summary> = (0..m)
+        .into_par_iter()
+        .map(|i| {
+            if !needs_columns {
+                return (None, f64::NAN, f64::NAN, Vec::new());
+            }
+            let mut column = Vec::new();
+            for table in tables {
+                let eval = Eval {
+                    rubric,
+                    table,
+                    fill: &fill,
+                    scaling: &scaling,
+                };
+                column.extend(eval.z_column(i));
+            }
+            let present: Vec<f64> = column.iter().flatten().copied().collect();
+            let lo = present.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let divergence = if objective == Some(Weighting::Entropy) {
+                methods::entropy_divergence(&present, rubric.entropy_shift)
+            } else {
+                None
+            };
+            let keep = if objective == Some(Weighting::Critic) {
                 column
+            } else {
+                Vec::new()
+            };
+            (divergence, lo, hi, keep)
+        })
+        .collect();
+    let mut columns = ZColumns {
+        matrix: Vec::with_capacity(m),
+        divergence: Vec::with_capacity(m),
+    };
+    let mut bounds = Vec::with_capacity(m);
+    for (divergence, lo, hi, column) in summaries {
+        columns.divergence.push(divergence);
+        columns.matrix.push(column);
+        bounds.push((hi, lo));
+    }
+    let weights = weights(rubric, &columns, &mut warnings)?;
+    let ideal = (rubric.method == Method::Topsis).then(|| {
+        weights
+            .global
+            .iter()
+            .zip(&bounds)
+            .map(|(&w, &(hi, lo))| match rubric.ideal {
+                Ideal::Absolute => (w, 0.0),
+                // w ≥ 0, so the column max of w·z is w × the max of z.
+                Ideal::Sample => (w * hi, w * lo),
             })
             .collect()
-    } else {
-        vec![Vec::new(); m]
-    };
-    let weights = weights(rubric, &z_pooled, &mut warnings)?;
-    let ideal =
-        (rubric.method == Method::Topsis).then(|| methods::topsis_ideal(&z_pooled, &weights.global, rubric.ideal));
+    });
     Ok(Params {
         fill,
         scaling,
@@ -930,11 +968,22 @@ pub fn obstacles(scored: &Scored, u: usize) -> Vec<Option<f64>> {
 /// The weights of a rubric whose weighting takes nothing from the data
 /// (explicit, equal), for `linkscore weights` without data.
 pub fn rubric_weights(rubric: &Rubric) -> Result<Weights> {
-    let empty = vec![Vec::new(); rubric.indicators.len()];
+    let m = rubric.indicators.len();
+    let empty = ZColumns {
+        matrix: vec![Vec::new(); m],
+        divergence: vec![Some(0.0); m],
+    };
     weights(rubric, &empty, &mut Vec::new())
 }
 
-fn weights(rubric: &Rubric, z: &[Vec<Option<f64>>], warnings: &mut Vec<String>) -> Result<Weights> {
+/// What objective weighting takes from the normalized values: the full
+/// matrix (CRITIC) or each column's entropy divergence.
+struct ZColumns {
+    matrix: Vec<Vec<Option<f64>>>,
+    divergence: Vec<Option<f64>>,
+}
+
+fn weights(rubric: &Rubric, z: &ZColumns, warnings: &mut Vec<String>) -> Result<Weights> {
     let m = rubric.indicators.len();
     let (dimension, indicator) = match rubric.weighting {
         Weighting::Explicit => explicit_weights(rubric),
@@ -1013,21 +1062,20 @@ fn globals(rubric: &Rubric, dimension: &[f64], indicator: &[f64]) -> Vec<f64> {
 }
 
 /// Entropy or CRITIC global weights from the normalized matrix.
-fn objective_weights(
-    rubric: &Rubric,
-    method: Weighting,
-    z: &[Vec<Option<f64>>],
-    warnings: &mut Vec<String>,
-) -> Result<Vec<f64>> {
+fn objective_weights(rubric: &Rubric, method: Weighting, z: &ZColumns, warnings: &mut Vec<String>) -> Result<Vec<f64>> {
     if method == Weighting::Entropy {
-        return methods::entropy_weights(z, rubric.entropy_shift).map_err(|j| {
-            Error::Data(format!(
-                "error: the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones\n  = help: use goalpost or minmax normalization for it (zscore gives negative values)",
-                rubric.indicators[j].id
-            ))
-        });
+        let mut d = Vec::with_capacity(z.divergence.len());
+        for (j, divergence) in z.divergence.iter().enumerate() {
+            d.push(divergence.ok_or_else(|| {
+                Error::Data(format!(
+                    "error: the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones\n  = help: use goalpost or minmax normalization for it (zscore gives negative values)",
+                    rubric.indicators[j].id
+                ))
+            })?);
+        }
+        return Ok(methods::entropy_from_divergences(d));
     }
-    let (w, constant) = methods::critic_weights(z);
+    let (w, constant) = methods::critic_weights(&z.matrix);
     if !constant.is_empty() {
         warnings.push(format!(
             "CRITIC: constant normalized column(s) {}: their correlation is undefined and taken as 0",

@@ -13,31 +13,41 @@ use crate::rubric::Ideal;
 pub fn entropy_weights(z: &[Vec<Option<f64>>], shift: f64) -> Result<Vec<f64>, usize> {
     let mut d = Vec::with_capacity(z.len());
     for (j, col) in z.iter().enumerate() {
-        let values: Vec<f64> = col.iter().flatten().map(|v| v + shift).collect();
-        if values.iter().any(|&v| v < 0.0) {
-            return Err(j);
-        }
-        let n = values.len();
-        let total: f64 = values.iter().sum();
-        // A constant column carries no information: E = 1 exactly, which
-        // floating point would miss by a few ulps.
-        let constant = values.windows(2).all(|p| p[0] == p[1]);
-        if n < 2 || constant || total.is_nan() || total <= 0.0 {
-            d.push(0.0);
-            continue;
-        }
-        let h: f64 = values
-            .iter()
-            .map(|&v| {
-                let p = v / total;
-                if p > 0.0 { p * p.ln() } else { 0.0 }
-            })
-            .sum();
-        let e = -h / (n as f64).ln();
-        // E ≤ 1 in exact arithmetic; rounding must not make a weight negative.
-        d.push((1.0 - e).max(0.0));
+        let present: Vec<f64> = col.iter().flatten().copied().collect();
+        d.push(entropy_divergence(&present, shift).ok_or(j)?);
     }
-    Ok(normalize_or_equal(d))
+    Ok(entropy_from_divergences(d))
+}
+
+/// d_j = 1 − E_j of one column's present normalized values; `None` when a
+/// value (plus the shift) is negative.
+pub fn entropy_divergence(z: &[f64], shift: f64) -> Option<f64> {
+    if z.iter().any(|&v| v + shift < 0.0) {
+        return None;
+    }
+    let n = z.len();
+    let total: f64 = z.iter().map(|v| v + shift).sum();
+    // A constant column carries no information: E = 1 exactly, which
+    // floating point would miss by a few ulps.
+    let constant = z.windows(2).all(|p| p[0] == p[1]);
+    if n < 2 || constant || total.is_nan() || total <= 0.0 {
+        return Some(0.0);
+    }
+    let h: f64 = z
+        .iter()
+        .map(|&v| {
+            let p = (v + shift) / total;
+            if p > 0.0 { p * p.ln() } else { 0.0 }
+        })
+        .sum();
+    let e = -h / (n as f64).ln();
+    // E ≤ 1 in exact arithmetic; rounding must not make a weight negative.
+    Some((1.0 - e).max(0.0))
+}
+
+/// Entropy weights from the columns' divergences (equal if all are zero).
+pub fn entropy_from_divergences(d: Vec<f64>) -> Vec<f64> {
+    normalize_or_equal(d)
 }
 
 /// CRITIC weights: C_j = σ_j Σ_k (1 − r_jk), σ the sample sd of column j,

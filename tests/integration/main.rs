@@ -10,4 +10,5 @@ mod methods;
 mod properties;
 mod snapshots;
 mod support;
+mod threads;
 mod year;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmark for issue 6 (not a test; not run by CI).
+#
+#   bash bench/run.sh            # 1,000,000 rows x 40 indicators, 3 runs each
+#   ROWS=100000 RUNS=5 bash bench/run.sh
+#
+# Generates the data deterministically (seeded; into bench/data/, not
+# committed), builds the floor program (csv crate + parse every number) and
+# linkscore, runs each configuration RUNS times and prints the median wall
+# time, peak resident memory (/usr/bin/time -v) and the ratios the issue
+# sets targets for.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROWS=${ROWS:-1000000}
+M=${INDICATORS:-40}
+RUNS=${RUNS:-3}
+
+cargo build --release --quiet --manifest-path ../Cargo.toml
+cargo build --release --quiet
+mkdir -p data
+y1=data/y1-$ROWS-$M.csv
+y2=data/y2-$ROWS-$M.csv
+[ -f "$y1" ] || target/release/gen "$ROWS" "$M" 7 2023 "$y1"
+[ -f "$y2" ] || target/release/gen "$ROWS" "$M" 7 2024 "$y2"
+for spec in goalpost:explicit minmax:explicit zscore:explicit rank:explicit goalpost:entropy; do
+  norm=${spec%%:*}; weighting=${spec##*:}
+  ./make_rubric.sh "$M" "$norm" "$weighting" > "data/$norm-$weighting.toml"
+done
+LS=../target/release/linkscore
+
+# median wall seconds and max peak KB over RUNS runs of a command
+measure() {
+  local times=() mems=() out
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -o data/time.txt -f "%e %M" "$@" > /dev/null 2> /dev/null
+    out=$(tail -n 1 data/time.txt)
+    times+=("${out% *}"); mems+=("${out#* }")
+  done
+  local median max
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  max=$(printf '%s\n' "${mems[@]}" | sort -g | tail -n 1)
+  echo "$median $max"
+}
+
+printf '%-28s %10s %10s %10s %12s\n' "run" "median s" "peak MB" "vs floor" "vs goalpost"
+read -r floor floor_mem < <(measure target/release/floor "$y1")
+printf '%-28s %10s %10d %10s\n' "floor (csv + parse)" "$floor" $((floor_mem / 1024)) "1.00"
+goal=""
+for spec in goalpost-explicit minmax-explicit zscore-explicit rank-explicit goalpost-entropy; do
+  read -r t mem < <(measure "$LS" score "$y1" --rubric "data/$spec.toml" --format csv --output data/out.csv)
+  [ -z "$goal" ] && goal=$t
+  printf '%-28s %10s %10d %10s %12s\n' "score $spec" "$t" $((mem / 1024)) \
+    "$(awk -v a="$t" -v b="$floor" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$t" -v b="$goal" 'BEGIN {printf "%.2f", a / b}')"
+done
+read -r t mem < <(measure "$LS" diff "$y1" "$y2" --rubric data/goalpost-explicit.toml --format csv --output data/diff.csv)
+printf '%-28s %10s %10d %10s %12s\n' "diff goalpost (2 years)" "$t" $((mem / 1024)) \
+  "$(awk -v a="$t" -v b="$floor" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$t" -v b="$goal" 'BEGIN {printf "%.2f", a / b}')"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
