@@ -220,11 +220,58 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
                 let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
                 return Err(Error::io(path, "read the data file", &e));
             }
-            read_source(file, path, crate::excel::is_workbook(path), rubric, options, &mut table)?;
+            let size = file.metadata().map_or(0, |m| m.len());
+            let progress = progress_bar(path, size);
+            let result = read_source(
+                ProgressReader {
+                    inner: file,
+                    progress: &progress,
+                },
+                path,
+                crate::excel::is_workbook(path),
+                rubric,
+                options,
+                &mut table,
+            );
+            progress.finish_and_clear();
+            result?;
         }
     }
     check_duplicate_ids(&table)?;
     Ok(table)
+}
+
+/// Files at least this big show a progress bar while read (when stderr is a
+/// terminal): a few seconds of reading.
+const PROGRESS_BYTES: u64 = 64 << 20;
+
+/// A progress bar on stderr for a big file, hidden when stderr is not a
+/// terminal (scripts and CI see nothing).
+fn progress_bar(path: &str, size: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if size < PROGRESS_BYTES || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(size), indicatif::ProgressDrawTarget::stderr_with_hz(8));
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta} left)") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(format!("reading {path}"));
+    bar
+}
+
+/// Counts the bytes read into a progress bar.
+struct ProgressReader<'p, R> {
+    inner: R,
+    progress: &'p indicatif::ProgressBar,
+}
+
+impl<R: Read> Read for ProgressReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.inc(n as u64);
+        Ok(n)
+    }
 }
 
 /// Builds the table from data already in memory: `(name for messages, bytes)`.
