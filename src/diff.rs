@@ -203,6 +203,14 @@ impl<'a> Comparison<'a> {
     /// rank_old, rank_new, rank_change, score_old, score_new, score_change,
     /// grade_old?, grade_new?, <dimension>_change…`.
     pub fn sheet(&self) -> Sheet {
+        Sheet {
+            columns: self.columns(),
+            rows: (0..self.pairs.len()).map(|i| self.row(i)).collect(),
+        }
+    }
+
+    /// The columns of [`Comparison::sheet`].
+    pub fn columns(&self) -> Vec<Column> {
         let r = self.new.rubric;
         let zh = r.is_chinese();
         let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
@@ -240,11 +248,17 @@ impl<'a> Comparison<'a> {
             ));
         }
 
+        columns
+    }
+
+    /// Row `i` of [`Comparison::sheet`], made on demand (a national diff is
+    /// streamed, not held as cells).
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        let r = self.new.rubric;
         let scale = self.scale();
-        let rows = self
-            .pairs
-            .iter()
-            .map(|p| {
+        let Some(p) = self.pairs.get(i) else { return Vec::new() };
+        {
+            {
                 // The newer year's id, label and group where the unit is in it.
                 let (table, u) = match (p.new, p.old) {
                     (Some(n), _) => (self.new.table, n),
@@ -271,7 +285,7 @@ impl<'a> Comparison<'a> {
                 row.push(num(score_old));
                 row.push(num(score_new));
                 row.push(self.score_change(p).map_or(Cell::Empty, Cell::Num));
-                if grades {
+                if !r.grades.is_empty() {
                     let grade = |s: &Scored, u: Option<usize>| {
                         u.and_then(|u| s.grade(u))
                             .map_or(Cell::Empty, |g| Cell::Text(s.rubric.grades[g].name.clone()))
@@ -288,8 +302,7 @@ impl<'a> Comparison<'a> {
                     });
                 }
                 row
-            })
-            .collect();
-        Sheet { columns, rows }
+            }
+        }
     }
 }

@@ -34,6 +34,19 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let old_scored = engine::apply(&rubric, &old, &old_params)?;
     let new_scored = engine::apply(&rubric, &new, &new_params)?;
     let comparison = Comparison::new(&old_scored, &new_scored);
+    // With pooling both years share one set of parameters; otherwise the new year's are frozen.
+    let pooled = args.params.params.is_none() && rubric.is_sample_relative() && !args.no_pool;
+    let tables: Vec<&input::Table> = if pooled { vec![&old, &new] } else { vec![&new] };
+    super::freeze(&rubric, &tables, &new_params, &args.params)?;
+    if format == Format::Csv {
+        // Streamed: two national years are millions of rows.
+        let columns = comparison.columns();
+        super::emit_with(args.output.output.as_deref(), |w| {
+            output::csv::write(&columns, comparison.pairs.len(), |i| comparison.row(i), w)
+        })?;
+        warn_years(args, &old_scored, &new_scored);
+        return Ok(());
+    }
     let sheet = comparison.sheet();
     let content = match format {
         Format::Csv => output::csv::render(&sheet),
@@ -58,17 +71,14 @@ pub fn run(args: &DiffArgs) -> Result<()> {
             ("rubric", &output::rubric_sheet(&rubric)),
         ])?,
     };
-    // With pooling both years share one set of parameters; otherwise the new year's are frozen.
-    let pooled = args.params.params.is_none() && rubric.is_sample_relative() && !args.no_pool;
-    let tables: Vec<&input::Table> = if pooled { vec![&old, &new] } else { vec![&new] };
-    super::freeze(&rubric, &tables, &new_params, &args.params)?;
     super::emit(&content, args.output.output.as_deref())?;
-    let mut warnings = old_scored
-        .warnings
-        .iter()
-        .map(|w| format!("{}: {w}", args.old))
-        .collect::<Vec<_>>();
-    warnings.extend(new_scored.warnings.iter().map(|w| format!("{}: {w}", args.new)));
-    super::warn_all(&warnings);
+    warn_years(args, &old_scored, &new_scored);
     Ok(())
+}
+
+/// Each year's warnings on stderr, named by its file.
+fn warn_years(args: &DiffArgs, old: &engine::Scored, new: &engine::Scored) {
+    let mut warnings: Vec<String> = old.warnings.iter().map(|w| format!("{}: {w}", args.old)).collect();
+    warnings.extend(new.warnings.iter().map(|w| format!("{}: {w}", args.new)));
+    super::warn_all(&warnings);
 }
