@@ -60,6 +60,7 @@ impl ReadArgs {
             encoding: self.encoding,
             header_row: self.header_row.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             sheet: self.sheet.clone(),
+            skip_checksums: false,
         }
     }
 }

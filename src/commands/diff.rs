@@ -9,7 +9,8 @@ use crate::{engine, input};
 pub fn run(args: &DiffArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
-    let options = args.read.options();
+    let mut options = args.read.options();
+    options.skip_checksums = format != Format::Json;
     let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
     let new = input::load(std::slice::from_ref(&args.new), &rubric, &options)?;
     let (old_params, new_params) = if let Some(path) = &args.params.params {

@@ -8,7 +8,9 @@ use crate::{engine, input};
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
-    let table = input::load(&args.data, &rubric, &args.read.options())?;
+    let mut options = args.read.options();
+    options.skip_checksums = format != Format::Json;
+    let table = input::load(&args.data, &rubric, &options)?;
     let params = super::fit_or_load(&rubric, &[&table], &args.params)?;
     let scored = engine::apply(&rubric, &table, &params)?;
     let detail = Detail {

@@ -36,6 +36,9 @@ pub struct ReadOptions {
     pub header_row: Option<usize>,
     /// The sheet of a workbook to read (default: the first).
     pub sheet: Option<String>,
+    /// Leave `InputFile::sha256` empty (only the JSON output shows it, and
+    /// hashing a large file costs time on the reading thread).
+    pub skip_checksums: bool,
 }
 
 /// One input file, as the JSON output names it.
@@ -296,6 +299,9 @@ fn read_source<R: Read + Send>(
     table: &mut Table,
 ) -> Result<()> {
     let mut reader = Guard::new(reader, path, workbook);
+    if options.skip_checksums {
+        reader.hasher = None;
+    }
     let mut head = Vec::new();
     (&mut reader)
         .take(1 << 20)
@@ -417,7 +423,7 @@ struct Guard<R> {
     inner: R,
     path: String,
     binary: bool,
-    hasher: Sha256,
+    hasher: Option<Sha256>,
     line_len: usize,
     line_no: u64,
     /// The last byte read, to tell whether the data ends with a line break.
@@ -448,7 +454,7 @@ impl<R: Read> Guard<R> {
             inner,
             path: path.to_string(),
             binary,
-            hasher: Sha256::new(),
+            hasher: Some(Sha256::new()),
             line_len: 0,
             line_no: 1,
             last_byte: None,
@@ -464,7 +470,10 @@ impl<R: Read> Guard<R> {
 
     /// The hex SHA-256 of everything read.
     fn finish(&mut self) -> String {
-        let digest = std::mem::take(&mut self.hasher).finalize();
+        let Some(hasher) = self.hasher.take() else {
+            return String::new();
+        };
+        let digest = hasher.finalize();
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
@@ -473,7 +482,9 @@ impl<R: Read> Read for Guard<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let part = &buf[..n];
-        self.hasher.update(part);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(part);
+        }
         if let Some(&b) = part.last() {
             self.last_byte = Some(b);
         }
