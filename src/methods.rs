@@ -97,7 +97,8 @@ fn pearson(a: &[Option<f64>], b: &[Option<f64>]) -> f64 {
         sbb += (y - mb) * (y - mb);
     }
     if saa > 0.0 && sbb > 0.0 {
-        sab / (saa * sbb).sqrt()
+        // |r| ≤ 1 in exact arithmetic; rounding must not make 1 − r negative.
+        (sab / (saa * sbb).sqrt()).clamp(-1.0, 1.0)
     } else {
         0.0
     }
@@ -296,6 +297,21 @@ mod tests {
         let m = combine(&s, &o, 0.5, true);
         for (got, want) in m.iter().zip([0.1 / 0.28, 0.06 / 0.28, 0.12 / 0.28]) {
             assert!((got - want).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn correlations_stay_within_one_and_critic_weights_nonnegative() {
+        // Collinear columns: r is ±1 in exact arithmetic, and rounding may
+        // push the computed value past it; it must be clamped.
+        for k in 1..200 {
+            let scale = k as f64 * 0.37;
+            let a: Vec<Option<f64>> = (0..7).map(|i| Some(0.1 * i as f64 + 0.013)).collect();
+            let b: Vec<Option<f64>> = a.iter().map(|x| x.map(|x| x * scale + 0.2)).collect();
+            let c: Vec<Option<f64>> = a.iter().map(|x| x.map(|x| 1.0 - x * scale)).collect();
+            assert!(pearson(&a, &b).abs() <= 1.0 && pearson(&a, &c).abs() <= 1.0);
+            let (w, _) = critic_weights(&[a, b, c]);
+            assert!(w.iter().all(|&x| x >= 0.0), "{w:?}");
         }
     }
 

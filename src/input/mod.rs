@@ -719,8 +719,10 @@ impl Layout {
         let empty_is_missing = na.contains(&"");
         for record in records.iter() {
             let row = record.line();
-            // Rows of nothing but empty cells are what Excel leaves below a table.
-            if record.iter().all(|f| is_blank(f, self.encoding)) {
+            // Rows of nothing but empty cells are what Excel leaves below a
+            // table. (A row with an id is not blank: the cheap test first.)
+            let has_id = record.get(self.id).is_some_and(|f| !is_blank(f, self.encoding));
+            if !has_id && record.iter().all(|f| is_blank(f, self.encoding)) {
                 continue;
             }
             // A sheet's rows end at their last non-empty cell, and cells to
