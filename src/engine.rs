@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::input::{Column, Table};
 use crate::methods;
-use crate::rubric::{Aggregate, Direction, Ideal, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
+use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
 use rayon::prelude::*;
 
 /// The weights a run used, whatever the method.
@@ -389,18 +389,8 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
         bounds.push((hi, lo));
     }
     let weights = weights(rubric, &columns, &mut warnings)?;
-    let ideal = (rubric.method == Method::Topsis).then(|| {
-        weights
-            .global
-            .iter()
-            .zip(&bounds)
-            .map(|(&w, &(hi, lo))| match rubric.ideal {
-                Ideal::Absolute => (w, 0.0),
-                // w ≥ 0, so the column max of w·z is w × the max of z.
-                Ideal::Sample => (w * hi, w * lo),
-            })
-            .collect()
-    });
+    let ideal =
+        (rubric.method == Method::Topsis).then(|| methods::topsis_ideal(&bounds, &weights.global, rubric.ideal));
     Ok(Params {
         fill,
         scaling,

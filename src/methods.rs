@@ -115,17 +115,16 @@ fn normalize_or_equal(v: Vec<f64>) -> Vec<f64> {
 
 /// TOPSIS ideal and anti-ideal per indicator, (A⁺_j, A⁻_j): the column max
 /// and min of v_ij = w_j z_ij (`sample`), or w_j and 0 (`absolute`).
-pub fn topsis_ideal(z: &[Vec<Option<f64>>], w: &[f64], ideal: Ideal) -> Vec<(f64, f64)> {
-    z.iter()
+///
+/// `bounds` holds each column's (max z, min z); as w_j ≥ 0, the column max of
+/// w_j z_ij is w_j times the max of z.
+pub fn topsis_ideal(bounds: &[(f64, f64)], w: &[f64], ideal: Ideal) -> Vec<(f64, f64)> {
+    bounds
+        .iter()
         .zip(w)
-        .map(|(col, &wj)| match ideal {
+        .map(|(&(hi, lo), &wj)| match ideal {
             Ideal::Absolute => (wj, 0.0),
-            Ideal::Sample => {
-                let v = col.iter().flatten().map(|x| wj * x);
-                let hi = v.clone().fold(f64::NEG_INFINITY, f64::max);
-                let lo = v.fold(f64::INFINITY, f64::min);
-                (hi, lo)
-            }
+            Ideal::Sample => (wj * hi, wj * lo),
         })
         .collect()
 }
@@ -319,13 +318,13 @@ mod tests {
     fn topsis_by_hand() {
         // One indicator, weight 1: sample ideal 1, anti-ideal 0 → C = z.
         let z = cols(&[&[0.0, 0.25, 1.0]]);
-        let ideal = topsis_ideal(&z, &[1.0], Ideal::Sample);
+        let ideal = topsis_ideal(&[(1.0, 0.0)], &[1.0], Ideal::Sample);
         assert_eq!(ideal, vec![(1.0, 0.0)]);
         let c: Vec<_> = (0..3).map(|u| topsis_closeness(&[z[0][u]], &[1.0], &ideal)).collect();
         assert_eq!(c, vec![Some(0.0), Some(0.25), Some(1.0)]);
         // Absolute ideal with weight 0.5: A⁺ = 0.5, A⁻ = 0; z = 0.25 → v = 0.125,
         // D⁺ = 0.375, D⁻ = 0.125, C = 0.125 / 0.5 = 0.25.
-        let abs = topsis_ideal(&z, &[0.5], Ideal::Absolute);
+        let abs = topsis_ideal(&[(1.0, 0.0)], &[0.5], Ideal::Absolute);
         assert_eq!(topsis_closeness(&[Some(0.25)], &[0.5], &abs), Some(0.25));
     }
 }

@@ -8,7 +8,7 @@
 //! tie). Broken variants are written into a temporary directory and run from
 //! there, so messages name short relative paths.
 
-use crate::support::{self, fixture, write};
+use crate::support::{self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, run, write};
 use predicates::Predicate;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -19,84 +19,9 @@ use tempfile::TempDir;
 // ---------------------------------------------------------------------------
 // Helpers
 
-/// What a finished run left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    raw_stdout: Vec<u8>,
-}
-
-fn run(cmd: &mut assert_cmd::Command) -> Run {
-    let out = cmd.output().expect("run linkscore");
-    Run {
-        code: out.status.code().expect("linkscore exited by itself, not by a signal"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        raw_stdout: out.stdout,
-    }
-}
-
-/// Runs `linkscore ARGS` in `dir`.
-fn ls_in(dir: &Path, args: &[&str]) -> Run {
-    run(support::linkscore().current_dir(dir).args(args))
-}
-
 /// Runs `linkscore ARGS` in the repository root.
 fn ls(args: &[&str]) -> Run {
     ls_in(&support::root(), args)
-}
-
-/// Stderr shows no panic and no Rust debug output.
-fn assert_clean_stderr(stderr: &str) {
-    for bad in [
-        "panicked",
-        "RUST_BACKTRACE",
-        "Error(",
-        "Error {",
-        "Os {",
-        "kind: ",
-        "Custom {",
-        "called `Result::unwrap()`",
-        "called `Option::unwrap()`",
-    ] {
-        assert!(!stderr.contains(bad), "stderr shows {bad:?}:\n{stderr}");
-    }
-    assert!(
-        !stderr.contains("{ ") || !stderr.contains(" }"),
-        "stderr looks like a Rust struct dump:\n{stderr}"
-    );
-}
-
-/// Asserts a successful run and returns it.
-fn ok(r: Run) -> Run {
-    assert_eq!(
-        r.code, 0,
-        "expected success; stderr:\n{}\nstdout:\n{}",
-        r.stderr, r.stdout
-    );
-    assert_clean_stderr(&r.stderr);
-    r
-}
-
-/// Asserts a failed run with `code`: nothing on stdout, a clean message on
-/// stderr. Returns stderr.
-fn fails(r: Run, code: i32) -> String {
-    assert_eq!(
-        r.code, code,
-        "expected exit {code}; stderr:\n{}\nstdout:\n{}",
-        r.stderr, r.stdout
-    );
-    assert!(r.raw_stdout.is_empty(), "a failed run wrote to stdout:\n{}", r.stdout);
-    assert!(!r.stderr.trim().is_empty(), "a failed run said nothing on stderr");
-    assert_clean_stderr(&r.stderr);
-    r.stderr
-}
-
-fn assert_mentions(message: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(message.contains(p), "message does not mention {p:?}:\n{message}");
-    }
 }
 
 fn assert_mentions_any(message: &str, parts: &[&str]) {

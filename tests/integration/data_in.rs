@@ -11,7 +11,7 @@
 //! and group columns, `missing = "reweight"`, one `/` cell), written into a
 //! temporary directory and run from there, so messages name short paths.
 
-use crate::support::{self, fixture, write};
+use crate::support::{self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, run, write};
 use calamine::{Data, Reader};
 use rust_xlsxwriter::{Formula, Workbook};
 use sha2::Digest as _;
@@ -23,86 +23,12 @@ use tempfile::TempDir;
 // ---------------------------------------------------------------------------
 // Running linkscore
 
-/// What a finished run left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    raw_stdout: Vec<u8>,
-}
-
-fn run(cmd: &mut assert_cmd::Command) -> Run {
-    let out = cmd.output().expect("run linkscore");
-    Run {
-        code: out
-            .status
-            .code()
-            .unwrap_or_else(|| panic!("linkscore was killed by a signal ({:?})", out.status)),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        raw_stdout: out.stdout,
-    }
-}
-
-/// Runs `linkscore ARGS` in `dir`.
-fn ls_in(dir: &Path, args: &[&str]) -> Run {
-    run(support::linkscore().current_dir(dir).args(args))
-}
-
 /// Runs `linkscore ARGS` in `dir` with `input` on standard input.
 fn ls_stdin(dir: &Path, args: &[&str], input: impl Into<Vec<u8>>) -> Run {
     run(support::linkscore()
         .current_dir(dir)
         .args(args)
         .write_stdin(input.into()))
-}
-
-/// Stderr shows no panic and no Rust debug output.
-fn assert_clean_stderr(stderr: &str) {
-    for bad in [
-        "panicked",
-        "RUST_BACKTRACE",
-        "Error(",
-        "Error {",
-        "Os {",
-        "kind: ",
-        "Custom {",
-        "called `Result::unwrap()`",
-        "called `Option::unwrap()`",
-    ] {
-        assert!(!stderr.contains(bad), "stderr shows {bad:?}:\n{stderr}");
-    }
-}
-
-/// Asserts a successful run and returns it.
-fn ok(r: Run) -> Run {
-    assert_eq!(
-        r.code, 0,
-        "expected success; stderr:\n{}\nstdout:\n{}",
-        r.stderr, r.stdout
-    );
-    assert_clean_stderr(&r.stderr);
-    r
-}
-
-/// Asserts a failed run with `code`: nothing on stdout, a clean message on
-/// stderr. Returns stderr.
-fn fails(r: Run, code: i32) -> String {
-    assert_eq!(
-        r.code, code,
-        "expected exit {code}; stderr:\n{}\nstdout:\n{}",
-        r.stderr, r.stdout
-    );
-    assert!(r.raw_stdout.is_empty(), "a failed run wrote to stdout:\n{}", r.stdout);
-    assert!(!r.stderr.trim().is_empty(), "a failed run said nothing on stderr");
-    assert_clean_stderr(&r.stderr);
-    r.stderr
-}
-
-fn assert_mentions(message: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(message.contains(p), "message does not mention {p:?}:\n{message}");
-    }
 }
 
 /// `a` then `b`.

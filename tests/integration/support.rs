@@ -29,3 +29,81 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(&p, content).expect("write a test file");
     p
 }
+
+// ---------------------------------------------------------------------------
+// Running linkscore and checking what it said (shared by the CLI tests).
+
+/// What a finished run left behind.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub raw_stdout: Vec<u8>,
+}
+
+pub fn run(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd.output().expect("run linkscore");
+    Run {
+        code: out.status.code().expect("linkscore exited by itself, not by a signal"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        raw_stdout: out.stdout,
+    }
+}
+
+/// Runs `linkscore ARGS` in `dir`.
+pub fn ls_in(dir: &Path, args: &[&str]) -> Run {
+    run(linkscore().current_dir(dir).args(args))
+}
+
+/// Stderr shows no panic and no Rust debug output.
+pub fn assert_clean_stderr(stderr: &str) {
+    for bad in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "Error(",
+        "Error {",
+        "Os {",
+        "kind: ",
+        "Custom {",
+        "called `Result::unwrap()`",
+        "called `Option::unwrap()`",
+    ] {
+        assert!(!stderr.contains(bad), "stderr shows {bad:?}:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("{ ") || !stderr.contains(" }"),
+        "stderr looks like a Rust struct dump:\n{stderr}"
+    );
+}
+
+/// Asserts a successful run and returns it.
+pub fn ok(r: Run) -> Run {
+    assert_eq!(
+        r.code, 0,
+        "expected success; stderr:\n{}\nstdout:\n{}",
+        r.stderr, r.stdout
+    );
+    assert_clean_stderr(&r.stderr);
+    r
+}
+
+/// Asserts a failed run with `code`: nothing on stdout, a clean message on
+/// stderr. Returns stderr.
+pub fn fails(r: Run, code: i32) -> String {
+    assert_eq!(
+        r.code, code,
+        "expected exit {code}; stderr:\n{}\nstdout:\n{}",
+        r.stderr, r.stdout
+    );
+    assert!(r.raw_stdout.is_empty(), "a failed run wrote to stdout:\n{}", r.stdout);
+    assert!(!r.stderr.trim().is_empty(), "a failed run said nothing on stderr");
+    assert_clean_stderr(&r.stderr);
+    r.stderr
+}
+
+pub fn assert_mentions(message: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(message.contains(p), "message does not mention {p:?}:\n{message}");
+    }
+}
