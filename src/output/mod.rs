@@ -121,17 +121,6 @@ impl Cell {
             Cell::Num(x) => crate::util::write_lossless(out, *x),
         }
     }
-
-    /// The cell for machines: numbers lossless.
-    pub fn machine(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Int(i) => i.to_string(),
-            Cell::Signed(i) => i.to_string(),
-            Cell::Text(t) => t.clone(),
-            Cell::Num(x) => crate::util::lossless(*x),
-        }
-    }
 }
 
 /// Which optional column groups a ranking shows.
