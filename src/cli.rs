@@ -32,6 +32,8 @@ pub enum Command {
     Init(InitArgs),
     /// Write a blank data-collection form (.xlsx or .csv) for a rubric.
     Template(TemplateArgs),
+    /// Write a self-contained HTML report with charts (opens offline, e.g. from a USB stick).
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -200,4 +202,30 @@ pub struct TemplateArgs {
     /// The form to write: .xlsx (with an explanation sheet and number-only cells) or .csv.
     #[arg(long, short = 'o', value_name = "FORM", required = true)]
     pub output: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Data files (CSV or Excel; - reads standard input). Several are scored as one table.
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    /// The report to write: an .html (or .htm) file.
+    #[arg(long, short = 'o', value_name = "FILE", required = true)]
+    pub output: String,
+    /// The previous year's data: adds rank changes and the biggest movers.
+    #[arg(long, value_name = "OLD")]
+    pub previous: Option<String>,
+    /// Also draw this unit's dimension profile (repeatable).
+    #[arg(long, short = 'u', value_name = "ID")]
+    pub unit: Vec<String>,
+    /// The report's title (default: the rubric's name).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// How many risers and fallers the changes section names.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }

@@ -4,6 +4,7 @@ use crate::cli::DiffArgs;
 use crate::diff::Comparison;
 use crate::error::Result;
 use crate::output::{self, Format};
+use crate::rubric::Rubric;
 use crate::{engine, input};
 
 pub fn run(args: &DiffArgs) -> Result<()> {
@@ -13,25 +14,13 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     options.skip_checksums = format != Format::Json;
     let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
     let new = input::load(std::slice::from_ref(&args.new), &rubric, &options)?;
-    let (old_params, new_params) = if let Some(path) = &args.params.params {
-        let frozen = crate::params::from_path(path, &rubric)?;
-        eprintln!("note: both years are scored with the parameters frozen in {path}");
-        (frozen.clone(), frozen)
-    } else if !rubric.is_sample_relative() {
-        (engine::fit(&rubric, &[&old])?, engine::fit(&rubric, &[&new])?)
-    } else if args.no_pool {
-        eprintln!(
-            "warning: --no-pool: each year is scored on its own sample's statistics and weights, so the changes mix real change with rescaling"
-        );
-        (engine::fit(&rubric, &[&old])?, engine::fit(&rubric, &[&new])?)
-    } else {
-        eprintln!(
-            "note: the rubric takes statistics or weights from the data (sample-relative normalization, objective weighting or a sample TOPSIS ideal): {} and {} are pooled into one panel so both years are on one scale (--no-pool to score each alone)",
-            args.old, args.new
-        );
-        let pooled = engine::fit(&rubric, &[&old, &new])?;
-        (pooled.clone(), pooled)
-    };
+    let (old_params, new_params) = year_params(
+        &rubric,
+        (&old, &args.old),
+        (&new, &args.new),
+        args.params.params.as_deref(),
+        args.no_pool,
+    )?;
     let old_scored = engine::apply(&rubric, &old, &old_params)?;
     let new_scored = engine::apply(&rubric, &new, &new_params)?;
     let comparison = Comparison::new(&old_scored, &new_scored);
@@ -75,6 +64,38 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     super::emit(&content, args.output.output.as_deref())?;
     warn_years(args, &old_scored, &new_scored);
     Ok(())
+}
+
+/// The parameters two years are scored with (SPEC "Year over year"): the
+/// frozen ones of `frozen` for both; each year's own when the rubric is
+/// comparable across years as it stands or with `no_pool`; else one set
+/// fitted on both years pooled. Says on stderr which it is when it matters.
+/// Each year is given as its table and the name it goes by in messages.
+pub fn year_params(
+    rubric: &Rubric,
+    (old, old_name): (&input::Table, &str),
+    (new, new_name): (&input::Table, &str),
+    frozen: Option<&str>,
+    no_pool: bool,
+) -> Result<(engine::Params, engine::Params)> {
+    Ok(if let Some(path) = frozen {
+        let frozen = crate::params::from_path(path, rubric)?;
+        eprintln!("note: both years are scored with the parameters frozen in {path}");
+        (frozen.clone(), frozen)
+    } else if !rubric.is_sample_relative() {
+        (engine::fit(rubric, &[old])?, engine::fit(rubric, &[new])?)
+    } else if no_pool {
+        eprintln!(
+            "warning: --no-pool: each year is scored on its own sample's statistics and weights, so the changes mix real change with rescaling"
+        );
+        (engine::fit(rubric, &[old])?, engine::fit(rubric, &[new])?)
+    } else {
+        eprintln!(
+            "note: the rubric takes statistics or weights from the data (sample-relative normalization, objective weighting or a sample TOPSIS ideal): {old_name} and {new_name} are pooled into one panel so both years are on one scale (--no-pool to score each alone)"
+        );
+        let pooled = engine::fit(rubric, &[old, new])?;
+        (pooled.clone(), pooled)
+    })
 }
 
 /// Each year's warnings on stderr, named by its file.

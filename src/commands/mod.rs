@@ -5,6 +5,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod report;
 pub mod score;
 pub mod template;
 pub mod weights;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Template(args) => template::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 

@@ -8,6 +8,7 @@ mod hdi;
 mod maths;
 mod methods;
 mod properties;
+mod report;
 mod snapshots;
 mod support;
 mod threads;

@@ -1,0 +1,91 @@
+//! `linkscore report DATA... -o report.html [--previous OLD] [--unit ID]...`:
+//! one self-contained HTML page with charts (SPEC "Reports").
+
+use crate::cli::ReportArgs;
+use crate::diff::Comparison;
+use crate::error::{Error, Result, closest_n};
+use crate::{engine, input, report};
+
+pub fn run(args: &ReportArgs) -> Result<()> {
+    check_output(&args.output)?;
+    let rubric = super::load_rubric(&args.rubric)?;
+    let mut options = args.read.options();
+    options.skip_checksums = true;
+    let table = input::load(&args.data, &rubric, &options)?;
+    let units = find_units(&table, &rubric.id_column, &args.unit)?;
+    let report_options = report::Options {
+        title: args.title.clone(),
+        inputs: args.data.clone(),
+        previous: args.previous.clone(),
+        units,
+        movers: args.top,
+    };
+    let page = match &args.previous {
+        None => {
+            let params = engine::fit(&rubric, &[&table])?;
+            let scored = engine::apply(&rubric, &table, &params)?;
+            let page = report::render(&scored, None, &report_options);
+            super::warn_all(&scored.warnings);
+            page
+        }
+        Some(previous) => {
+            let old = input::load(std::slice::from_ref(previous), &rubric, &options)?;
+            let names = args.data.join(", ");
+            let (old_params, new_params) =
+                super::diff::year_params(&rubric, (&old, previous), (&table, &names), None, false)?;
+            let old_scored = engine::apply(&rubric, &old, &old_params)?;
+            let new_scored = engine::apply(&rubric, &table, &new_params)?;
+            let comparison = Comparison::new(&old_scored, &new_scored);
+            let page = report::render(&new_scored, Some(&comparison), &report_options);
+            let mut warnings: Vec<String> = old_scored.warnings.iter().map(|w| format!("{previous}: {w}")).collect();
+            warnings.extend(new_scored.warnings.iter().cloned());
+            super::warn_all(&warnings);
+            page
+        }
+    };
+    super::emit(page.as_bytes(), Some(&args.output))
+}
+
+/// The report is a web page: `-o` must name an `.html` or `.htm` file.
+fn check_output(path: &str) -> Result<()> {
+    let html = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    if html {
+        return Ok(());
+    }
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty() && *s != "-")
+        .unwrap_or("report");
+    Err(Error::Usage(format!(
+        "error: the report is an HTML page, but -o {path} does not end in .html or .htm\n  = help: use -o {stem}.html"
+    )))
+}
+
+/// The indices of the units named by `--unit`, each once, in the order given.
+/// An unknown id is an error that suggests close ones.
+fn find_units(table: &input::Table, id_column: &str, wanted: &[String]) -> Result<Vec<usize>> {
+    let mut found = Vec::new();
+    for id in wanted {
+        let id = id.trim();
+        let u = (0..table.len()).find(|&u| table.id(u) == id).ok_or_else(|| {
+            let close = closest_n(id, (0..table.len()).map(|u| table.id(u)), 3);
+            let help = if close.is_empty() {
+                format!("the ids are in column `{id_column}`; `linkscore score` lists them")
+            } else {
+                format!(
+                    "did you mean {}?",
+                    close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                )
+            };
+            Error::Data(format!("error: no unit with id `{id}` in the data\n  = help: {help}"))
+        })?;
+        if !found.contains(&u) {
+            found.push(u);
+        }
+    }
+    Ok(found)
+}
