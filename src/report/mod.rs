@@ -611,21 +611,25 @@ impl<'a> Page<'a> {
             .zip(&summary.mean_dimension_change)
             .map(|(d, v)| format!("{} {}", d.name, v.map_or("—".into(), |v| signed(v, 2))))
             .collect();
-        let _ = writeln!(
-            out,
-            "<p>{}: {} {}, {} {}, {} {}. {}: {} {}; {}.</p>",
-            self.t("Units", "单位"),
-            summary.kept,
-            self.t("kept", "保留"),
-            summary.new,
-            self.t("new", "新增"),
-            summary.gone,
-            self.t("gone", "消失"),
-            self.t("Mean change", "平均变化"),
-            self.t("score", "总分"),
-            summary.mean_score_change.map_or("—".into(), |v| signed(v, 2)),
-            esc(&dims.join(", "))
-        );
+        let mean = summary.mean_score_change.map_or("—".into(), |v| signed(v, 2));
+        let line = if self.zh {
+            format!(
+                "单位：保留 {}，新增 {}，消失 {}。平均变化：总分 {mean}；{}。",
+                summary.kept,
+                summary.new,
+                summary.gone,
+                dims.join("，")
+            )
+        } else {
+            format!(
+                "Units: {} kept, {} new, {} gone. Mean change: score {mean}; {}.",
+                summary.kept,
+                summary.new,
+                summary.gone,
+                dims.join(", ")
+            )
+        };
+        let _ = writeln!(out, "<p>{}</p>", esc(&line));
         // Biggest movers: risers (largest first), then fallers (largest last).
         let label = |m: &crate::diff::Mover| match &m.label {
             Some(l) if !l.is_empty() => format!("{} {l}", m.id),
@@ -742,7 +746,7 @@ impl<'a> Page<'a> {
                 })
                 .collect()
         });
-        out.push_str("<table class=\"data ranking\">\n<thead><tr>");
+        out.push_str("<div class=\"scroll\">\n<table class=\"data ranking\">\n<thead><tr>");
         for (k, col) in sheet.columns.iter().enumerate() {
             let class = if col.kind == Kind::Text { "" } else { " class=\"num\"" };
             let _ = write!(out, "<th{class}>{}</th>", esc(&col.title));
@@ -784,7 +788,7 @@ impl<'a> Page<'a> {
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+        out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
     }
 
     fn footer(&self, out: &mut String) {
@@ -944,8 +948,10 @@ svg .grid { stroke: var(--line); stroke-width: 1; fill: none; }
 svg .axis { stroke: var(--ink); stroke-width: 1; }
 svg .mark { stroke: #8a3c00; stroke-width: 1; stroke-dasharray: 4 3; }
 table.data { border-collapse: collapse; font-size: 13px; margin: 8px 0 16px; }
-table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; }
+table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: left; }
 table.data th { background: var(--band); position: sticky; top: 0; }
+table.data th, table.data td { white-space: nowrap; }
+.scroll { overflow-x: auto; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data tbody tr:nth-child(even) { background: #fafbfc; }
 .up { color: #2e7d32; }

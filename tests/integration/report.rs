@@ -367,7 +367,18 @@ fn movers_match_hand_computation() {
         ]
     );
     let text = text_of(changes);
-    assert_mentions(&text, &["4 保留", "1 新增", "1 消失", "+6.25"]);
+    // Dimension changes of the kept: a (20 − 20 + 10 + 20)/4 = +7.50, b (0 − 40 + 10 + 60)/4 = +7.50,
+    // c (40 − 60 − 10 + 40)/4 = +2.50.
+    assert_mentions(
+        &text,
+        &[
+            "保留 4，新增 1，消失 1",
+            "总分 +6.25",
+            "产业兴旺 +7.50",
+            "生态宜居 +7.50",
+            "治理有效 +2.50",
+        ],
+    );
 }
 
 #[test]
