@@ -1,7 +1,7 @@
 //! Year over year: two scored tables matched by unit id (SPEC "Year over year").
 
 use crate::engine::Scored;
-use crate::output::{Cell, Column, Kind, Sheet};
+use crate::output::{Cell, Column, Kind, RowSink, Rows, Sheet};
 use std::collections::{BTreeMap, HashMap};
 
 /// Whether a unit is in both years, only the new one, or only the old one.
@@ -254,55 +254,67 @@ impl<'a> Comparison<'a> {
     /// Row `i` of [`Comparison::sheet`], made on demand (a national diff is
     /// streamed, not held as cells).
     pub fn row(&self, i: usize) -> Vec<Cell> {
+        let mut row = Vec::new();
+        self.row_into(i, &mut row);
+        row
+    }
+}
+
+impl Rows for Comparison<'_> {
+    fn count(&self) -> usize {
+        self.pairs.len()
+    }
+
+    fn warm(&self, rows: std::ops::Range<usize>) {
+        let pairs = self.pairs.get(rows).unwrap_or_default();
+        std::hint::black_box(pairs.iter().fold(0, |acc, p| {
+            acc ^ p.old.map_or(0, |o| self.old.touch(o)) ^ p.new.map_or(0, |n| self.new.touch(n))
+        }));
+    }
+
+    fn row_into(&self, i: usize, out: &mut impl RowSink) {
         let r = self.new.rubric;
         let scale = self.scale();
-        let Some(p) = self.pairs.get(i) else { return Vec::new() };
-        {
-            {
-                // The newer year's id, label and group where the unit is in it.
-                let (table, u) = match (p.new, p.old) {
-                    (Some(n), _) => (self.new.table, n),
-                    (None, Some(o)) => (self.old.table, o),
-                    (None, None) => (self.new.table, usize::MAX),
-                };
-                let text = |v: Option<&str>| v.map_or(Cell::Empty, |s| Cell::Text(s.to_string()));
-                let mut row = vec![text((u < table.len()).then(|| table.id(u)))];
-                if r.label_column.is_some() {
-                    row.push(text(table.label(u).filter(|_| u < table.len())));
-                }
-                if r.group_column.is_some() {
-                    row.push(text(table.group(u).filter(|_| u < table.len())));
-                }
-                let rank_old = p.old.and_then(|o| self.old.rank(o));
-                let rank_new = p.new.and_then(|n| self.new.rank(n));
-                let score_old = p.old.and_then(|o| self.old.score(o));
-                let score_new = p.new.and_then(|n| self.new.score(n));
-                let num = |x: Option<f64>| x.map_or(Cell::Empty, |v| Cell::Num(v * scale));
-                row.push(Cell::Text(p.status.as_str().into()));
-                row.push(rank_old.map_or(Cell::Empty, Cell::Int));
-                row.push(rank_new.map_or(Cell::Empty, Cell::Int));
-                row.push(self.rank_change(p).map_or(Cell::Empty, Cell::Signed));
-                row.push(num(score_old));
-                row.push(num(score_new));
-                row.push(self.score_change(p).map_or(Cell::Empty, Cell::Num));
-                if !r.grades.is_empty() {
-                    let grade = |s: &Scored, u: Option<usize>| {
-                        u.and_then(|u| s.grade(u))
-                            .map_or(Cell::Empty, |g| Cell::Text(s.rubric.grades[g].name.clone()))
-                    };
-                    row.push(grade(self.old, p.old));
-                    row.push(grade(self.new, p.new));
-                }
-                for d in 0..r.dimensions.len() {
-                    let o = p.old.and_then(|o| self.old.dimension(o, d));
-                    let n = p.new.and_then(|n| self.new.dimension(n, d));
-                    row.push(match (o, n) {
-                        (Some(o), Some(n)) => Cell::Num((n - o) * scale),
-                        _ => Cell::Empty,
-                    });
-                }
-                row
-            }
+        let Some(p) = self.pairs.get(i) else { return };
+        // The newer year's id, label and group where the unit is in it.
+        let (table, u) = match (p.new, p.old) {
+            (Some(n), _) => (self.new.table, Some(n)),
+            (None, Some(o)) => (self.old.table, Some(o)),
+            (None, None) => (self.new.table, None),
+        };
+        let u = u.filter(|&u| u < table.len());
+        out.opt_text(u.map(|u| table.id(u)));
+        if r.label_column.is_some() {
+            out.opt_text(u.and_then(|u| table.label(u)));
+        }
+        if r.group_column.is_some() {
+            out.opt_text(u.and_then(|u| table.group(u)));
+        }
+        let scaled = |x: Option<f64>| x.map(|v| v * scale);
+        out.text(p.status.as_str());
+        out.opt_int(p.old.and_then(|o| self.old.rank(o)));
+        out.opt_int(p.new.and_then(|n| self.new.rank(n)));
+        match self.rank_change(p) {
+            Some(c) => out.signed(c),
+            None => out.empty(),
+        }
+        out.opt_num(scaled(p.old.and_then(|o| self.old.score(o))));
+        out.opt_num(scaled(p.new.and_then(|n| self.new.score(n))));
+        out.opt_num(self.score_change(p));
+        if !r.grades.is_empty() {
+            out.opt_text(grade_name(self.old, p.old));
+            out.opt_text(grade_name(self.new, p.new));
+        }
+        for d in 0..r.dimensions.len() {
+            let o = p.old.and_then(|o| self.old.dimension(o, d));
+            let n = p.new.and_then(|n| self.new.dimension(n, d));
+            out.opt_num(o.zip(n).map(|(o, n)| (n - o) * scale));
         }
     }
+}
+
+/// The grade name of unit `u` (if any) in a scored year.
+fn grade_name<'s>(scored: &'s Scored, u: Option<usize>) -> Option<&'s str> {
+    let g = scored.grade(u?)?;
+    scored.rubric.grades.get(g).map(|g| g.name.as_str())
 }

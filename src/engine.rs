@@ -7,6 +7,7 @@ use crate::input::{Column, Table};
 use crate::methods;
 use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The weights a run used, whatever the method.
 #[derive(Debug, Clone)]
@@ -103,6 +104,21 @@ impl Scored<'_> {
         self.dims.get(u * n + d).copied().and_then(some)
     }
 
+    /// Reads unit `u`'s per-unit values and returns something of them, so
+    /// that a caller can bring them into cache (see [`crate::output::Rows::warm`]).
+    pub fn touch(&self, u: usize) -> u64 {
+        let nd = self.rubric.dimensions.len();
+        let get = |v: &[f64], i: usize| v.get(i).map_or(0, |x| x.to_bits());
+        let get32 = |v: &[u32], i: usize| v.get(i).map_or(0, |&x| u64::from(x));
+        get(&self.scores, u)
+            ^ get(&self.dims, u * nd)
+            ^ get(&self.dims, (u + 1) * nd - 1)
+            ^ get32(&self.ranks, u)
+            ^ get32(&self.group_ranks, u)
+            ^ get32(&self.present, u)
+            ^ self.table.touch(u)
+    }
+
     /// Every dimension value of unit `u`.
     pub fn dimensions(&self, u: usize) -> Vec<Option<f64>> {
         (0..self.rubric.dimensions.len())
@@ -187,6 +203,33 @@ impl<'a> Eval<'a> {
         let z = scaling.apply(x, self.rubric.indicators[i].direction);
         let floor = self.rubric.floor;
         Some(if floor > 0.0 { floor + (1.0 - floor) * z } else { z })
+    }
+
+    /// Column `i`'s normalized values for units `base..base + out.len()`
+    /// (NaN when missing), counting the present raw cells into `present`:
+    /// [`Eval::z`] with the lookups taken once per column.
+    fn z_range(&self, i: usize, base: usize, out: &mut [f64], present: &mut [u32]) {
+        let (Some(column), Some(ind), Some(scaling)) = (
+            self.table.values.get(i),
+            self.rubric.indicators.get(i),
+            self.scaling.get(i),
+        ) else {
+            return;
+        };
+        let fill = self.fill.get(i).copied().flatten();
+        let floor = self.rubric.floor;
+        for (k, (slot, count)) in out.iter_mut().zip(present.iter_mut()).enumerate() {
+            let raw = column.get(base + k);
+            *count += u32::from(raw.is_some());
+            *slot = match raw.or(fill) {
+                None => f64::NAN,
+                Some(raw) => {
+                    let x = ind.transform.apply(raw).unwrap_or(f64::NAN);
+                    let z = scaling.apply(x, ind.direction);
+                    if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+                }
+            };
+        }
     }
 
     /// Column `i`'s normalized values for every unit.
@@ -420,7 +463,7 @@ pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -
 }
 
 /// Units scored per parallel task.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 1024;
 
 /// Scores `table` with parameters fitted before (on it, on a pool, or frozen).
 pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Result<Scored<'a>> {
@@ -450,34 +493,27 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
             // memory is read in a few sequential streams), then unit by unit.
             let mut columns = vec![f64::NAN; m * len];
             for (i, column) in columns.chunks_mut(len.max(1)).enumerate() {
-                for (k, slot) in column.iter_mut().enumerate() {
-                    if let Some(v) = eval.z(i, base + k) {
-                        *slot = v;
-                    }
-                    present_out[k] += u32::from(!table.values[i].is_missing(base + k));
-                }
+                eval.z_range(i, base, column, present_out);
             }
-            let mut z = vec![None; m];
-            let mut children: Vec<(f64, Option<f64>)> = Vec::new();
-            let mut dim_values: Vec<Option<f64>> = vec![None; nd];
+            let mut row = vec![f64::NAN; m];
+            let mut z: Vec<Option<f64>> = vec![None; m];
+            let mut dim_values = vec![f64::NAN; nd];
             for k in 0..len {
                 let u = base + k;
-                for (i, slot) in z.iter_mut().enumerate() {
-                    *slot = some(columns[i * len + k]);
+                for (i, slot) in row.iter_mut().enumerate() {
+                    *slot = columns[i * len + k];
                 }
                 for (d, dim) in rubric.dimensions.iter().enumerate() {
-                    children.clear();
-                    children.extend(dim.indicators.iter().map(|&i| (weights.indicator[i], z[i])));
-                    match aggregate(dim.aggregate, &children) {
+                    let children = dim.indicators.iter().map(|&i| (weights.indicator[i], row[i]));
+                    match aggregate_coded(dim.aggregate, children) {
                         Ok(v) => dim_values[d] = v,
                         Err(j) => return Some(negative_z(rubric, table, dim.indicators[j], u)),
                     }
                 }
                 let score = match &params.ideal {
                     None => {
-                        children.clear();
-                        children.extend(weights.dimension.iter().copied().zip(dim_values.iter().copied()));
-                        match aggregate(rubric.aggregate, &children) {
+                        let children = weights.dimension.iter().copied().zip(dim_values.iter().copied());
+                        match aggregate_coded(rubric.aggregate, children) {
                             Ok(v) => v,
                             Err(d) => {
                                 return Some(Error::Data(format!(
@@ -488,12 +524,15 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
                             }
                         }
                     }
-                    Some(ideal) => methods::topsis_closeness(&z, &weights.global, ideal),
+                    Some(ideal) => {
+                        for (slot, &v) in z.iter_mut().zip(&row) {
+                            *slot = some(v);
+                        }
+                        methods::topsis_closeness(&z, &weights.global, ideal).unwrap_or(f64::NAN)
+                    }
                 };
-                score_out[k] = score.unwrap_or(f64::NAN);
-                for (d, v) in dim_values.iter().enumerate() {
-                    dim_out[k * nd + d] = v.unwrap_or(f64::NAN);
-                }
+                score_out[k] = score;
+                dim_out[k * nd..(k + 1) * nd].copy_from_slice(&dim_values);
             }
             None
         })
@@ -513,28 +552,41 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         }
     }
 
-    let score_options: Vec<Option<f64>> = scores.iter().map(|&s| some(s)).collect();
-    let all: Vec<usize> = (0..n).collect();
     // Scores are on 0..1 here, so 1e-9 × scale on the reported score is 1e-9.
     let tolerance = 1e-9;
-    let (order, ranked) = rank(&all, &score_options, table, tolerance);
-    let mut ranks = vec![0u32; n];
-    for (u, r) in ranked {
-        ranks[u] = u32::try_from(r).unwrap_or(u32::MAX);
-    }
+    let mut sorted = by_score(&scores);
     let mut group_ranks = vec![0u32; n];
     if rubric.group_column.is_some() {
-        let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-        for u in 0..n {
-            groups.entry(table.group(u).unwrap_or("")).or_default().push(u);
-        }
-        for members in groups.values() {
-            for (u, r) in rank(members, &score_options, table, tolerance).1 {
-                group_ranks[u] = u32::try_from(r).unwrap_or(u32::MAX);
+        // Each group's members in the order of the whole ranking (best
+        // first), then tie groups within the group.
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let group_of: Vec<usize> = (0..n)
+            .map(|u| {
+                let next = index.len();
+                *index.entry(table.group(u).unwrap_or("")).or_insert(next)
+            })
+            .collect();
+        let mut members: Vec<Vec<(f64, usize)>> = vec![Vec::new(); index.len()];
+        for &(s, u) in &sorted {
+            if let Some(list) = group_of.get(u).and_then(|&g| members.get_mut(g)) {
+                list.push((s, u));
             }
         }
+        for list in &mut members {
+            tie_groups(list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
+        }
     }
-    let unscored = score_options.iter().filter(|s| s.is_none()).count();
+    let mut ranks = vec![0u32; n];
+    let mut order = Vec::with_capacity(n);
+    tie_groups(&mut sorted, table, tolerance, |u, r| {
+        ranks[u] = to_u32(r);
+        order.push(u);
+    });
+    drop(sorted);
+    let mut unscored: Vec<usize> = (0..n).filter(|&u| scores[u].is_nan()).collect();
+    unscored.sort_by(|&a, &b| table.id(a).cmp(table.id(b)));
+    order.extend_from_slice(&unscored);
+    let unscored = unscored.len();
     if unscored > 0 {
         warnings.push(format!(
             "{unscored} unit(s) have no score: every indicator was missing; they are listed last without a rank"
@@ -775,33 +827,42 @@ fn min_max(values: &[f64]) -> Option<(f64, f64)> {
 /// no weight left) gives `None`. A negative child under a geometric mean is
 /// an error carrying the child's index.
 pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result::Result<Option<f64>, usize> {
-    let complete = children.iter().all(|(_, z)| z.is_some());
-    let total: f64 = children.iter().filter(|(_, z)| z.is_some()).map(|(w, _)| w).sum();
+    aggregate_coded(how, children.iter().map(|&(w, z)| (w, z.unwrap_or(f64::NAN)))).map(some)
+}
+
+/// [`aggregate`] over `(weight, value)` pairs with NaN for a missing value
+/// (the scoring loop's form: no allocation per unit); NaN when no value.
+fn aggregate_coded(
+    how: Aggregate,
+    children: impl Iterator<Item = (f64, f64)> + Clone,
+) -> std::result::Result<f64, usize> {
+    let present = |&(_, z): &(f64, f64)| !z.is_nan();
+    let complete = children.clone().all(|c| present(&c));
+    let total: f64 = children.clone().filter(present).map(|(w, _)| w).sum();
     if total.is_nan() || total <= 0.0 {
-        return Ok(None);
+        return Ok(f64::NAN);
     }
     // With every child present the weights already sum to 1: dividing by
     // their float sum would only add rounding.
     let scale = if complete { 1.0 } else { total };
     // A weighted mean of values in [0, 1] is in [0, 1]; weights that sum to
     // 1 + an ulp must not push a perfect unit above the scale.
-    let bounded = children.iter().all(|(_, z)| z.is_none_or(|z| (0.0..=1.0).contains(&z)));
+    let bounded = children.clone().all(|(_, z)| z.is_nan() || (0.0..=1.0).contains(&z));
     let clamp = |x: f64| if bounded { x.clamp(0.0, 1.0) } else { x };
     match how {
-        Aggregate::Arithmetic => Ok(Some(clamp(
-            children.iter().filter_map(|(w, z)| z.map(|z| w / scale * z)).sum(),
-        ))),
+        Aggregate::Arithmetic => Ok(clamp(children.filter(present).map(|(w, z)| w / scale * z).sum())),
         Aggregate::Geometric => {
             let mut product = 1.0;
-            for (k, (w, z)) in children.iter().enumerate() {
-                if let Some(z) = z {
-                    if *z < 0.0 {
-                        return Err(k);
-                    }
-                    product *= z.powf(w / scale);
+            for (k, (w, z)) in children.enumerate() {
+                if z.is_nan() {
+                    continue;
                 }
+                if z < 0.0 {
+                    return Err(k);
+                }
+                product *= z.powf(w / scale);
             }
-            Ok(Some(clamp(product)))
+            Ok(clamp(product))
         }
     }
 }
@@ -856,48 +917,58 @@ pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f6
 /// score, scores within `tolerance` of their tie group's best being ties.
 /// Returns the members in output order (ties by id, unscored last) and each
 /// scored member's rank.
-fn rank(members: &[usize], scores: &[Option<f64>], table: &Table, tolerance: f64) -> (Vec<usize>, Vec<(usize, usize)>) {
-    let id = |u: usize| table.id(u);
-    // Sort (score, unit) pairs by score alone: equal scores always fall in
-    // one tie group, which is then ordered by id, so the result does not
-    // depend on how the sort breaks ties.
-    let mut keyed: Vec<(f64, usize)> = members.iter().filter_map(|&u| scores[u].map(|s| (s, u))).collect();
-    keyed.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-    let scored: Vec<usize> = keyed.iter().map(|&(_, u)| u).collect();
-    let score = |u: usize| scores[u].unwrap_or(f64::NEG_INFINITY);
-    let mut order = Vec::with_capacity(members.len());
-    let mut ranks = Vec::with_capacity(scored.len());
+/// The units that have a score, best first; equal scores in any order
+/// (see [`tie_groups`]).
+fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
+    let mut sorted: Vec<(f64, usize)> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_nan())
+        .map(|(u, &s)| (s, u))
+        .collect();
+    // By score alone: equal scores always fall in one tie group, which is
+    // then ordered by id, so the result does not depend on how the sort
+    // breaks ties.
+    sorted.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    sorted
+}
+
+/// Competition ranks over `sorted` (best first): a tie group is the units
+/// whose scores are within `tolerance` of the group's best (so no two units
+/// more than the tolerance apart share a group through a chain of
+/// near-ties); they share the group's first rank and are ordered by id.
+/// Calls `place(unit, rank)` in rank order.
+fn tie_groups(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64, mut place: impl FnMut(usize, usize)) {
     let mut start = 0;
-    while start < scored.len() {
-        // A tie group: the scores within the tolerance of the group's best
-        // (so no two units more than the tolerance apart share a group
-        // through a chain of near-ties).
-        let mut end = start + 1;
-        while end < scored.len() && score(scored[start]) - score(scored[end]) <= tolerance {
-            end += 1;
+    while start < sorted.len() {
+        let best = sorted[start].0;
+        let end = start
+            + 1
+            + sorted[start + 1..]
+                .iter()
+                .take_while(|(s, _)| best - s <= tolerance)
+                .count();
+        let group = &mut sorted[start..end];
+        if group.len() > 1 {
+            group.sort_unstable_by(|a, b| table.id(a.1).cmp(table.id(b.1)).then(a.1.cmp(&b.1)));
         }
-        let mut group = scored[start..end].to_vec();
-        group.sort_by(|&a, &b| id(a).cmp(id(b)));
-        for u in group {
-            order.push(u);
-            ranks.push((u, start + 1));
+        for &(_, u) in group.iter() {
+            place(u, start + 1);
         }
         start = end;
     }
-    let mut unscored: Vec<usize> = members.iter().copied().filter(|&u| scores[u].is_none()).collect();
-    unscored.sort_by(|&a, &b| id(a).cmp(id(b)));
-    order.extend(unscored);
-    (order, ranks)
+}
+
+fn to_u32(rank: usize) -> u32 {
+    u32::try_from(rank).unwrap_or(u32::MAX)
 }
 
 /// Competition ranks (descending) of `values` among themselves, values
 /// within `tolerance` of their group's best tying; `None` stays unranked.
 pub fn competition_ranks(values: &[Option<f64>], table: &Table, tolerance: f64) -> Vec<Option<usize>> {
-    let all: Vec<usize> = (0..values.len()).collect();
+    let coded: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
     let mut ranks = vec![None; values.len()];
-    for (u, r) in rank(&all, values, table, tolerance).1 {
-        ranks[u] = Some(r);
-    }
+    tie_groups(&mut by_score(&coded), table, tolerance, |u, r| ranks[u] = Some(r));
     ranks
 }
 

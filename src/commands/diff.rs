@@ -32,7 +32,7 @@ pub fn run(args: &DiffArgs) -> Result<()> {
         // Streamed: two national years are millions of rows.
         let columns = comparison.columns();
         super::emit_with(args.output.output.as_deref(), |w| {
-            output::csv::write(&columns, comparison.pairs.len(), |i| comparison.row(i), w)
+            output::csv::write(&columns, &comparison, w)
         })?;
         warn_years(args, &old_scored, &new_scored);
         return Ok(());

@@ -23,7 +23,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         // Streamed: a national run is a million rows.
         let ranking = output::Ranking::new(&scored, detail, args.top);
         super::emit_with(args.output.output.as_deref(), |w| {
-            output::csv::write(&ranking.columns, ranking.len(), |i| ranking.row(i), w)
+            output::csv::write(&ranking.columns, &ranking, w)
         })?;
     } else {
         let content = render(&scored, format, detail, args.top)?;

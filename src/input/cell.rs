@@ -132,83 +132,198 @@ pub fn parse_plain_decimal(bytes: &[u8]) -> Option<(i32, u8)> {
     Some((i32::try_from(signed).ok()?, decimals))
 }
 
-/// Marks a missing cell in [`Column::scale`].
+/// Marks a missing cell in [`Scales::Each`].
 const MISSING: u8 = u8::MAX;
 /// Marks a cell whose value is in [`Column::wide`] (the mantissa is its index).
 const WIDE: u8 = u8::MAX - 1;
+/// The mantissa of a missing cell under [`Scales::Common`].
+const NA: i32 = i32::MIN;
 
-/// One indicator's raw values, compactly: a cell is an i32 mantissa and a
-/// power of ten (5 bytes), which holds every decimal of up to nine digits
-/// exactly; other values sit in a side list of f64. A million villages ×
-/// forty indicators take 200 MB instead of 640 as `Option<f64>`.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One indicator's raw values, compactly: a cell is an i32 mantissa over a
+/// power of ten, which holds every decimal of up to nine digits exactly.
+/// While the column's decimals fit one power of ten (the usual case: 12.5
+/// is kept as 1250 over 10² beside 3.25) the power is stored once, so a
+/// million villages × forty indicators take 160 MB instead of 640 as
+/// `Option<f64>`; otherwise each cell has its own, and values that are not
+/// short decimals sit in a side list of f64. Rescaling is exact: m·10^j /
+/// 10^(k+j) and m / 10^k are the same rational, and IEEE division rounds it
+/// to the same double.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     mantissa: Vec<i32>,
-    scale: Vec<u8>,
+    scales: Scales,
     wide: Vec<f64>,
 }
+
+#[derive(Debug, Clone, PartialEq)]
+enum Scales {
+    /// Every cell is `mantissa / 10^k`, or missing (mantissa [`NA`]).
+    Common(u8),
+    /// Each cell's own power of ten, or [`MISSING`] or [`WIDE`].
+    Each(Vec<u8>),
+}
+
+/// One cell as stored.
+#[derive(Debug, Clone, Copy)]
+enum Stored {
+    Missing,
+    Decimal(i32, u8),
+    Wide(f64),
+}
+
+impl Default for Column {
+    fn default() -> Column {
+        Column::with_capacity(0)
+    }
+}
+
+/// `m · 10^by` if it fits in an i32 (and is not the missing marker).
+fn rescale(m: i32, by: u8) -> Option<i32> {
+    let factor = i32::try_from(*POW10_INT.get(usize::from(by))?).ok()?;
+    m.checked_mul(factor).filter(|&v| v != NA)
+}
+
+const POW10_INT: [i64; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
 
 impl Column {
     pub fn with_capacity(n: usize) -> Column {
         Column {
             mantissa: Vec::with_capacity(n),
-            scale: Vec::with_capacity(n),
+            scales: Scales::Common(0),
             wide: Vec::new(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.scale.len()
+        self.mantissa.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.scale.is_empty()
+        self.mantissa.is_empty()
     }
 
     pub fn push_missing(&mut self) {
-        self.mantissa.push(0);
-        self.scale.push(MISSING);
+        match &mut self.scales {
+            Scales::Common(_) => self.mantissa.push(NA),
+            Scales::Each(scale) => {
+                self.mantissa.push(0);
+                scale.push(MISSING);
+            }
+        }
     }
 
     pub fn push_decimal(&mut self, mantissa: i32, decimals: u8) {
-        self.mantissa.push(mantissa);
-        self.scale.push(decimals);
+        if let Scales::Common(k) = self.scales {
+            if decimals > k && self.rescale_all(decimals) {
+                self.mantissa.push(mantissa);
+                return;
+            }
+            if let Some(m) = k.checked_sub(decimals).and_then(|by| rescale(mantissa, by)) {
+                self.mantissa.push(m);
+                return;
+            }
+            self.split_scales();
+        }
+        if let Scales::Each(scale) = &mut self.scales {
+            self.mantissa.push(mantissa);
+            scale.push(decimals);
+        }
     }
 
     pub fn push(&mut self, value: Option<f64>) {
-        match value {
-            None => self.push_missing(),
-            Some(x) => match i32::try_from(self.wide.len()) {
-                Ok(index) => {
-                    self.mantissa.push(index);
-                    self.scale.push(WIDE);
-                    self.wide.push(x);
-                }
-                // More than 2^31 irregular cells cannot happen in memory;
-                // keep the cell rather than panic.
-                Err(_) => self.push_missing(),
-            },
+        let Some(x) = value else {
+            self.push_missing();
+            return;
+        };
+        // More than 2^31 irregular cells cannot happen in memory; keep the
+        // cell rather than panic.
+        let Ok(index) = i32::try_from(self.wide.len()) else {
+            self.push_missing();
+            return;
+        };
+        self.split_scales();
+        if let Scales::Each(scale) = &mut self.scales {
+            self.mantissa.push(index);
+            scale.push(WIDE);
+            self.wide.push(x);
         }
+    }
+
+    /// Puts every cell over 10^`k` (> the common power); false, changing
+    /// nothing, when a mantissa would not fit.
+    fn rescale_all(&mut self, k: u8) -> bool {
+        let Scales::Common(old) = self.scales else { return false };
+        let by = k - old;
+        let fits = |m: i32| m == NA || rescale(m, by).is_some();
+        if usize::from(k) >= POW10.len() || !self.mantissa.iter().all(|&m| fits(m)) {
+            return false;
+        }
+        for m in &mut self.mantissa {
+            if *m != NA {
+                *m = rescale(*m, by).unwrap_or(NA);
+            }
+        }
+        self.scales = Scales::Common(k);
+        true
+    }
+
+    /// Switches to a power of ten per cell.
+    fn split_scales(&mut self) {
+        if let Scales::Common(k) = self.scales {
+            let scale = self
+                .mantissa
+                .iter()
+                .map(|&m| if m == NA { MISSING } else { k })
+                .collect();
+            self.scales = Scales::Each(scale);
+        }
+    }
+
+    #[inline]
+    fn stored(&self, u: usize) -> Option<Stored> {
+        let m = *self.mantissa.get(u)?;
+        Some(match &self.scales {
+            Scales::Common(_) if m == NA => Stored::Missing,
+            Scales::Common(k) => Stored::Decimal(m, *k),
+            Scales::Each(scale) => match *scale.get(u)? {
+                MISSING => Stored::Missing,
+                WIDE => Stored::Wide(*self.wide.get(usize::try_from(m).ok()?)?),
+                k => Stored::Decimal(m, k),
+            },
+        })
     }
 
     /// The value of unit `u`, `None` when missing (or out of range).
     #[inline]
     pub fn get(&self, u: usize) -> Option<f64> {
-        let m = *self.mantissa.get(u)?;
-        match *self.scale.get(u)? {
-            MISSING => None,
-            WIDE => self.wide.get(usize::try_from(m).ok()?).copied(),
-            k => Some(f64::from(m) / POW10[usize::from(k).min(POW10.len() - 1)]),
+        match self.stored(u)? {
+            Stored::Missing => None,
+            Stored::Decimal(m, k) => Some(f64::from(m) / POW10[usize::from(k).min(POW10.len() - 1)]),
+            Stored::Wide(x) => Some(x),
         }
     }
 
     #[inline]
     pub fn is_missing(&self, u: usize) -> bool {
-        self.scale.get(u).is_none_or(|&k| k == MISSING)
+        matches!(self.stored(u), None | Some(Stored::Missing))
     }
 
     pub fn missing_count(&self) -> usize {
-        self.scale.iter().filter(|&&k| k == MISSING).count()
+        match &self.scales {
+            Scales::Common(_) => self.mantissa.iter().filter(|&&m| m == NA).count(),
+            Scales::Each(scale) => scale.iter().filter(|&&k| k == MISSING).count(),
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Option<f64>> + '_ {
@@ -217,20 +332,27 @@ impl Column {
 
     /// Appends another column's cells after this one's.
     pub fn append(&mut self, other: &Column) {
-        let offset = self.wide.len();
-        self.scale.extend_from_slice(&other.scale);
-        self.mantissa
-            .extend(other.mantissa.iter().zip(&other.scale).map(|(&m, &k)| {
-                if k == WIDE {
-                    usize::try_from(m)
-                        .ok()
-                        .and_then(|m| i32::try_from(m + offset).ok())
-                        .unwrap_or(i32::MAX)
-                } else {
-                    m
+        if let (Scales::Common(a), Scales::Common(b)) = (&self.scales, &other.scales) {
+            let (a, b) = (*a, *b);
+            if b <= a || self.rescale_all(b) {
+                let k = a.max(b);
+                let by = k - b;
+                let moved = |m: i32| if m == NA { Some(NA) } else { rescale(m, by) };
+                if other.mantissa.iter().all(|&m| moved(m).is_some()) {
+                    self.mantissa
+                        .extend(other.mantissa.iter().map(|&m| moved(m).unwrap_or(NA)));
+                    return;
                 }
-            }));
-        self.wide.extend_from_slice(&other.wide);
+            }
+        }
+        self.mantissa.reserve(other.len());
+        for u in 0..other.len() {
+            match other.stored(u) {
+                Some(Stored::Decimal(m, k)) => self.push_decimal(m, k),
+                Some(Stored::Wide(x)) => self.push(Some(x)),
+                Some(Stored::Missing) | None => self.push_missing(),
+            }
+        }
     }
 }
 
@@ -300,6 +422,62 @@ mod tests {
         assert_eq!(a.missing_count(), 1);
         assert!(a.is_missing(1) && !a.is_missing(0));
         assert_eq!(a.get(99), None);
+    }
+
+    #[test]
+    fn mixed_decimals_share_one_power_of_ten_until_one_does_not_fit() {
+        let mut c = Column::default();
+        c.push_decimal(125, 1); // 12.5
+        c.push_missing();
+        c.push_decimal(3_250, 3); // 3.250: every cell rescaled to 10³
+        c.push_decimal(7, 0);
+        assert_eq!(c.scales, Scales::Common(3));
+        c.push_decimal(2_000_000_000, 0); // × 10³ does not fit: one power per cell
+        assert!(matches!(c.scales, Scales::Each(_)));
+        let got: Vec<Option<f64>> = c.iter().collect();
+        assert_eq!(got, vec![Some(12.5), None, Some(3.25), Some(7.0), Some(2e9)]);
+        assert_eq!(c.missing_count(), 1);
+    }
+
+    fn arbitrary_cell() -> impl proptest::strategy::Strategy<Value = Option<(i32, u8)>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            1 => Just(None),
+            8 => (any::<i32>(), 0u8..12).prop_map(Some),
+            8 => (-100_000i32..100_000, 0u8..4).prop_map(Some),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn columns_keep_every_decimal_exactly(
+            a in proptest::collection::vec(arbitrary_cell(), 0..40),
+            b in proptest::collection::vec(arbitrary_cell(), 0..40),
+            wide in proptest::option::of(0usize..40),
+        ) {
+            let fill = |cells: &[Option<(i32, u8)>], wide: Option<usize>| {
+                let mut c = Column::default();
+                for (u, cell) in cells.iter().enumerate() {
+                    match cell {
+                        _ if Some(u) == wide => c.push(Some(1e300)),
+                        Some((m, k)) => c.push_decimal(*m, *k),
+                        None => c.push_missing(),
+                    }
+                }
+                c
+            };
+            let mut joined = fill(&a, wide);
+            joined.append(&fill(&b, None));
+            let want = |cell: &Option<(i32, u8)>| cell.map(|(m, k)| format!("{m}e-{k}").parse::<f64>().unwrap());
+            let mut expected: Vec<Option<f64>> = a.iter().map(want).collect();
+            if let Some(w) = wide.filter(|&w| w < a.len()) {
+                expected[w] = Some(1e300);
+            }
+            expected.extend(b.iter().map(want));
+            let got: Vec<Option<f64>> = joined.iter().collect();
+            proptest::prop_assert_eq!(got, expected.clone());
+            proptest::prop_assert_eq!(joined.missing_count(), expected.iter().filter(|v| v.is_none()).count());
+        }
     }
 
     fn na() -> Vec<&'static str> {

@@ -1,31 +1,33 @@
 //! CSV: the machine layout, numbers in their shortest lossless form. Rows
 //! are formatted in parallel, a window at a time, and written in order.
 
-use super::{Cell, Column, Sheet};
+use super::{Column, RowSink, Rows, Sheet};
 use rayon::prelude::*;
 use std::io::Write;
 
 /// Rows formatted per parallel task, and per window held in memory.
 const TASK_ROWS: usize = 4096;
 const WINDOW_ROWS: usize = 16 * TASK_ROWS;
+/// Rows whose data is brought into cache together (see [`Rows::warm`]):
+/// few enough that it stays in a core's cache until they are formatted.
+const WARM_ROWS: usize = 256;
 
 /// Renders a sheet as CSV (UTF-8, no BOM, `\n` line ends).
 pub fn render(sheet: &Sheet) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(&sheet.columns, sheet.rows.len(), |i| sheet.rows[i].clone(), &mut out);
+    let _ = write(&sheet.columns, sheet, &mut out);
     out
 }
 
-/// Writes rows `row(0) … row(len − 1)` under the columns' machine names.
-pub fn write(
-    columns: &[Column],
-    len: usize,
-    row: impl Fn(usize) -> Vec<Cell> + Sync,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let header: Vec<Cell> = columns.iter().map(|c| Cell::Text(c.key.clone())).collect();
-    out.write_all(&format_rows(std::iter::once(header)))?;
+/// Writes `rows` under the columns' machine names.
+pub fn write(columns: &[Column], rows: &impl Rows, out: &mut dyn Write) -> std::io::Result<()> {
+    let len = rows.count();
+    let mut header = Record::new(Vec::new());
+    for c in columns {
+        header.text(&c.key);
+    }
+    out.write_all(&header.finish())?;
     let mut start = 0;
     while start < len {
         let end = (start + WINDOW_ROWS).min(len);
@@ -33,7 +35,19 @@ pub fn write(
             .step_by(TASK_ROWS)
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|from| format_rows((from..(from + TASK_ROWS).min(end)).map(&row)))
+            .map(|from| {
+                let mut record = Record::new(Vec::with_capacity(TASK_ROWS * 256));
+                let to = (from + TASK_ROWS).min(end);
+                for block in (from..to).step_by(WARM_ROWS) {
+                    let block_end = (block + WARM_ROWS).min(to);
+                    rows.warm(block..block_end);
+                    for i in block..block_end {
+                        rows.row_into(i, &mut record);
+                        record.end();
+                    }
+                }
+                record.out
+            })
             .collect();
         for part in parts {
             out.write_all(&part)?;
@@ -43,19 +57,120 @@ pub fn write(
     Ok(())
 }
 
-fn format_rows(rows: impl Iterator<Item = Vec<Cell>>) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::with_capacity(TASK_ROWS * 128));
-    let mut fields: Vec<Vec<u8>> = Vec::new();
-    for row in rows {
-        fields.resize_with(row.len(), Vec::new);
-        for (field, cell) in fields.iter_mut().zip(&row) {
-            field.clear();
-            cell.machine_into(field);
-        }
-        // Writing to a Vec cannot fail.
-        let _ = writer.write_record(&fields[..row.len()]);
+/// CSV bytes being written a field at a time: fields separated by commas,
+/// quoted only when they hold a comma, a quote or a line break (as the csv
+/// crate's `QuoteStyle::Necessary` does), records ended by `\n`.
+pub struct Record {
+    out: Vec<u8>,
+    /// No field written yet in the current record.
+    at_start: bool,
+}
+
+impl Record {
+    fn new(out: Vec<u8>) -> Record {
+        Record { out, at_start: true }
     }
-    writer.into_inner().unwrap_or_default()
+
+    fn separate(&mut self) {
+        if !self.at_start {
+            self.out.push(b',');
+        }
+        self.at_start = false;
+    }
+
+    fn end(&mut self) {
+        self.out.push(b'\n');
+        self.at_start = true;
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.end();
+        self.out
+    }
+}
+
+impl RowSink for Record {
+    fn empty(&mut self) {
+        self.separate();
+    }
+
+    fn int(&mut self, v: usize) {
+        self.separate();
+        self.out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
+
+    fn signed(&mut self, v: i64) {
+        self.separate();
+        self.out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
+
+    fn num(&mut self, v: f64) {
+        self.separate();
+        crate::util::write_lossless(&mut self.out, v);
+    }
+
+    fn text(&mut self, s: &str) {
+        self.separate();
+        let bytes = s.as_bytes();
+        if bytes.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            self.out.push(b'"');
+            for &b in bytes {
+                if b == b'"' {
+                    self.out.push(b'"');
+                }
+                self.out.push(b);
+            }
+            self.out.push(b'"');
+        } else {
+            self.out.extend_from_slice(bytes);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{Cell, Kind};
+
+    #[test]
+    fn quotes_only_what_needs_quoting_like_the_csv_crate() {
+        let texts = [
+            "plain",
+            "",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\rx",
+            "村,镇",
+            " lead",
+            "#x",
+        ];
+        let columns: Vec<Column> = ["a", "b"]
+            .iter()
+            .map(|k| Column {
+                key: (*k).into(),
+                title: (*k).into(),
+                kind: Kind::Text,
+            })
+            .collect();
+        let sheet = Sheet {
+            columns,
+            rows: texts
+                .iter()
+                .map(|t| vec![Cell::Text((*t).into()), Cell::Num(-0.5)])
+                .collect(),
+        };
+        let ours = render(&sheet);
+        let mut theirs = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        theirs.write_record(["a", "b"]).unwrap();
+        for t in texts {
+            theirs.write_record([t, "-0.5"]).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs.into_inner().unwrap())
+        );
+    }
 }

@@ -123,6 +123,93 @@ impl Cell {
     }
 }
 
+/// Where a row's cells go as they are made: a `Vec<Cell>` for the formats
+/// that hold a sheet, bytes for streamed CSV (so a million rows are written
+/// without an allocation per cell).
+pub trait RowSink {
+    fn empty(&mut self);
+    fn int(&mut self, v: usize);
+    fn signed(&mut self, v: i64);
+    fn num(&mut self, v: f64);
+    fn text(&mut self, s: &str);
+
+    fn cell(&mut self, cell: &Cell) {
+        match cell {
+            Cell::Empty => self.empty(),
+            Cell::Int(v) => self.int(*v),
+            Cell::Signed(v) => self.signed(*v),
+            Cell::Num(v) => self.num(*v),
+            Cell::Text(s) => self.text(s),
+        }
+    }
+
+    fn opt_int(&mut self, v: Option<usize>) {
+        match v {
+            Some(v) => self.int(v),
+            None => self.empty(),
+        }
+    }
+
+    fn opt_num(&mut self, v: Option<f64>) {
+        match v {
+            Some(v) => self.num(v),
+            None => self.empty(),
+        }
+    }
+
+    fn opt_text(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.text(s),
+            None => self.empty(),
+        }
+    }
+}
+
+impl RowSink for Vec<Cell> {
+    fn empty(&mut self) {
+        self.push(Cell::Empty);
+    }
+    fn int(&mut self, v: usize) {
+        self.push(Cell::Int(v));
+    }
+    fn signed(&mut self, v: i64) {
+        self.push(Cell::Signed(v));
+    }
+    fn num(&mut self, v: f64) {
+        self.push(Cell::Num(v));
+    }
+    fn text(&mut self, s: &str) {
+        self.push(Cell::Text(s.to_string()));
+    }
+}
+
+/// Rows made on demand, so a long output streams instead of being held as
+/// cells.
+pub trait Rows: Sync {
+    fn count(&self) -> usize;
+
+    /// Row `i`'s cells, into `out`.
+    fn row_into(&self, i: usize, out: &mut impl RowSink);
+
+    /// Touches what rows `rows` will read, ahead of formatting them. Rows in
+    /// rank order read the per-unit arrays at random: a tight loop of
+    /// independent loads has many cache misses in flight at once, where the
+    /// formatting loop would wait for them one by one.
+    fn warm(&self, _rows: std::ops::Range<usize>) {}
+}
+
+impl Rows for Sheet {
+    fn count(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn row_into(&self, i: usize, out: &mut impl RowSink) {
+        for cell in self.rows.get(i).into_iter().flatten() {
+            out.cell(cell);
+        }
+    }
+}
+
 /// Which optional column groups a ranking shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Detail {
@@ -142,10 +229,6 @@ pub fn top_obstacles(scored: &Scored, u: usize) -> Vec<usize> {
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.into_iter().take(3).map(|(i, _)| i).collect()
-}
-
-fn opt_num(x: Option<f64>, scale: f64) -> Cell {
-    x.map_or(Cell::Empty, |v| Cell::Num(v * scale))
 }
 
 /// The ranking in the CSV layout of SPEC.md "Command line": `rank, id,
@@ -290,58 +373,73 @@ impl<'a> Ranking<'a> {
 
     /// The cells of row `i` (the unit ranked `i`-th).
     pub fn row(&self, i: usize) -> Vec<Cell> {
+        let mut row = Vec::with_capacity(self.columns.len());
+        self.row_into(i, &mut row);
+        row
+    }
+}
+
+impl Rows for Ranking<'_> {
+    fn count(&self) -> usize {
+        self.units.len()
+    }
+
+    fn warm(&self, rows: std::ops::Range<usize>) {
+        let units = self.units.get(rows).unwrap_or_default();
+        std::hint::black_box(units.iter().fold(0, |acc, &u| acc ^ self.scored.touch(u)));
+    }
+
+    fn row_into(&self, i: usize, out: &mut impl RowSink) {
         let (scored, detail) = (self.scored, self.detail);
         let r = scored.rubric;
         let table = scored.table;
-        let Some(&u) = self.units.get(i) else { return Vec::new() };
-        let mut row = Vec::with_capacity(self.columns.len());
-        row.push(scored.rank(u).map_or(Cell::Empty, Cell::Int));
-        row.push(Cell::Text(table.id(u).to_string()));
+        let Some(&u) = self.units.get(i) else { return };
+        let scaled = |x: Option<f64>| x.map(|v| v * r.scale);
+        out.opt_int(scored.rank(u));
+        out.text(table.id(u));
         if r.label_column.is_some() {
-            row.push(Cell::Text(table.label(u).unwrap_or_default().to_string()));
+            out.text(table.label(u).unwrap_or_default());
         }
         if r.group_column.is_some() {
-            row.push(Cell::Text(table.group(u).unwrap_or_default().to_string()));
-            row.push(scored.group_rank(u).map_or(Cell::Empty, Cell::Int));
+            out.text(table.group(u).unwrap_or_default());
+            out.opt_int(scored.group_rank(u));
         }
-        row.push(opt_num(scored.score(u), r.scale));
+        out.opt_num(scaled(scored.score(u)));
         if r.missing != crate::rubric::MissingPolicy::Error {
-            row.push(Cell::Num(scored.coverage(u)));
+            out.num(scored.coverage(u));
         }
         if !r.grades.is_empty() {
-            row.push(
-                scored
-                    .grade(u)
-                    .map_or(Cell::Empty, |g| Cell::Text(r.grades[g].name.clone())),
-            );
+            out.opt_text(scored.grade(u).map(|g| r.grades[g].name.as_str()));
         }
-        row.extend((0..r.dimensions.len()).map(|d| opt_num(scored.dimension(u, d), r.scale)));
+        for d in 0..r.dimensions.len() {
+            out.opt_num(scaled(scored.dimension(u, d)));
+        }
         if r.coupling.is_some() {
             match scored.coupling(u) {
-                Some(c) => row.extend([
-                    Cell::Num(c.coupling),
-                    Cell::Num(c.coordination),
-                    Cell::Text(COORDINATION_GRADES[c.band].to_string()),
-                ]),
-                None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+                Some(c) => {
+                    out.num(c.coupling);
+                    out.num(c.coordination);
+                    out.text(COORDINATION_GRADES[c.band]);
+                }
+                None => (0..3).for_each(|_| out.empty()),
             }
         }
         if detail.linkages {
-            row.extend((0..r.linkages.len()).map(|l| opt_num(scored.linkage(u, l), r.scale)));
+            for l in 0..r.linkages.len() {
+                out.opt_num(scaled(scored.linkage(u, l)));
+            }
         }
         if detail.indicators {
-            row.extend((0..r.indicators.len()).map(|i| opt_num(scored.z(i, u), r.scale)));
+            for i in 0..r.indicators.len() {
+                out.opt_num(scaled(scored.z(i, u)));
+            }
         }
         if detail.obstacles {
             let top = top_obstacles(scored, u);
             for k in 0..3 {
-                row.push(
-                    top.get(k)
-                        .map_or(Cell::Empty, |&i| Cell::Text(r.indicators[i].id.clone())),
-                );
+                out.opt_text(top.get(k).map(|&i| r.indicators[i].id.as_str()));
             }
         }
-        row
     }
 }
 
