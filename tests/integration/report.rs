@@ -631,3 +631,95 @@ fn report_renders_in_headless_chromium() {
     );
     assert!(colours > 50, "the screenshot has only {colours} colours");
 }
+
+// ---------------------------------------------------------------------------
+// The previous year as `diff` scores it, and units without a score
+
+#[test]
+fn previous_year_is_pooled_as_diff_pools_it() {
+    // entropy weights and a sample TOPSIS ideal: both years are one panel.
+    let rubric = "rubrics/entropy-topsis.toml";
+    let (old, new) = ("examples/villages-2023.csv", "examples/villages-2024.csv");
+    let dir = TempDir::new().expect("temp dir");
+    let out = dir.path().join("r.html");
+    let r = ok(ls_in(
+        &root(),
+        &[
+            "report",
+            new,
+            "--rubric",
+            rubric,
+            "--previous",
+            old,
+            "-o",
+            out.to_str().expect("path"),
+        ],
+    ));
+    assert_mentions(&r.stderr, &["pooled into one panel"]);
+    let page = std::fs::read_to_string(&out).expect("the report");
+    let diff = ok(ls_in(
+        &root(),
+        &["diff", old, new, "--rubric", rubric, "--format", "csv"],
+    ));
+    // The first row of diff is the new year's best: its id and score (rounded
+    // to two decimals) head the report's ranking, with the same rank change.
+    let mut lines = diff.stdout.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let first: Vec<&str> = lines.next().expect("a row").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("a diff column");
+    let score: f64 = first[col("score_new")].parse().expect("a score");
+    let change: i64 = first[col("rank_change")].parse().expect("a rank change");
+    let doc = parse(&page);
+    let rows = table_rows(by_id(&doc, "ranking"));
+    assert_eq!(rows[0][2], first[col("id")]);
+    assert_eq!(rows[0][6], format!("{score:.2}"));
+    let shown = if change == 0 {
+        "0".to_string()
+    } else {
+        format!("{change:+}")
+    };
+    assert_eq!(rows[0][1], shown);
+}
+
+#[test]
+fn a_unit_without_any_value_is_listed_last_without_a_grade() {
+    let dir = TempDir::new().expect("temp dir");
+    let rubric = std::fs::read_to_string(root().join(RUBRIC))
+        .expect("the fixture rubric")
+        .replace(
+            "normalize = \"goalpost\"",
+            "normalize = \"goalpost\"\nmissing = \"reweight\"",
+        );
+    let rubric_path = dir.path().join("r.toml");
+    std::fs::write(&rubric_path, rubric).expect("write the rubric");
+    let data = std::fs::read_to_string(root().join(NEW)).expect("the fixture data") + "u7,空村,甲县,,,\n";
+    let data_path = dir.path().join("d.csv");
+    std::fs::write(&data_path, data).expect("write the data");
+    let out = dir.path().join("r.html");
+    ok(ls_in(
+        &root(),
+        &[
+            "report",
+            data_path.to_str().expect("path"),
+            "--rubric",
+            rubric_path.to_str().expect("path"),
+            "-o",
+            out.to_str().expect("path"),
+        ],
+    ));
+    let page = std::fs::read_to_string(&out).expect("the report");
+    assert_self_contained(&page);
+    let doc = parse(&page);
+    let rows = table_rows(by_id(&doc, "ranking"));
+    assert_eq!(rows.len(), 6);
+    let last = rows.last().expect("a row");
+    assert_eq!((last[0].as_str(), last[1].as_str()), ("", "u7"));
+    // 6 units: 差 2 of 6 = 33.3 %, and u7 has no grade: 1 of 6 = 16.7 %.
+    let grades = text_of(by_id(&doc, "grades"));
+    assert_mentions(&grades, &["差: 2 (33.3%)", "无等级: 1 (16.7%)"]);
+    assert_mentions(&text_of(by_id(&doc, "summary")), &["1 个无得分"]);
+    // 甲县's dimension means are still over u1 and u2 only: 70.00, 50.00, 60.00,
+    // but it counts 3 units.
+    let groups = table_rows(by_id(&doc, "groups"));
+    assert_eq!(groups[0], ["甲县", "3", "62.50", "70.00", "50.00", "60.00"]);
+}
