@@ -489,6 +489,19 @@ impl<'a> Page<'a> {
             let values: Vec<Vec<Option<f64>>> = series.iter().map(|s| s.values.clone()).collect();
             svg::grouped_bars(&names, &legend, &values, scale, title)
         };
+        if axes.len() < 3 {
+            // Bars instead of a radar: their colours are the dimensions'.
+            out.push_str("<p class=\"legend\">");
+            for (d, name) in axes.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "<span><span class=\"sw\" style=\"background:{}\"></span>{}</span> ",
+                    PALETTE[d % PALETTE.len()],
+                    esc(name)
+                );
+            }
+            out.push_str("</p>\n");
+        }
         out.push_str("<div class=\"row\">\n<figure>\n");
         out.push_str(&chart);
         let _ = writeln!(out, "\n<figcaption>{}</figcaption>\n</figure>", esc(title));
@@ -762,7 +775,13 @@ impl<'a> Page<'a> {
                 let text = cell.human(col.kind);
                 let class = if Some(k) == grade_col {
                     match cell {
-                        Cell::Text(name) => format!(" class=\"grade g{}\"", grade_index(r, name)),
+                        Cell::Text(name) => {
+                            let g = grade_index(r, name);
+                            format!(
+                                " class=\"grade g{g}\" style=\"color:{}\"",
+                                grade_colour(g, r.grades.len())
+                            )
+                        }
                         _ => String::new(),
                     }
                 } else if col.kind == Kind::Text {
@@ -956,9 +975,7 @@ table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data tbody tr:nth-child(even) { background: #fafbfc; }
 .up { color: #2e7d32; }
 .down { color: #c62828; }
-.grade.g0 { color: #2e7d32; font-weight: bold; }
-.grade.g1 { color: #558b2f; }
-.grade.g3, .grade.g4 { color: #c62828; }
+.grade.g0 { font-weight: bold; }
 .sw { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
 .legend span { margin-right: 12px; white-space: nowrap; }
 details summary { cursor: pointer; color: var(--muted); }
