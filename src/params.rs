@@ -70,8 +70,8 @@ pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[Strin
             let (hi, lo) = ideal[i];
             let _ = writeln!(out, "ideal = [{}, {}]", float(hi), float(lo));
         }
-        if let Scaling::Rank { sorted } = &params.scaling[i] {
-            let values: Vec<String> = sorted.iter().map(|v| float(*v)).collect();
+        if let Scaling::Rank(table) = &params.scaling[i] {
+            let values: Vec<String> = table.reference().map(float).collect();
             let _ = writeln!(out, "values = [{}]", values.join(", "));
         }
     }
@@ -228,20 +228,12 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
                     Scaling::Constant(0.0)
                 }
             }
-            Normalize::Rank => {
-                let mut sorted = p.values.clone().ok_or_else(|| {
-                    bad(
-                        span.clone(),
-                        format!("indicator `{}` is rank-normalized but has no `values`", ind.id),
-                    )
-                })?;
-                sorted.sort_by(f64::total_cmp);
-                if sorted.len() < 2 || sorted.first() == sorted.last() {
-                    Scaling::Constant(1.0)
-                } else {
-                    Scaling::Rank { sorted }
-                }
-            }
+            Normalize::Rank => Scaling::rank(p.values.clone().ok_or_else(|| {
+                bad(
+                    span.clone(),
+                    format!("indicator `{}` is rank-normalized but has no `values`", ind.id),
+                )
+            })?),
         });
         ideal.push(p.ideal.map(|[hi, lo]| (hi, lo)));
     }
