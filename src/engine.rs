@@ -7,7 +7,6 @@ use crate::input::{Column, Table};
 use crate::methods;
 use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// The weights a run used, whatever the method.
 #[derive(Debug, Clone)]
@@ -572,33 +571,30 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
     // Scores are on 0..1 here, so 1e-9 × scale on the reported score is 1e-9.
     let tolerance = 1e-9;
     let mut sorted = by_score(&scores);
-    let mut group_ranks = vec![0u32; n];
-    if rubric.group_column.is_some() {
-        // Each group's members in the order of the whole ranking (best
-        // first), then tie groups within the group.
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let group_of: Vec<usize> = (0..n)
-            .map(|u| {
-                let next = index.len();
-                *index.entry(table.group(u).unwrap_or("")).or_insert(next)
-            })
-            .collect();
-        let mut members: Vec<Vec<(f64, usize)>> = vec![Vec::new(); index.len()];
-        for &(s, u) in &sorted {
-            if let Some(list) = group_of.get(u).and_then(|&g| members.get_mut(g)) {
-                list.push((s, u));
-            }
-        }
-        for list in &mut members {
-            tie_groups(list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
+    // Each group's members in the order of the whole ranking (best first).
+    let groups = table.group_code(0).map_or(0, |(_, count)| count);
+    let mut members: Vec<Vec<(f64, usize)>> = vec![Vec::new(); groups];
+    for &(s, u) in &sorted {
+        if let Some(list) = table.group_code(u).and_then(|(g, _)| members.get_mut(g)) {
+            list.push((s, u));
         }
     }
+    let mut group_ranks = vec![0u32; n];
     let mut ranks = vec![0u32; n];
     let mut order = Vec::with_capacity(n);
-    tie_groups(&mut sorted, table, tolerance, |u, r| {
-        ranks[u] = to_u32(r);
-        order.push(u);
-    });
+    rayon::join(
+        || {
+            for list in &mut members {
+                tie_groups(list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
+            }
+        },
+        || {
+            tie_groups(&mut sorted, table, tolerance, |u, r| {
+                ranks[u] = to_u32(r);
+                order.push(u);
+            })
+        },
+    );
     drop(sorted);
     let mut unscored: Vec<usize> = (0..n).filter(|&u| scores[u].is_nan()).collect();
     unscored.sort_by(|&a, &b| table.id(a).cmp(table.id(b)));

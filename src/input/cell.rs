@@ -224,6 +224,10 @@ impl Column {
     }
 
     pub fn push_decimal(&mut self, mantissa: i32, decimals: u8) {
+        if self.scales == Scales::Common(decimals) && mantissa != NA {
+            self.mantissa.push(mantissa);
+            return;
+        }
         if let Scales::Common(k) = self.scales {
             if decimals > k && self.rescale_all(decimals) {
                 self.mantissa.push(mantissa);

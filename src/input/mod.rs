@@ -90,6 +90,53 @@ impl TextColumn {
     }
 }
 
+/// A text column of few distinct values (the group: a county of a
+/// thousand villages), as one small code per unit.
+#[derive(Debug, Clone, Default)]
+pub struct CodedText {
+    names: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+    codes: Vec<u32>,
+}
+
+impl CodedText {
+    fn code_of(&mut self, s: &str) -> u32 {
+        if let Some(&code) = self.index.get(s) {
+            return code;
+        }
+        // Codes fit: a table in memory has fewer than 2³² units.
+        let code = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(s.to_string());
+        self.index.insert(s.to_string(), code);
+        code
+    }
+
+    pub fn push(&mut self, s: &str) {
+        let code = self.code_of(s);
+        self.codes.push(code);
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        self.code(i).and_then(|c| self.names.get(c)).map_or("", String::as_str)
+    }
+
+    /// The index of unit `i`'s value among the distinct values (in order of first appearance).
+    pub fn code(&self, i: usize) -> Option<usize> {
+        self.codes.get(i).map(|&c| c as usize)
+    }
+
+    /// How many distinct values.
+    pub fn distinct(&self) -> usize {
+        self.names.len()
+    }
+
+    fn append(&mut self, other: &CodedText) {
+        let map: Vec<u32> = other.names.iter().map(|name| self.code_of(name)).collect();
+        self.codes
+            .extend(other.codes.iter().map(|&c| map.get(c as usize).copied().unwrap_or(0)));
+    }
+}
+
 /// The data of a run: units in input order, and per indicator (rubric
 /// order) the raw value of each unit.
 #[derive(Debug, Clone, Default)]
@@ -97,7 +144,7 @@ pub struct Table {
     pub files: Vec<InputFile>,
     ids: TextColumn,
     labels: Option<TextColumn>,
-    groups: Option<TextColumn>,
+    groups: Option<CodedText>,
     /// Per unit: index into `files`.
     file_of: Vec<u32>,
     /// Per unit: 1-based row in its file (the header row is 1).
@@ -114,7 +161,7 @@ impl Table {
     fn new(rubric: &Rubric) -> Table {
         Table {
             labels: rubric.label_column.as_ref().map(|_| TextColumn::default()),
-            groups: rubric.group_column.as_ref().map(|_| TextColumn::default()),
+            groups: rubric.group_column.as_ref().map(|_| CodedText::default()),
             values: vec![Column::default(); rubric.indicators.len()],
             ..Table::default()
         }
@@ -145,6 +192,13 @@ impl Table {
 
     pub fn group(&self, u: usize) -> Option<&str> {
         self.groups.as_ref().map(|g| g.get(u))
+    }
+
+    /// Unit `u`'s group as an index among the groups, and how many groups
+    /// there are (`None` without a group column).
+    pub fn group_code(&self, u: usize) -> Option<(usize, usize)> {
+        let groups = self.groups.as_ref()?;
+        Some((groups.code(u)?, groups.distinct()))
     }
 
     /// Index into `files` of the file unit `u` came from.
@@ -717,7 +771,7 @@ impl Layout {
         let mut part = Part {
             file: u32::try_from(file).unwrap_or(u32::MAX),
             labels: self.label.map(|_| TextColumn::default()),
-            groups: self.group.map(|_| TextColumn::default()),
+            groups: self.group.map(|_| CodedText::default()),
             values: vec![Column::with_capacity(records.len()); self.indicators.len()],
             ..Part::default()
         };
@@ -747,12 +801,13 @@ impl Layout {
                 field_text(field, self.encoding).map_err(|at| bad_text(&self.path, row, c, record, at, self.encoding))
             };
             let id = match text(self.id) {
-                Ok(t) => t.trim().to_string(),
+                Ok(t) => t,
                 Err(e) => {
                     part.fatal = Some(e);
                     return part;
                 }
             };
+            let id = id.trim();
             if id.is_empty() {
                 part.fatal = Some(Error::Data(format!(
                     "error: {}:{row}:{}: the id cell (column `{}`) is empty\n  = help: every unit needs an id",
@@ -798,18 +853,20 @@ impl Layout {
                     }
                 }
             }
-            let optional = |c: Option<usize>, target: &mut Option<TextColumn>| -> Result<()> {
-                if let (Some(c), Some(target)) = (c, target) {
-                    target.push(text(c)?.trim());
+            let pushed = (|| -> Result<()> {
+                if let (Some(c), Some(labels)) = (self.label, &mut part.labels) {
+                    labels.push(text(c)?.trim());
+                }
+                if let (Some(c), Some(groups)) = (self.group, &mut part.groups) {
+                    groups.push(text(c)?.trim());
                 }
                 Ok(())
-            };
-            if let Err(e) = optional(self.label, &mut part.labels).and_then(|()| optional(self.group, &mut part.groups))
-            {
+            })();
+            if let Err(e) = pushed {
                 part.fatal = Some(e);
                 return part;
             }
-            part.ids.push(&id);
+            part.ids.push(id);
             part.rows.push(row);
         }
         part
@@ -835,7 +892,7 @@ struct Part {
     file: u32,
     ids: TextColumn,
     labels: Option<TextColumn>,
-    groups: Option<TextColumn>,
+    groups: Option<CodedText>,
     rows: Vec<u64>,
     values: Vec<Column>,
     cell_errors: Vec<String>,

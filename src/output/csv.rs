@@ -20,7 +20,8 @@ pub fn render(sheet: &Sheet) -> Vec<u8> {
     out
 }
 
-/// Writes `rows` under the columns' machine names.
+/// Writes `rows` under the columns' machine names. A window of rows is
+/// formatted (in parallel) while the one before it is being written.
 pub fn write(columns: &[Column], rows: &impl Rows, out: &mut dyn Write) -> std::io::Result<()> {
     let len = rows.count();
     let mut header = Record::new(Vec::new());
@@ -28,33 +29,44 @@ pub fn write(columns: &[Column], rows: &impl Rows, out: &mut dyn Write) -> std::
         header.text(&c.key);
     }
     out.write_all(&header.finish())?;
-    let mut start = 0;
-    while start < len {
-        let end = (start + WINDOW_ROWS).min(len);
-        let parts: Vec<Vec<u8>> = (start..end)
-            .step_by(TASK_ROWS)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|from| {
-                let mut record = Record::new(Vec::with_capacity(TASK_ROWS * 256));
-                let to = (from + TASK_ROWS).min(end);
-                for block in (from..to).step_by(WARM_ROWS) {
-                    let block_end = (block + WARM_ROWS).min(to);
-                    rows.warm(block..block_end);
-                    for i in block..block_end {
-                        rows.row_into(i, &mut record);
-                        record.end();
-                    }
+    std::thread::scope(|scope| {
+        let (formatted, windows) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        scope.spawn(move || {
+            for start in (0..len).step_by(WINDOW_ROWS) {
+                let end = (start + WINDOW_ROWS).min(len);
+                let parts = (start..end)
+                    .step_by(TASK_ROWS)
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .map(|from| format_task(rows, from, (from + TASK_ROWS).min(end)))
+                    .collect();
+                // The writer stopped (a write failed): stop formatting.
+                if formatted.send(parts).is_err() {
+                    break;
                 }
-                record.out
-            })
-            .collect();
-        for part in parts {
-            out.write_all(&part)?;
+            }
+        });
+        for parts in windows {
+            for part in parts {
+                out.write_all(&part)?;
+            }
         }
-        start = end;
+        Ok(())
+    })
+}
+
+/// Rows `from..to` as CSV bytes.
+fn format_task(rows: &impl Rows, from: usize, to: usize) -> Vec<u8> {
+    let mut record = Record::new(Vec::with_capacity((to - from) * 256));
+    for block in (from..to).step_by(WARM_ROWS) {
+        let block_end = (block + WARM_ROWS).min(to);
+        rows.warm(block..block_end);
+        for i in block..block_end {
+            rows.row_into(i, &mut record);
+            record.end();
+        }
     }
-    Ok(())
+    record.out
 }
 
 /// CSV bytes being written a field at a time: fields separated by commas,
