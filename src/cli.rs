@@ -34,6 +34,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// Write a self-contained HTML report with charts (opens offline, e.g. from a USB stick).
     Report(ReportArgs),
+    /// How robust each rank is: re-score many times with varied weights (and methods).
+    Sensitivity(SensitivityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +87,86 @@ pub struct ParamsArgs {
     /// Score with parameters frozen earlier by --freeze instead of taking them from this data (a frozen base year).
     #[arg(long, value_name = "FILE")]
     pub params: Option<String>,
+}
+
+/// A normalization `sensitivity` may draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NormalizeArg {
+    Goalpost,
+    Minmax,
+    Zscore,
+    Rank,
+}
+
+impl NormalizeArg {
+    pub fn normalize(self) -> crate::rubric::Normalize {
+        use crate::rubric::Normalize;
+        match self {
+            NormalizeArg::Goalpost => Normalize::Goalpost,
+            NormalizeArg::Minmax => Normalize::Minmax,
+            NormalizeArg::Zscore => Normalize::Zscore,
+            NormalizeArg::Rank => Normalize::Rank,
+        }
+    }
+}
+
+/// A top-level aggregation `sensitivity` may draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AggregateArg {
+    Arithmetic,
+    Geometric,
+}
+
+/// What an uncertainty analysis varies (`sensitivity`, `diff --uncertainty`).
+#[derive(Debug, Args)]
+pub struct VaryArgs {
+    /// Seed of the random draws: the same seed gives the same output at any thread count [default: 1].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Multiply every dimension and indicator weight by its own factor drawn from [1 − W, 1 + W] (0 ≤ W < 1) [default: 0.25].
+    #[arg(long, value_name = "W")]
+    pub weights: Option<f64>,
+    /// Normalizations to draw from, one per run for every indicator (e.g. minmax,rank) [default: the rubric's].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub normalize: Vec<NormalizeArg>,
+    /// Top-level aggregations to draw from (arithmetic,geometric) [default: the rubric's].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub aggregate: Vec<AggregateArg>,
+}
+
+impl VaryArgs {
+    /// The settings for `runs` runs; defaults where a flag is absent.
+    pub fn settings(&self, runs: usize) -> crate::sensitivity::Settings {
+        let defaults = crate::sensitivity::Settings::default();
+        let mut normalize: Vec<_> = Vec::new();
+        for n in self.normalize.iter().map(|n| n.normalize()) {
+            if !normalize.contains(&n) {
+                normalize.push(n);
+            }
+        }
+        let mut aggregate = Vec::new();
+        for a in &self.aggregate {
+            let a = match a {
+                AggregateArg::Arithmetic => crate::rubric::Aggregate::Arithmetic,
+                AggregateArg::Geometric => crate::rubric::Aggregate::Geometric,
+            };
+            if !aggregate.contains(&a) {
+                aggregate.push(a);
+            }
+        }
+        crate::sensitivity::Settings {
+            runs,
+            seed: self.seed.unwrap_or(defaults.seed),
+            weights: self.weights.unwrap_or(defaults.weights),
+            normalize,
+            aggregate,
+        }
+    }
+
+    /// Whether any flag was given.
+    pub fn any(&self) -> bool {
+        self.seed.is_some() || self.weights.is_some() || !self.normalize.is_empty() || !self.aggregate.is_empty()
+    }
 }
 
 /// Extra column groups for `score --detail`.
@@ -173,6 +255,11 @@ pub struct DiffArgs {
     /// Score each year alone even when the rubric takes statistics or weights from the data.
     #[arg(long, conflicts_with = "params")]
     pub no_pool: bool,
+    /// Re-score the new year RUNS times (as `sensitivity` does) and mark each rank change as beyond or within its rank interval.
+    #[arg(long, value_name = "RUNS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub uncertainty: Option<u64>,
+    #[command(flatten)]
+    pub vary: VaryArgs,
     #[command(flatten)]
     pub params: ParamsArgs,
     #[command(flatten)]
@@ -226,6 +313,30 @@ pub struct ReportArgs {
     /// How many risers and fallers the changes section names.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Data files (CSV or .xlsx; - reads standard input).
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// How many times to re-score.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub runs: u64,
+    #[command(flatten)]
+    pub vary: VaryArgs,
+    /// The summary's band: the share of units whose rank interval stays within ±N places.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub within: u32,
+    /// Show only the first N units (in nominal rank order).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
     #[command(flatten)]
     pub read: ReadArgs,
 }

@@ -2,6 +2,7 @@
 
 use crate::engine::Scored;
 use crate::output::{Cell, Column, Kind, RowSink, Rows, Sheet};
+use crate::sensitivity::Interval;
 use std::collections::{BTreeMap, HashMap};
 
 /// Whether a unit is in both years, only the new one, or only the old one.
@@ -64,6 +65,27 @@ pub struct Comparison<'a> {
     pub new: &'a Scored<'a>,
     /// Rows in output order: by new rank, then gone units by old rank.
     pub pairs: Vec<Pair>,
+    /// `--uncertainty`: per unit of the new year, its rank interval over
+    /// re-scorings (SPEC "Robustness").
+    pub uncertainty: Option<Vec<Option<Interval>>>,
+}
+
+/// Whether a rank change is larger than the new year's rank interval allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// The old rank lies outside the new year's interval: a real move.
+    Beyond,
+    /// Within it: re-weighting alone could have moved the unit as far.
+    Within,
+}
+
+impl Move {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Move::Beyond => "beyond",
+            Move::Within => "within",
+        }
+    }
 }
 
 impl<'a> Comparison<'a> {
@@ -92,7 +114,12 @@ impl<'a> Comparison<'a> {
                     new: None,
                 }),
         );
-        Comparison { old, new, pairs }
+        Comparison {
+            old,
+            new,
+            pairs,
+            uncertainty: None,
+        }
     }
 
     fn scale(&self) -> f64 {
@@ -103,6 +130,34 @@ impl<'a> Comparison<'a> {
         let o = self.old.score(p.old?)?;
         let n = self.new.score(p.new?)?;
         Some((n - o) * self.scale())
+    }
+
+    /// For a kept unit whose rank changed, under `--uncertainty`: whether the
+    /// change goes beyond the new year's rank interval.
+    pub fn movement(&self, p: &Pair) -> Option<Move> {
+        let intervals = self.uncertainty.as_ref()?;
+        let rank_old = self.old.rank(p.old?)?;
+        if self.rank_change(p)? == 0 {
+            return None;
+        }
+        let interval = intervals.get(p.new?).copied().flatten()?;
+        let rank_old = u32::try_from(rank_old).unwrap_or(u32::MAX);
+        Some(if interval.contains(rank_old) {
+            Move::Within
+        } else {
+            Move::Beyond
+        })
+    }
+
+    /// Under `--uncertainty`: rank changes beyond and within the new year's intervals.
+    pub fn movements(&self) -> (usize, usize) {
+        self.pairs
+            .iter()
+            .fold((0, 0), |(beyond, within), p| match self.movement(p) {
+                Some(Move::Beyond) => (beyond + 1, within),
+                Some(Move::Within) => (beyond, within + 1),
+                None => (beyond, within),
+            })
     }
 
     fn rank_change(&self, p: &Pair) -> Option<i64> {
@@ -247,6 +302,13 @@ impl<'a> Comparison<'a> {
                 Kind::Change,
             ));
         }
+        if self.uncertainty.is_some() {
+            columns.extend([
+                col("rank_new_p05", t("rank new p5", "本年排名P5"), Kind::Int),
+                col("rank_new_p95", t("rank new p95", "本年排名P95"), Kind::Int),
+                col("rank_move", t("move", "变化是否超出区间"), Kind::Text),
+            ]);
+        }
 
         columns
     }
@@ -309,6 +371,12 @@ impl Rows for Comparison<'_> {
             let o = p.old.and_then(|o| self.old.dimension(o, d));
             let n = p.new.and_then(|n| self.new.dimension(n, d));
             out.opt_num(o.zip(n).map(|(o, n)| (n - o) * scale));
+        }
+        if let Some(intervals) = &self.uncertainty {
+            let interval = p.new.and_then(|n| intervals.get(n).copied().flatten());
+            out.opt_int(interval.map(|i| i.p05 as usize));
+            out.opt_int(interval.map(|i| i.p95 as usize));
+            out.opt_text(self.movement(p).map(Move::as_str));
         }
     }
 }

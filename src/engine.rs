@@ -324,6 +324,80 @@ pub struct Params {
     pub warnings: Vec<String>,
 }
 
+/// Where scoring a unit failed: a negative value under a geometric mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Negative {
+    /// The indicator (index into the rubric's indicators).
+    Indicator(usize),
+    /// The dimension.
+    Dimension(usize),
+}
+
+/// One unit's dimension values (into `dims`, NaN when none) and overall
+/// score (0..1, NaN when none) from its normalized values `row` (NaN when
+/// missing), by the rubric's aggregations or TOPSIS with `ideal`. `z` is
+/// scratch of the row's length. Every score is made here, so a re-scoring
+/// with the same weights (`sensitivity`) gives the same bits as `score`.
+pub fn unit_score(
+    rubric: &Rubric,
+    row: &[f64],
+    weights: &Weights,
+    ideal: Option<&[(f64, f64)]>,
+    dims: &mut [f64],
+    z: &mut [Option<f64>],
+) -> std::result::Result<f64, Negative> {
+    for ((d, dim), slot) in rubric.dimensions.iter().enumerate().zip(dims.iter_mut()) {
+        let children = dim.indicators.iter().map(|&i| {
+            let w = weights.indicator.get(i).copied().unwrap_or(0.0);
+            (w, row.get(i).copied().unwrap_or(f64::NAN))
+        });
+        *slot = aggregate_coded(dim.aggregate, children)
+            .map_err(|j| Negative::Indicator(dim.indicators.get(j).copied().unwrap_or(d)))?;
+    }
+    match ideal {
+        None => {
+            let children = weights.dimension.iter().copied().zip(dims.iter().copied());
+            aggregate_coded(rubric.aggregate, children).map_err(Negative::Dimension)
+        }
+        Some(ideal) => {
+            for (slot, &v) in z.iter_mut().zip(row) {
+                *slot = some(v);
+            }
+            Ok(methods::topsis_closeness(z, &weights.global, ideal).unwrap_or(f64::NAN))
+        }
+    }
+}
+
+/// Every unit's normalized values, unit by unit (row-major, NaN when
+/// missing): what re-scoring many times needs, computed once.
+pub fn normalized_rows(rubric: &Rubric, table: &Table, params: &Params) -> Vec<f64> {
+    let (n, m) = (table.len(), rubric.indicators.len());
+    let eval = Eval::new(rubric, table, params);
+    let mut rows = vec![f64::NAN; n * m];
+    let mut column = vec![f64::NAN; n];
+    let mut present = vec![0u32; n];
+    for i in 0..m {
+        eval.z_range(i, 0, &mut column, &mut present);
+        for (u, &v) in column.iter().enumerate() {
+            rows[u * m + i] = v;
+        }
+    }
+    rows
+}
+
+/// Competition ranks (1-based; 0 for no score) of NaN-coded `scores` on
+/// 0..1, with the ties of SPEC "Maths" (1e-9 × scale).
+pub fn ranks_of(scores: &[f64], table: &Table) -> Vec<u32> {
+    let mut ranks = vec![0u32; scores.len()];
+    tie_groups(&mut by_score(scores), table, RANK_TOLERANCE, |u, r| {
+        ranks[u] = to_u32(r)
+    });
+    ranks
+}
+
+/// Scores are on 0..1 when ranked, so 1e-9 × scale on the reported score is 1e-9.
+const RANK_TOLERANCE: f64 = 1e-9;
+
 /// Scores `table` with `rubric`, taking statistics and weights from the table itself.
 pub fn score<'a>(rubric: &'a Rubric, table: &'a Table) -> Result<Scored<'a>> {
     let params = fit(rubric, &[table])?;
@@ -519,32 +593,15 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
                 for (i, slot) in row.iter_mut().enumerate() {
                     *slot = columns[i * len + k];
                 }
-                for (d, dim) in rubric.dimensions.iter().enumerate() {
-                    let children = dim.indicators.iter().map(|&i| (weights.indicator[i], row[i]));
-                    match aggregate_coded(dim.aggregate, children) {
-                        Ok(v) => dim_values[d] = v,
-                        Err(j) => return Some(negative_z(rubric, table, dim.indicators[j], u)),
-                    }
-                }
-                let score = match &params.ideal {
-                    None => {
-                        let children = weights.dimension.iter().copied().zip(dim_values.iter().copied());
-                        match aggregate_coded(rubric.aggregate, children) {
-                            Ok(v) => v,
-                            Err(d) => {
-                                return Some(Error::Data(format!(
-                                    "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
-                                    table.id(u),
-                                    rubric.dimensions[d].id
-                                )));
-                            }
-                        }
-                    }
-                    Some(ideal) => {
-                        for (slot, &v) in z.iter_mut().zip(&row) {
-                            *slot = some(v);
-                        }
-                        methods::topsis_closeness(&z, &weights.global, ideal).unwrap_or(f64::NAN)
+                let score = match unit_score(rubric, &row, &weights, params.ideal.as_deref(), &mut dim_values, &mut z) {
+                    Ok(score) => score,
+                    Err(Negative::Indicator(i)) => return Some(negative_z(rubric, table, i, u)),
+                    Err(Negative::Dimension(d)) => {
+                        return Some(Error::Data(format!(
+                            "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
+                            table.id(u),
+                            rubric.dimensions[d].id
+                        )));
                     }
                 };
                 score_out[k] = score;
@@ -568,8 +625,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         }
     }
 
-    // Scores are on 0..1 here, so 1e-9 × scale on the reported score is 1e-9.
-    let tolerance = 1e-9;
+    let tolerance = RANK_TOLERANCE;
     let mut sorted = by_score(&scores);
     // Each group's members in the order of the whole ranking (best first).
     let groups = table.group_code(0).map_or(0, |(_, count)| count);
@@ -937,7 +993,7 @@ pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result
 
 /// [`aggregate`] over `(weight, value)` pairs with NaN for a missing value
 /// (the scoring loop's form: no allocation per unit); NaN when no value.
-fn aggregate_coded(
+pub fn aggregate_coded(
     how: Aggregate,
     children: impl Iterator<Item = (f64, f64)> + Clone,
 ) -> std::result::Result<f64, usize> {

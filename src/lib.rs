@@ -18,6 +18,7 @@ pub mod output;
 pub mod params;
 pub mod report;
 pub mod rubric;
+pub mod sensitivity;
 pub mod util;
 
 pub use error::{Error, Result};

@@ -9,7 +9,15 @@ use crate::{engine, input};
 
 pub fn run(args: &DiffArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
+    if args.uncertainty.is_none() && args.vary.any() {
+        return Err(crate::Error::Usage(
+            "--seed, --weights, --normalize and --aggregate say how --uncertainty re-scores; they need --uncertainty RUNS\n  = help: add --uncertainty 1000".into(),
+        ));
+    }
     let rubric = super::load_rubric(&args.rubric)?;
+    if args.uncertainty.is_some() {
+        crate::sensitivity::check_settings(&rubric, &args.vary.settings(1))?;
+    }
     let mut options = args.read.options();
     options.skip_checksums = format != Format::Json;
     let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
@@ -23,10 +31,21 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     )?;
     let old_scored = engine::apply(&rubric, &old, &old_params)?;
     let new_scored = engine::apply(&rubric, &new, &new_params)?;
-    let comparison = Comparison::new(&old_scored, &new_scored);
+    let mut comparison = Comparison::new(&old_scored, &new_scored);
     // With pooling both years share one set of parameters; otherwise the new year's are frozen.
     let pooled = args.params.params.is_none() && rubric.is_sample_relative() && !args.no_pool;
     let tables: Vec<&input::Table> = if pooled { vec![&old, &new] } else { vec![&new] };
+    if let Some(runs) = args.uncertainty {
+        let settings = args.vary.settings(usize::try_from(runs).unwrap_or(usize::MAX));
+        let nominal = (0..new.len())
+            .map(|u| new_scored.rank(u).map(|r| u32::try_from(r).unwrap_or(u32::MAX)))
+            .collect();
+        let bar = super::sensitivity::progress_bar(settings.runs);
+        let robustness =
+            crate::sensitivity::analyse(&rubric, &new, &tables, &new_params, nominal, &settings, &|| bar.inc(1))?;
+        bar.finish_and_clear();
+        comparison.uncertainty = Some(robustness.intervals);
+    }
     super::freeze(&rubric, &tables, &new_params, &args.params)?;
     if format == Format::Csv {
         // Streamed: two national years are millions of rows.
@@ -46,6 +65,9 @@ pub fn run(args: &DiffArgs) -> Result<()> {
         Format::Table => {
             let summary = comparison.summary(args.top);
             let mut out = output::summary::render(&summary, &rubric, &args.old, &args.new);
+            if let Some(runs) = args.uncertainty {
+                out.push_str(&moves_text(&comparison, &rubric, runs));
+            }
             out.push('\n');
             out.push_str(&output::table::render(&sheet));
             out.push('\n');
@@ -103,4 +125,19 @@ fn warn_years(args: &DiffArgs, old: &engine::Scored, new: &engine::Scored) {
     let mut warnings: Vec<String> = old.warnings.iter().map(|w| format!("{}: {w}", args.old)).collect();
     warnings.extend(new.warnings.iter().map(|w| format!("{}: {w}", args.new)));
     super::warn_all(&warnings);
+}
+
+/// "k of n rank changes go beyond …": which moves are real, in one line.
+fn moves_text(comparison: &Comparison, rubric: &crate::rubric::Rubric, runs: u64) -> String {
+    let (beyond, within) = comparison.movements();
+    let moved = beyond + within;
+    if rubric.is_chinese() {
+        format!(
+            "名次变化超出本年排名区间（{runs} 次模拟的 5%–95%）：{beyond} / {moved} 个单位；其余 {within} 个在区间内，可能只是权重的不确定性\n"
+        )
+    } else {
+        format!(
+            "rank changes beyond the new year's rank interval (5th–95th percentile over {runs} re-scorings): {beyond} of {moved} units that moved; the other {within} are within it and may be weight uncertainty alone\n"
+        )
+    }
 }

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod init;
 pub mod report;
 pub mod score;
+pub mod sensitivity;
 pub mod template;
 pub mod weights;
 
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(&args),
         Command::Template(args) => template::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Sensitivity(args) => sensitivity::run(&args),
     }
 }
 

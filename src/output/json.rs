@@ -202,6 +202,13 @@ pub fn render_diff(c: &crate::diff::Comparison, s: &crate::diff::Summary, sheet:
         },
         "units": sheet_objects(sheet),
     });
+    let mut doc = doc;
+    if c.uncertainty.is_some()
+        && let Some(summary) = doc.get_mut("summary").and_then(Value::as_object_mut)
+    {
+        let (beyond, within) = c.movements();
+        summary.insert("moves".into(), json!({ "beyond": beyond, "within": within }));
+    }
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out

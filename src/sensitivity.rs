@@ -1,0 +1,500 @@
+//! How robust is a rank (SPEC "Robustness: `sensitivity`"): the data is
+//! re-scored many times with every weight multiplied by a random factor and,
+//! when alternatives are given, another normalization or top-level
+//! aggregation, and each unit's ranks over the runs are summarized by
+//! nearest-rank percentiles (OECD/JRC handbook, step 7: uncertainty analysis).
+//!
+//! Everything a run does not vary is computed once: each variant's
+//! parameters and normalized matrix. A run draws its choices from its own
+//! random stream (ChaCha8, the run's number as the stream of the master
+//! seed), so a run's result does not depend on which thread makes it.
+
+use crate::engine::{self, Params, Weights};
+use crate::error::{Error, Result};
+use crate::input::Table;
+use crate::methods;
+use crate::output::{Cell, Column, Kind, Sheet};
+use crate::rubric::{Aggregate, Method, Normalize, Rubric};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+/// What the runs vary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub runs: usize,
+    pub seed: u64,
+    /// Every weight is multiplied by a factor drawn uniformly from
+    /// [1 − weights, 1 + weights] (0 ≤ weights < 1).
+    pub weights: f64,
+    /// Normalizations a run draws one from, for every indicator; empty: the rubric's own.
+    pub normalize: Vec<Normalize>,
+    /// Top-level aggregations a run draws one from; empty: the rubric's own.
+    pub aggregate: Vec<Aggregate>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            runs: 1000,
+            seed: 1,
+            weights: 0.25,
+            normalize: Vec::new(),
+            aggregate: Vec::new(),
+        }
+    }
+}
+
+/// The most ranks held at once (runs × units, 4 bytes each).
+const MAX_RANKS: usize = 1 << 29;
+
+/// A unit's ranks over the runs: median and 5th/95th percentiles, by
+/// nearest rank (the ⌈pR⌉-th smallest of R).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    pub median: u32,
+    pub p05: u32,
+    pub p95: u32,
+}
+
+impl Interval {
+    /// p95 − p05.
+    pub fn spread(&self) -> u32 {
+        self.p95.saturating_sub(self.p05)
+    }
+
+    /// Whether `rank` lies inside [p05, p95].
+    pub fn contains(&self, rank: u32) -> bool {
+        (self.p05..=self.p95).contains(&rank)
+    }
+
+    /// From ranks sorted ascending (at least one).
+    fn of_sorted(sorted: &[u32]) -> Option<Interval> {
+        let at = |percent: usize| {
+            // k = ⌈pR⌉ in integers (p as a percentage), at least 1.
+            let k = (percent * sorted.len()).div_ceil(100).max(1);
+            sorted.get(k - 1).copied()
+        };
+        Some(Interval {
+            median: at(50)?,
+            p05: at(5)?,
+            p95: at(95)?,
+        })
+    }
+}
+
+/// The outcome of the runs.
+#[derive(Debug, Clone)]
+pub struct Robustness {
+    pub settings: Settings,
+    /// Per unit: its nominal rank (the rubric as written), `None` without a score.
+    pub nominal: Vec<Option<u32>>,
+    /// Per unit: its ranks over the runs, `None` without a score.
+    pub intervals: Vec<Option<Interval>>,
+    /// Mean over units and runs of |run rank − nominal rank|.
+    pub mean_shift: f64,
+}
+
+impl Robustness {
+    /// Units with a rank, and how many of them have their interval within
+    /// ±`places` of their nominal rank.
+    pub fn within(&self, places: u32) -> (usize, usize) {
+        let mut ranked = 0;
+        let mut inside = 0;
+        for (nominal, interval) in self.nominal.iter().zip(&self.intervals) {
+            if let (Some(r), Some(i)) = (nominal, interval) {
+                ranked += 1;
+                if i.p05 >= r.saturating_sub(places) && i.p95 <= r.saturating_add(places) {
+                    inside += 1;
+                }
+            }
+        }
+        (ranked, inside)
+    }
+}
+
+/// One combination of the alternatives: its rubric, parameters fitted on the
+/// data, and the normalized matrix the runs re-weight.
+struct Variant {
+    rubric: Rubric,
+    params: Params,
+    rows: Vec<f64>,
+    /// Per indicator, (max, min) of the normalized values: a sample TOPSIS
+    /// ideal under re-drawn weights.
+    bounds: Vec<(f64, f64)>,
+}
+
+/// Checks that the alternatives apply to this rubric (a command-line
+/// error otherwise).
+pub fn check_settings(rubric: &Rubric, settings: &Settings) -> Result<()> {
+    if !(0.0..1.0).contains(&settings.weights) {
+        return Err(Error::Usage(format!(
+            "--weights {} is outside [0, 1): each weight is multiplied by a factor from [1 − w, 1 + w], which must stay positive\n  = help: try --weights 0.25 (±25 %), or 0 to keep the weights",
+            settings.weights
+        )));
+    }
+    if settings.runs == 0 {
+        return Err(Error::Usage("--runs must be at least 1".into()));
+    }
+    if settings.normalize.contains(&Normalize::Goalpost)
+        && let Some(ind) = rubric.indicators.iter().find(|i| i.goalposts.is_none())
+    {
+        return Err(Error::Usage(format!(
+            "--normalize goalpost needs goalposts for every indicator, and `{}` has none\n  = help: add `goalposts = [lo, hi]` to it in the rubric, or leave goalpost out of --normalize",
+            ind.id
+        )));
+    }
+    if !settings.aggregate.is_empty() && rubric.method == Method::Topsis {
+        return Err(Error::Usage(
+            "the rubric scores by TOPSIS (method = \"topsis\"), which has no top-level aggregation to vary\n  = help: leave out --aggregate".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Re-scores `table` `settings.runs` times. `base` is the parameters of the
+/// nominal scoring (whose ranks are `nominal`); alternatives are fitted on
+/// `pool` (the tables the base was fitted on). `tick` is called once a run.
+pub fn analyse(
+    rubric: &Rubric,
+    table: &Table,
+    pool: &[&Table],
+    base: &Params,
+    nominal: Vec<Option<u32>>,
+    settings: &Settings,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Robustness> {
+    check_settings(rubric, settings)?;
+    let n = table.len();
+    if settings.runs.saturating_mul(n) > MAX_RANKS {
+        return Err(Error::Usage(format!(
+            "{} runs × {n} units is more ranks than linkscore holds at once ({MAX_RANKS})\n  = help: use fewer --runs (a few hundred already give stable percentiles)",
+            settings.runs
+        )));
+    }
+    let variants = variants(rubric, table, pool, base, settings)?;
+    let m = rubric.indicators.len();
+    let nd = rubric.dimensions.len();
+    let norms = settings.normalize.len().max(1);
+    let aggs = settings.aggregate.len().max(1);
+    let runs: Vec<Vec<u32>> = (0..settings.runs)
+        .into_par_iter()
+        .map(|run| {
+            let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
+            rng.set_stream(run as u64);
+            let v = if norms > 1 { rng.random_range(0..norms) } else { 0 };
+            let a = if aggs > 1 { rng.random_range(0..aggs) } else { 0 };
+            let Some(variant) = variants.get(v * aggs + a) else {
+                return vec![0; n];
+            };
+            let vary = settings.weights > 0.0;
+            let weights = if vary {
+                perturb(&variant.rubric, &variant.params.weights, settings.weights, &mut rng)
+            } else {
+                variant.params.weights.clone()
+            };
+            let ideal = match (&variant.params.ideal, vary) {
+                (Some(_), true) => Some(methods::topsis_ideal(
+                    &variant.bounds,
+                    &weights.global,
+                    variant.rubric.ideal,
+                )),
+                (ideal, _) => ideal.clone(),
+            };
+            let mut dims = vec![f64::NAN; nd];
+            let mut z = vec![None; m];
+            let scores: Vec<f64> = (0..n)
+                .map(|u| {
+                    let row = variant.rows.get(u * m..(u + 1) * m).unwrap_or_default();
+                    engine::unit_score(&variant.rubric, row, &weights, ideal.as_deref(), &mut dims, &mut z)
+                        .unwrap_or(f64::NAN)
+                })
+                .collect();
+            tick();
+            engine::ranks_of(&scores, table)
+        })
+        .collect();
+
+    let summaries: Vec<(Option<Interval>, u64, u64)> = (0..n)
+        .into_par_iter()
+        .map(|u| {
+            let mut ranks: Vec<u32> = runs
+                .iter()
+                .filter_map(|r| r.get(u).copied())
+                .filter(|&r| r > 0)
+                .collect();
+            ranks.sort_unstable();
+            let shift = match nominal.get(u).copied().flatten() {
+                Some(r) => ranks.iter().map(|&x| u64::from(x.abs_diff(r))).sum(),
+                None => 0,
+            };
+            let counted = if nominal.get(u).copied().flatten().is_some() {
+                ranks.len() as u64
+            } else {
+                0
+            };
+            (Interval::of_sorted(&ranks), shift, counted)
+        })
+        .collect();
+    let (shift, counted) = summaries
+        .iter()
+        .fold((0u64, 0u64), |(s, c), &(_, shift, counted)| (s + shift, c + counted));
+    Ok(Robustness {
+        settings: settings.clone(),
+        nominal,
+        intervals: summaries.into_iter().map(|(i, _, _)| i).collect(),
+        mean_shift: if counted > 0 {
+            shift as f64 / counted as f64
+        } else {
+            0.0
+        },
+    })
+}
+
+/// Every combination of the alternatives, normalization-major.
+fn variants(
+    rubric: &Rubric,
+    table: &Table,
+    pool: &[&Table],
+    base: &Params,
+    settings: &Settings,
+) -> Result<Vec<Variant>> {
+    let norms: Vec<Option<Normalize>> = if settings.normalize.is_empty() {
+        vec![None]
+    } else {
+        settings.normalize.iter().copied().map(Some).collect()
+    };
+    let aggs: Vec<Option<Aggregate>> = if settings.aggregate.is_empty() {
+        vec![None]
+    } else {
+        settings.aggregate.iter().copied().map(Some).collect()
+    };
+    let mut variants = Vec::with_capacity(norms.len() * aggs.len());
+    for &norm in &norms {
+        for &agg in &aggs {
+            let mut variant = rubric.clone();
+            if let Some(norm) = norm {
+                for ind in &mut variant.indicators {
+                    ind.normalize = norm;
+                }
+            }
+            if let Some(agg) = agg {
+                variant.aggregate = agg;
+            }
+            let params = if norm.is_none() && agg.is_none() {
+                base.clone()
+            } else {
+                engine::fit(&variant, pool)?
+            };
+            // Scoring once with the variant's own weights finds what cannot
+            // be scored (a negative value under a geometric mean) before the
+            // runs; the rubric as written was scored already.
+            let altered = norm.is_some() || agg.is_some();
+            if let Some(e) = altered.then(|| engine::apply(&variant, table, &params).err()).flatten() {
+                let what = [
+                    norm.map(|n| format!("--normalize {}", n.as_str())),
+                    agg.map(|a| format!("--aggregate {}", aggregate_name(a))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" with ");
+                return Err(match e {
+                    Error::Data(message) => Error::Usage(format!(
+                        "{what} cannot score this data: {}\n  = help: leave that alternative out",
+                        message.trim_start_matches("error: ")
+                    )),
+                    e => e,
+                });
+            }
+            let rows = engine::normalized_rows(&variant, table, &params);
+            let m = variant.indicators.len();
+            let bounds = (0..m)
+                .map(|i| {
+                    let column = rows.iter().skip(i).step_by(m.max(1)).copied().filter(|v| !v.is_nan());
+                    column.fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), v| (hi.max(v), lo.min(v)))
+                })
+                .collect();
+            variants.push(Variant {
+                rubric: variant,
+                params,
+                rows,
+                bounds,
+            });
+        }
+    }
+    Ok(variants)
+}
+
+/// The weights with every dimension and indicator weight multiplied by its
+/// own factor from [1 − spread, 1 + spread], renormalized inside each parent.
+fn perturb(rubric: &Rubric, base: &Weights, spread: f64, rng: &mut ChaCha8Rng) -> Weights {
+    let mut factor = || rng.random_range(1.0 - spread..=1.0 + spread);
+    let mut dimension: Vec<f64> = base.dimension.iter().map(|&w| w * factor()).collect();
+    let mut indicator: Vec<f64> = base.indicator.iter().map(|&w| w * factor()).collect();
+    normalize(&mut dimension);
+    for dim in &rubric.dimensions {
+        let total: f64 = dim.indicators.iter().filter_map(|&i| indicator.get(i)).sum();
+        if total > 0.0 {
+            for &i in &dim.indicators {
+                if let Some(w) = indicator.get_mut(i) {
+                    *w /= total;
+                }
+            }
+        }
+    }
+    let global = rubric
+        .indicators
+        .iter()
+        .zip(&indicator)
+        .map(|(ind, &w)| dimension.get(ind.dimension).copied().unwrap_or(0.0) * w)
+        .collect();
+    Weights {
+        method: base.method,
+        dimension,
+        indicator,
+        global,
+    }
+}
+
+fn normalize(weights: &mut [f64]) {
+    let total: f64 = weights.iter().sum();
+    if total > 0.0 {
+        for w in weights {
+            *w /= total;
+        }
+    }
+}
+
+pub fn aggregate_name(a: Aggregate) -> &'static str {
+    match a {
+        Aggregate::Arithmetic => "arithmetic",
+        Aggregate::Geometric => "geometric",
+    }
+}
+
+/// `id, label?, rank, rank_median, rank_p05, rank_p95, rank_spread`, in
+/// nominal rank order (units without a score last), the first `top` rows.
+pub fn sheet(robustness: &Robustness, rubric: &Rubric, table: &Table, order: &[usize], top: Option<usize>) -> Sheet {
+    let zh = rubric.is_chinese();
+    let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
+    let col = |key: &str, title: String, kind: Kind| Column {
+        key: key.into(),
+        title,
+        kind,
+    };
+    let mut columns = vec![col("id", rubric.id_column.clone(), Kind::Text)];
+    if let Some(label) = &rubric.label_column {
+        columns.push(col("label", label.clone(), Kind::Text));
+    }
+    columns.extend([
+        col("rank", t("rank", "排名"), Kind::Int),
+        col("rank_median", t("median", "排名中位数"), Kind::Int),
+        col("rank_p05", t("p5", "排名P5"), Kind::Int),
+        col("rank_p95", t("p95", "排名P95"), Kind::Int),
+        col("rank_spread", t("spread", "区间宽度"), Kind::Int),
+    ]);
+    let shown = top.map_or(order.len(), |n| n.min(order.len()));
+    let rows = order
+        .iter()
+        .take(shown)
+        .map(|&u| {
+            let int = |v: Option<u32>| v.map_or(Cell::Empty, |v| Cell::Int(v as usize));
+            let interval = robustness.intervals.get(u).copied().flatten();
+            let mut row = vec![Cell::Text(table.id(u).to_string())];
+            if rubric.label_column.is_some() {
+                row.push(Cell::Text(table.label(u).unwrap_or_default().to_string()));
+            }
+            row.extend([
+                int(robustness.nominal.get(u).copied().flatten()),
+                int(interval.map(|i| i.median)),
+                int(interval.map(|i| i.p05)),
+                int(interval.map(|i| i.p95)),
+                int(interval.map(|i| i.spread())),
+            ]);
+            row
+        })
+        .collect();
+    Sheet { columns, rows }
+}
+
+/// The summary a person reads under the table.
+pub fn summary_text(robustness: &Robustness, rubric: &Rubric, within: u32) -> String {
+    let (ranked, inside) = robustness.within(within);
+    let share = if ranked > 0 {
+        inside as f64 / ranked as f64 * 100.0
+    } else {
+        0.0
+    };
+    let shift = crate::util::rounded(robustness.mean_shift, 2);
+    let share = crate::util::rounded(share, 1);
+    if rubric.is_chinese() {
+        format!(
+            "平均名次变动（各单位各次模拟与名义排名之差的绝对值的平均）：{shift} 位\n排名区间（5%–95%）在名义排名 ±{within} 位以内的单位：{inside} / {ranked}（{share}%）\n"
+        )
+    } else {
+        format!(
+            "mean absolute rank shift (over units and runs, from the nominal rank): {shift} places\nunits whose rank interval (5th–95th percentile) is within ±{within} places of the nominal rank: {inside} of {ranked} ({share}%)\n"
+        )
+    }
+}
+
+/// What was varied, in one line.
+pub fn settings_text(settings: &Settings, rubric: &Rubric) -> String {
+    let list = |names: Vec<&str>, own: &str| {
+        if names.is_empty() {
+            own.to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    let norms = list(
+        settings.normalize.iter().map(|n| n.as_str()).collect(),
+        "as in the rubric",
+    );
+    let aggs = list(
+        settings.aggregate.iter().map(|&a| aggregate_name(a)).collect(),
+        "as in the rubric",
+    );
+    let w = crate::util::lossless(settings.weights);
+    if rubric.is_chinese() {
+        let norms = norms.replace("as in the rubric", "同评价体系");
+        let aggs = aggs.replace("as in the rubric", "同评价体系");
+        format!(
+            "{} 次模拟（种子 {}）：权重 × U[1−{w}, 1+{w}]；标准化：{norms}；综合方法：{aggs}",
+            settings.runs, settings.seed
+        )
+    } else {
+        format!(
+            "{} runs (seed {}): weights × U[1−{w}, 1+{w}]; normalization: {norms}; aggregation: {aggs}",
+            settings.runs, settings.seed
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        // R = 20: p05 is the ⌈1⌉st, the median the ⌈10⌉th, p95 the ⌈19⌉th.
+        let sorted: Vec<u32> = (1..=20).collect();
+        assert_eq!(
+            Interval::of_sorted(&sorted),
+            Some(Interval {
+                median: 10,
+                p05: 1,
+                p95: 19
+            })
+        );
+        // R = 1000: the 50th, 500th and 950th.
+        let sorted: Vec<u32> = (1..=1000).collect();
+        let i = Interval::of_sorted(&sorted).unwrap();
+        assert_eq!((i.p05, i.median, i.p95, i.spread()), (50, 500, 950, 900));
+        // R = 3: ⌈0.15⌉ = 1, ⌈1.5⌉ = 2, ⌈2.85⌉ = 3.
+        let i = Interval::of_sorted(&[4, 7, 9]).unwrap();
+        assert_eq!((i.p05, i.median, i.p95), (4, 7, 9));
+        assert_eq!(Interval::of_sorted(&[]), None);
+    }
+}
