@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark for issue 6 (not a test; not run by CI).
+# Benchmark for issues 6 and 7 (not a test; not run by CI).
 #
 #   bash bench/run.sh            # 1,000,000 rows x 40 indicators, 3 runs each
 #   ROWS=100000 RUNS=5 bash bench/run.sh
@@ -55,4 +55,12 @@ done
 read -r t mem < <(measure "$LS" diff "$y1" "$y2" --rubric data/goalpost-explicit.toml --format csv --output data/diff.csv)
 printf '%-28s %10s %10d %10s %12s\n' "diff goalpost (2 years)" "$t" $((mem / 1024)) \
   "$(awk -v a="$t" -v b="$floor" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$t" -v b="$goal" 'BEGIN {printf "%.2f", a / b}')"
+# Issue 7: 1,000 re-scorings of a county-sized table (3,000 units × 35 indicators).
+s_data=data/s-3000-35.csv
+[ -f "$s_data" ] || target/release/gen 3000 35 7 2024 "$s_data"
+./make_rubric.sh 35 goalpost explicit > data/s-goalpost.toml
+read -r t mem < <(measure "$LS" sensitivity "$s_data" --rubric data/s-goalpost.toml --runs 1000 --format csv --output data/s.csv)
+printf '%-28s %10s %10d\n' "sensitivity 3000x35, 1000" "$t" $((mem / 1024))
+read -r t mem < <(measure "$LS" sensitivity "$s_data" --rubric data/s-goalpost.toml --runs 1000 --normalize goalpost,minmax,rank --aggregate arithmetic,geometric --format csv --output data/s.csv)
+printf '%-28s %10s %10d\n' "  + 3 norms x 2 aggregations" "$t" $((mem / 1024))
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
