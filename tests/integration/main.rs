@@ -9,6 +9,7 @@ mod maths;
 mod methods;
 mod properties;
 mod report;
+mod sensitivity;
 mod snapshots;
 mod support;
 mod threads;
