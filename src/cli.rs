@@ -124,7 +124,7 @@ pub struct VaryArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Multiply every dimension and indicator weight by its own factor drawn from [1 − W, 1 + W] (0 ≤ W < 1) [default: 0.25].
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", allow_negative_numbers = true)]
     pub weights: Option<f64>,
     /// Normalizations to draw from, one per run for every indicator (e.g. minmax,rank) [default: the rubric's].
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]

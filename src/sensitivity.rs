@@ -281,16 +281,12 @@ fn variants(
             if let Some(agg) = agg {
                 variant.aggregate = agg;
             }
-            let params = if norm.is_none() && agg.is_none() {
-                base.clone()
-            } else {
-                engine::fit(&variant, pool)?
-            };
-            // Scoring once with the variant's own weights finds what cannot
-            // be scored (a negative value under a geometric mean) before the
-            // runs; the rubric as written was scored already.
             let altered = norm.is_some() || agg.is_some();
-            if let Some(e) = altered.then(|| engine::apply(&variant, table, &params).err()).flatten() {
+            // The rubric as written was fitted and scored already. An
+            // alternative is fitted, and scored once with its own weights, so
+            // that what it cannot do (a negative value under a geometric mean
+            // or entropy weights) is said before the runs, naming the flag.
+            let params = if altered {
                 let what = [
                     norm.map(|n| format!("--normalize {}", n.as_str())),
                     agg.map(|a| format!("--aggregate {}", aggregate_name(a))),
@@ -299,14 +295,12 @@ fn variants(
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" with ");
-                return Err(match e {
-                    Error::Data(message) => Error::Usage(format!(
-                        "{what} cannot score this data: {}\n  = help: leave that alternative out",
-                        message.trim_start_matches("error: ")
-                    )),
-                    e => e,
-                });
-            }
+                let params = engine::fit(&variant, pool).map_err(|e| as_usage(e, &what))?;
+                engine::apply(&variant, table, &params).map_err(|e| as_usage(e, &what))?;
+                params
+            } else {
+                base.clone()
+            };
             let rows = engine::normalized_rows(&variant, table, &params);
             let m = variant.indicators.len();
             let bounds = (0..m)
@@ -324,6 +318,21 @@ fn variants(
         }
     }
     Ok(variants)
+}
+
+/// A data error met under an alternative, as a command-line error naming it
+/// (the rubric as written is fine; the alternative is what to change).
+fn as_usage(e: Error, what: &str) -> Error {
+    match e {
+        Error::Data(message) => {
+            let first = message.lines().next().unwrap_or_default();
+            Error::Usage(format!(
+                "{what} cannot score this data: {}\n  = help: leave that alternative out",
+                first.trim_start_matches("error: ")
+            ))
+        }
+        e => e,
+    }
 }
 
 /// The weights with every dimension and indicator weight multiplied by its

@@ -545,7 +545,6 @@ fn negative_weights_spread_is_bad_usage_when_attached() {
 }
 
 #[test]
-#[ignore = "bug: `--weights -0.1` is rejected by clap as \"unexpected argument '-0' found\" (tip: use '-- -0'); the message should say -0.1 is outside [0, 1)"]
 fn negative_weights_spread_is_bad_usage() {
     let err = sensitivity_fails(TINY_RUBRIC, &["--weights", "-0.1"], 2);
     assert_mentions(&err, &["--weights", "-0.1", "[0, 1)"]);
@@ -584,7 +583,6 @@ fn geometric_alternative_cannot_take_zscore_values() {
 }
 
 #[test]
-#[ignore = "bug: `--normalize zscore` on an entropy-weighted rubric exits 1 with the entropy error and no word of --normalize zscore; expected exit 2 naming the flag, as zscore with --aggregate geometric does"]
 fn zscore_alternative_cannot_feed_entropy_weights() {
     // Entropy weights need z ≥ 0; z-scores are negative below the mean. The
     // rubric as written (min-max) is fine: the alternative from the command
