@@ -73,7 +73,12 @@ fn output_is_the_same_at_any_thread_count() {
     support::write(dir.path(), "y1.csv", data());
     let y2 = data().replace(",县1,", ",县0,");
     support::write(dir.path(), "y2.csv", y2);
-    for (normalize, weighting) in [("goalpost", "explicit"), ("minmax", "entropy"), ("zscore", "critic")] {
+    for (normalize, weighting) in [
+        ("goalpost", "explicit"),
+        ("minmax", "entropy"),
+        ("zscore", "critic"),
+        ("rank", "explicit"),
+    ] {
         support::write(dir.path(), "r.toml", rubric(normalize, weighting));
         for args in [
             &[
