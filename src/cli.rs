@@ -313,6 +313,11 @@ pub struct ReportArgs {
     /// How many risers and fallers the changes section names.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// Re-score RUNS times (as `sensitivity` does): each unit's rank interval in the ranking, and which moves go beyond it.
+    #[arg(long, value_name = "RUNS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub uncertainty: Option<u64>,
+    #[command(flatten)]
+    pub vary: VaryArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }

@@ -9,15 +9,8 @@ use crate::{engine, input};
 
 pub fn run(args: &DiffArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
-    if args.uncertainty.is_none() && args.vary.any() {
-        return Err(crate::Error::Usage(
-            "--seed, --weights, --normalize and --aggregate say how --uncertainty re-scores; they need --uncertainty RUNS\n  = help: add --uncertainty 1000".into(),
-        ));
-    }
     let rubric = super::load_rubric(&args.rubric)?;
-    if args.uncertainty.is_some() {
-        crate::sensitivity::check_settings(&rubric, &args.vary.settings(1))?;
-    }
+    super::sensitivity::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = format != Format::Json;
     let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
@@ -35,17 +28,8 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     // With pooling both years share one set of parameters; otherwise the new year's are frozen.
     let pooled = args.params.params.is_none() && rubric.is_sample_relative() && !args.no_pool;
     let tables: Vec<&input::Table> = if pooled { vec![&old, &new] } else { vec![&new] };
-    if let Some(runs) = args.uncertainty {
-        let settings = args.vary.settings(usize::try_from(runs).unwrap_or(usize::MAX));
-        let nominal = (0..new.len())
-            .map(|u| new_scored.rank(u).map(|r| u32::try_from(r).unwrap_or(u32::MAX)))
-            .collect();
-        let bar = super::sensitivity::progress_bar(settings.runs);
-        let robustness =
-            crate::sensitivity::analyse(&rubric, &new, &tables, &new_params, nominal, &settings, &|| bar.inc(1))?;
-        bar.finish_and_clear();
-        comparison.uncertainty = Some(robustness.intervals);
-    }
+    let robustness = super::sensitivity::uncertainty(&new_scored, &tables, &new_params, args.uncertainty, &args.vary)?;
+    comparison.uncertainty = robustness.map(|r| r.intervals);
     super::freeze(&rubric, &tables, &new_params, &args.params)?;
     if format == Format::Csv {
         // Streamed: two national years are millions of rows.

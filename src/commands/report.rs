@@ -9,21 +9,26 @@ use crate::{engine, input, report};
 pub fn run(args: &ReportArgs) -> Result<()> {
     check_output(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
+    super::sensitivity::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = true;
     let table = input::load(&args.data, &rubric, &options)?;
     let units = find_units(&table, &rubric.id_column, &args.unit)?;
-    let report_options = report::Options {
+    let mut report_options = report::Options {
         title: args.title.clone(),
         inputs: args.data.clone(),
         previous: args.previous.clone(),
         units,
         movers: args.top,
+        ..report::Options::default()
     };
     let page = match &args.previous {
         None => {
             let params = engine::fit(&rubric, &[&table])?;
             let scored = engine::apply(&rubric, &table, &params)?;
+            let robustness =
+                super::sensitivity::uncertainty(&scored, &[&table], &params, args.uncertainty, &args.vary)?;
+            report_options.uncertainty = robustness.map(|r| (r.settings.runs, r.intervals));
             let page = report::render(&scored, None, &report_options);
             super::warn_all(&scored.warnings);
             page
@@ -35,7 +40,19 @@ pub fn run(args: &ReportArgs) -> Result<()> {
                 super::diff::year_params(&rubric, (&old, previous), (&table, &names), None, false)?;
             let old_scored = engine::apply(&rubric, &old, &old_params)?;
             let new_scored = engine::apply(&rubric, &table, &new_params)?;
-            let comparison = Comparison::new(&old_scored, &new_scored);
+            let mut comparison = Comparison::new(&old_scored, &new_scored);
+            // As `diff` pools the years, the new year's re-scorings fit alternatives on both.
+            let pool: Vec<&input::Table> = if rubric.is_sample_relative() {
+                vec![&old, &table]
+            } else {
+                vec![&table]
+            };
+            let robustness =
+                super::sensitivity::uncertainty(&new_scored, &pool, &new_params, args.uncertainty, &args.vary)?;
+            if let Some(r) = robustness {
+                comparison.uncertainty = Some(r.intervals.clone());
+                report_options.uncertainty = Some((r.settings.runs, r.intervals));
+            }
             let page = report::render(&new_scored, Some(&comparison), &report_options);
             let mut warnings: Vec<String> = old_scored.warnings.iter().map(|w| format!("{previous}: {w}")).collect();
             warnings.extend(new_scored.warnings.iter().cloned());

@@ -56,6 +56,39 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     Ok(())
 }
 
+/// Checks `--uncertainty` and the flags that say how it re-scores before
+/// any data is read: the vary flags without it are a usage error.
+pub fn check_flags(rubric: &crate::rubric::Rubric, runs: Option<u64>, vary: &crate::cli::VaryArgs) -> Result<()> {
+    match runs {
+        None if vary.any() => Err(crate::Error::Usage(
+            "--seed, --weights, --normalize and --aggregate say how --uncertainty re-scores; they need --uncertainty RUNS\n  = help: add --uncertainty 1000".into(),
+        )),
+        None => Ok(()),
+        Some(_) => sensitivity::check_settings(rubric, &vary.settings(1)),
+    }
+}
+
+/// `--uncertainty RUNS` of `diff` and `report`: the year in `scored`
+/// re-scored RUNS times (`pool` and `params` as its scoring had them), or
+/// nothing without the flag. The vary flags without it are a usage error.
+pub fn uncertainty(
+    scored: &engine::Scored,
+    pool: &[&input::Table],
+    params: &engine::Params,
+    runs: Option<u64>,
+    vary: &crate::cli::VaryArgs,
+) -> Result<Option<Robustness>> {
+    check_flags(scored.rubric, runs, vary)?;
+    let Some(runs) = runs else { return Ok(None) };
+    let settings = vary.settings(usize::try_from(runs).unwrap_or(usize::MAX));
+    let table = scored.table;
+    let nominal = (0..table.len()).map(|u| scored.rank(u).map(rank_u32)).collect();
+    let bar = progress_bar(settings.runs);
+    let robustness = sensitivity::analyse(scored.rubric, table, pool, params, nominal, &settings, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    Ok(Some(robustness))
+}
+
 fn rank_u32(rank: usize) -> u32 {
     u32::try_from(rank).unwrap_or(u32::MAX)
 }

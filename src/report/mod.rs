@@ -42,6 +42,8 @@ pub struct Options {
     pub units: Vec<usize>,
     /// How many risers and fallers the changes section names.
     pub movers: usize,
+    /// `--uncertainty`: the runs, and per unit its rank interval over them.
+    pub uncertainty: Option<(usize, Vec<Option<crate::sensitivity::Interval>>)>,
 }
 
 /// The section ids, in page order (the tests look for each).
@@ -643,6 +645,21 @@ impl<'a> Page<'a> {
             )
         };
         let _ = writeln!(out, "<p>{}</p>", esc(&line));
+        let runs = self.options.uncertainty.as_ref().map(|(runs, _)| *runs);
+        if let (Some(runs), Some(_)) = (runs, &c.uncertainty) {
+            let (beyond, within) = c.movements();
+            let moved = beyond + within;
+            let line = if self.zh {
+                format!(
+                    "名次变化超出本期排名区间（{runs} 次改变权重重新计算的 5%–95%）的单位：{beyond} / {moved}；其余 {within} 个在区间内，可能只是权重的不确定性。"
+                )
+            } else {
+                format!(
+                    "Rank changes beyond this year's rank interval (5th–95th percentile over {runs} re-scorings with varied weights): {beyond} of {moved} units that moved; the other {within} are within it and may be weight uncertainty alone."
+                )
+            };
+            let _ = writeln!(out, "<p id=\"moves\">{}</p>", esc(&line));
+        }
         // Biggest movers: risers (largest first), then fallers (largest last).
         let label = |m: &crate::diff::Mover| match &m.label {
             Some(l) if !l.is_empty() => format!("{} {l}", m.id),
@@ -676,9 +693,21 @@ impl<'a> Page<'a> {
                 esc(title)
             );
         }
+        // Under --uncertainty: whether each move goes beyond the new rank interval, by id.
+        let moves: Option<HashMap<&str, crate::diff::Move>> = c.uncertainty.as_ref().map(|_| {
+            c.pairs
+                .iter()
+                .filter_map(|p| Some((c.new.table.id(p.new?), c.movement(p)?)))
+                .collect()
+        });
+        let move_head = if moves.is_some() {
+            format!("<th>{}</th>", self.t("beyond the interval?", "超出排名区间？"))
+        } else {
+            String::new()
+        };
         let _ = write!(
             out,
-            "<table class=\"data\" id=\"movers\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+            "<table class=\"data\" id=\"movers\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>{move_head}</tr></thead>\n<tbody>\n",
             self.t("unit", "单位"),
             self.t("previous rank", "上期排名"),
             self.t("rank", "本期排名"),
@@ -688,9 +717,15 @@ impl<'a> Page<'a> {
         for m in summary.risers.iter().chain(summary.fallers.iter()) {
             let change = m.rank_old as i64 - m.rank_new as i64;
             let class = if change > 0 { "up" } else { "down" };
+            let verdict = match moves.as_ref().map(|moves| moves.get(m.id.as_str())) {
+                None => String::new(),
+                Some(Some(crate::diff::Move::Beyond)) => format!("<td>{}</td>", self.t("beyond", "超出")),
+                Some(Some(crate::diff::Move::Within)) => format!("<td>{}</td>", self.t("within", "区间内")),
+                Some(None) => "<td></td>".to_string(),
+            };
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num {class}\">{change:+}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num {class}\">{change:+}</td><td class=\"num\">{}</td>{verdict}</tr>",
                 esc(&label(m)),
                 m.rank_old,
                 m.rank_new,
@@ -759,6 +794,19 @@ impl<'a> Page<'a> {
                 })
                 .collect()
         });
+        let intervals = self.options.uncertainty.as_ref().map(|(_, intervals)| intervals);
+        if let Some((runs, _)) = &self.options.uncertainty {
+            let note = if self.zh {
+                format!(
+                    "排名区间：{runs} 次随机改变权重后重新计算，该单位排名的第 5 至第 95 百分位。区间越窄，排名越可靠。"
+                )
+            } else {
+                format!(
+                    "Rank interval: the 5th to 95th percentile of the unit's rank over {runs} re-scorings with randomly varied weights. The narrower, the surer the rank."
+                )
+            };
+            let _ = writeln!(out, "<p>{}</p>", esc(&note));
+        }
         out.push_str("<div class=\"scroll\">\n<table class=\"data ranking\">\n<thead><tr>");
         for (k, col) in sheet.columns.iter().enumerate() {
             let class = if col.kind == Kind::Text { "" } else { " class=\"num\"" };
@@ -766,10 +814,17 @@ impl<'a> Page<'a> {
             if k == 0 && changes.is_some() {
                 let _ = write!(out, "<th class=\"num\">{}</th>", self.t("change", "名次变化"));
             }
+            if k == 0 && intervals.is_some() {
+                let _ = write!(
+                    out,
+                    "<th class=\"num\">{}</th>",
+                    self.t("rank interval (5–95 %)", "排名区间（5%–95%）")
+                );
+            }
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         let grade_col = sheet.columns.iter().position(|c| c.key == "grade");
-        for row in &sheet.rows {
+        for (i, row) in sheet.rows.iter().enumerate() {
             out.push_str("<tr>");
             for (k, (cell, col)) in row.iter().zip(&sheet.columns).enumerate() {
                 let text = cell.human(col.kind);
@@ -803,6 +858,17 @@ impl<'a> Page<'a> {
                         ""
                     };
                     let _ = write!(out, "<td class=\"num{class}\">{}</td>", esc(&change));
+                }
+                if k == 0
+                    && let Some(intervals) = intervals
+                {
+                    let interval = self.s.order.get(i).and_then(|&u| intervals.get(u).copied().flatten());
+                    let text = match interval {
+                        Some(v) if v.p05 == v.p95 => v.p05.to_string(),
+                        Some(v) => format!("{}–{}", v.p05, v.p95),
+                        None => String::new(),
+                    };
+                    let _ = write!(out, "<td class=\"num\">{text}</td>");
                 }
             }
             out.push_str("</tr>\n");

@@ -723,3 +723,69 @@ fn a_unit_without_any_value_is_listed_last_without_a_grade() {
     let groups = table_rows(by_id(&doc, "groups"));
     assert_eq!(groups[0], ["甲县", "3", "62.50", "70.00", "50.00", "60.00"]);
 }
+
+#[test]
+fn uncertainty_shows_rank_intervals_and_which_moves_go_beyond_them() {
+    // With --weights 0 every re-scoring is the nominal one, so each interval
+    // is the unit's own rank, and every kept unit whose rank changed (u4 5 → 3,
+    // u1 3 → 2, u2 2 → 4; u3 stays 1st) moved beyond its interval: 3 of 3.
+    let page = fixture_report(&["--uncertainty", "20", "--weights", "0"]);
+    let doc = parse(&page);
+    let rows = table_rows(by_id(&doc, "ranking"));
+    // rank, change, interval, id, …
+    let brief: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        brief,
+        vec![
+            ("1", "1", "u3"),
+            ("2", "2", "u1"),
+            ("3", "3", "u4"),
+            ("4", "4", "u2"),
+            ("5", "5", "u5")
+        ]
+    );
+    let changes = by_id(&doc, "changes");
+    assert_eq!(
+        table_rows(changes),
+        vec![
+            vec!["u4 北村", "5", "3", "+2", "+35.00", "超出"],
+            vec!["u1 东村", "3", "2", "+1", "+20.00", "超出"],
+            vec!["u2 西村", "2", "4", "-2", "-35.00", "超出"],
+        ]
+    );
+    assert_mentions(&text_of(by_id(&doc, "moves")), &["20 次", "3 / 3", "其余 0 个"]);
+    assert_self_contained(&page);
+}
+
+#[test]
+fn uncertainty_intervals_contain_the_rank_spread_when_weights_vary() {
+    // Varied weights: every interval is a range "p05–p95" (or one rank) that
+    // is well-formed, and the page says how many moves are beyond.
+    let page = fixture_report(&["--uncertainty", "200", "--seed", "5"]);
+    let doc = parse(&page);
+    for row in table_rows(by_id(&doc, "ranking")) {
+        let interval = &row[2];
+        let (lo, hi) = interval.split_once('–').unwrap_or((interval, interval));
+        let (lo, hi): (u32, u32) = (lo.parse().expect("p05"), hi.parse().expect("p95"));
+        assert!(1 <= lo && lo <= hi && hi <= 5, "{row:?}");
+    }
+    assert_mentions(&text_of(by_id(&doc, "moves")), &["200 次", "/ 3"]);
+    // Without --uncertainty there is neither the column nor the line.
+    let plain = fixture_report(&[]);
+    assert!(!plain.contains("排名区间") && !plain.contains("id=\"moves\""));
+}
+
+#[test]
+fn uncertainty_flags_need_uncertainty() {
+    let err = fails(
+        ls_in(
+            &root(),
+            &["report", NEW, "--rubric", RUBRIC, "--seed", "3", "-o", "r.html"],
+        ),
+        2,
+    );
+    assert_mentions(&err, &["need --uncertainty"]);
+}
