@@ -160,6 +160,22 @@ impl<'a> Comparison<'a> {
             })
     }
 
+    /// Under `--uncertainty` over `runs` re-scorings: "k of n rank changes go
+    /// beyond the new year's interval", in the rubric's language.
+    pub fn moves_line(&self, runs: usize) -> String {
+        let (beyond, within) = self.movements();
+        let moved = beyond + within;
+        if self.new.rubric.is_chinese() {
+            format!(
+                "名次变化超出本年排名区间（{runs} 次改变权重重新计算的 5%–95%）：{beyond} / {moved} 个单位；其余 {within} 个在区间内，可能只是权重的不确定性"
+            )
+        } else {
+            format!(
+                "rank changes beyond the new year's rank interval (5th–95th percentile over {runs} re-scorings with varied weights): {beyond} of {moved} units that moved; the other {within} are within it and may be weight uncertainty alone"
+            )
+        }
+    }
+
     fn rank_change(&self, p: &Pair) -> Option<i64> {
         let o = self.old.rank(p.old?)?;
         let n = self.new.rank(p.new?)?;

@@ -50,7 +50,8 @@ pub fn run(args: &DiffArgs) -> Result<()> {
             let summary = comparison.summary(args.top);
             let mut out = output::summary::render(&summary, &rubric, &args.old, &args.new);
             if let Some(runs) = args.uncertainty {
-                out.push_str(&moves_text(&comparison, &rubric, runs));
+                out.push_str(&comparison.moves_line(usize::try_from(runs).unwrap_or(usize::MAX)));
+                out.push('\n');
             }
             out.push('\n');
             out.push_str(&output::table::render(&sheet));
@@ -109,19 +110,4 @@ fn warn_years(args: &DiffArgs, old: &engine::Scored, new: &engine::Scored) {
     let mut warnings: Vec<String> = old.warnings.iter().map(|w| format!("{}: {w}", args.old)).collect();
     warnings.extend(new.warnings.iter().map(|w| format!("{}: {w}", args.new)));
     super::warn_all(&warnings);
-}
-
-/// "k of n rank changes go beyond …": which moves are real, in one line.
-fn moves_text(comparison: &Comparison, rubric: &crate::rubric::Rubric, runs: u64) -> String {
-    let (beyond, within) = comparison.movements();
-    let moved = beyond + within;
-    if rubric.is_chinese() {
-        format!(
-            "名次变化超出本年排名区间（{runs} 次模拟的 5%–95%）：{beyond} / {moved} 个单位；其余 {within} 个在区间内，可能只是权重的不确定性\n"
-        )
-    } else {
-        format!(
-            "rank changes beyond the new year's rank interval (5th–95th percentile over {runs} re-scorings): {beyond} of {moved} units that moved; the other {within} are within it and may be weight uncertainty alone\n"
-        )
-    }
 }

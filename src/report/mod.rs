@@ -647,18 +647,8 @@ impl<'a> Page<'a> {
         let _ = writeln!(out, "<p>{}</p>", esc(&line));
         let runs = self.options.uncertainty.as_ref().map(|(runs, _)| *runs);
         if let (Some(runs), Some(_)) = (runs, &c.uncertainty) {
-            let (beyond, within) = c.movements();
-            let moved = beyond + within;
-            let line = if self.zh {
-                format!(
-                    "名次变化超出本期排名区间（{runs} 次改变权重重新计算的 5%–95%）的单位：{beyond} / {moved}；其余 {within} 个在区间内，可能只是权重的不确定性。"
-                )
-            } else {
-                format!(
-                    "Rank changes beyond this year's rank interval (5th–95th percentile over {runs} re-scorings with varied weights): {beyond} of {moved} units that moved; the other {within} are within it and may be weight uncertainty alone."
-                )
-            };
-            let _ = writeln!(out, "<p id=\"moves\">{}</p>", esc(&line));
+            let end = if self.zh { "。" } else { "." };
+            let _ = writeln!(out, "<p id=\"moves\">{}{end}</p>", esc(&c.moves_line(runs)));
         }
         // Biggest movers: risers (largest first), then fallers (largest last).
         let label = |m: &crate::diff::Mover| match &m.label {
