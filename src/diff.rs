@@ -285,34 +285,29 @@ impl<'a> Comparison<'a> {
         let r = self.new.rubric;
         let zh = r.is_chinese();
         let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-        let col = |key: &str, title: String, kind: Kind| Column {
-            key: key.into(),
-            title,
-            kind,
-        };
-        let mut columns = vec![col("id", r.id_column.clone(), Kind::Text)];
+        let mut columns = vec![Column::new("id", r.id_column.clone(), Kind::Text)];
         if let Some(label) = &r.label_column {
-            columns.push(col("label", label.clone(), Kind::Text));
+            columns.push(Column::new("label", label.clone(), Kind::Text));
         }
         if let Some(group) = &r.group_column {
-            columns.push(col("group", group.clone(), Kind::Text));
+            columns.push(Column::new("group", group.clone(), Kind::Text));
         }
         columns.extend([
-            col("status", t("status", "状态"), Kind::Text),
-            col("rank_old", t("rank old", "上年排名"), Kind::Int),
-            col("rank_new", t("rank new", "本年排名"), Kind::Int),
-            col("rank_change", t("rank change", "名次变化"), Kind::Int),
-            col("score_old", t("score old", "上年总分"), Kind::Score),
-            col("score_new", t("score new", "本年总分"), Kind::Score),
-            col("score_change", t("score change", "总分变化"), Kind::Change),
+            Column::new("status", t("status", "状态"), Kind::Text),
+            Column::new("rank_old", t("rank old", "上年排名"), Kind::Int),
+            Column::new("rank_new", t("rank new", "本年排名"), Kind::Int),
+            Column::new("rank_change", t("rank change", "名次变化"), Kind::Int),
+            Column::new("score_old", t("score old", "上年总分"), Kind::Score),
+            Column::new("score_new", t("score new", "本年总分"), Kind::Score),
+            Column::new("score_change", t("score change", "总分变化"), Kind::Change),
         ]);
         let grades = !r.grades.is_empty();
         if grades {
-            columns.push(col("grade_old", t("grade old", "上年等级"), Kind::Text));
-            columns.push(col("grade_new", t("grade new", "本年等级"), Kind::Text));
+            columns.push(Column::new("grade_old", t("grade old", "上年等级"), Kind::Text));
+            columns.push(Column::new("grade_new", t("grade new", "本年等级"), Kind::Text));
         }
         for d in &r.dimensions {
-            columns.push(col(
+            columns.push(Column::new(
                 &format!("{}_change", d.id),
                 format!("{}{}", d.name, t(" change", "变化")),
                 Kind::Change,
@@ -320,9 +315,9 @@ impl<'a> Comparison<'a> {
         }
         if self.uncertainty.is_some() {
             columns.extend([
-                col("rank_new_p05", t("rank new p5", "本年排名P5"), Kind::Int),
-                col("rank_new_p95", t("rank new p95", "本年排名P95"), Kind::Int),
-                col("rank_move", t("move", "变化是否超出区间"), Kind::Text),
+                Column::new("rank_new_p05", t("rank new p5", "本年排名P5"), Kind::Int),
+                Column::new("rank_new_p95", t("rank new p95", "本年排名P95"), Kind::Int),
+                Column::new("rank_move", t("move", "变化是否超出区间"), Kind::Text),
             ]);
         }
 

@@ -96,21 +96,16 @@ impl Explanation<'_> {
         let r = self.scored.rubric;
         let zh = r.is_chinese();
         let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-        let col = |key: &str, title: String, kind| Column {
-            key: key.into(),
-            title,
-            kind,
-        };
         let columns = vec![
-            col("indicator", t("indicator", "指标"), Kind::Text),
-            col("dimension", t("dimension", "维度"), Kind::Text),
-            col("linkage", t("linkage", "衔接"), Kind::Text),
-            col("raw", t("raw", "原始值"), Kind::Raw),
-            col("normalized", t("normalized", "标准化值"), Kind::Score),
-            col("weight", t("weight", "权重"), Kind::Share),
-            col("contribution", t("contribution", "贡献"), Kind::Score),
-            col("obstacle", t("obstacle", "障碍度"), Kind::Percent),
-            col("rank", t("rank", "排名"), Kind::Int),
+            Column::new("indicator", t("indicator", "指标"), Kind::Text),
+            Column::new("dimension", t("dimension", "维度"), Kind::Text),
+            Column::new("linkage", t("linkage", "衔接"), Kind::Text),
+            Column::new("raw", t("raw", "原始值"), Kind::Raw),
+            Column::new("normalized", t("normalized", "标准化值"), Kind::Score),
+            Column::new("weight", t("weight", "权重"), Kind::Share),
+            Column::new("contribution", t("contribution", "贡献"), Kind::Score),
+            Column::new("obstacle", t("obstacle", "障碍度"), Kind::Percent),
+            Column::new("rank", t("rank", "排名"), Kind::Int),
         ];
         let num = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Num);
         let rows = self

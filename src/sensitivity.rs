@@ -387,21 +387,16 @@ pub fn aggregate_name(a: Aggregate) -> &'static str {
 pub fn sheet(robustness: &Robustness, rubric: &Rubric, table: &Table, order: &[usize], top: Option<usize>) -> Sheet {
     let zh = rubric.is_chinese();
     let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-    let col = |key: &str, title: String, kind: Kind| Column {
-        key: key.into(),
-        title,
-        kind,
-    };
-    let mut columns = vec![col("id", rubric.id_column.clone(), Kind::Text)];
+    let mut columns = vec![Column::new("id", rubric.id_column.clone(), Kind::Text)];
     if let Some(label) = &rubric.label_column {
-        columns.push(col("label", label.clone(), Kind::Text));
+        columns.push(Column::new("label", label.clone(), Kind::Text));
     }
     columns.extend([
-        col("rank", t("rank", "排名"), Kind::Int),
-        col("rank_median", t("median", "排名中位数"), Kind::Int),
-        col("rank_p05", t("p5", "排名P5"), Kind::Int),
-        col("rank_p95", t("p95", "排名P95"), Kind::Int),
-        col("rank_spread", t("spread", "区间宽度"), Kind::Int),
+        Column::new("rank", t("rank", "排名"), Kind::Int),
+        Column::new("rank_median", t("median", "排名中位数"), Kind::Int),
+        Column::new("rank_p05", t("p5", "排名P5"), Kind::Int),
+        Column::new("rank_p95", t("p95", "排名P95"), Kind::Int),
+        Column::new("rank_spread", t("spread", "区间宽度"), Kind::Int),
     ]);
     let shown = top.map_or(order.len(), |n| n.min(order.len()));
     let rows = order

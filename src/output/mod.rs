@@ -85,6 +85,16 @@ pub struct Column {
     pub kind: Kind,
 }
 
+impl Column {
+    pub fn new(key: &str, title: impl Into<String>, kind: Kind) -> Column {
+        Column {
+            key: key.into(),
+            title: title.into(),
+            kind,
+        }
+    }
+}
+
 /// A rectangular layout: columns and rows of cells.
 #[derive(Debug, Clone)]
 pub struct Sheet {
