@@ -186,7 +186,7 @@ impl<'a> Comparison<'a> {
     pub fn summary(&self, top: usize) -> Summary {
         let count = |s: Status| self.pairs.iter().filter(|p| p.status == s).count();
         let kept: Vec<&Pair> = self.pairs.iter().filter(|p| p.status == Status::Kept).collect();
-        let mean = |values: Vec<f64>| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+        let mean = |values: Vec<f64>| (!values.is_empty()).then(|| crate::stats::mean(&values));
         let mean_score_change = mean(kept.iter().filter_map(|p| self.score_change(p)).collect());
         let mean_dimension_change = (0..self.new.rubric.dimensions.len())
             .map(|d| {

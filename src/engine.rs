@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::input::{Column, Table};
 use crate::methods;
+use crate::stats;
 use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
 use rayon::prelude::*;
 
@@ -281,17 +282,14 @@ impl Scaling {
             Scaling::Goalpost { lo, hi } => goalpost(x, *lo, *hi, lower),
             Scaling::Minmax { min, max } => {
                 if lower {
-                    (max - x) / (max - min)
+                    stats::ratio_of_differences(*max, x, *max, *min)
                 } else {
-                    (x - min) / (max - min)
+                    stats::ratio_of_differences(x, *min, *max, *min)
                 }
             }
             Scaling::Zscore { mean, sd } => {
-                if lower {
-                    (mean - x) / sd
-                } else {
-                    (x - mean) / sd
-                }
+                let z = stats::ratio_of_differences(x, *mean, *sd, 0.0);
+                if lower { -z } else { z }
             }
             Scaling::Rank(table) => {
                 let q = table.fraction(x);
@@ -433,15 +431,11 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
             fit_scaling(rubric, i, &present)
         })
         .collect();
-    let constant: Vec<&str> = scaling
-        .iter()
-        .zip(&rubric.indicators)
-        .filter(|(s, _)| matches!(s, Scaling::Constant(_)))
-        .map(|(_, ind)| ind.id.as_str())
-        .collect();
     for (i, s) in scaling.iter().enumerate() {
+        // Minmax is computed on halved values when its range overflows; an
+        // sd beyond the largest double (values near ±1.8e308 of both signs)
+        // cannot be.
         let finite = match s {
-            Scaling::Minmax { min, max } => (max - min).is_finite(),
             Scaling::Zscore { mean, sd } => mean.is_finite() && sd.is_finite(),
             _ => true,
         };
@@ -453,12 +447,7 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
             )));
         }
     }
-    if !constant.is_empty() {
-        warnings.push(format!(
-            "constant column(s) under a sample-relative normalization: {} (minmax and rank give every unit 1, zscore gives 0)",
-            constant.join(", ")
-        ));
-    }
+    warnings.extend(constant_warning(rubric, &scaling));
     // The normalized matrix is needed only by data-driven weights and a
     // sample TOPSIS ideal; otherwise it is never built.
     // What data-driven weights and a sample TOPSIS ideal need of the
@@ -522,6 +511,23 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
         weights,
         ideal,
         warnings,
+    })
+}
+
+/// The warning for the constant columns among `scaling` (SPEC "Maths":
+/// max = min under a sample-relative normalization), if any.
+pub fn constant_warning(rubric: &Rubric, scaling: &[Scaling]) -> Option<String> {
+    let constant: Vec<&str> = scaling
+        .iter()
+        .zip(&rubric.indicators)
+        .filter(|(s, _)| matches!(s, Scaling::Constant(_)))
+        .map(|(_, ind)| ind.id.as_str())
+        .collect();
+    (!constant.is_empty()).then(|| {
+        format!(
+            "constant column(s) under a sample-relative normalization: {} (minmax and rank give every unit 1, zscore gives 0)",
+            constant.join(", ")
+        )
     })
 }
 
@@ -655,10 +661,18 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
     let mut unscored: Vec<usize> = (0..n).filter(|&u| scores[u].is_nan()).collect();
     unscored.sort_by(|&a, &b| table.id(a).cmp(table.id(b)));
     order.extend_from_slice(&unscored);
-    let unscored = unscored.len();
-    if unscored > 0 {
+    // A unit can lack a score with values present: every indicator it has a
+    // value for carries weight 0 (objective weights of constant columns).
+    let empty = unscored.iter().filter(|&&u| present[u] == 0).count();
+    let weightless = unscored.len() - empty;
+    if empty > 0 {
         warnings.push(format!(
-            "{unscored} unit(s) have no score: every indicator was missing; they are listed last without a rank"
+            "{empty} unit(s) have no score: every indicator was missing; they are listed last without a rank"
+        ));
+    }
+    if weightless > 0 {
+        warnings.push(format!(
+            "{weightless} unit(s) have no score: every indicator they have a value for carries weight 0; they are listed last without a rank"
         ));
     }
 
@@ -707,9 +721,9 @@ fn fill_values(rubric: &Rubric, tables: &[&Table]) -> Result<Vec<Option<f64>>> {
                 return Ok(None);
             }
             Ok(Some(if rubric.missing == MissingPolicy::Mean {
-                mean(&present)
+                stats::mean(&present)
             } else {
-                median(&mut present)
+                stats::median(&mut present)
             }))
         })
         .collect()
@@ -811,19 +825,22 @@ pub fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
                 hi: ind.transform.apply(hi).unwrap_or(hi),
             }
         }
-        Normalize::Minmax => match min_max(present) {
+        // Constant means max = min exactly (SPEC "Maths"), never a small sd:
+        // 0.1, 0.1, 0.1 once gave sd ≈ 1e-17 and z = −81.6 for every unit.
+        Normalize::Minmax => match stats::min_max(present) {
             Some((min, max)) if max > min => Scaling::Minmax { min, max },
             _ => Scaling::Constant(1.0),
         },
-        Normalize::Zscore => {
-            let m = mean(present);
-            let sd = sample_sd(present, m);
-            if sd > 0.0 {
-                Scaling::Zscore { mean: m, sd }
-            } else {
-                Scaling::Constant(0.0)
+        Normalize::Zscore => match stats::min_max(present) {
+            Some((min, max)) if max > min => {
+                let mean = stats::mean(present);
+                Scaling::Zscore {
+                    mean,
+                    sd: stats::sample_sd(present, mean),
+                }
             }
-        }
+            _ => Scaling::Constant(0.0),
+        },
         Normalize::Rank => Scaling::rank(present.to_vec()),
         Normalize::None => Scaling::Identity,
     }
@@ -833,9 +850,9 @@ pub fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
 pub fn goalpost(x: f64, lo: f64, hi: f64, lower: bool) -> f64 {
     let c = x.clamp(lo, hi);
     if lower {
-        (hi - c) / (hi - lo)
+        stats::ratio_of_differences(hi, c, hi, lo)
     } else {
-        (c - lo) / (hi - lo)
+        stats::ratio_of_differences(c, lo, hi, lo)
     }
 }
 
@@ -953,36 +970,6 @@ impl RankTable {
     }
 }
 
-pub fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
-}
-
-/// Median; of an even count, the mean of the two middle values.
-pub fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
-/// Sample standard deviation (n − 1); 0 for fewer than two values.
-pub fn sample_sd(values: &[f64], mean: f64) -> f64 {
-    if values.len() < 2 {
-        return 0.0;
-    }
-    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-    (ss / (values.len() as f64 - 1.0)).sqrt()
-}
-
-fn min_max(values: &[f64]) -> Option<(f64, f64)> {
-    let mut it = values.iter().copied();
-    let first = it.next()?;
-    Some(it.fold((first, first), |(lo, hi), v| (lo.min(v), hi.max(v))))
-}
-
 /// Aggregates weighted children (SPEC "Maths": aggregation). Missing children
 /// are left out and the remaining weights renormalized; no children left (or
 /// no weight left) gives `None`. A negative child under a geometric mean is
@@ -1065,13 +1052,27 @@ pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f6
     } else {
         0.0
     };
-    let d = (c * t).sqrt();
-    let band = ((d * 10.0).floor().max(0.0) as usize).min(9);
+    // C ≤ 1 and T ≤ 1 in exact arithmetic; rounding gives 1.0000000000000004.
+    let c = c.clamp(0.0, 1.0);
+    let d = (c * t).sqrt().clamp(0.0, 1.0);
     Some(Coupling {
         coupling: c,
         coordination: d,
-        band,
+        band: coordination_band(d),
     })
+}
+
+/// Grade tolerance on D (the same as score grades): all dimensions 0.25
+/// give D = 0.49999999999999994, which is 勉强协调 [0.5, 0.6), not 濒临失调.
+const BAND_TOLERANCE: f64 = 1e-9;
+
+/// The band 0..=9 of coordination `d`: [k/10, (k+1)/10), the last closed;
+/// a `d` that misses a band's lower edge by at most [`BAND_TOLERANCE`] is in it.
+pub fn coordination_band(d: f64) -> usize {
+    (1..=9usize)
+        .rev()
+        .find(|&k| d >= k as f64 / 10.0 - BAND_TOLERANCE)
+        .unwrap_or(0)
 }
 
 /// Standard competition ranking ("1, 2, 2, 4") of `members` by descending
@@ -1402,15 +1403,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn statistics_by_hand() {
-        assert_eq!(mean(&[1.0, 2.0, 6.0]), 3.0);
-        assert_eq!(median(&mut [5.0, 1.0, 3.0]), 3.0);
-        assert_eq!(median(&mut [4.0, 1.0, 3.0, 10.0]), 3.5);
-        // deviations −2, −1, 3: ss = 14, / 2 = 7
-        assert_eq!(sample_sd(&[1.0, 2.0, 6.0], 3.0), 7f64.sqrt());
-        assert_eq!(sample_sd(&[1.0], 1.0), 0.0);
-    }
 
     #[test]
     fn aggregation_by_hand() {

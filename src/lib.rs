@@ -19,6 +19,7 @@ pub mod params;
 pub mod report;
 pub mod rubric;
 pub mod sensitivity;
+pub mod stats;
 pub mod util;
 
 pub use error::{Error, Result};

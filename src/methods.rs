@@ -5,6 +5,7 @@
 //! column's sums: n is the number of units with a value.
 
 use crate::rubric::Ideal;
+use crate::stats;
 
 /// Entropy weights: p_ij = (z_ij + A) / Σ_i (z_ij + A),
 /// E_j = −(1/ln n) Σ_i p_ij ln p_ij (0·ln 0 = 0), d_j = 1 − E_j,
@@ -26,20 +27,17 @@ pub fn entropy_divergence(z: &[f64], shift: f64) -> Option<f64> {
         return None;
     }
     let n = z.len();
-    let total: f64 = z.iter().map(|v| v + shift).sum();
+    let total = stats::sum(z.iter().map(|v| v + shift));
     // A constant column carries no information: E = 1 exactly, which
     // floating point would miss by a few ulps.
     let constant = z.windows(2).all(|p| p[0] == p[1]);
     if n < 2 || constant || total.is_nan() || total <= 0.0 {
         return Some(0.0);
     }
-    let h: f64 = z
-        .iter()
-        .map(|&v| {
-            let p = (v + shift) / total;
-            if p > 0.0 { p * p.ln() } else { 0.0 }
-        })
-        .sum();
+    let h = stats::sum(z.iter().map(|&v| {
+        let p = (v + shift) / total;
+        if p > 0.0 { p * p.ln() } else { 0.0 }
+    }));
     let e = -h / (n as f64).ln();
     // E ≤ 1 in exact arithmetic; rounding must not make a weight negative.
     Some((1.0 - e).max(0.0))
@@ -55,57 +53,41 @@ pub fn entropy_from_divergences(d: Vec<f64>) -> Vec<f64> {
 /// w_j = C_j / Σ C. Also returns the constant columns, for a warning.
 pub fn critic_weights(z: &[Vec<Option<f64>>]) -> (Vec<f64>, Vec<usize>) {
     let m = z.len();
-    let sd: Vec<f64> = z
-        .iter()
-        .map(|col| {
-            let v: Vec<f64> = col.iter().flatten().copied().collect();
-            crate::engine::sample_sd(&v, crate::engine::mean(&v))
-        })
-        .collect();
-    let constant: Vec<usize> = (0..m).filter(|&j| sd[j].is_nan() || sd[j] <= 0.0).collect();
+    let present: Vec<Vec<f64>> = z.iter().map(|col| col.iter().flatten().copied().collect()).collect();
+    let sd: Vec<f64> = present.iter().map(|v| stats::sample_sd(v, stats::mean(v))).collect();
+    // Constant means max = min (an sd of exactly 0): such a column carries
+    // no information and its weight is exactly 0, never rounding noise.
+    let constant: Vec<usize> = (0..m).filter(|&j| !(sd[j] > 0.0)).collect();
     let mut c = vec![0.0; m];
     for j in 0..m {
-        let mut conflict = 0.0;
+        if constant.contains(&j) {
+            continue;
+        }
+        let mut conflict = stats::Sum::default();
         for k in 0..m {
             let r = if j == k {
                 1.0
-            } else if sd[j] > 0.0 && sd[k] > 0.0 {
+            } else if sd[k] > 0.0 {
                 pearson(&z[j], &z[k])
             } else {
                 0.0
             };
-            conflict += 1.0 - r;
+            conflict.add(1.0 - r);
         }
-        c[j] = sd[j] * conflict;
+        c[j] = sd[j] * conflict.value();
     }
     (normalize_or_equal(c), constant)
 }
 
-/// Pearson correlation over the units that have both values.
+/// Pearson correlation over the units that have both values (0 when it is
+/// undefined: fewer than two pairs, or one side constant over them).
 fn pearson(a: &[Option<f64>], b: &[Option<f64>]) -> f64 {
     let pairs: Vec<(f64, f64)> = a.iter().zip(b).filter_map(|(x, y)| Some(((*x)?, (*y)?))).collect();
-    let n = pairs.len() as f64;
-    if pairs.len() < 2 {
-        return 0.0;
-    }
-    let ma = pairs.iter().map(|p| p.0).sum::<f64>() / n;
-    let mb = pairs.iter().map(|p| p.1).sum::<f64>() / n;
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in &pairs {
-        sab += (x - ma) * (y - mb);
-        saa += (x - ma) * (x - ma);
-        sbb += (y - mb) * (y - mb);
-    }
-    if saa > 0.0 && sbb > 0.0 {
-        // |r| ≤ 1 in exact arithmetic; rounding must not make 1 − r negative.
-        (sab / (saa * sbb).sqrt()).clamp(-1.0, 1.0)
-    } else {
-        0.0
-    }
+    stats::pearson(&pairs).unwrap_or(0.0)
 }
 
 fn normalize_or_equal(v: Vec<f64>) -> Vec<f64> {
-    let total: f64 = v.iter().sum();
+    let total = stats::sum(v.iter().copied());
     if total > 0.0 && total.is_finite() {
         v.iter().map(|x| x / total).collect()
     } else {
@@ -130,14 +112,19 @@ pub fn topsis_ideal(bounds: &[(f64, f64)], w: &[f64], ideal: Ideal) -> Vec<(f64,
 }
 
 /// TOPSIS closeness of one unit: C = D⁻/(D⁺ + D⁻), 1 when D⁺ = 0, with the
-/// distances over the indicators the unit has; `None` when it has none.
+/// one-sided distances D⁺ = √Σ max(0, A⁺ − v)², D⁻ = √Σ max(0, v − A⁻)²
+/// over the indicators the unit has; `None` when it has none.
 pub fn topsis_closeness(z: &[Option<f64>], w: &[f64], ideal: &[(f64, f64)]) -> Option<f64> {
     let (mut plus, mut minus, mut any) = (0.0, 0.0, false);
     for ((x, &wj), &(hi, lo)) in z.iter().zip(w).zip(ideal) {
         if let Some(x) = x {
+            // One-sided (SPEC "Methods"): a value beyond the ideal (frozen
+            // parameters, the absolute ideal with zscore) is never farther
+            // from it; between the ideals this is the Euclidean distance.
             let v = wj * x;
-            plus += (v - hi) * (v - hi);
-            minus += (v - lo) * (v - lo);
+            let (short, ahead) = ((hi - v).max(0.0), (v - lo).max(0.0));
+            plus += short * short;
+            minus += ahead * ahead;
             any = true;
         }
     }

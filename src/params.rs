@@ -19,14 +19,12 @@ fn string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// min, max, mean and sd of one column, by the same functions the fit uses
+/// (so that `--params` reads back exactly the scaling `--freeze` saw).
 fn stats(values: &[f64]) -> Option<(f64, f64, f64, f64)> {
-    if values.is_empty() {
-        return None;
-    }
-    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mean = crate::engine::mean(values);
-    Some((min, max, mean, crate::engine::sample_sd(values, mean)))
+    let (min, max) = crate::stats::min_max(values)?;
+    let mean = crate::stats::mean(values);
+    Some((min, max, mean, crate::stats::sample_sd(values, mean)))
 }
 
 /// The parameters as a TOML document. `x` holds each indicator's values
@@ -70,8 +68,17 @@ pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[Strin
             let (hi, lo) = ideal[i];
             let _ = writeln!(out, "ideal = [{}, {}]", float(hi), float(lo));
         }
-        if let Scaling::Rank(table) = &params.scaling[i] {
-            let values: Vec<String> = table.reference().map(float).collect();
+        // Every rank-normalized column, a constant one too: `--params`
+        // needs its reference values to read the file back.
+        if ind.normalize == Normalize::Rank {
+            let values: Vec<String> = match &params.scaling[i] {
+                Scaling::Rank(table) => table.reference().map(float).collect(),
+                _ => {
+                    let mut sorted = x[i].clone();
+                    sorted.sort_by(f64::total_cmp);
+                    sorted.into_iter().map(float).collect()
+                }
+            };
             let _ = writeln!(out, "values = [{}]", values.join(", "));
         }
     }
@@ -222,10 +229,21 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
             }
             Normalize::Zscore => {
                 let (mean, sd) = (need(p.mean, "mean")?, need(p.sd, "sd")?);
-                if sd > 0.0 {
+                // Constant means max = min, as when fitting; an older file
+                // without min/max falls back on its sd.
+                let constant = match (p.min, p.max) {
+                    (Some(min), Some(max)) => max <= min,
+                    _ => !(sd > 0.0),
+                };
+                if constant {
+                    Scaling::Constant(0.0)
+                } else if sd > 0.0 && sd.is_finite() && mean.is_finite() {
                     Scaling::Zscore { mean, sd }
                 } else {
-                    Scaling::Constant(0.0)
+                    return Err(bad(
+                        span.clone(),
+                        format!("indicator `{}` has sd = {sd}, which zscore cannot divide by", ind.id),
+                    ));
                 }
             }
             Normalize::Rank => Scaling::rank(p.values.clone().ok_or_else(|| {
@@ -255,6 +273,7 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
     } else {
         None
     };
+    let warnings = crate::engine::constant_warning(rubric, &scaling).into_iter().collect();
     Ok(Params {
         fill,
         scaling,
@@ -265,6 +284,6 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
             global,
         },
         ideal,
-        warnings: Vec::new(),
+        warnings,
     })
 }

@@ -343,7 +343,7 @@ fn perturb(rubric: &Rubric, base: &Weights, spread: f64, rng: &mut ChaCha8Rng) -
     let mut indicator: Vec<f64> = base.indicator.iter().map(|&w| w * factor()).collect();
     normalize(&mut dimension);
     for dim in &rubric.dimensions {
-        let total: f64 = dim.indicators.iter().filter_map(|&i| indicator.get(i)).sum();
+        let total = crate::stats::sum(dim.indicators.iter().filter_map(|&i| indicator.get(i).copied()));
         if total > 0.0 {
             for &i in &dim.indicators {
                 if let Some(w) = indicator.get_mut(i) {
@@ -367,7 +367,7 @@ fn perturb(rubric: &Rubric, base: &Weights, spread: f64, rng: &mut ChaCha8Rng) -
 }
 
 fn normalize(weights: &mut [f64]) {
-    let total: f64 = weights.iter().sum();
+    let total = crate::stats::sum(weights.iter().copied());
     if total > 0.0 {
         for w in weights {
             *w /= total;

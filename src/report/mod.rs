@@ -186,7 +186,7 @@ impl<'a> Page<'a> {
             .map(|v| v * scale)
             .collect();
         scores.sort_by(f64::total_cmp);
-        let mean = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+        let mean = (!scores.is_empty()).then(|| crate::stats::mean(&scores));
         let mut cards: Vec<(String, String, String)> = vec![
             (
                 self.t("units", "评估单位").to_string(),
