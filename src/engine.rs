@@ -5,8 +5,8 @@
 use crate::error::{Error, Result};
 use crate::input::{Column, Table};
 use crate::methods;
-use crate::stats;
 use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
+use crate::stats;
 use rayon::prelude::*;
 
 /// The weights a run used, whatever the method.
@@ -1403,7 +1403,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn aggregation_by_hand() {
         let c = [(0.25, Some(0.4)), (0.75, Some(0.8))];
@@ -1454,3 +1453,6 @@ mod tests {
         assert_eq!(COORDINATION_GRADES[top.band], "优质协调");
     }
 }
+
+#[cfg(test)]
+mod soundness;
