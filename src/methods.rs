@@ -57,7 +57,7 @@ pub fn critic_weights(z: &[Vec<Option<f64>>]) -> (Vec<f64>, Vec<usize>) {
     let sd: Vec<f64> = present.iter().map(|v| stats::sample_sd(v, stats::mean(v))).collect();
     // Constant means max = min (an sd of exactly 0): such a column carries
     // no information and its weight is exactly 0, never rounding noise.
-    let constant: Vec<usize> = (0..m).filter(|&j| !(sd[j] > 0.0)).collect();
+    let constant: Vec<usize> = (0..m).filter(|&j| sd[j].is_nan() || sd[j] <= 0.0).collect();
     let mut c = vec![0.0; m];
     for j in 0..m {
         if constant.contains(&j) {

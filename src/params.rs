@@ -233,7 +233,7 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
                 // without min/max falls back on its sd.
                 let constant = match (p.min, p.max) {
                     (Some(min), Some(max)) => max <= min,
-                    _ => !(sd > 0.0),
+                    _ => sd.is_nan() || sd <= 0.0,
                 };
                 if constant {
                     Scaling::Constant(0.0)
