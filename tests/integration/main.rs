@@ -3,6 +3,7 @@
 
 mod cli;
 mod data_in;
+mod differential;
 mod explain;
 mod hdi;
 mod maths;
