@@ -87,7 +87,7 @@ fn median_of(sorted: &[f64]) -> Option<f64> {
     match n {
         0 => None,
         _ if n % 2 == 1 => sorted.get(n / 2).copied(),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+        _ => Some(f64::midpoint(sorted[n / 2 - 1], sorted[n / 2])),
     }
 }
 
@@ -935,18 +935,18 @@ pub struct GroupMeans {
 /// Per group (in order of first appearance in the data): unit count, mean
 /// score and mean of each dimension. Units without a group are left out.
 pub fn group_means(s: &Scored) -> Vec<GroupMeans> {
-    /// A running mean: sum and count of the values seen.
+    /// A running mean: compensated sum and count of the values seen.
     #[derive(Clone, Copy, Default)]
-    struct Mean(f64, usize);
+    struct Mean(crate::stats::Sum, usize);
     impl Mean {
         fn add(&mut self, v: Option<f64>) {
             if let Some(v) = v {
-                self.0 += v;
+                self.0.add(v);
                 self.1 += 1;
             }
         }
         fn get(self) -> Option<f64> {
-            (self.1 > 0).then(|| self.0 / self.1 as f64)
+            (self.1 > 0).then(|| self.0.value() / self.1 as f64)
         }
     }
     struct Acc {
