@@ -205,54 +205,7 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
         let p = entry.get_ref();
         indicator.push(p.weight);
         fill.push(p.fill);
-        let need = |v: Option<f64>, key: &str| {
-            v.ok_or_else(|| {
-                bad(
-                    span.clone(),
-                    format!(
-                        "indicator `{}` is normalized by {} but has no `{key}`",
-                        ind.id,
-                        ind.normalize.as_str()
-                    ),
-                )
-            })
-        };
-        scaling.push(match ind.normalize {
-            Normalize::Goalpost | Normalize::None => crate::engine::fit_scaling(rubric, i, &[]),
-            Normalize::Minmax => {
-                let (min, max) = (need(p.min, "min")?, need(p.max, "max")?);
-                if max > min {
-                    Scaling::Minmax { min, max }
-                } else {
-                    Scaling::Constant(1.0)
-                }
-            }
-            Normalize::Zscore => {
-                let (mean, sd) = (need(p.mean, "mean")?, need(p.sd, "sd")?);
-                // Constant means max = min, as when fitting; an older file
-                // without min/max falls back on its sd.
-                let constant = match (p.min, p.max) {
-                    (Some(min), Some(max)) => max <= min,
-                    _ => sd.is_nan() || sd <= 0.0,
-                };
-                if constant {
-                    Scaling::Constant(0.0)
-                } else if sd > 0.0 && sd.is_finite() && mean.is_finite() {
-                    Scaling::Zscore { mean, sd }
-                } else {
-                    return Err(bad(
-                        span.clone(),
-                        format!("indicator `{}` has sd = {sd}, which zscore cannot divide by", ind.id),
-                    ));
-                }
-            }
-            Normalize::Rank => Scaling::rank(p.values.clone().ok_or_else(|| {
-                bad(
-                    span.clone(),
-                    format!("indicator `{}` is rank-normalized but has no `values`", ind.id),
-                )
-            })?),
-        });
+        scaling.push(frozen_scaling(rubric, i, p).map_err(|what| bad(span.clone(), what))?);
         ideal.push(p.ideal.map(|[hi, lo]| (hi, lo)));
     }
     let global = rubric
@@ -286,4 +239,121 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
         ideal,
         warnings,
     })
+}
+
+/// The scaling of indicator `i` as its frozen entry gives it, decided as
+/// fitting decides it (constant means max = min); `Err` says what is wrong.
+fn frozen_scaling(rubric: &Rubric, i: usize, p: &RawIndicator) -> std::result::Result<Scaling, String> {
+    let ind = &rubric.indicators[i];
+    let need = |v: Option<f64>, key: &str| {
+        v.ok_or_else(|| {
+            format!(
+                "indicator `{}` is normalized by {} but has no `{key}`",
+                ind.id,
+                ind.normalize.as_str()
+            )
+        })
+    };
+    Ok(match ind.normalize {
+        Normalize::Goalpost | Normalize::None => crate::engine::fit_scaling(rubric, i, &[]),
+        Normalize::Minmax => {
+            let (min, max) = (need(p.min, "min")?, need(p.max, "max")?);
+            if max > min {
+                Scaling::Minmax { min, max }
+            } else {
+                Scaling::Constant(1.0)
+            }
+        }
+        Normalize::Zscore => {
+            let (mean, sd) = (need(p.mean, "mean")?, need(p.sd, "sd")?);
+            // An older file without min/max falls back on its sd.
+            let constant = match (p.min, p.max) {
+                (Some(min), Some(max)) => max <= min,
+                _ => sd.is_nan() || sd <= 0.0,
+            };
+            if constant {
+                Scaling::Constant(0.0)
+            } else if sd > 0.0 && sd.is_finite() && mean.is_finite() {
+                Scaling::Zscore { mean, sd }
+            } else {
+                return Err(format!(
+                    "indicator `{}` has sd = {sd}, which zscore cannot divide by",
+                    ind.id
+                ));
+            }
+        }
+        Normalize::Rank => Scaling::rank(
+            p.values
+                .clone()
+                .ok_or_else(|| format!("indicator `{}` is rank-normalized but has no `values`", ind.id))?,
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, Scored};
+    use crate::input::{self, ReadOptions, Table};
+
+    fn rubric(normalize: &str) -> Rubric {
+        let text = format!(
+            "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"{normalize}\"\n[[dimension]]\nid = \"d\"\n\
+             [[indicator]]\nid = \"a\"\ndimension = \"d\"\n[[indicator]]\nid = \"b\"\ndimension = \"d\"\n\
+             normalize = \"goalpost\"\ngoalposts = [0, 10]\n"
+        );
+        Rubric::parse("t.toml", &text, false).unwrap()
+    }
+
+    fn table(rubric: &Rubric, csv: &str) -> Table {
+        input::from_bytes(
+            &[("t.csv".into(), csv.as_bytes().to_vec())],
+            rubric,
+            &ReadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    /// `--freeze` of a scored table, read back by `--params`.
+    fn round_trip(r: &Rubric, t: &Table, s: &Scored) -> (String, Params) {
+        let x = engine::pooled_values(r, &[t], &s.params.fill).unwrap();
+        let frozen = to_toml(r, &s.params, &x, &[]);
+        let back = parse("p.toml", &frozen, r).unwrap_or_else(|e| panic!("{e}\n{frozen}"));
+        (frozen, back)
+    }
+
+    fn score_bits(s: &Scored) -> Vec<u64> {
+        (0..s.len()).map(|u| s.score(u).unwrap_or(f64::NAN).to_bits()).collect()
+    }
+
+    /// Issue 12, item 1: 0.1, 0.1, 0.1 is frozen with sd = 0 (a plain sum
+    /// wrote 5.8e-14, and next year's scores under `--params` were 10¹³), and
+    /// reads back as the constant it is (z = 0).
+    #[test]
+    fn near_constant_zscore_column_freezes_as_constant() {
+        let r = rubric("zscore");
+        let t = table(&r, "id,a,b\nu1,0.1,1\nu2,0.1,5\nu3,0.1,9\n");
+        let s = engine::score(&r, &t).unwrap();
+        let (frozen, back) = round_trip(&r, &t, &s);
+        assert!(
+            frozen.contains("min = 0.1\nmax = 0.1\nmean = 0.1\nsd = 0.0\n"),
+            "{frozen}"
+        );
+        assert_eq!(back.scaling[0], Scaling::Constant(0.0));
+        assert!(!back.warnings.is_empty(), "--params warns of the constant column too");
+    }
+
+    /// Issue 12, item 6: a rank-normalized constant column (3, 3, 3: every
+    /// unit z = 1) was frozen without `values`, and `--params` refused the
+    /// file; it is written with them, and scores the same bits.
+    #[test]
+    fn constant_rank_column_round_trips() {
+        let r = rubric("rank");
+        let t = table(&r, "id,a,b\nu1,3,1\nu2,3,5\nu3,3,9\n");
+        let s = engine::score(&r, &t).unwrap();
+        let (frozen, back) = round_trip(&r, &t, &s);
+        assert!(frozen.contains("values = [3.0, 3.0, 3.0]"), "{frozen}");
+        let again = engine::apply(&r, &t, &back).unwrap();
+        assert_eq!(score_bits(&s), score_bits(&again));
+    }
 }

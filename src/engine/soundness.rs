@@ -49,12 +49,7 @@ fn near_constant_zscore_column_is_constant() {
     // Score = 100 × (½ · 0 + ½ · b/10): 5, 25, 45.
     assert_eq!(scores(&s), [5.0, 25.0, 45.0].map(|x: f64| x / 100.0));
     assert!(s.warnings.iter().any(|w| w.contains("constant column")));
-    // The frozen file says sd = 0, and reads back as the same constant.
-    let x = pooled_values(&r, &[&t], &s.params.fill).unwrap();
-    let frozen = crate::params::to_toml(&r, &s.params, &x, &[]);
-    assert!(frozen.contains("sd = 0.0\n"), "{frozen}");
-    let back = crate::params::parse("p.toml", &frozen, &r).unwrap();
-    assert_eq!(back.scaling[0], Scaling::Constant(0.0));
+    // Its frozen file: `params::tests::near_constant_zscore_column_freezes_as_constant`.
 }
 
 /// Item 2: the mean of 0.1, 0.1, 0.1 is 0.1 (a plain sum gives
@@ -152,22 +147,7 @@ fn coordination_at_exact_band_edges() {
     assert_eq!(coordination_band(0.0), 0);
 }
 
-/// Item 6: a rank-normalized constant column (3, 3, 3: every unit z = 1) is
-/// frozen with its values, so `--params` reads the file back and scores the
-/// same bits.
-#[test]
-fn constant_rank_column_round_trips() {
-    let r = rubric(&format!("normalize = \"rank\"\n{TWO_INDICATORS}"));
-    let t = table(&r, "id,a,b\nu1,3,1\nu2,3,5\nu3,3,9\n");
-    let s = score(&r, &t).unwrap();
-    let x = pooled_values(&r, &[&t], &s.params.fill).unwrap();
-    let frozen = crate::params::to_toml(&r, &s.params, &x, &[]);
-    assert!(frozen.contains("values = [3.0, 3.0, 3.0]"), "{frozen}");
-    let back = crate::params::parse("p.toml", &frozen, &r).unwrap();
-    let again = apply(&r, &t, &back).unwrap();
-    let bits = |s: &Scored| scores(s).iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    assert_eq!(bits(&s), bits(&again));
-}
+/// Item 6 (the freeze → params round trip) is tested in `params::tests`.
 
 /// Item 7: CRITIC gives a constant column weight exactly 0 (C_j = σ_j · … and
 /// σ_j = 0), not 1e-16; a dimension whose only indicator is that column gets
