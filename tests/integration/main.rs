@@ -2,6 +2,7 @@
 //! properties). Each module is one concern.
 
 mod cli;
+mod contract_properties;
 mod data_in;
 mod differential;
 mod explain;
