@@ -352,6 +352,20 @@ pub fn unit_score(
         *slot = aggregate_coded(dim.aggregate, children)
             .map_err(|j| Negative::Indicator(dim.indicators.get(j).copied().unwrap_or(d)))?;
     }
+    // A unit whose values all carry weight 0 in the score has no score: its
+    // values say nothing the weights count (not 100 under TOPSIS, where
+    // D⁺ = D⁻ = 0, nor an equal split of dimensions the weights set to 0).
+    let weighed = match ideal {
+        None => weights
+            .dimension
+            .iter()
+            .zip(dims.iter())
+            .any(|(&w, d)| w > 0.0 && !d.is_nan()),
+        Some(_) => weights.global.iter().zip(row).any(|(&w, z)| w > 0.0 && !z.is_nan()),
+    };
+    if !weighed {
+        return Ok(f64::NAN);
+    }
     match ideal {
         None => {
             let children = weights.dimension.iter().copied().zip(dims.iter().copied());
@@ -987,18 +1001,26 @@ pub fn aggregate_coded(
     let present = |&(_, z): &(f64, f64)| !z.is_nan();
     let complete = children.clone().all(|c| present(&c));
     let total: f64 = children.clone().filter(present).map(|(w, _)| w).sum();
-    if total.is_nan() || total <= 0.0 {
+    let count = children.clone().filter(present).count();
+    if total.is_nan() || total < 0.0 || count == 0 {
         return Ok(f64::NAN);
     }
+    // Present children whose weights are all 0 share the parent equally
+    // (SPEC "Maths": zero objective weights split a dimension equally, so
+    // that its value is still defined and shown; likewise under reweight).
+    let share = total == 0.0;
+    let weight = |w: f64| if share { 1.0 / count as f64 } else { w };
     // With every child present the weights already sum to 1: dividing by
     // their float sum would only add rounding.
-    let scale = if complete { 1.0 } else { total };
+    let scale = if complete || share { 1.0 } else { total };
     // A weighted mean of values in [0, 1] is in [0, 1]; weights that sum to
     // 1 + an ulp must not push a perfect unit above the scale.
     let bounded = children.clone().all(|(_, z)| z.is_nan() || (0.0..=1.0).contains(&z));
     let clamp = |x: f64| if bounded { x.clamp(0.0, 1.0) } else { x };
     match how {
-        Aggregate::Arithmetic => Ok(clamp(children.filter(present).map(|(w, z)| w / scale * z).sum())),
+        Aggregate::Arithmetic => Ok(clamp(
+            children.filter(present).map(|(w, z)| weight(w) / scale * z).sum(),
+        )),
         Aggregate::Geometric => {
             let mut product = 1.0;
             for (k, (w, z)) in children.enumerate() {
@@ -1008,7 +1030,7 @@ pub fn aggregate_coded(
                 if z < 0.0 {
                     return Err(k);
                 }
-                product *= z.powf(w / scale);
+                product *= z.powf(weight(w) / scale);
             }
             Ok(clamp(product))
         }
@@ -1143,30 +1165,33 @@ pub fn effective_weights(scored: &Scored, u: usize) -> Vec<Option<f64>> {
     let z: Vec<Option<f64>> = (0..r.indicators.len()).map(|i| scored.z(i, u)).collect();
     let present = |i: usize| z[i].is_some();
     let complete = (0..r.indicators.len()).all(present);
-    let inside: Vec<f64> = r
+    // Per dimension: the present indicators' weight sum and count (present
+    // indicators whose weights are all 0 share the dimension equally, as
+    // the aggregation does).
+    let inside: Vec<(f64, usize)> = r
         .dimensions
         .iter()
         .map(|d| {
-            d.indicators
-                .iter()
-                .filter(|&&i| present(i))
-                .map(|&i| w.indicator[i])
-                .sum()
+            let members = d.indicators.iter().filter(|&&i| present(i));
+            (members.clone().map(|&i| w.indicator[i]).sum(), members.count())
         })
         .collect();
     let dims_total: f64 = (0..r.dimensions.len())
-        .filter(|&d| inside[d] > 0.0)
+        .filter(|&d| inside[d].1 > 0)
         .map(|d| w.dimension[d])
         .sum();
     (0..r.indicators.len())
         .map(|i| {
             let d = r.indicators[i].dimension;
-            if !present(i) || inside[d] <= 0.0 || dims_total <= 0.0 {
+            let (sum, count) = inside[d];
+            if !present(i) || dims_total <= 0.0 {
                 None
             } else if complete {
                 Some(w.global[i])
+            } else if sum > 0.0 {
+                Some(w.dimension[d] / dims_total * (w.indicator[i] / sum))
             } else {
-                Some(w.dimension[d] / dims_total * (w.indicator[i] / inside[d]))
+                Some(w.dimension[d] / dims_total / count as f64)
             }
         })
         .collect()

@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 /// A TOML float that reads back to the same f64 (Debug always has a point
 /// or an exponent, so a large whole number never becomes a TOML integer).
 fn float(x: f64) -> String {
-    format!("{x:?}")
+    // TOML spells these `nan`, `inf` and `-inf` (an ideal over a column no
+    // unit has a value in is 0 × ∞).
+    if x.is_nan() { "nan".into() } else { format!("{x:?}") }
 }
 
 fn string(s: &str) -> String {
@@ -50,6 +52,9 @@ pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[Strin
     }
     for (i, ind) in rubric.indicators.iter().enumerate() {
         let _ = writeln!(out, "\n[indicator.{}]", ind.id);
+        // How many values the statistics are of: 0 says that a column
+        // without any value was frozen (its scaling is the constant one).
+        let _ = writeln!(out, "count = {}", x[i].len());
         if let Some((min, max, mean, sd)) = stats(&x[i]) {
             let _ = writeln!(
                 out,
@@ -105,6 +110,7 @@ struct RawDimension {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawIndicator {
+    count: Option<u64>,
     min: Option<f64>,
     max: Option<f64>,
     mean: Option<f64>,
@@ -254,6 +260,10 @@ fn frozen_scaling(rubric: &Rubric, i: usize, p: &RawIndicator) -> std::result::R
             )
         })
     };
+    if p.count == Some(0) && matches!(ind.normalize, Normalize::Minmax | Normalize::Zscore) {
+        // No value to take statistics of: fitting gave the constant scaling.
+        return Ok(crate::engine::fit_scaling(rubric, i, &[]));
+    }
     Ok(match ind.normalize {
         Normalize::Goalpost | Normalize::None => crate::engine::fit_scaling(rubric, i, &[]),
         Normalize::Minmax => {
@@ -341,6 +351,27 @@ mod tests {
         );
         assert_eq!(back.scaling[0], Scaling::Constant(0.0));
         assert!(!back.warnings.is_empty(), "--params warns of the constant column too");
+    }
+
+    /// A column without any value (under reweight) was frozen without
+    /// min/max, and the file refused by `--params`; its weight-0 TOPSIS
+    /// ideal, 0 × ∞ = NaN, was written as `NaN`, which TOML does not read.
+    #[test]
+    fn empty_column_round_trips() {
+        for (normalize, method) in [("minmax", "weighted"), ("zscore", "weighted"), ("goalpost", "topsis")] {
+            let text = format!(
+                "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"{normalize}\"\nmissing = \"reweight\"\n\
+                 method = \"{method}\"\n[[dimension]]\nid = \"d\"\n[[indicator]]\nid = \"a\"\ndimension = \"d\"\n\
+                 goalposts = [0, 1]\n[[indicator]]\nid = \"b\"\ndimension = \"d\"\nweight = 0\ngoalposts = [0, 1]\n"
+            );
+            let r = Rubric::parse("t.toml", &text, false).unwrap();
+            let t = table(&r, "id,a,b\nu1,0.2,\nu2,0.6,\n");
+            let s = engine::score(&r, &t).unwrap();
+            let (frozen, back) = round_trip(&r, &t, &s);
+            assert!(frozen.contains("count = 0\n"), "{frozen}");
+            let again = engine::apply(&r, &t, &back).unwrap();
+            assert_eq!(score_bits(&s), score_bits(&again), "{normalize} {method}");
+        }
     }
 
     /// Issue 12, item 6: a rank-normalized constant column (3, 3, 3: every

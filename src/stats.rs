@@ -99,11 +99,21 @@ pub fn sample_sd(values: &[f64], mean: f64) -> f64 {
     }
     let scale = scale_of(lo, hi);
     let centre = mean / scale;
-    let squares = sum(values.iter().map(|&v| {
+    let (mut deviations, mut squares) = (Sum::default(), Sum::default());
+    for &v in values {
         let d = v / scale - centre;
-        d * d
-    }));
-    (squares / (values.len() as f64 - 1.0)).sqrt() * scale
+        deviations.add(d);
+        squares.add(d * d);
+    }
+    // The corrected two-pass formula: `mean` is rounded, so the deviations
+    // from it need not sum to 0; Σd² − (Σd)²/n takes the sum of squares about
+    // the exact mean. For 1, 1, 1 + u (u one ulp) the rounded mean is 1 and
+    // Σd² = u² would give sd = u/√2; the exact mean 1 + u/3 gives
+    // u² − u²/3 = 2u²/3 and sd = u/√3.
+    let n = values.len() as f64;
+    let d = deviations.value();
+    let ss = (squares.value() - d * d / n).max(0.0);
+    (ss / (n - 1.0)).sqrt() * scale
 }
 
 /// Median (NaN when empty); of an even count, the midpoint of the two
@@ -133,15 +143,26 @@ pub fn pearson(pairs: &[(f64, f64)]) -> Option<f64> {
     let (sa, sb) = (scale_of(alo, ahi), scale_of(blo, bhi));
     let (ma, mb) = (mean(&a) / sa, mean(&b) / sb);
     let (mut ab, mut aa, mut bb) = (Sum::default(), Sum::default(), Sum::default());
+    let (mut da, mut db) = (Sum::default(), Sum::default());
     for (x, y) in a.iter().zip(&b) {
         let (dx, dy) = (x / sa - ma, y / sb - mb);
+        da.add(dx);
+        db.add(dy);
         ab.add(dx * dy);
         aa.add(dx * dx);
         bb.add(dy * dy);
     }
-    let denominator = (aa.value() * bb.value()).sqrt();
+    // Corrected for the rounding of the means, as in [`sample_sd`].
+    let n = pairs.len() as f64;
+    let (da, db) = (da.value(), db.value());
+    let (ab, aa, bb) = (
+        ab.value() - da * db / n,
+        (aa.value() - da * da / n).max(0.0),
+        (bb.value() - db * db / n).max(0.0),
+    );
+    let denominator = (aa * bb).sqrt();
     // |r| ≤ 1 in exact arithmetic; rounding must not make 1 − r negative.
-    (denominator > 0.0).then(|| (ab.value() / denominator).clamp(-1.0, 1.0))
+    (denominator > 0.0).then(|| (ab / denominator).clamp(-1.0, 1.0))
 }
 
 /// (x − a) / (b − c) without overflow in the differences: when one of them
@@ -191,6 +212,19 @@ mod tests {
             let sd = sample_sd(&v, m);
             assert!((sd / k - 1.0).abs() < 4.0 * f64::EPSILON, "sd at 1e{e}: {sd}");
         }
+    }
+
+    #[test]
+    fn sd_of_values_an_ulp_apart_is_about_the_exact_mean() {
+        // 1, 1, 1 + u: exact mean 1 + u/3, deviations −u/3, −u/3, 2u/3,
+        // Σd² = 6u²/9, sd = √(u²/3) = u/√3 (about the rounded mean 1 it
+        // would be u/√2).
+        let u = f64::EPSILON;
+        let v = [1.0, 1.0, 1.0 + u];
+        let m = mean(&v);
+        assert_eq!(m, 1.0);
+        let sd = sample_sd(&v, m);
+        assert!((sd / (u / 3f64.sqrt()) - 1.0).abs() < 1e-15, "{sd}");
     }
 
     #[test]

@@ -147,7 +147,7 @@ fn coordination_at_exact_band_edges() {
     assert_eq!(coordination_band(0.0), 0);
 }
 
-/// Item 6 (the freeze → params round trip) is tested in `params::tests`.
+// Item 6 (the freeze → params round trip) is tested in `params::tests`.
 
 /// Item 7: CRITIC gives a constant column weight exactly 0 (C_j = σ_j · … and
 /// σ_j = 0), not 1e-16; a dimension whose only indicator is that column gets

@@ -73,8 +73,10 @@ judged:
   * Linkage values under reweight: the nominal global weights (dimension
     weight × weight inside it) of the linkage's indicators that have a value,
     renormalized. A linkage whose present weights sum to 0 is skipped.
-  * Under reweight, when the present children of a parent all have weight 0,
-    they share it equally.
+  * Under reweight, when the present indicators of a dimension all have
+    weight 0, they share it equally. A unit whose values all carry weight 0
+    in the score (every dimension it has a value in weighs 0, or under
+    TOPSIS every indicator it has a value for) has no score (README).
   * Coupling T when the listed dimensions' weights sum to 0: skipped.
   * Explain: `weight` is the per-unit renormalized global weight (README);
     a missing indicator's row has empty raw, normalized, weight,
@@ -639,7 +641,14 @@ def apply(rub: Rubric, units: list[Unit], p: Params) -> Result:
         dpresent = [k for k in range(len(rub.dims)) if dvals[k] is not None]
         out["dims"] = dvals
         score = None
-        if dpresent:
+        # README decision: values that all carry weight 0 in the score give
+        # no score (not an equal split of zero-weight dimensions, nor
+        # closeness 1 from D+ = D- = 0 under TOPSIS).
+        if rub.method == "topsis":
+            weighed = any(p.glob[j] > 0 for j in present)
+        else:
+            weighed = any(p.dim_w[k] > 0 for k in dpresent)
+        if dpresent and weighed:
             dws = renorm([p.dim_w[k] for k in dpresent])
             dwu = dict(zip(dpresent, dws))
             for j in present:
