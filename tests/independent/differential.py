@@ -106,6 +106,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from decimal import Decimal
 from fractions import Fraction
 
 sys.dont_write_bytecode = True  # importing methods.py leaves no __pycache__ in the repository
@@ -1000,7 +1001,8 @@ class ColumnGen:
         return m
 
     def scaled(self, m):
-        return float(f"{m!r}e{self.k}")
+        # m's repr may carry its own exponent (6.8e-05): scale it as a decimal.
+        return float(Decimal(repr(m)).scaleb(self.k))
 
     def draw(self, rng):
         if self.kind == "random":
