@@ -456,6 +456,14 @@ def critic_global(rub: Rubric, Z, stats) -> tuple[list[float], set[int]]:
     for j in range(m):
         col = column(Z, j)
         sig.append(0.0 if stats[j]["const"] else sample_sd(col))
+    for j in range(m):
+        col = [z for z in column(Z, j) if z is not None]
+        spread = max(col, default=0.0) - min(col, default=0.0)
+        if sig[j] and spread < 1e-6 * max(abs(z) for z in col):
+            # Its correlations are set by the last ulps of z (one rounding of
+            # each z, which the SPEC does not fix), so weights differ by more
+            # than 1e-9 between two correct implementations.
+            raise IllConditioned("CRITIC: a column's z vary only in their last digits")
     c = []
     for j in range(m):
         if sig[j] == 0:
