@@ -16,6 +16,7 @@ pub mod input;
 pub mod methods;
 pub mod output;
 pub mod params;
+pub mod plausibility;
 pub mod report;
 pub mod rubric;
 pub mod sensitivity;

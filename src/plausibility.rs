@@ -1,0 +1,255 @@
+//! Plausibility flags (SPEC "Data as offices fill it in"): cells that look
+//! like a slip of units — a share written as a fraction (0.782 for 78.2 %),
+//! a share far above 100 % (782), a value off by a power of ten (1.8 万元
+//! for 18,047 元) — judged against the column's own spread, so that the long
+//! tails of real columns never fire. They are warnings; `--strict` makes
+//! them errors.
+
+use crate::input::Table;
+use crate::rubric::{Indicator, Rubric};
+use crate::util::lossless;
+
+/// Why a cell was flagged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    /// A percentage written as a fraction of 1.
+    Fraction,
+    /// A percentage far above 100 %.
+    AboveHundred,
+    /// A unit off by this factor (1,000 or 10,000; below 1 when the cell is too large).
+    PowerOfTen(f64),
+}
+
+/// One flagged cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub unit: usize,
+    pub indicator: usize,
+    pub value: f64,
+    /// The value the cell probably means.
+    pub suggestion: f64,
+    pub reason: Reason,
+}
+
+/// How many flagged cells a message lists before it counts the rest.
+const LISTED: usize = 20;
+
+/// A percentage indicator: its `unit` is `%`, or its column ends in `(%)`.
+fn is_percentage(ind: &Indicator) -> bool {
+    let unit = ind.unit.trim();
+    let column = ind.column.trim_end();
+    unit == "%" || unit == "％" || column.ends_with("(%)") || column.ends_with("（%）") || column.ends_with("（％）")
+}
+
+/// The p-quantile of ascending `sorted` by linear interpolation (numpy's
+/// default): position h = (n − 1) p between the two nearest values.
+fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let h = last as f64 * p;
+    let lo = (h.floor() as usize).min(last);
+    let hi = (lo + 1).min(last);
+    let (a, b) = (*sorted.get(lo)?, *sorted.get(hi)?);
+    Some(a + (h - lo as f64) * (b - a))
+}
+
+/// What one column's flags are judged against.
+struct Spread {
+    p05: f64,
+    q1: f64,
+    median: f64,
+    q3: f64,
+    /// Median absolute deviation of log10 over the positive values.
+    log_mad: f64,
+}
+
+impl Spread {
+    fn of(mut values: Vec<f64>) -> Option<Spread> {
+        values.sort_by(f64::total_cmp);
+        let mut logs: Vec<f64> = values.iter().filter(|&&v| v > 0.0).map(|v| v.log10()).collect();
+        let centre = crate::stats::median(&mut logs);
+        let mut deviations: Vec<f64> = logs.iter().map(|l| (l - centre).abs()).collect();
+        Some(Spread {
+            p05: quantile(&values, 0.05)?,
+            q1: quantile(&values, 0.25)?,
+            median: quantile(&values, 0.5)?,
+            q3: quantile(&values, 0.75)?,
+            log_mad: if deviations.is_empty() {
+                0.0
+            } else {
+                crate::stats::median(&mut deviations)
+            },
+        })
+    }
+
+    fn within_quartiles(&self, x: f64) -> bool {
+        (self.q1..=self.q3).contains(&x)
+    }
+}
+
+/// Flags of one cell of indicator `ind`, if any (one reason at most).
+fn flag_cell(ind: &Indicator, spread: &Spread, x: f64) -> Option<(Reason, f64)> {
+    if is_percentage(ind) {
+        if x > 0.0 && x < 1.0 && x < spread.p05 / 20.0 && spread.within_quartiles(100.0 * x) {
+            return Some((Reason::Fraction, 100.0 * x));
+        }
+        let bounded = ind
+            .goalposts
+            .is_some_and(|(a, b)| (0.0..=100.0).contains(&a) && (0.0..=100.0).contains(&b) && a.max(b) >= 50.0);
+        if bounded && x > 200.0 {
+            // The decimal point slipped: the first tenth that is a share.
+            let mut suggestion = x;
+            while suggestion > 100.0 {
+                suggestion /= 10.0;
+            }
+            return Some((Reason::AboveHundred, suggestion));
+        }
+    }
+    if x > 0.0 && spread.median > 0.0 && (x / spread.median).log10().abs() >= 3.0 + 3.0 * spread.log_mad {
+        for factor in [1e3, 1e4, 1e-3, 1e-4] {
+            let suggestion = x * factor;
+            if spread.within_quartiles(suggestion) {
+                return Some((Reason::PowerOfTen(factor), suggestion));
+            }
+        }
+    }
+    None
+}
+
+/// Every flagged cell of `table`, unit by unit (reading order), indicator
+/// by indicator within a unit.
+pub fn flags(rubric: &Rubric, table: &Table) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        let values: Vec<f64> = (0..table.len()).filter_map(|u| table.value(i, u)).collect();
+        let Some(spread) = Spread::of(values) else { continue };
+        for u in 0..table.len() {
+            if let Some(x) = table.value(i, u)
+                && let Some((reason, suggestion)) = flag_cell(ind, &spread, x)
+            {
+                out.push(Flag {
+                    unit: u,
+                    indicator: i,
+                    value: x,
+                    suggestion,
+                    reason,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|f| (f.unit, f.indicator));
+    out
+}
+
+/// One line per flagged cell (at most [`LISTED`], then a count).
+pub fn messages(rubric: &Rubric, table: &Table, flags: &[Flag]) -> Vec<String> {
+    let mut lines: Vec<String> = flags
+        .iter()
+        .take(LISTED)
+        .map(|f| {
+            let what = match f.reason {
+                Reason::Fraction => "looks like a share written as a fraction of 1".to_string(),
+                Reason::AboveHundred => "is a share far above 100 %".to_string(),
+                Reason::PowerOfTen(factor) if factor > 1.0 => {
+                    format!("looks {} times too small (a unit slip?)", lossless(factor))
+                }
+                Reason::PowerOfTen(factor) => {
+                    format!("looks {} times too large (a unit slip?)", lossless(1.0 / factor))
+                }
+            };
+            format!(
+                "implausible value at {}: {} {what}; did you mean {}?",
+                table.cell_location(rubric, f.unit, f.indicator),
+                lossless(f.value),
+                lossless(f.suggestion)
+            )
+        })
+        .collect();
+    if flags.len() > LISTED {
+        lines.push(format!("… and {} more implausible value(s)", flags.len() - LISTED));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_linearly() {
+        // 1, 2, 3, 4: h = 3p; p = 0.25 → h = 0.75 → 1 + 0.75 = 1.75;
+        // median h = 1.5 → 2.5; p = 0.05 → h = 0.15 → 1.15.
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&v, 0.25), Some(1.75));
+        assert_eq!(quantile(&v, 0.5), Some(2.5));
+        assert!((quantile(&v, 0.05).unwrap() - 1.15).abs() < 1e-15);
+        assert_eq!(quantile(&v, 1.0), Some(4.0));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    fn run(rate: &[f64], income: &[f64]) -> Vec<Flag> {
+        let text = "[rubric]\nname = \"t\"\nid = \"id\"\n[[dimension]]\nid = \"d\"\n\
+                    [[indicator]]\nid = \"rate\"\ndimension = \"d\"\nunit = \"%\"\ngoalposts = [0, 100]\n\
+                    [[indicator]]\nid = \"income\"\ndimension = \"d\"\nunit = \"元\"\ngoalposts = [0, 30000]\n";
+        let rubric = Rubric::parse("t.toml", text, false).unwrap();
+        let mut csv = String::from("id,rate,income\n");
+        for (k, (r, i)) in rate.iter().zip(income).enumerate() {
+            csv.push_str(&format!("u{k},{r},{i}\n"));
+        }
+        let table = crate::input::from_bytes(
+            &[("t.csv".into(), csv.into_bytes())],
+            &rubric,
+            &crate::input::ReadOptions::default(),
+        )
+        .unwrap();
+        flags(&rubric, &table)
+    }
+
+    #[test]
+    fn slips_are_flagged_with_their_suggestion() {
+        // rate sorted: 0.782, 60, 65, …, 95 (n = 9, h = 8p): P5 at h = 0.4 is
+        // 0.782 + 0.4 × 59.218 = 24.469, a twentieth 1.223 > 0.782; Q1 (h = 2)
+        // 65, Q3 (h = 6) 85 hold 78.2: a fraction. income sorted: 1.8, 12000,
+        // …, 26000: median 18000; |log10 − log10 18000| has median 0.109
+        // (that of 14000), so the bar is 3.33, and 1.8 is 4.0 decades off;
+        // × 1000 = 1800 is below Q1 = 14000, × 10000 = 18000 is within.
+        let rate = [60.0, 65.0, 70.0, 0.782, 75.0, 80.0, 85.0, 90.0, 95.0];
+        let income = [
+            12000.0, 14000.0, 16000.0, 18000.0, 1.8, 20000.0, 22000.0, 24000.0, 26000.0,
+        ];
+        let f = run(&rate, &income);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!((f[0].unit, f[0].indicator, f[0].reason), (3, 0, Reason::Fraction));
+        assert!((f[0].suggestion - 78.2).abs() < 1e-12);
+        assert_eq!(
+            (f[1].unit, f[1].indicator, f[1].reason),
+            (4, 1, Reason::PowerOfTen(1e4))
+        );
+        assert_eq!(f[1].suggestion, 18000.0);
+    }
+
+    #[test]
+    fn a_share_far_above_a_hundred() {
+        // 782 > 200 under goalposts [0, 100]: 78.2; 105 (a rate over a
+        // registered population) is real and not flagged.
+        let rate = [60.0, 65.0, 70.0, 782.0, 75.0, 105.0];
+        let income = [12000.0, 14000.0, 16000.0, 18000.0, 20000.0, 22000.0];
+        let f = run(&rate, &income);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].reason, Reason::AboveHundred);
+        assert!((f[0].suggestion - 78.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn long_tails_are_not_slips() {
+        // 41 villages: cooperative coverage 0.4 % and 5, 7, …, 83 %: P5 (h = 2)
+        // is 7, a twentieth 0.35 < 0.4, so 0.4 is a real small share.
+        // Collective income 0.2 beside 2..82: 1.9 decades from the median.
+        let mut rate = vec![0.4];
+        let mut income = vec![0.2];
+        for k in 0..40 {
+            rate.push(5.0 + 2.0 * k as f64);
+            income.push(2.0 + 2.0 * k as f64);
+        }
+        assert_eq!(run(&rate, &income), []);
+    }
+}
