@@ -115,27 +115,65 @@ fn flag_cell(ind: &Indicator, spread: &Spread, x: f64) -> Option<(Reason, f64)> 
     None
 }
 
+/// The median of `values` by selection (O(n); reorders them), `None` when empty.
+fn median_by_selection(values: &mut [f64]) -> Option<f64> {
+    let n = values.len();
+    let k = n.checked_sub(1)? / 2;
+    let (_, &mut upper_mid, right) = values.select_nth_unstable_by(k, f64::total_cmp);
+    if n % 2 == 1 {
+        return Some(upper_mid);
+    }
+    let next = right.iter().copied().min_by(f64::total_cmp)?;
+    Some(upper_mid + 0.5 * (next - upper_mid))
+}
+
+/// Could any cell of this column be flagged? Decided from min, max and the
+/// median alone, so that a clean national column (nearly all of them) costs
+/// one selection, not a sort.
+fn has_candidates(ind: &Indicator, values: &mut [f64]) -> bool {
+    let Some((lo, hi)) = crate::stats::min_max(values) else {
+        return false;
+    };
+    if is_percentage(ind) && ((lo > 0.0 && lo < 1.0) || hi > 200.0) {
+        return true;
+    }
+    // The power-of-ten rule needs a positive cell at least three decades
+    // from a positive median.
+    let smallest_positive = values.iter().copied().filter(|&v| v > 0.0).min_by(f64::total_cmp);
+    match median_by_selection(values) {
+        Some(m) if m > 0.0 => hi >= m * 1e3 || smallest_positive.is_some_and(|p| p <= m / 1e3),
+        _ => false,
+    }
+}
+
 /// Every flagged cell of `table`, unit by unit (reading order), indicator
 /// by indicator within a unit.
 pub fn flags(rubric: &Rubric, table: &Table) -> Vec<Flag> {
-    let mut out = Vec::new();
-    for (i, ind) in rubric.indicators.iter().enumerate() {
-        let values: Vec<f64> = (0..table.len()).filter_map(|u| table.value(i, u)).collect();
-        let Some(spread) = Spread::of(values) else { continue };
-        for u in 0..table.len() {
-            if let Some(x) = table.value(i, u)
-                && let Some((reason, suggestion)) = flag_cell(ind, &spread, x)
-            {
-                out.push(Flag {
+    use rayon::prelude::*;
+    let mut out: Vec<Flag> = rubric
+        .indicators
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, ind)| {
+            let mut values: Vec<f64> = (0..table.len()).filter_map(|u| table.value(i, u)).collect();
+            let spread = if has_candidates(ind, &mut values) {
+                Spread::of(values)
+            } else {
+                None
+            };
+            (0..table.len()).filter_map(move |u| {
+                let x = table.value(i, u)?;
+                let (reason, suggestion) = flag_cell(ind, spread.as_ref()?, x)?;
+                Some(Flag {
                     unit: u,
                     indicator: i,
                     value: x,
                     suggestion,
                     reason,
-                });
-            }
-        }
-    }
+                })
+            })
+        })
+        .collect();
     out.sort_by_key(|f| (f.unit, f.indicator));
     out
 }
@@ -184,6 +222,16 @@ mod tests {
         assert!((quantile(&v, 0.05).unwrap() - 1.15).abs() < 1e-15);
         assert_eq!(quantile(&v, 1.0), Some(4.0));
         assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn median_by_selection_is_the_median() {
+        for v in [vec![3.0], vec![4.0, 1.0], vec![5.0, 1.0, 3.0], vec![4.0, 1.0, 3.0, 10.0], vec![2.0; 6]] {
+            let mut a = v.clone();
+            let mut b = v.clone();
+            assert_eq!(median_by_selection(&mut a), Some(crate::stats::median(&mut b)), "{v:?}");
+        }
+        assert_eq!(median_by_selection(&mut []), None);
     }
 
     fn run(rate: &[f64], income: &[f64]) -> Vec<Flag> {
