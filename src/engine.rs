@@ -570,7 +570,8 @@ const RANK_CHUNK: usize = 1 << 15;
 
 /// Scores `table` with parameters fitted before (on it, on a pool, or frozen).
 pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Result<Scored<'a>> {
-    let mut warnings = params.warnings.clone();
+    let mut warnings = table.notes.clone();
+    warnings.extend(params.warnings.iter().cloned());
     let missing = missing_report(rubric, table, &params.fill, &mut warnings);
     validate(rubric, table, &params.fill)?;
     let weights = params.weights.clone();

@@ -9,13 +9,16 @@
 
 mod cell;
 mod decode;
+mod header;
 mod records;
+mod totals;
 
 pub use cell::{Column, NotANumber, parse_cell, parse_plain_decimal};
 pub use decode::{Encoding, decode, field_text, looks_like_workbook, sniff};
+pub use header::header_key;
 use records::{Batch, Rec, Splitter};
 
-use crate::error::{Error, Result, closest};
+use crate::error::{Error, Result, echo};
 use crate::rubric::Rubric;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -155,6 +158,9 @@ pub struct Table {
     pub columns: Vec<Vec<usize>>,
     /// The first file's name and header, which every other file must share.
     first_header: Option<(String, Vec<String>)>,
+    /// What reading noticed and the user should hear (rows left out, the
+    /// header row found, implausible cells): the first warnings of a run.
+    pub notes: Vec<String>,
 }
 
 impl Table {
@@ -608,9 +614,6 @@ struct Layout {
 }
 
 impl Layout {
-    /// Reads up to and including the header row, checks it against the
-    /// rubric and against the first file's header, and records where the
-    /// columns are.
     fn read(
         next: &mut dyn FnMut(&mut Batch) -> Result<bool>,
         path: &str,
@@ -619,107 +622,30 @@ impl Layout {
         options: &ReadOptions,
         table: &mut Table,
     ) -> Result<Layout> {
-        let mut seen_rows = 0usize;
-        let mut scratch = Batch::default();
-        let header_row = loop {
-            scratch.clear();
-            match next(&mut scratch)? {
-                false => {
-                    return Err(Error::Data(match options.header_row {
-                        Some(n) if seen_rows > 0 => format!(
-                            "error: {path} has no row {n} for the header (--header-row {n})\n  = help: check --header-row"
-                        ),
-                        _ => format!(
-                            "error: {path} is empty: it has no header row and no data\n  = help: the first row must name the columns, e.g. {},…",
-                            rubric.id_column
-                        ),
-                    }));
-                }
-                true => {
-                    let Some(record) = scratch.get(0) else { continue };
-                    let row = record.line();
-                    seen_rows += 1;
-                    match options.header_row {
-                        // Without --header-row the header is the first row that is not blank.
-                        None if !record.iter().all(|f| is_blank(f, encoding)) => break row,
-                        Some(n) if row == n as u64 => break row,
-                        Some(n) if row > n as u64 => {
-                            return Err(Error::Data(format!(
-                                "error: {path}:{n}: the header row (--header-row {n}) is empty\n  = help: point --header-row at the row that names the columns"
-                            )));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        };
-        let Some(header) = scratch.get(0) else {
-            return Err(Error::Data(format!("error: {path} is empty")));
-        };
-        let mut headers = Vec::with_capacity(header.len());
-        for (c, field) in header.iter().enumerate() {
-            let text = field_text(field, encoding).map_err(|at| bad_text(path, header_row, c, header, at, encoding))?;
-            headers.push(text.trim_start_matches('\u{feff}').trim().to_string());
-        }
-
+        let found = header::find(next, path, encoding, rubric, options)?;
+        let (header_row, headers) = (found.row, &found.headers);
         // Files scored together are one table: their headers must agree (in any order).
         match &table.first_header {
             None => table.first_header = Some((path.to_string(), headers.clone())),
-            Some((first, expected)) => {
-                let only_here: Vec<&str> = headers
-                    .iter()
-                    .filter(|h| !h.is_empty() && !expected.contains(h))
-                    .map(String::as_str)
-                    .collect();
-                let only_there: Vec<&str> = expected
-                    .iter()
-                    .filter(|h| !h.is_empty() && !headers.contains(h))
-                    .map(String::as_str)
-                    .collect();
-                if !only_here.is_empty() || !only_there.is_empty() {
-                    let list = |v: &[&str]| {
-                        if v.is_empty() {
-                            "(none)".to_string()
-                        } else {
-                            v.join(", ")
-                        }
-                    };
-                    return Err(Error::Data(format!(
-                        "error: {path} and {first} have different headers, so they cannot be scored as one table\n  --> {path}:{header_row}\n  only in {path}: {}\n  only in {first}: {}\n  = help: give every file the same columns (the order may differ)",
-                        list(&only_here),
-                        list(&only_there)
-                    )));
-                }
-            }
+            Some((first, expected)) => header::check_same(path, header_row, headers, first, expected)?,
         }
         if headers.iter().all(String::is_empty) {
             return Err(Error::Data(format!(
                 "error: {path}:{header_row}: the header row is empty\n  = help: the header must name the columns, e.g. {},…; use --header-row N if the header is further down",
-                rubric.id_column
+                echo(&rubric.id_column)
             )));
         }
         // Look every rubric column up first, so one message names every missing one.
+        let matcher = header::Matcher::new(headers);
         let mut missing: Vec<String> = Vec::new();
         let mut find = |name: &str, what: &str| -> Result<Option<usize>> {
-            let mut hits = headers
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| h.as_str() == name)
-                .map(|(i, _)| i);
-            match (hits.next(), hits.next()) {
-                (Some(one), None) => Ok(Some(one)),
-                (None, _) => {
-                    let hint = closest(name, headers.iter().map(String::as_str))
-                        .map_or(String::new(), |best| format!("; did you mean `{best}`?"));
-                    missing.push(format!("  no column `{name}` ({what}){hint}"));
-                    Ok(None)
+            Ok(match matcher.find(name, what, path, header_row)? {
+                Ok(i) => Some(i),
+                Err(m) => {
+                    missing.push(m.line);
+                    None
                 }
-                (Some(first), Some(second)) => Err(Error::Data(format!(
-                    "error: {path}:{header_row}: the column `{name}` appears twice (columns {} and {})\n  = help: rename or remove one of them",
-                    first + 1,
-                    second + 1
-                ))),
-            }
+            })
         };
         let id = find(&rubric.id_column, "the rubric's `id` column")?;
         let label = match rubric.label_column.as_deref() {
@@ -730,23 +656,25 @@ impl Layout {
             Some(c) => find(c, "the rubric's `group` column")?,
             None => None,
         };
-        let mut found = Vec::with_capacity(rubric.indicators.len());
+        let mut indicators_found = Vec::with_capacity(rubric.indicators.len());
         for ind in &rubric.indicators {
-            found.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
+            indicators_found.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
         }
-        let (Some(id), Some(indicators)) = (id, found.into_iter().collect::<Option<Vec<usize>>>()) else {
+        let advice = found.advice.as_ref().map_or(String::new(), |a| format!("\n  = help: {a}"));
+        let (Some(id), Some(indicators)) = (id, indicators_found.into_iter().collect::<Option<Vec<usize>>>()) else {
             let noun = if missing.len() == 1 { "a column" } else { "columns" };
             return Err(Error::Data(format!(
-                "error: {path} lacks {noun} the rubric needs\n  --> {path}:{header_row}\n{}\n  = help: rename the header(s), or set the rubric's `column` to the name the data uses",
+                "error: {path} lacks {noun} the rubric needs\n  --> {path}:{header_row}\n{}\n  = help: rename the header(s), or set the rubric's `column` to the name the data uses{advice}",
                 missing.join("\n")
             )));
         };
         if !missing.is_empty() {
             return Err(Error::Data(format!(
-                "error: {path} lacks a column the rubric names\n  --> {path}:{header_row}\n{}\n  = help: rename the header, or correct the rubric's `label`/`group`",
+                "error: {path} lacks a column the rubric names\n  --> {path}:{header_row}\n{}\n  = help: rename the header, or correct the rubric's `label`/`group`{advice}",
                 missing.join("\n")
             )));
         }
+        table.notes.extend(found.note);
         table.columns.push(indicators.iter().map(|c| c + 1).collect());
         let na: Vec<String> = rubric.na.iter().map(|s| s.trim().to_string()).collect();
         let numeric_na = na
