@@ -160,9 +160,43 @@ pub fn fold_width(text: &str) -> String {
         .collect()
 }
 
+/// The longest text echoed from a data file in a message, in characters.
+pub const ECHO_CHARS: usize = 200;
+
+/// Text from a data file (a cell, a header, a sheet name) as a message
+/// shows it: control characters escaped (`\u{1b}`), so a cell cannot
+/// rewrite the terminal, and cut to [`ECHO_CHARS`] characters (`…` marks
+/// the cut).
+pub fn echo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * ECHO_CHARS));
+    for (n, c) in text.chars().enumerate() {
+        if n == ECHO_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echo_escapes_control_characters_and_cuts_long_text() {
+        assert_eq!(echo("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
+        assert_eq!(echo("暂无"), "暂无");
+        let long = "数".repeat(250);
+        let shown = echo(&long);
+        assert_eq!(shown.chars().count(), ECHO_CHARS + 1);
+        assert!(shown.ends_with("数…"));
+        assert_eq!(echo(&"x".repeat(200)), "x".repeat(200));
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

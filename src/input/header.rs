@@ -1,0 +1,265 @@
+//! Finding the header row and the rubric's columns in it, as offices fill
+//! sheets in: a title row and a 填报单位 row above the header, full-width
+//! brackets, spaces and line breaks (Alt+Enter) inside header cells.
+
+use super::decode::{Encoding, field_text};
+use super::records::{Batch, Rec};
+use super::{ReadOptions, bad_text, is_blank};
+use crate::error::{Error, Result, echo};
+use crate::rubric::Rubric;
+use std::collections::{HashMap, HashSet};
+use unicode_normalization::UnicodeNormalization;
+
+/// Rows searched for the header when the first row is not it.
+pub const SEARCHED_ROWS: u64 = 20;
+
+/// What a header cell and a rubric `column` are compared by: NFKC (so
+/// `（万元）` is `(万元)` and `Ａ` is `A`), without any space or line break
+/// (around or inside), and without a byte-order mark.
+pub fn header_key(text: &str) -> String {
+    text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect()
+}
+
+/// The header row: its 1-based row number, its cells (trimmed), and what
+/// the search for it has to tell.
+pub struct HeaderRow {
+    pub row: u64,
+    pub headers: Vec<String>,
+    /// A note for the run's warnings when the header was found by searching.
+    pub note: Option<String>,
+    /// When no row held every rubric column: advice for the error.
+    pub advice: Option<String>,
+}
+
+/// The distinct keys of every column the rubric reads.
+fn rubric_keys(rubric: &Rubric) -> HashSet<String> {
+    let mut keys: HashSet<String> = rubric.indicators.iter().map(|i| header_key(&i.column)).collect();
+    keys.insert(header_key(&rubric.id_column));
+    keys.extend(rubric.label_column.iter().chain(&rubric.group_column).map(|c| header_key(c)));
+    keys
+}
+
+/// How many of `keys` a row's cells hold.
+fn held(headers: &[String], keys: &HashSet<String>) -> usize {
+    let found: HashSet<String> = headers.iter().map(|h| header_key(h)).filter(|k| keys.contains(k)).collect();
+    found.len()
+}
+
+/// A row's cells as text; `strict` makes a cell that is not text in the
+/// file's encoding an error (the header), else it reads as empty (a title row).
+fn cells(record: Rec<'_>, path: &str, encoding: Encoding, strict: bool) -> Result<Vec<String>> {
+    let mut headers = Vec::with_capacity(record.len());
+    for (c, field) in record.iter().enumerate() {
+        let text = match field_text(field, encoding) {
+            Ok(t) => t,
+            Err(at) if strict => return Err(bad_text(path, record.line(), c, record, at, encoding)),
+            Err(_) => "".into(),
+        };
+        headers.push(text.trim_start_matches('\u{feff}').trim().to_string());
+    }
+    Ok(headers)
+}
+
+/// Reads up to and including the header row. Without `--header-row` the
+/// header is the first row that is not blank, unless it holds fewer than
+/// half of the rubric's columns: then the first [`SEARCHED_ROWS`] rows are
+/// searched for one that holds them all.
+pub fn find(
+    next: &mut dyn FnMut(&mut Batch) -> Result<bool>,
+    path: &str,
+    encoding: Encoding,
+    rubric: &Rubric,
+    options: &ReadOptions,
+) -> Result<HeaderRow> {
+    let mut seen_rows = 0usize;
+    let mut scratch = Batch::default();
+    let empty = || {
+        Error::Data(format!(
+            "error: {path} is empty: it has no header row and no data\n  = help: the first row must name the columns, e.g. {},…",
+            echo(&rubric.id_column)
+        ))
+    };
+    loop {
+        scratch.clear();
+        if !next(&mut scratch)? {
+            return Err(match options.header_row {
+                Some(n) if seen_rows > 0 => Error::Data(format!(
+                    "error: {path} has no row {n} for the header (--header-row {n})\n  = help: check --header-row"
+                )),
+                _ => empty(),
+            });
+        }
+        let Some(record) = scratch.get(0) else { continue };
+        let row = record.line();
+        seen_rows += 1;
+        match options.header_row {
+            // Without --header-row the header is the first row that is not blank.
+            None if !record.iter().all(|f| is_blank(f, encoding)) => break,
+            Some(n) if row == n as u64 => {
+                let headers = cells(record, path, encoding, true)?;
+                return Ok(HeaderRow { row, headers, note: None, advice: None });
+            }
+            Some(n) if row > n as u64 => {
+                return Err(Error::Data(format!(
+                    "error: {path}:{n}: the header row (--header-row {n}) is empty\n  = help: point --header-row at the row that names the columns"
+                )));
+            }
+            _ => {}
+        }
+    }
+    let record = scratch.get(0).ok_or_else(empty)?;
+    let first_row = record.line();
+    let keys = rubric_keys(rubric);
+    let first = cells(record, path, encoding, true)?;
+    let first_held = held(&first, &keys);
+    if 2 * first_held >= keys.len() {
+        return Ok(HeaderRow { row: first_row, headers: first, note: None, advice: None });
+    }
+    // Title rows above the header: search on.
+    let mut best = (first_held, first_row, first);
+    loop {
+        scratch.clear();
+        if !next(&mut scratch)? {
+            break;
+        }
+        let Some(record) = scratch.get(0) else { continue };
+        let row = record.line();
+        if row > SEARCHED_ROWS {
+            break;
+        }
+        let headers = cells(record, path, encoding, false)?;
+        let count = held(&headers, &keys);
+        if count == keys.len() {
+            let headers = cells(record, path, encoding, true)?;
+            let note = format!(
+                "{path}: row {row} is taken as the header (it names every column the rubric reads; the {} row(s) above it are left out); use --header-row N to choose another row",
+                row - 1
+            );
+            return Ok(HeaderRow { row, headers, note: Some(note), advice: None });
+        }
+        if count > best.0 {
+            best = (count, row, headers);
+        }
+    }
+    let (count, row, headers) = best;
+    let advice = format!(
+        "no row among the first {SEARCHED_ROWS} names every column the rubric reads; row {row} names the most ({count} of {}): if it is the header, correct the names above and pass --header-row {row}; if another row is, pass --header-row N with its number",
+        keys.len()
+    );
+    Ok(HeaderRow { row, headers, note: None, advice: Some(advice) })
+}
+
+/// Where each rubric column is among the headers, by [`header_key`].
+pub struct Matcher<'h> {
+    headers: &'h [String],
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+/// A rubric column that no header matches, with a close header if any.
+pub struct Missing {
+    pub line: String,
+}
+
+impl<'h> Matcher<'h> {
+    pub fn new(headers: &'h [String]) -> Matcher<'h> {
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::with_capacity(headers.len());
+        for (i, h) in headers.iter().enumerate() {
+            if !h.is_empty() {
+                by_key.entry(header_key(h)).or_default().push(i);
+            }
+        }
+        Matcher { headers, by_key }
+    }
+
+    /// The 0-based field of column `name`; `Ok(Err(..))` when no header
+    /// matches it; an error when two do.
+    pub fn find(&self, name: &str, what: &str, path: &str, row: u64) -> Result<std::result::Result<usize, Missing>> {
+        let hits = self.by_key.get(&header_key(name)).map_or(&[][..], Vec::as_slice);
+        match hits {
+            [one] => Ok(Ok(*one)),
+            [] => {
+                let hint = crate::error::closest(name, self.headers.iter().map(String::as_str))
+                    .map_or(String::new(), |best| format!("; did you mean `{}`?", echo(best)));
+                Ok(Err(Missing {
+                    line: format!("  no column `{}` ({what}){hint}", echo(name)),
+                }))
+            }
+            [a, b, ..] => {
+                let (ha, hb) = (self.header(*a), self.header(*b));
+                Err(Error::Data(if ha == hb {
+                    format!(
+                        "error: {path}:{row}: the column `{}` appears twice (columns {} and {})\n  = help: rename or remove one of them",
+                        echo(ha),
+                        a + 1,
+                        b + 1
+                    )
+                } else {
+                    format!(
+                        "error: {path}:{row}: two headers match the column `{}` ({what}): `{}` (column {}) and `{}` (column {})\n  = help: headers are matched ignoring full-width/half-width forms and spaces; rename or remove one of them",
+                        echo(name),
+                        echo(ha),
+                        a + 1,
+                        echo(hb),
+                        b + 1
+                    )
+                }))
+            }
+        }
+    }
+
+    fn header(&self, i: usize) -> &str {
+        self.headers.get(i).map_or("", String::as_str)
+    }
+}
+
+/// Files scored together are one table: their headers must agree (in any
+/// order, matched as the rubric's columns are).
+pub fn check_same(path: &str, row: u64, headers: &[String], first: &str, expected: &[String]) -> Result<()> {
+    let keys = |v: &[String]| -> HashSet<String> { v.iter().filter(|h| !h.is_empty()).map(|h| header_key(h)).collect() };
+    let (here, there) = (keys(headers), keys(expected));
+    let only = |v: &[String], other: &HashSet<String>| -> String {
+        let listed: Vec<String> = v
+            .iter()
+            .filter(|h| !h.is_empty() && !other.contains(&header_key(h)))
+            .map(|h| echo(h))
+            .collect();
+        if listed.is_empty() {
+            "(none)".to_string()
+        } else {
+            listed.join(", ")
+        }
+    };
+    if here == there {
+        return Ok(());
+    }
+    Err(Error::Data(format!(
+        "error: {path} and {first} have different headers, so they cannot be scored as one table\n  --> {path}:{row}\n  only in {path}: {}\n  only in {first}: {}\n  = help: give every file the same columns (the order may differ)",
+        only(headers, &there),
+        only(expected, &here)
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_width_spaces_and_line_breaks() {
+        assert_eq!(header_key("人均可支配收入（元）"), header_key("人均可支配收入(元)"));
+        assert_eq!(header_key(" 村集体\n经营性 收入 "), "村集体经营性收入");
+        assert_eq!(header_key("ＧＤＰ（万元）"), "GDP(万元)");
+        assert_ne!(header_key("income"), header_key("Income"));
+    }
+
+    #[test]
+    fn two_headers_matching_one_column_are_named() {
+        let headers = vec!["id".to_string(), "收入(元)".into(), "收入（元）".into(), "x".into(), "x".into()];
+        let m = Matcher::new(&headers);
+        assert_eq!(m.find("id", "id", "f.csv", 1).unwrap().ok(), Some(0));
+        let e = m.find("收入 (元)", "indicator `inc`", "f.csv", 1).err().unwrap().to_string();
+        assert!(e.contains("`收入(元)` (column 2) and `收入（元）` (column 3)"), "{e}");
+        let e = m.find("x", "indicator `x`", "f.csv", 1).err().unwrap().to_string();
+        assert!(e.contains("the column `x` appears twice (columns 4 and 5)"), "{e}");
+        assert!(m.find("y", "indicator `y`", "f.csv", 1).unwrap().is_err());
+    }
+}
