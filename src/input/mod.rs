@@ -242,6 +242,56 @@ impl Table {
         )
     }
 
+    /// Leaves units out (`drop` in increasing order): rows found to be
+    /// totals rows once the whole file was read.
+    fn remove_units(&mut self, drop: &[usize]) {
+        if drop.is_empty() {
+            return;
+        }
+        let mut dropped = drop.iter().peekable();
+        let keep: Vec<bool> = (0..self.len())
+            .map(|u| {
+                let gone = dropped.peek() == Some(&&u);
+                if gone {
+                    dropped.next();
+                }
+                !gone
+            })
+            .collect();
+        let kept = |u: &usize| keep.get(*u).copied().unwrap_or(false);
+        let mut ids = TextColumn::default();
+        (0..self.len()).filter(kept).for_each(|u| ids.push(self.ids.get(u)));
+        if let Some(labels) = &self.labels {
+            let mut new = TextColumn::default();
+            (0..self.len()).filter(kept).for_each(|u| new.push(labels.get(u)));
+            self.labels = Some(new);
+        }
+        if let Some(groups) = &self.groups {
+            let mut new = CodedText::default();
+            (0..self.len()).filter(kept).for_each(|u| new.push(groups.get(u)));
+            self.groups = Some(new);
+        }
+        let mut u = 0;
+        self.file_of.retain(|_| {
+            u += 1;
+            kept(&(u - 1))
+        });
+        let mut u = 0;
+        self.row_of.retain(|_| {
+            u += 1;
+            kept(&(u - 1))
+        });
+        for column in &mut self.values {
+            *column = column
+                .iter()
+                .enumerate()
+                .filter(|(u, _)| kept(u))
+                .map(|(_, v)| v)
+                .collect();
+        }
+        self.ids = ids;
+    }
+
     fn append(&mut self, part: &Part) {
         self.ids.append(&part.ids);
         if let (Some(mine), Some(theirs)) = (&mut self.labels, &part.labels) {
@@ -585,7 +635,7 @@ impl<R> Guard<R> {
 }
 
 /// Whether a field is empty once spaces (also full-width ones) are trimmed.
-fn is_blank(field: &[u8], encoding: Encoding) -> bool {
+pub(crate) fn is_blank(field: &[u8], encoding: Encoding) -> bool {
     let trimmed = field.trim_ascii();
     trimmed.is_empty()
         || (!trimmed.is_ascii()
@@ -611,6 +661,8 @@ struct Layout {
     /// Whether rows may have fewer or more fields than the header (sheets,
     /// whose rows end at their last non-empty cell).
     short_rows: bool,
+    /// Where the rubric's `na` list is (see [`na_place`]).
+    na_place: String,
 }
 
 impl Layout {
@@ -660,7 +712,10 @@ impl Layout {
         for ind in &rubric.indicators {
             indicators_found.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
         }
-        let advice = found.advice.as_ref().map_or(String::new(), |a| format!("\n  = help: {a}"));
+        let advice = found
+            .advice
+            .as_ref()
+            .map_or(String::new(), |a| format!("\n  = help: {a}"));
         let (Some(id), Some(indicators)) = (id, indicators_found.into_iter().collect::<Option<Vec<usize>>>()) else {
             let noun = if missing.len() == 1 { "a column" } else { "columns" };
             return Err(Error::Data(format!(
@@ -691,6 +746,19 @@ impl Layout {
             na,
             numeric_na,
             short_rows: false,
+            na_place: na_place(rubric),
+        })
+    }
+
+    /// The id or label of a row that names it a totals row.
+    fn totals_name(&self, record: Rec<'_>) -> Option<String> {
+        [Some(self.id), self.label].into_iter().flatten().find_map(|c| {
+            let field = record.get(c)?;
+            if totals::surely_not_totals(field) {
+                return None;
+            }
+            let text = field_text(field, self.encoding).ok()?;
+            totals::is_totals_name(&text).then(|| text.trim().to_string())
         })
     }
 
@@ -711,6 +779,18 @@ impl Layout {
             // table. (A row with an id is not blank: the cheap test first.)
             let has_id = record.get(self.id).is_some_and(|f| !is_blank(f, self.encoding));
             if !has_id && record.iter().all(|f| is_blank(f, self.encoding)) {
+                continue;
+            }
+            // A totals row is not a unit, whatever else is in it.
+            if let Some(name) = self.totals_name(record) {
+                part.totals += 1;
+                if part.notes.len() < MAX_LISTED_ERRORS {
+                    part.notes.push(format!(
+                        "{}:{row}: `{}` is a totals row, not a unit: left out",
+                        self.path,
+                        echo(&name)
+                    ));
+                }
                 continue;
             }
             // A sheet's rows end at their last non-empty cell, and cells to
@@ -771,11 +851,15 @@ impl Layout {
                         part.error_count += 1;
                         if part.cell_errors.len() < MAX_LISTED_ERRORS {
                             part.cell_errors.push(format!(
-                                "  --> {}:{row}:{} (column `{}`): \"{cell}\" is not a number",
+                                "  --> {}:{row}:{} (column `{}`): \"{}\" is not a number",
                                 self.path,
                                 c + 1,
-                                rubric.indicators[k].column,
+                                echo(&rubric.indicators[k].column),
+                                echo(&cell)
                             ));
+                        }
+                        if part.first_bad.is_none() {
+                            part.first_bad = Some(cell);
                         }
                         column.push_missing();
                     }
@@ -801,8 +885,41 @@ impl Layout {
     }
 }
 
+/// Where to declare a missing-value token: the rubric's file and the line
+/// of its `na` list, or of `[rubric]` when it has none.
+fn na_place(rubric: &Rubric) -> String {
+    if rubric.source.builtin {
+        return "of a rubric of your own (`linkscore init` writes one; pass it with --rubric)".to_string();
+    }
+    let path = &rubric.source.path;
+    let mut in_rubric = false;
+    let mut header_line = None;
+    for (n, line) in rubric.source.text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.starts_with('[') {
+            in_rubric = line
+                .strip_prefix("[rubric]")
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'));
+            if in_rubric {
+                header_line = Some(n + 1);
+            }
+            continue;
+        }
+        if in_rubric
+            && let Some(rest) = line.strip_prefix("na")
+            && rest.trim_start().starts_with('=')
+        {
+            return format!("({path}:{})", n + 1);
+        }
+    }
+    match header_line {
+        Some(n) => format!("({path}:{n})"),
+        None => format!("({path})"),
+    }
+}
+
 /// A cell whose bytes are not text in the file's encoding.
-fn bad_text(path: &str, row: u64, c: usize, record: Rec<'_>, at: usize, encoding: Encoding) -> Error {
+pub(crate) fn bad_text(path: &str, row: u64, c: usize, record: Rec<'_>, at: usize, encoding: Encoding) -> Error {
     let offset = record.byte();
     let name = match encoding {
         Encoding::Utf8 => "UTF-8",
@@ -825,6 +942,11 @@ struct Part {
     values: Vec<Column>,
     cell_errors: Vec<String>,
     error_count: usize,
+    /// The text of the first cell that is not a number.
+    first_bad: Option<String>,
+    /// Totals rows left out: how many, and the first few as warnings.
+    totals: usize,
+    notes: Vec<String>,
     /// An error that stops the reading (a ragged row, an empty id).
     fatal: Option<Error>,
 }
@@ -841,6 +963,11 @@ struct Merger<'t> {
     before: usize,
     cell_errors: Vec<String>,
     error_count: usize,
+    first_bad: Option<String>,
+    /// How to declare a cell's text missing in the rubric (see [`na_advice`]).
+    na_place: String,
+    totals: usize,
+    notes: Vec<String>,
     fatal: Option<Error>,
 }
 
@@ -855,6 +982,10 @@ impl<'t> Merger<'t> {
             table,
             cell_errors: Vec::new(),
             error_count: 0,
+            first_bad: None,
+            na_place: layout.na_place.clone(),
+            totals: 0,
+            notes: Vec::new(),
             fatal: None,
         }
     }
@@ -873,6 +1004,12 @@ impl<'t> Merger<'t> {
                     self.error_count += p.error_count;
                     let room = MAX_LISTED_ERRORS.saturating_sub(self.cell_errors.len());
                     self.cell_errors.extend(p.cell_errors.drain(..).take(room));
+                    if self.first_bad.is_none() {
+                        self.first_bad = p.first_bad.take();
+                    }
+                    self.totals += p.totals;
+                    let room = MAX_LISTED_ERRORS.saturating_sub(self.notes.len());
+                    self.notes.extend(p.notes.drain(..).take(room));
                     // Once a cell is bad the table is not kept: stop copying.
                     if self.error_count == 0 && self.fatal.is_none() {
                         self.table.append(&p);
@@ -899,16 +1036,59 @@ impl<'t> Merger<'t> {
                 String::new()
             };
             let noun = if self.error_count == 1 { "cell is" } else { "cells are" };
+            let declare = self.first_bad.as_deref().map_or(String::new(), |cell| {
+                let token = echo(&cell.trim().replace('\\', "\\\\").replace('"', "\\\""));
+                format!(
+                    "\n  = help: if \"{token}\" means the value is missing, declare it so: `na = [..., \"{token}\"]` in `[rubric]` {}",
+                    self.na_place
+                )
+            });
             return Err(Error::Data(format!(
-                "error: {} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})",
+                "error: {} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({}){declare}",
                 self.error_count,
                 self.cell_errors.join("\n"),
-                self.na.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+                self.na
+                    .iter()
+                    .map(|s| format!("{:?}", echo(s)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
-        if self.table.len() == self.before {
+        if self.table.len() == self.before && self.totals == 0 {
             return Err(Error::Data(format!(
                 "error: {} has a header but no data rows\n  = help: add one row per unit below the header",
+                self.path
+            )));
+        }
+        let mut notes = self.notes;
+        if self.totals > notes.len() {
+            notes.push(format!(
+                "… and {} more totals rows left out of {}",
+                self.totals - notes.len(),
+                self.path
+            ));
+        }
+        let by_values = totals::by_values(self.table, self.before);
+        for &u in by_values.iter().take(MAX_LISTED_ERRORS) {
+            notes.push(format!(
+                "{}:{}: `{}` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out",
+                self.path,
+                self.table.row(u),
+                echo(self.table.id(u))
+            ));
+        }
+        if by_values.len() > MAX_LISTED_ERRORS {
+            notes.push(format!(
+                "… and {} more rows that look like totals rows left out of {}",
+                by_values.len() - MAX_LISTED_ERRORS,
+                self.path
+            ));
+        }
+        self.table.remove_units(&by_values);
+        self.table.notes.extend(notes);
+        if self.table.len() == self.before {
+            return Err(Error::Data(format!(
+                "error: {} has no data rows besides its totals rows\n  = help: add one row per unit below the header",
                 self.path
             )));
         }
