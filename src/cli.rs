@@ -70,6 +70,13 @@ impl ReadArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct StrictArg {
+    /// Treat implausible cells (a share written as a fraction, a unit off by a power of ten) as errors: exit 1, nothing written.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Output format (default: table on a terminal, else csv; with --output, from its extension).
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
@@ -201,6 +208,8 @@ pub struct ScoreArgs {
     pub params: ParamsArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub strict: StrictArg,
 }
 
 #[derive(Debug, Args)]
@@ -212,6 +221,8 @@ pub struct CheckArgs {
     pub rubric: RubricArg,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub strict: StrictArg,
 }
 
 #[derive(Debug, Args)]
@@ -264,6 +275,8 @@ pub struct DiffArgs {
     pub params: ParamsArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub strict: StrictArg,
 }
 
 #[derive(Debug, Args)]
@@ -320,6 +333,8 @@ pub struct ReportArgs {
     pub vary: VaryArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub strict: StrictArg,
 }
 
 #[derive(Debug, Args)]

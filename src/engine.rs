@@ -52,6 +52,9 @@ pub struct MissingReport {
     pub per_indicator: Vec<usize>,
     /// The value filled in per indicator under `mean`/`median`.
     pub fill: Vec<Option<f64>>,
+    /// The warning that counts the missing cells and says how they were
+    /// treated (also among the run's warnings), when any were missing.
+    pub summary: Option<String>,
 }
 
 /// A scored table: the rubric and data it came from, and every result.
@@ -778,6 +781,7 @@ fn missing_report(rubric: &Rubric, table: &Table, fill: &[Option<f64>], warnings
         cells,
         per_indicator,
         fill: fill.to_vec(),
+        summary: (cells > 0).then(|| warnings.last().cloned()).flatten(),
     }
 }
 

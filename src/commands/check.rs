@@ -1,8 +1,8 @@
 //! `linkscore check`: validate a rubric, and data against it.
 
 use crate::cli::CheckArgs;
+use crate::engine;
 use crate::error::Result;
-use crate::{engine, input};
 
 pub fn run(args: &CheckArgs) -> Result<()> {
     let rubric = super::load_rubric(&args.rubric)?;
@@ -20,19 +20,34 @@ pub fn run(args: &CheckArgs) -> Result<()> {
         rubric.indicators.len()
     );
     if !args.data.is_empty() {
-        let table = input::load(&args.data, &rubric, &args.read.options())?;
+        let table = super::load_data(&args.data, &rubric, &args.read.options(), args.strict.strict)?;
         // Scoring catches what only the whole table shows (transform
         // domains, missing cells under `missing = "error"`, constant columns).
         let scored = engine::score(&rubric, &table)?;
         let files: Vec<&str> = table.files.iter().map(|f| f.path.as_str()).collect();
-        report.push_str(&format!(
-            "ok: {}: {} units, {} missing cell(s) (missing = \"{}\")\n",
+        // Everything an office should look at before submitting: rows left
+        // out, the header row found, implausible cells, treated outliers,
+        // constant columns. The count of missing cells is on the data line.
+        let items: Vec<&String> = scored
+            .warnings
+            .iter()
+            .filter(|w| Some(*w) != scored.missing.summary.as_ref())
+            .collect();
+        let data = format!(
+            "{}: {} units, {} missing cell(s) (missing = \"{}\")",
             files.join(", "),
             table.len(),
             scored.missing.cells,
             rubric.missing.as_str()
-        ));
-        super::warn_all(&scored.warnings);
+        );
+        if items.is_empty() {
+            report.push_str(&format!("ok: {data}\n"));
+        } else {
+            report.push_str(&format!("check: {data}; {} thing(s) to look at:\n", items.len()));
+            for item in items {
+                report.push_str(&format!("  - {item}\n"));
+            }
+        }
     }
     super::emit(report.as_bytes(), None)
 }

@@ -13,8 +13,8 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     super::sensitivity::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = format != Format::Json;
-    let old = input::load(std::slice::from_ref(&args.old), &rubric, &options)?;
-    let new = input::load(std::slice::from_ref(&args.new), &rubric, &options)?;
+    let old = super::load_data(std::slice::from_ref(&args.old), &rubric, &options, args.strict.strict)?;
+    let new = super::load_data(std::slice::from_ref(&args.new), &rubric, &options, args.strict.strict)?;
     let (old_params, new_params) = year_params(
         &rubric,
         (&old, &args.old),

@@ -1,18 +1,18 @@
 //! `linkscore explain DATA --unit ID`: why one unit is where it is.
 
 use crate::cli::ExplainArgs;
+use crate::engine;
 use crate::error::{Error, Result, closest_n};
 use crate::explain::{Explanation, explain};
 use crate::output::{self, Format};
 use crate::util::rounded;
-use crate::{engine, input};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 pub fn run(args: &ExplainArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
-    let table = input::load(&args.data, &rubric, &args.read.options())?;
+    let table = super::load_data(&args.data, &rubric, &args.read.options(), false)?;
     let scored = engine::score(&rubric, &table)?;
     let wanted = args.unit.trim();
     let u = (0..table.len()).position(|u| table.id(u) == wanted).ok_or_else(|| {

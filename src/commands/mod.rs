@@ -159,6 +159,29 @@ pub fn freeze(
     )
 }
 
+/// Reads data files and judges their cells' plausibility (SPEC "Data as
+/// offices fill it in"): flagged cells become the table's first warnings,
+/// or under `--strict` an error that lists them.
+pub fn load_data(
+    paths: &[String],
+    rubric: &Rubric,
+    options: &crate::input::ReadOptions,
+    strict: bool,
+) -> Result<crate::input::Table> {
+    let mut table = crate::input::load(paths, rubric, options)?;
+    let flags = crate::plausibility::flags(rubric, &table);
+    let lines = crate::plausibility::messages(rubric, &table, &flags);
+    if strict && !flags.is_empty() {
+        return Err(Error::Data(format!(
+            "error: {} implausible value(s), refused under --strict:\n  {}\n  = help: correct the cells (or run without --strict to score them as they are, with warnings)",
+            flags.len(),
+            lines.join("\n  ")
+        )));
+    }
+    table.notes.extend(lines);
+    Ok(table)
+}
+
 /// Prints warnings on stderr.
 pub fn warn_all(warnings: &[String]) {
     for w in warnings {

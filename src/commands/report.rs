@@ -12,7 +12,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     super::sensitivity::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = true;
-    let table = input::load(&args.data, &rubric, &options)?;
+    let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
     let units = find_units(&table, &rubric.id_column, &args.unit)?;
     let mut report_options = report::Options {
         title: args.title.clone(),
@@ -34,7 +34,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
             page
         }
         Some(previous) => {
-            let old = input::load(std::slice::from_ref(previous), &rubric, &options)?;
+            let old = super::load_data(std::slice::from_ref(previous), &rubric, &options, args.strict.strict)?;
             let names = args.data.join(", ");
             let (old_params, new_params) =
                 super::diff::year_params(&rubric, (&old, previous), (&table, &names), None, false)?;

@@ -1,16 +1,16 @@
 //! `linkscore score`: rank the units of one or more data files.
 
 use crate::cli::{DetailPart, ScoreArgs};
+use crate::engine;
 use crate::error::Result;
 use crate::output::{self, Detail, Format};
-use crate::{engine, input};
 
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
     let mut options = args.read.options();
     options.skip_checksums = format != Format::Json;
-    let table = input::load(&args.data, &rubric, &options)?;
+    let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
     let params = super::fit_or_load(&rubric, &[&table], &args.params)?;
     let scored = engine::apply(&rubric, &table, &params)?;
     let detail = Detail {

@@ -15,7 +15,7 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     sensitivity::check_settings(&rubric, &settings)?;
     let mut options = args.read.options();
     options.skip_checksums = format != Format::Json;
-    let table = input::load(&args.data, &rubric, &options)?;
+    let table = super::load_data(&args.data, &rubric, &options, false)?;
     let params = engine::fit(&rubric, &[&table])?;
     let scored = engine::apply(&rubric, &table, &params)?;
     let nominal = (0..table.len()).map(|u| scored.rank(u).map(rank_u32)).collect();

@@ -1,10 +1,10 @@
 //! `linkscore weights`: the weights actually used (SPEC "Weights").
 
 use crate::cli::WeightsArgs;
+use crate::engine;
 use crate::error::{Error, Result};
 use crate::output::{self, Format};
 use crate::rubric::{Rubric, Weighting};
-use crate::{engine, input};
 
 pub fn run(args: &WeightsArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
@@ -23,7 +23,7 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
         }
         (engine::rubric_weights(&rubric)?, Vec::new())
     } else {
-        let table = input::load(&args.data, &rubric, &args.read.options())?;
+        let table = super::load_data(&args.data, &rubric, &args.read.options(), false)?;
         let scored = engine::score(&rubric, &table)?;
         (scored.weights, scored.warnings)
     };
