@@ -9,6 +9,7 @@ mod explain;
 mod hdi;
 mod maths;
 mod methods;
+mod plausibility;
 mod properties;
 mod report;
 mod sensitivity;
