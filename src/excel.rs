@@ -1,7 +1,7 @@
 //! Excel workbooks: reading a sheet as records (calamine), refusing zip
 //! bombs first, and writing results and forms (rust_xlsxwriter).
 
-use crate::error::{Error, Result, closest};
+use crate::error::{Error, Result, closest, echo};
 use crate::input::Record;
 use calamine::{Data, Reader};
 use std::io::Cursor;
@@ -140,10 +140,13 @@ fn read_sheet_unguarded(bytes: &[u8], path: &str, sheet: Option<&str>) -> Result
         match sheet {
             Some(wanted) => names.iter().find(|n| n.as_str() == wanted).cloned().ok_or_else(|| {
                 let help = match closest(wanted, names.iter().map(String::as_str)) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("the sheets are: {}", names.join(", ")),
+                    Some(best) => format!("did you mean `{}`?", echo(best)),
+                    None => format!(
+                        "the sheets are: {}",
+                        names.iter().map(|n| echo(n)).collect::<Vec<_>>().join(", ")
+                    ),
                 };
-                Error::Usage(format!("{path} has no sheet `{wanted}`\n  = help: {help}"))
+                Error::Usage(format!("{path} has no sheet `{}`\n  = help: {help}", echo(wanted)))
             }),
             None => names
                 .first()
@@ -214,7 +217,7 @@ fn read_sheet_unguarded(bytes: &[u8], path: &str, sheet: Option<&str>) -> Result
             (row as usize + 1, csv::StringRecord::from(fields))
         })
         .collect();
-    Ok((format!("{path}[{name}]"), records))
+    Ok((format!("{path}[{}]", echo(&name)), records))
 }
 
 #[cfg(test)]

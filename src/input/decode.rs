@@ -20,17 +20,76 @@ pub fn looks_like_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
+/// UTF-16 or UTF-32 by a byte-order mark, or without one by where the
+/// zero bytes fall (text of those encodings has a zero byte in most ASCII
+/// characters: digits, commas, line ends; UTF-8 and GB18030 text has none).
+pub fn wide_encoding(head: &[u8]) -> Option<&'static str> {
+    const BOMS: [(&[u8], &str); 4] = [
+        (&[0xFF, 0xFE, 0, 0], "UTF-32LE"),
+        (&[0, 0, 0xFE, 0xFF], "UTF-32BE"),
+        (&[0xFF, 0xFE], "UTF-16LE"),
+        (&[0xFE, 0xFF], "UTF-16BE"),
+    ];
+    if let Some((_, name)) = BOMS.iter().find(|(bom, _)| head.starts_with(bom)) {
+        return Some(name);
+    }
+    let sample = head.get(..head.len().min(4096) & !3).unwrap_or(&[]);
+    if sample.len() < 4 || !sample.contains(&0) {
+        return None;
+    }
+    // Zeros by position modulo 4.
+    let mut zeros = [0usize; 4];
+    for (i, &b) in sample.iter().enumerate() {
+        if b == 0 {
+            zeros[i % 4] += 1;
+        }
+    }
+    let quarter = sample.len() / 4;
+    if zeros[2] == quarter && zeros[3] == quarter {
+        return Some("UTF-32LE");
+    }
+    if zeros[0] == quarter && zeros[1] == quarter {
+        return Some("UTF-32BE");
+    }
+    let (even, odd) = (zeros[0] + zeros[2], zeros[1] + zeros[3]);
+    // At least one character in ten an ASCII one, and zeros on one side.
+    let enough = |z: usize| z * 10 >= sample.len() / 2;
+    if enough(odd) && odd > 4 * even {
+        return Some("UTF-16LE");
+    }
+    if enough(even) && even > 4 * odd {
+        return Some("UTF-16BE");
+    }
+    None
+}
+
+/// Refuses UTF-16 and UTF-32 text (see [`wide_encoding`]).
+fn refuse_wide(head: &[u8], path: &str) -> Result<()> {
+    match wide_encoding(head) {
+        Some(name) => {
+            let bom = if head.starts_with(&[0xFF, 0xFE])
+                || head.starts_with(&[0xFE, 0xFF])
+                || head.starts_with(&[0, 0, 0xFE, 0xFF])
+            {
+                ""
+            } else {
+                " without a byte-order mark"
+            };
+            Err(Error::Data(format!(
+                "error: {path} is {name} text{bom} (\"Unicode text\" in Excel), which linkscore does not read\n  = help: save it as \"CSV UTF-8\" (or plain CSV) instead"
+            )))
+        }
+        None => Ok(()),
+    }
+}
+
 /// The encoding of a file from its first bytes (`head`, at most the first
 /// MiB; `complete` when it is the whole file): a UTF-8 BOM or valid UTF-8
 /// is UTF-8, anything else that is valid GB18030 is GB18030, and bytes valid
 /// in neither are an error naming the first bad byte. A forced encoding is
 /// checked the same way.
 pub fn sniff(head: &[u8], complete: bool, path: &str, forced: Option<Encoding>) -> Result<Encoding> {
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::Data(format!(
-            "error: {path} is UTF-16 text (\"Unicode text\" in Excel)\n  = help: save it as \"CSV UTF-8\" or plain CSV instead"
-        )));
-    }
+    refuse_wide(head, path)?;
     let utf8 = || -> std::result::Result<(), usize> {
         match std::str::from_utf8(head) {
             Ok(_) => Ok(()),
@@ -109,11 +168,7 @@ pub fn field_text(bytes: &[u8], encoding: Encoding) -> std::result::Result<std::
 /// Decodes file bytes: UTF-8 (a BOM is dropped) or, failing that, GB18030.
 /// Never replaces a character silently: undecodable input is an error.
 pub fn decode(bytes: &[u8], path: &str, forced: Option<Encoding>) -> Result<String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::Data(format!(
-            "error: {path} is UTF-16 text (\"Unicode text\" in Excel)\n  = help: save it as \"CSV UTF-8\" or plain CSV instead"
-        )));
-    }
+    refuse_wide(bytes, path)?;
     let utf8 = || -> std::result::Result<String, usize> {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         std::str::from_utf8(body)
@@ -161,6 +216,44 @@ pub fn decode(bytes: &[u8], path: &str, forced: Option<Encoding>) -> Result<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() })
+            .collect()
+    }
+
+    fn utf32(text: &str, big_endian: bool) -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| {
+                if big_endian {
+                    (c as u32).to_be_bytes()
+                } else {
+                    (c as u32).to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wide_encodings_are_recognized_with_or_without_a_bom() {
+        let text = "village_id,村名,人均可支配收入（元）\r\nV1,老营村,17023\r\nV2,杜家沟村,10758\r\n";
+        assert_eq!(wide_encoding(&utf16(text, false)), Some("UTF-16LE"));
+        assert_eq!(wide_encoding(&utf16(text, true)), Some("UTF-16BE"));
+        assert_eq!(wide_encoding(&utf32(text, false)), Some("UTF-32LE"));
+        assert_eq!(wide_encoding(&utf32(text, true)), Some("UTF-32BE"));
+        let mut bom = vec![0xFF, 0xFE, 0, 0];
+        bom.extend(utf32(text, false));
+        assert_eq!(wide_encoding(&bom), Some("UTF-32LE"));
+        assert_eq!(wide_encoding(text.as_bytes()), None);
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        assert_eq!(wide_encoding(&gbk), None);
+        let e = sniff(&utf16(text, false), true, "f.csv", Some(Encoding::Utf8))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("f.csv is UTF-16LE text without a byte-order mark"), "{e}");
+        assert!(e.contains("CSV UTF-8"), "{e}");
+    }
 
     #[test]
     fn decode_utf8_bom_and_gb18030() {

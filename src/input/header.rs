@@ -35,13 +35,23 @@ pub struct HeaderRow {
 fn rubric_keys(rubric: &Rubric) -> HashSet<String> {
     let mut keys: HashSet<String> = rubric.indicators.iter().map(|i| header_key(&i.column)).collect();
     keys.insert(header_key(&rubric.id_column));
-    keys.extend(rubric.label_column.iter().chain(&rubric.group_column).map(|c| header_key(c)));
+    keys.extend(
+        rubric
+            .label_column
+            .iter()
+            .chain(&rubric.group_column)
+            .map(|c| header_key(c)),
+    );
     keys
 }
 
 /// How many of `keys` a row's cells hold.
 fn held(headers: &[String], keys: &HashSet<String>) -> usize {
-    let found: HashSet<String> = headers.iter().map(|h| header_key(h)).filter(|k| keys.contains(k)).collect();
+    let found: HashSet<String> = headers
+        .iter()
+        .map(|h| header_key(h))
+        .filter(|k| keys.contains(k))
+        .collect();
     found.len()
 }
 
@@ -97,7 +107,12 @@ pub fn find(
             None if !record.iter().all(|f| is_blank(f, encoding)) => break,
             Some(n) if row == n as u64 => {
                 let headers = cells(record, path, encoding, true)?;
-                return Ok(HeaderRow { row, headers, note: None, advice: None });
+                return Ok(HeaderRow {
+                    row,
+                    headers,
+                    note: None,
+                    advice: None,
+                });
             }
             Some(n) if row > n as u64 => {
                 return Err(Error::Data(format!(
@@ -113,7 +128,12 @@ pub fn find(
     let first = cells(record, path, encoding, true)?;
     let first_held = held(&first, &keys);
     if 2 * first_held >= keys.len() {
-        return Ok(HeaderRow { row: first_row, headers: first, note: None, advice: None });
+        return Ok(HeaderRow {
+            row: first_row,
+            headers: first,
+            note: None,
+            advice: None,
+        });
     }
     // Title rows above the header: search on.
     let mut best = (first_held, first_row, first);
@@ -135,7 +155,12 @@ pub fn find(
                 "{path}: row {row} is taken as the header (it names every column the rubric reads; the {} row(s) above it are left out); use --header-row N to choose another row",
                 row - 1
             );
-            return Ok(HeaderRow { row, headers, note: Some(note), advice: None });
+            return Ok(HeaderRow {
+                row,
+                headers,
+                note: Some(note),
+                advice: None,
+            });
         }
         if count > best.0 {
             best = (count, row, headers);
@@ -146,7 +171,12 @@ pub fn find(
         "no row among the first {SEARCHED_ROWS} names every column the rubric reads; row {row} names the most ({count} of {}): if it is the header, correct the names above and pass --header-row {row}; if another row is, pass --header-row N with its number",
         keys.len()
     );
-    Ok(HeaderRow { row, headers, note: None, advice: Some(advice) })
+    Ok(HeaderRow {
+        row,
+        headers,
+        note: None,
+        advice: Some(advice),
+    })
 }
 
 /// Where each rubric column is among the headers, by [`header_key`].
@@ -215,7 +245,8 @@ impl<'h> Matcher<'h> {
 /// Files scored together are one table: their headers must agree (in any
 /// order, matched as the rubric's columns are).
 pub fn check_same(path: &str, row: u64, headers: &[String], first: &str, expected: &[String]) -> Result<()> {
-    let keys = |v: &[String]| -> HashSet<String> { v.iter().filter(|h| !h.is_empty()).map(|h| header_key(h)).collect() };
+    let keys =
+        |v: &[String]| -> HashSet<String> { v.iter().filter(|h| !h.is_empty()).map(|h| header_key(h)).collect() };
     let (here, there) = (keys(headers), keys(expected));
     let only = |v: &[String], other: &HashSet<String>| -> String {
         let listed: Vec<String> = v
@@ -253,10 +284,20 @@ mod tests {
 
     #[test]
     fn two_headers_matching_one_column_are_named() {
-        let headers = vec!["id".to_string(), "收入(元)".into(), "收入（元）".into(), "x".into(), "x".into()];
+        let headers = vec![
+            "id".to_string(),
+            "收入(元)".into(),
+            "收入（元）".into(),
+            "x".into(),
+            "x".into(),
+        ];
         let m = Matcher::new(&headers);
         assert_eq!(m.find("id", "id", "f.csv", 1).unwrap().ok(), Some(0));
-        let e = m.find("收入 (元)", "indicator `inc`", "f.csv", 1).err().unwrap().to_string();
+        let e = m
+            .find("收入 (元)", "indicator `inc`", "f.csv", 1)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("`收入(元)` (column 2) and `收入（元）` (column 3)"), "{e}");
         let e = m.find("x", "indicator `x`", "f.csv", 1).err().unwrap().to_string();
         assert!(e.contains("the column `x` appears twice (columns 4 and 5)"), "{e}");

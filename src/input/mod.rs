@@ -237,8 +237,8 @@ impl Table {
             self.files.get(file).map_or("", |f| f.name.as_str()),
             self.row(unit),
             col,
-            rubric.indicators[indicator].column,
-            self.id(unit)
+            echo(&rubric.indicators[indicator].column),
+            echo(self.id(unit))
         )
     }
 
@@ -448,9 +448,23 @@ fn read_source<R: Read + Send>(
         let part = layout.parse(&rest, rubric, table.files.len() - 1);
         return Merger::new(&layout, table).finish_with(part);
     }
+    if let Some(sheet) = &options.sheet {
+        return Err(Error::Usage(format!(
+            "--sheet {} names a sheet of a workbook, but {path} is a CSV file, which has no sheets\n  = help: leave out --sheet for CSV input",
+            echo(sheet)
+        )));
+    }
     let complete = head.len() < 1 << 20;
     let encoding = sniff(&head, complete, path, options.encoding)?;
-    let stream = std::io::BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(&mut reader));
+    // Excel's "CSV (Macintosh)" ends lines with a lone CR: read them as line ends.
+    let cr_lines = records::cr_line_ends(&head);
+    if cr_lines {
+        reader.line_end = b'\r';
+    }
+    let stream = std::io::BufReader::with_capacity(
+        1 << 20,
+        records::CrToLf::new(std::io::Cursor::new(head).chain(&mut reader), cr_lines),
+    );
     let mut splitter = Splitter::new(stream, path, |e, path| match guard_message(e) {
         Some(message) => Error::Data(message),
         None => Error::io(path, "read the data file", e),
@@ -544,6 +558,8 @@ struct Guard<R> {
     line_no: u64,
     /// The last byte read, to tell whether the data ends with a line break.
     last_byte: Option<u8>,
+    /// The byte that ends a line (`\r` in a file with CR-only line ends).
+    line_end: u8,
 }
 
 /// The I/O error a [`Guard`] raises for an over-long line.
@@ -574,6 +590,7 @@ impl<R: Read> Guard<R> {
             line_len: 0,
             line_no: 1,
             last_byte: None,
+            line_end: b'\n',
         }
     }
 
@@ -606,7 +623,7 @@ impl<R: Read> Read for Guard<R> {
         }
         if !self.binary {
             let mut rest = part;
-            while let Some(at) = memchr::memchr(b'\n', rest) {
+            while let Some(at) = memchr::memchr(self.line_end, rest) {
                 self.line_len += at;
                 self.check()?;
                 self.line_len = 0;
@@ -1126,7 +1143,7 @@ fn check_duplicate_ids(table: &Table) -> Result<()> {
         let place = |v: usize| format!("{}:{}", table.files[table.file(v)].name, table.row(v));
         return Err(Error::Data(format!(
             "error: duplicate id `{}`: {} and {}\n  = help: each unit must appear once; remove or renumber one of the rows",
-            table.id(u),
+            echo(table.id(u)),
             place(j),
             place(u)
         )));

@@ -274,8 +274,78 @@ impl<R: BufRead> Splitter<R> {
     }
 }
 
+/// Whether a file ends its lines with a lone CR (Excel's "CSV
+/// (Macintosh)"): its first line break is a CR not followed by LF.
+pub fn cr_line_ends(head: &[u8]) -> bool {
+    match memchr::memchr2(b'\r', b'\n', head) {
+        Some(at) => head.get(at) == Some(&b'\r') && head.get(at + 1).is_some_and(|&b| b != b'\n'),
+        None => false,
+    }
+}
+
+/// Reads a file with CR-only line ends as if they were LF (a CR LF pair,
+/// should one occur, stays one line end). Passes bytes through untouched
+/// when `active` is false.
+pub struct CrToLf<R> {
+    inner: R,
+    active: bool,
+    after_cr: bool,
+}
+
+impl<R> CrToLf<R> {
+    pub fn new(inner: R, active: bool) -> CrToLf<R> {
+        CrToLf {
+            inner,
+            active,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for CrToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if !self.active || n == 0 {
+                return Ok(n);
+            }
+            let mut kept = 0;
+            for at in 0..n {
+                let b = buf[at];
+                if b == b'\n' && self.after_cr {
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = b == b'\r';
+                buf[kept] = if b == b'\r' { b'\n' } else { b };
+                kept += 1;
+            }
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cr_only_line_ends_read_as_lines() {
+        use std::io::Read;
+        assert!(cr_line_ends(b"a,b\r1,2\r"));
+        assert!(!cr_line_ends(b"a,b\r\n1,2\r\n"));
+        assert!(!cr_line_ends(b"a,b\n1,2\r"));
+        assert!(!cr_line_ends(b"a,b"));
+        let mut out = String::new();
+        CrToLf::new(&b"t\r\rh,x\r\n1,2\r"[..], true)
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "t\n\nh,x\n1,2\n");
+        let mut out = String::new();
+        CrToLf::new(&b"a\r\nb"[..], false).read_to_string(&mut out).unwrap();
+        assert_eq!(out, "a\r\nb");
+    }
+
     use super::*;
 
     fn split(text: &str) -> Vec<(u64, Vec<String>)> {
