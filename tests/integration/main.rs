@@ -9,6 +9,7 @@ mod explain;
 mod hdi;
 mod maths;
 mod methods;
+mod offices_in;
 mod plausibility;
 mod properties;
 mod report;
