@@ -5,7 +5,8 @@
 use crate::error::{Error, Result};
 use crate::input::{Column, Table};
 use crate::methods;
-use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Rubric, Subjective, Weighting};
+use crate::outliers::{self, Treatment};
+use crate::rubric::{Aggregate, Direction, Method, MissingPolicy, Normalize, Outliers, Rubric, Subjective, Weighting};
 use crate::stats;
 use rayon::prelude::*;
 
@@ -153,6 +154,15 @@ impl Scored<'_> {
         Eval::new(self.rubric, self.table, &self.params).z(i, u)
     }
 
+    /// Unit `u`'s value of indicator `i` after filling and transform, and
+    /// after outlier treatment, when the treatment changed it.
+    pub fn treated(&self, i: usize, u: usize) -> Option<(f64, f64)> {
+        let treatment = self.params.treatment.get(i).copied()?;
+        let eval = Eval::new(self.rubric, self.table, &self.params);
+        let x = eval.untreated(i, u)?;
+        treatment.changes(x).then(|| (x, treatment.apply(x)))
+    }
+
     /// The value of linkage `l` for unit `u`, on 0..1.
     pub fn linkage(&self, u: usize, l: usize) -> Option<f64> {
         let children: Vec<(f64, Option<f64>)> = self.rubric.linkages[l]
@@ -178,6 +188,8 @@ struct Eval<'a> {
     rubric: &'a Rubric,
     table: &'a Table,
     fill: &'a [Option<f64>],
+    /// Outlier treatment per indicator (empty: none).
+    treatment: &'a [Treatment],
     scaling: &'a [Scaling],
 }
 
@@ -187,6 +199,7 @@ impl<'a> Eval<'a> {
             rubric,
             table,
             fill: &params.fill,
+            treatment: &params.treatment,
             scaling: &params.scaling,
         }
     }
@@ -195,6 +208,13 @@ impl<'a> Eval<'a> {
     /// [`validate`] before any evaluation; an out-of-domain value here is NaN.
     #[inline]
     fn x(&self, i: usize, u: usize) -> Option<f64> {
+        let x = self.untreated(i, u)?;
+        Some(self.treatment.get(i).map_or(x, |t| t.apply(x)))
+    }
+
+    /// The value after filling and transform, before outlier treatment.
+    #[inline]
+    fn untreated(&self, i: usize, u: usize) -> Option<f64> {
         let raw = self.table.value(i, u).or_else(|| self.fill.get(i).copied().flatten())?;
         Some(self.rubric.indicators[i].transform.apply(raw).unwrap_or(f64::NAN))
     }
@@ -220,6 +240,7 @@ impl<'a> Eval<'a> {
             return;
         };
         let fill = self.fill.get(i).copied().flatten();
+        let treatment = self.treatment.get(i).copied().unwrap_or(Treatment::None);
         let floor = self.rubric.floor;
         for (k, (slot, count)) in out.iter_mut().zip(present.iter_mut()).enumerate() {
             let raw = column.get(base + k);
@@ -227,7 +248,7 @@ impl<'a> Eval<'a> {
             *slot = match raw.or(fill) {
                 None => f64::NAN,
                 Some(raw) => {
-                    let x = ind.transform.apply(raw).unwrap_or(f64::NAN);
+                    let x = treatment.apply(ind.transform.apply(raw).unwrap_or(f64::NAN));
                     let z = scaling.apply(x, ind.direction);
                     if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
                 }
@@ -317,6 +338,9 @@ impl Scaling {
 pub struct Params {
     /// Raw value filled into missing cells, per indicator (`mean`/`median`).
     pub fill: Vec<Option<f64>>,
+    /// Outlier treatment per indicator, applied after `transform` and
+    /// before any statistics (`outliers = "winsorize"`).
+    pub treatment: Vec<Treatment>,
     pub scaling: Vec<Scaling>,
     pub weights: Weights,
     /// TOPSIS ideal and anti-ideal per indicator, (A⁺, A⁻).
@@ -427,6 +451,7 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
     for table in tables {
         validate(rubric, table, &fill)?;
     }
+    let treatment = fit_treatment(rubric, tables, &fill, &mut warnings);
     // Column by column (in parallel; each column's statistics are taken in
     // unit order, so the result does not depend on the number of threads).
     let scaling: Vec<Scaling> = (0..m)
@@ -441,6 +466,7 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                     rubric,
                     table,
                     fill: &fill,
+                    treatment: &treatment,
                     scaling: &[],
                 };
                 present.extend((0..table.len()).filter_map(|u| eval.x(i, u)));
@@ -489,6 +515,7 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                     rubric,
                     table,
                     fill: &fill,
+                    treatment: &treatment,
                     scaling: &scaling,
                 };
                 column.extend(eval.z_column(i));
@@ -524,11 +551,58 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
         (rubric.method == Method::Topsis).then(|| methods::topsis_ideal(&bounds, &weights.global, rubric.ideal));
     Ok(Params {
         fill,
+        treatment,
         scaling,
         weights,
         ideal,
         warnings,
     })
+}
+
+/// The outlier treatment of every indicator (SPEC "Data as offices fill it
+/// in": Outliers), fitted on its values after filling and transform, pooled
+/// over `tables`; one warning per treated column, in rubric order.
+fn fit_treatment(
+    rubric: &Rubric,
+    tables: &[&Table],
+    fill: &[Option<f64>],
+    warnings: &mut Vec<String>,
+) -> Vec<Treatment> {
+    let m = rubric.indicators.len();
+    if rubric.outliers == Outliers::None {
+        return vec![Treatment::None; m];
+    }
+    let fits: Vec<Option<outliers::Fit>> = (0..m)
+        .into_par_iter()
+        .map(|i| {
+            // Goalposts bound extreme values already.
+            if rubric.indicators[i].normalize == Normalize::Goalpost {
+                return None;
+            }
+            let mut values = Vec::new();
+            for table in tables {
+                let eval = Eval {
+                    rubric,
+                    table,
+                    fill,
+                    treatment: &[],
+                    scaling: &[],
+                };
+                values.extend((0..table.len()).filter_map(|u| eval.untreated(i, u)));
+            }
+            outliers::fit(&values, rubric.winsorize_max)
+        })
+        .collect();
+    fits.iter()
+        .zip(&rubric.indicators)
+        .map(|(fit, ind)| match fit {
+            Some(fit) => {
+                warnings.push(outliers::describe(&ind.id, fit, rubric.winsorize_max));
+                fit.treatment
+            }
+            None => Treatment::None,
+        })
+        .collect()
 }
 
 /// The warning for the constant columns among `scaling` (SPEC "Maths":
@@ -549,15 +623,18 @@ pub fn constant_warning(rubric: &Rubric, scaling: &[Scaling]) -> Option<String> 
 }
 
 /// Each indicator's values after filling and transform, pooled over
-/// `tables` (the values statistics are taken of; for `--freeze`).
+/// `tables` (for `--freeze`: the values statistics are taken of once the
+/// fitted outlier treatment is applied to them).
 pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -> Result<Vec<Vec<f64>>> {
     let mut pooled = vec![Vec::new(); rubric.indicators.len()];
     for table in tables {
         validate(rubric, table, fill)?;
+        // Before outlier treatment: `params::to_toml` applies it.
         let eval = Eval {
             rubric,
             table,
             fill,
+            treatment: &[],
             scaling: &[],
         };
         for (i, column) in pooled.iter_mut().enumerate() {

@@ -11,6 +11,9 @@ pub struct IndicatorLine {
     pub indicator: usize,
     /// The value in the data (`None` when the cell was missing).
     pub raw: Option<f64>,
+    /// The value after transform and outlier treatment, when the treatment
+    /// changed it (a clamped cell, any cell of a log-transformed column).
+    pub treated: Option<f64>,
     /// z × scale.
     pub normalized: Option<f64>,
     /// Global weight w_j = dimension weight × weight inside the dimension,
@@ -54,6 +57,7 @@ pub fn explain<'a>(scored: &'a Scored<'a>, u: usize) -> Explanation<'a> {
             IndicatorLine {
                 indicator: i,
                 raw: scored.table.value(i, u),
+                treated: scored.treated(i, u).map(|(_, after)| after),
                 normalized: z.map(|z| z * r.scale),
                 weight: w,
                 contribution: z.zip(w).map(|(z, w)| r.scale * w * z),
@@ -91,22 +95,29 @@ impl Explanation<'_> {
     }
 
     /// `indicator, dimension, linkage, raw, normalized, weight, contribution,
-    /// obstacle, rank`; `human` uses the rubric's names instead of ids.
+    /// obstacle, rank` (and `treated` after `raw` when the rubric treats
+    /// outliers); `human` uses the rubric's names instead of ids.
     pub fn sheet(&self, human: bool) -> Sheet {
         let r = self.scored.rubric;
         let zh = r.is_chinese();
         let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-        let columns = vec![
+        let treats = r.outliers != crate::rubric::Outliers::None;
+        let mut columns = vec![
             Column::new("indicator", t("indicator", "指标"), Kind::Text),
             Column::new("dimension", t("dimension", "维度"), Kind::Text),
             Column::new("linkage", t("linkage", "衔接"), Kind::Text),
             Column::new("raw", t("raw", "原始值"), Kind::Raw),
+        ];
+        if treats {
+            columns.push(Column::new("treated", t("treated", "处理后值"), Kind::Raw));
+        }
+        columns.extend([
             Column::new("normalized", t("normalized", "标准化值"), Kind::Score),
             Column::new("weight", t("weight", "权重"), Kind::Share),
             Column::new("contribution", t("contribution", "贡献"), Kind::Score),
             Column::new("obstacle", t("obstacle", "障碍度"), Kind::Percent),
             Column::new("rank", t("rank", "排名"), Kind::Int),
-        ];
+        ]);
         let num = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Num);
         let rows = self
             .lines
@@ -116,17 +127,23 @@ impl Explanation<'_> {
                 let dim = &r.dimensions[ind.dimension];
                 let link = ind.linkage.map(|k| &r.linkages[k]);
                 let name = |id: &str, name: &str| Cell::Text(if human { name.to_string() } else { id.to_string() });
-                vec![
+                let mut row = vec![
                     name(&ind.id, &ind.name),
                     name(&dim.id, &dim.name),
                     link.map_or(Cell::Empty, |k| name(&k.id, &k.name)),
                     num(l.raw),
+                ];
+                if treats {
+                    row.push(num(l.treated));
+                }
+                row.extend([
                     num(l.normalized),
                     num(l.weight),
                     num(l.contribution),
                     num(l.obstacle),
                     l.rank.map_or(Cell::Empty, Cell::Int),
-                ]
+                ]);
+                row
             })
             .collect();
         Sheet { columns, rows }

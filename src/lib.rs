@@ -14,6 +14,7 @@ pub mod excel;
 pub mod explain;
 pub mod input;
 pub mod methods;
+pub mod outliers;
 pub mod output;
 pub mod params;
 pub mod plausibility;

@@ -4,7 +4,8 @@
 
 use crate::engine::{Params, Scaling, Weights};
 use crate::error::{Error, Result, closest, pointed};
-use crate::rubric::{Normalize, Rubric};
+use crate::outliers::Treatment;
+use crate::rubric::{Normalize, Outliers, Rubric};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -30,7 +31,9 @@ fn stats(values: &[f64]) -> Option<(f64, f64, f64, f64)> {
 }
 
 /// The parameters as a TOML document. `x` holds each indicator's values
-/// after filling and transform, over the units the parameters came from.
+/// after filling and transform, over the units the parameters came from;
+/// their statistics are written after the fitted outlier treatment (which is
+/// what the scaling was fitted on).
 pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Parameters linkscore took from the data: a frozen base year.");
@@ -52,10 +55,18 @@ pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[Strin
     }
     for (i, ind) in rubric.indicators.iter().enumerate() {
         let _ = writeln!(out, "\n[indicator.{}]", ind.id);
+        let treatment = params.treatment.get(i).copied().unwrap_or(Treatment::None);
+        let treated: Vec<f64>;
+        let x: &[f64] = if treatment.is_none() {
+            &x[i]
+        } else {
+            treated = x[i].iter().map(|&v| treatment.apply(v)).collect();
+            &treated
+        };
         // How many values the statistics are of: 0 says that a column
         // without any value was frozen (its scaling is the constant one).
-        let _ = writeln!(out, "count = {}", x[i].len());
-        if let Some((min, max, mean, sd)) = stats(&x[i]) {
+        let _ = writeln!(out, "count = {}", x.len());
+        if let Some((min, max, mean, sd)) = stats(x) {
             let _ = writeln!(
                 out,
                 "min = {}\nmax = {}\nmean = {}\nsd = {}",
@@ -69,6 +80,15 @@ pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[Strin
         if let Some(f) = params.fill[i] {
             let _ = writeln!(out, "fill = {}", float(f));
         }
+        match treatment {
+            Treatment::None => {}
+            Treatment::Winsorize { low, high } => {
+                let _ = writeln!(out, "winsorize = [{}, {}]", float(low), float(high));
+            }
+            Treatment::Log { min } => {
+                let _ = writeln!(out, "log_min = {}", float(min));
+            }
+        }
         if let Some(ideal) = &params.ideal {
             let (hi, lo) = ideal[i];
             let _ = writeln!(out, "ideal = [{}, {}]", float(hi), float(lo));
@@ -79,7 +99,7 @@ pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[Strin
             let values: Vec<String> = match &params.scaling[i] {
                 Scaling::Rank(table) => table.reference().map(float).collect(),
                 _ => {
-                    let mut sorted = x[i].clone();
+                    let mut sorted = x.to_vec();
                     sorted.sort_by(f64::total_cmp);
                     sorted.into_iter().map(float).collect()
                 }
@@ -117,6 +137,10 @@ struct RawIndicator {
     sd: Option<f64>,
     weight: f64,
     fill: Option<f64>,
+    /// Outlier clamps [low, high] (`outliers = "winsorize"`).
+    winsorize: Option<[f64; 2]>,
+    /// The shift of the outlier log fallback, ln(x − log_min + 1).
+    log_min: Option<f64>,
     ideal: Option<[f64; 2]>,
     values: Option<Vec<f64>>,
 }
@@ -203,6 +227,7 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
     }
     let mut indicator = Vec::new();
     let mut fill = Vec::new();
+    let mut treatment = Vec::new();
     let mut scaling = Vec::new();
     let mut ideal = Vec::new();
     for (i, ind) in rubric.indicators.iter().enumerate() {
@@ -211,6 +236,7 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
         let p = entry.get_ref();
         indicator.push(p.weight);
         fill.push(p.fill);
+        treatment.push(frozen_treatment(rubric, i, p).map_err(|what| bad(span.clone(), what))?);
         scaling.push(frozen_scaling(rubric, i, p).map_err(|what| bad(span.clone(), what))?);
         ideal.push(p.ideal.map(|[hi, lo]| (hi, lo)));
     }
@@ -232,9 +258,16 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
     } else {
         None
     };
-    let warnings = crate::engine::constant_warning(rubric, &scaling).into_iter().collect();
+    let mut warnings: Vec<String> = rubric
+        .indicators
+        .iter()
+        .zip(&treatment)
+        .filter_map(|(ind, t)| crate::outliers::describe_frozen(&ind.id, *t))
+        .collect();
+    warnings.extend(crate::engine::constant_warning(rubric, &scaling));
     Ok(Params {
         fill,
+        treatment,
         scaling,
         weights: Weights {
             method: rubric.weighting,
@@ -245,6 +278,53 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
         ideal,
         warnings,
     })
+}
+
+/// The outlier treatment of indicator `i` as its frozen entry gives it;
+/// `Err` says what does not fit the rubric.
+fn frozen_treatment(rubric: &Rubric, i: usize, p: &RawIndicator) -> std::result::Result<Treatment, String> {
+    let ind = &rubric.indicators[i];
+    let treatment = match (p.winsorize, p.log_min) {
+        (None, None) => return Ok(Treatment::None),
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "indicator `{}` has both `winsorize` and `log_min`; a column is treated one way",
+                ind.id
+            ));
+        }
+        (Some([low, high]), None) => {
+            // −inf / inf leave a side alone; NaN or crossed bounds are not clamps.
+            if low.is_nan() || high.is_nan() || low > high || low == f64::INFINITY || high == f64::NEG_INFINITY {
+                return Err(format!(
+                    "indicator `{}` has winsorize = [{low}, {high}]; it must be [low, high] with low ≤ high",
+                    ind.id
+                ));
+            }
+            Treatment::Winsorize { low, high }
+        }
+        (None, Some(min)) => {
+            if !min.is_finite() {
+                return Err(format!(
+                    "indicator `{}` has log_min = {min}; it must be a finite number",
+                    ind.id
+                ));
+            }
+            Treatment::Log { min }
+        }
+    };
+    if rubric.outliers == Outliers::None {
+        return Err(format!(
+            "indicator `{}` has an outlier treatment, but the rubric has outliers = \"none\"",
+            ind.id
+        ));
+    }
+    if ind.normalize == Normalize::Goalpost {
+        return Err(format!(
+            "indicator `{}` has an outlier treatment, but it is normalized by goalposts, which are never treated",
+            ind.id
+        ));
+    }
+    Ok(treatment)
 }
 
 /// The scaling of indicator `i` as its frozen entry gives it, decided as

@@ -85,6 +85,26 @@ impl MissingPolicy {
     }
 }
 
+/// `outliers` in `[rubric]` (SPEC "Data as offices fill it in": Outliers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outliers {
+    None,
+    Winsorize,
+}
+
+impl Outliers {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outliers::None => "none",
+            Outliers::Winsorize => "winsorize",
+        }
+    }
+}
+
+/// The default `winsorize_max`: at most this many values moved per column.
+pub const DEFAULT_WINSORIZE_MAX: usize = 5;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Weighting {
@@ -206,6 +226,8 @@ struct RawHeader {
     ideal: Option<Ideal>,
     floor: Option<Spanned<f64>>,
     entropy_shift: Option<Spanned<f64>>,
+    outliers: Option<Outliers>,
+    winsorize_max: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -429,6 +451,10 @@ pub struct Rubric {
     pub ideal: Ideal,
     pub floor: f64,
     pub entropy_shift: f64,
+    /// Outlier treatment of the indicators not normalized by goalposts.
+    pub outliers: Outliers,
+    /// Under `outliers = "winsorize"`: at most this many values moved per column.
+    pub winsorize_max: usize,
     pub dimensions: Vec<Dimension>,
     pub linkages: Vec<Linkage>,
     pub indicators: Vec<Indicator>,
@@ -959,6 +985,16 @@ impl Validator<'_> {
                 v
             }
         };
+        let winsorize_max = match &header.winsorize_max {
+            None => DEFAULT_WINSORIZE_MAX,
+            Some(w) => usize::try_from(*w.get_ref()).map_err(|_| {
+                self.err(
+                    w.span(),
+                    &format!("winsorize_max = {}; it must be a whole number ≥ 0", w.get_ref()),
+                    Some("it is how many values of a column winsorization may move (default 5); 0 goes straight to the log transform"),
+                )
+            })?,
+        };
         let weighting = header.weighting.as_ref().map_or(Weighting::Explicit, |w| *w.get_ref());
         let ahp = match raw.ahp {
             None => None,
@@ -1054,6 +1090,8 @@ impl Validator<'_> {
             ideal: header.ideal.unwrap_or(Ideal::Sample),
             floor,
             entropy_shift,
+            outliers: header.outliers.unwrap_or(Outliers::None),
+            winsorize_max,
             dimensions,
             linkages,
             indicators,
@@ -1349,5 +1387,23 @@ goalposts = [0, 10]
     fn syntax_error_points_at_the_spot() {
         let e = err("[rubric]\nid = \n");
         assert!(e.contains("r.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn outliers_default_to_none_and_are_validated() {
+        let r = parse(MINIMAL).unwrap();
+        assert_eq!(r.outliers, Outliers::None);
+        assert_eq!(r.winsorize_max, DEFAULT_WINSORIZE_MAX);
+        let with = |extra: &str| MINIMAL.replace("id = \"vid\"\n", &format!("id = \"vid\"\n{extra}\n"));
+        let r = parse(&with("outliers = \"winsorize\"\nwinsorize_max = 0")).unwrap();
+        assert_eq!((r.outliers, r.winsorize_max), (Outliers::Winsorize, 0));
+        let e = err(&with("outliers = \"winsorise\""));
+        assert!(e.contains("did you mean `winsorize`?"), "{e}");
+        assert!(e.contains("r.toml:5:"), "{e}");
+        let e = err(&with("winsorize_max = -1"));
+        assert!(e.contains("winsorize_max = -1; it must be a whole number ≥ 0"), "{e}");
+        assert!(e.contains("r.toml:5:17"), "{e}");
+        let e = err(&with("winsorize_max = 2.5"));
+        assert!(e.contains("winsorize_max"), "{e}");
     }
 }

@@ -111,7 +111,7 @@ pub fn render(scored: &Scored, detail: super::Detail, top: Option<usize>) -> Str
         .iter()
         .map(|&u| unit_object(scored, u, detail))
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "linkscore": env!("CARGO_PKG_VERSION"),
         "inputs": inputs,
         "rubric": { "name": r.name, "version": r.version, "sha256": r.source.sha256 },
@@ -120,9 +120,56 @@ pub fn render(scored: &Scored, detail: super::Detail, top: Option<usize>) -> Str
         "warnings": scored.warnings,
         "units": units,
     });
+    // Only a rubric that opts in has the key, so other outputs stay as they were.
+    if r.outliers != crate::rubric::Outliers::None
+        && let Some(o) = doc.as_object_mut()
+    {
+        o.insert("treatment".into(), treatment(scored));
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// `treatment`: per treated indicator its method and fitted parameters
+/// (clamps, or the log's minimum), and for winsorization every clamped cell
+/// of this table: unit id, the cell's value (the fill value for a filled
+/// cell), and its value after transform and treatment.
+fn treatment(scored: &Scored) -> Value {
+    use crate::outliers::Treatment;
+    let r = scored.rubric;
+    let bound = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
+    let indicators: Map<String, Value> = r
+        .indicators
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ind)| {
+            let t = scored.params.treatment.get(i).copied()?;
+            let entry = match t {
+                Treatment::None => return None,
+                Treatment::Log { min } => json!({ "method": t.method(), "min": min }),
+                Treatment::Winsorize { low, high } => {
+                    let cells: Vec<Value> = (0..scored.len())
+                        .filter_map(|u| {
+                            let (_, after) = scored.treated(i, u)?;
+                            let raw = scored
+                                .table
+                                .value(i, u)
+                                .or_else(|| scored.params.fill.get(i).copied().flatten());
+                            Some(json!({ "id": scored.table.id(u), "raw": raw, "treated": after }))
+                        })
+                        .collect();
+                    json!({ "method": t.method(), "low": bound(low), "high": bound(high), "cells": cells })
+                }
+            };
+            Some((ind.id.clone(), entry))
+        })
+        .collect();
+    json!({
+        "outliers": r.outliers.as_str(),
+        "winsorize_max": r.winsorize_max,
+        "indicators": indicators,
+    })
 }
 
 /// One unit object per line.
