@@ -42,6 +42,12 @@ pub fn to_toml(rubric: &Rubric, params: &Params, x: &[Vec<f64>], inputs: &[Strin
         out,
         "# min/max/mean/sd are of the values after the indicator's transform."
     );
+    if rubric.outliers != Outliers::None {
+        let _ = writeln!(
+            out,
+            "# With outliers treated: after it (winsorize = [low, high] clamps, log_min the shift of ln(x − log_min + 1))."
+        );
+    }
     let _ = writeln!(out, "[params]");
     let _ = writeln!(out, "linkscore = {}", string(env!("CARGO_PKG_VERSION")));
     let _ = writeln!(out, "rubric = {}", string(&rubric.name));

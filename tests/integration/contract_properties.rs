@@ -129,6 +129,8 @@ struct Spec {
     floor: f64,
     entropy_shift: f64,
     coupling: bool,
+    /// `outliers = "winsorize"` with this `winsorize_max` (issue 13).
+    winsorize: Option<u32>,
     /// (weight, aggregate, AHP priority, AHP matrix over its indicators?)
     dims: Vec<(f64, &'static str, f64, bool)>,
     linkages: usize,
@@ -167,6 +169,9 @@ fn rubric_toml(s: &Spec) -> String {
     let _ = writeln!(t, "missing = \"{}\"\nweighting = \"{}\"", s.missing, s.weighting);
     let _ = writeln!(t, "method = \"{}\"\nideal = \"{}\"", s.method, s.ideal);
     let _ = writeln!(t, "floor = {}\nentropy_shift = {}", num(s.floor), num(s.entropy_shift));
+    if let Some(max) = s.winsorize {
+        let _ = writeln!(t, "outliers = \"winsorize\"\nwinsorize_max = {max}");
+    }
     for (d, (w, agg, _, _)) in s.dims.iter().enumerate() {
         let _ = write!(
             t,
@@ -355,13 +360,14 @@ fn spec() -> impl Strategy<Value = Spec> {
                     select(vec![0.0, 0.0, 0.01, 0.1]),
                     select(vec![0.0, 0.001]),
                     any::<bool>(),
+                    prop::option::weighted(0.5, select(vec![0u32, 1, 2, 5])),
                 ),
             )
         })
         .prop_map(
             |(
                 (mut inds, mut dims, linkages, scale, normalize, top),
-                (missing, weighting, combine, method, ideal, floor, entropy_shift, coupling),
+                (missing, weighting, combine, method, ideal, floor, entropy_shift, coupling, winsorize),
             )| {
                 for (d, ind) in inds.iter_mut().enumerate().take(dims.len()) {
                     ind.dim = d;
@@ -388,6 +394,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     floor,
                     entropy_shift,
                     coupling: coupling && dims.len() > 1,
+                    winsorize,
                     dims,
                     linkages,
                     inds,
@@ -407,6 +414,9 @@ enum Kind {
     Ulp(f64),
     /// Every cell missing (unless `missing = "error"`).
     Absent,
+    /// A long tail: most cells near the low goalpost, a few far beyond the
+    /// high one (skewed enough for `outliers = "winsorize"` to treat).
+    Tailed,
 }
 
 fn kind() -> impl Strategy<Value = Kind> {
@@ -416,6 +426,7 @@ fn kind() -> impl Strategy<Value = Kind> {
         4 => c().prop_map(Kind::Constant),
         2 => c().prop_map(Kind::Ulp),
         2 => Just(Kind::Absent),
+        6 => Just(Kind::Tailed),
     ]
 }
 
@@ -427,6 +438,7 @@ fn rel() -> impl Strategy<Value = f64> {
 fn cell(ind: &Ind, kind: Kind, t: f64) -> f64 {
     match kind {
         Kind::Varied | Kind::Absent => ind.tf.into_domain(ind.lo + t * (ind.hi - ind.lo)),
+        Kind::Tailed => ind.tf.into_domain(ind.lo + t.abs().powi(8) * 40.0 * (ind.hi - ind.lo)),
         Kind::Constant(c) => c,
         Kind::Ulp(c) if t < 0.5 => c,
         Kind::Ulp(c) => c.next_up(),

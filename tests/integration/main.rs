@@ -10,6 +10,7 @@ mod hdi;
 mod maths;
 mod methods;
 mod offices_in;
+mod outliers;
 mod plausibility;
 mod properties;
 mod report;
