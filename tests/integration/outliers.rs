@@ -328,3 +328,40 @@ fn off_by_default_nothing_changes() {
     assert!(!run.stderr.contains("outliers"), "{}", run.stderr);
     assert!(!run.stdout.contains("\"treatment\""));
 }
+
+/// Missing cells are filled first (on raw values) and the filled column is
+/// what the rule sees; under `reweight` a missing cell is no value at all,
+/// so the worked example with one more, empty, unit gives the same clamps.
+#[test]
+fn missing_cells_are_left_out_under_reweight_and_filled_first_under_mean() {
+    let rubric = RUBRIC.replace(
+        "outliers = \"winsorize\"",
+        "outliers = \"winsorize\"\nmissing = \"reweight\"",
+    );
+    let dir = setup(&rubric, &format!("{DATA}u9,,90\n"));
+    let run = ok(&dir, &["score", "a.csv", "--rubric", "r.toml", "--format", "json"]);
+    assert!(run.stderr.contains(WARNING), "{}", run.stderr);
+    // Under `mean`, u9 is filled with the raw mean 64/8 = 8 (34 included),
+    // which then counts among the values the rule sees: 34 is set to the
+    // next highest value, the filled 8, and one step is enough.
+    let rubric = RUBRIC.replace(
+        "outliers = \"winsorize\"",
+        "outliers = \"winsorize\"\nmissing = \"mean\"",
+    );
+    let dir = setup(&rubric, &format!("{DATA}u9,,90\n"));
+    let run = ok(&dir, &["score", "a.csv", "--rubric", "r.toml", "--format", "json"]);
+    assert!(
+        run.stderr.contains(
+            "outliers: `income` winsorized: 1 value(s) above 8 set to 8 (skew 2.73 → -1.04, kurtosis 7.92 → 2.44)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).expect("json");
+    let income = &doc["treatment"]["indicators"]["income"];
+    assert_eq!(
+        (income["low"].clone(), income["high"].as_f64()),
+        (Value::Null, Some(8.0))
+    );
+    assert_eq!(income["cells"].as_array().map(Vec::len), Some(1), "{income}");
+}
