@@ -875,7 +875,8 @@ impl Layout {
                                 echo(&cell)
                             ));
                         }
-                        if part.first_bad.is_none() {
+                        // A word (暂无, 未统计) may mark a missing value; 58.o does not.
+                        if part.first_bad.is_none() && !cell.chars().any(char::is_numeric) {
                             part.first_bad = Some(cell);
                         }
                         column.push_missing();
@@ -959,7 +960,7 @@ struct Part {
     values: Vec<Column>,
     cell_errors: Vec<String>,
     error_count: usize,
-    /// The text of the first cell that is not a number.
+    /// The text of the first cell that is not a number and has no digit.
     first_bad: Option<String>,
     /// Totals rows left out: how many, and the first few as warnings.
     totals: usize,
@@ -1053,15 +1054,21 @@ impl<'t> Merger<'t> {
                 String::new()
             };
             let noun = if self.error_count == 1 { "cell is" } else { "cells are" };
-            let declare = self.first_bad.as_deref().map_or(String::new(), |cell| {
-                let token = echo(&cell.trim().replace('\\', "\\\\").replace('"', "\\\""));
-                format!(
-                    "\n  = help: if \"{token}\" means the value is missing, declare it so: `na = [..., \"{token}\"]` in `[rubric]` {}",
+            let declare = match self.first_bad.as_deref() {
+                Some(cell) => {
+                    let token = echo(&cell.trim().replace('\\', "\\\\").replace('"', "\\\""));
+                    format!(
+                        "if \"{token}\" means the value is missing, declare it so: `na = [..., \"{token}\"]` in `[rubric]` {}",
+                        self.na_place
+                    )
+                }
+                None => format!(
+                    "a word that marks a missing value is declared so: `na = [..., \"暂无\"]` in `[rubric]` {}",
                     self.na_place
-                )
-            });
+                ),
+            };
             return Err(Error::Data(format!(
-                "error: {} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({}){declare}",
+                "error: {} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})\n  = help: {declare}",
                 self.error_count,
                 self.cell_errors.join("\n"),
                 self.na

@@ -90,12 +90,13 @@ fn close(x: f64, target: f64) -> bool {
     (x - target).abs() <= TOLERANCE * target.abs()
 }
 
-/// The first and the last of units `from..` of `table` (one file's rows),
-/// when not named as totals but every present indicator value equals the
-/// sum, or the mean, of the other rows' values in its column (within
-/// 0.5 %), with at least 3 other rows, and at least 3 such values in
-/// columns whose values are not all the same (a constant column's mean
-/// says nothing). One pass over the values, columns in parallel.
+/// The last of units `from..` of `table` (one file's rows) when, not named
+/// as a totals row, its every present indicator value equals the sum, or
+/// the mean, of the other rows' values in its column (within 0.5 %), with
+/// at least 3 other rows, and at least 3 such values in columns whose
+/// values are not all the same (a constant column's mean says nothing);
+/// and the first when its values are such sums. One pass over the values,
+/// columns in parallel.
 pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
     let n = table.len().saturating_sub(from);
     if n < AT_LEAST + 1 || table.values.len() < AT_LEAST {
@@ -120,16 +121,24 @@ pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
             s
         })
         .collect();
-    // Only where sheets put totals: the first and the last row. (Anywhere,
-    // a unit that sits at the mean of every column, as made-up data has,
-    // would be taken for a totals row.)
-    let mut rows = vec![from, table.len() - 1];
-    rows.dedup();
-    rows.retain(|&u| looks_like_totals(table, u, &sums));
+    // Only where sheets put totals: the last row, and the first when it
+    // holds sums (yearbook tables put 总计 on top). Elsewhere, and as a mean
+    // at the top, a unit that sits at the mean of every column (as made-up
+    // data often has one) would be taken for a totals row.
+    let (first, last) = (from, table.len() - 1);
+    let mut rows = Vec::new();
+    if looks_like_totals(table, first, &sums, false) {
+        rows.push(first);
+    }
+    if looks_like_totals(table, last, &sums, true) {
+        rows.push(last);
+    }
     rows
 }
 
-fn looks_like_totals(table: &Table, u: usize, sums: &[ColumnSum]) -> bool {
+/// Whether unit `u`'s every present value is its column's sum of the other
+/// rows (or, with `means`, their mean).
+fn looks_like_totals(table: &Table, u: usize, sums: &[ColumnSum], means: bool) -> bool {
     let mut informative = 0;
     for (i, s) in sums.iter().enumerate() {
         let Some(x) = table.value(i, u) else { continue };
@@ -138,7 +147,7 @@ fn looks_like_totals(table: &Table, u: usize, sums: &[ColumnSum]) -> bool {
             return false;
         }
         let rest = s.sum - x;
-        if !close(x, rest) && !close(x, rest / others as f64) {
+        if !close(x, rest) && !(means && close(x, rest / others as f64)) {
             return false;
         }
         if s.min < s.max {

@@ -1343,20 +1343,30 @@ fn data_nan_and_inf_are_not_numbers() {
 fn data_missing_column_names_it_and_suggests_the_closest_header() {
     let text = small_csv_text();
     let header = text.lines().next().unwrap();
-    // Half-width parentheses where the rubric has full-width ones.
-    let e = bad_data(edited(&text, header, &header.replace("（元）", "(元)")));
-    assert_mentions(&e, &["data.csv", "人均可支配收入（元）", "人均可支配收入(元)"]);
+    // A unit written differently: suggested.
+    let e = bad_data(edited(&text, header, &header.replace("（元）", "（万元）")));
+    assert_mentions(&e, &["data.csv", "人均可支配收入（元）", "人均可支配收入（万元）"]);
     assert_mentions_any(&e, &["did you mean", "closest"]);
     // A typo.
     let e = bad_data(edited(&text, header, &header.replace("恩格尔系数", "恩格尔系素")));
     assert_mentions(&e, &["恩格尔系数", "恩格尔系素"]);
-    // Full-width letters in an ASCII header.
-    let rubric = edited(&small_toml_text(), "column = \"恩格尔系数\"", "column = \"Engel\"");
-    let e = bad_data_with(
-        edited(&text, header, &header.replace("恩格尔系数", "Ｅｎｇｅｌ")),
-        Some(&rubric),
+    // Half-width parentheses where the rubric has full-width ones, and
+    // full-width letters in an ASCII header, match (SPEC: NFKC).
+    let dir = tmp();
+    write(
+        dir.path(),
+        "half.csv",
+        edited(&text, header, &header.replace("（元）", "(元)")),
     );
-    assert_mentions(&e, &["Engel", "Ｅｎｇｅｌ"]);
+    let rubric = edited(&small_toml_text(), "column = \"恩格尔系数\"", "column = \"Engel\"");
+    write(dir.path(), "engel.toml", rubric);
+    write(
+        dir.path(),
+        "wide.csv",
+        edited(&text, header, &header.replace("恩格尔系数", "Ｅｎｇｅｌ")),
+    );
+    ok(ls_in(dir.path(), &["score", "half.csv", "--rubric", p(&small_toml())]));
+    ok(ls_in(dir.path(), &["score", "wide.csv", "--rubric", "engel.toml"]));
     // The id, label and group columns are needed too.
     let e = bad_data(edited(&text, header, &header.replace("编号", "村编号")));
     assert_mentions(&e, &["编号"]);

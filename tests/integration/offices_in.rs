@@ -322,6 +322,40 @@ V1,甲村,10000,50,1000\nV2,乙村,12000,20,1600\nV3,丙村,10000,40,1200\nV4,�
 }
 
 #[test]
+fn a_first_row_of_sums_is_a_totals_row_but_a_first_row_at_the_mean_is_a_unit() {
+    let dir = tmp();
+    let header = "村代码,村名,人均可支配收入(元),合作社覆盖率(%),户籍人口\n";
+    let rows = "V1,甲村,10000,50,1000\nV2,乙村,12000,20,1600\nV3,丙村,6000,30,1200\nV4,丁村,8000,60,200\n";
+    // Yearbook tables put 总计 on top: 36000, 160, 4000.
+    write(dir.path(), "top.csv", format!("{header}X0,县,36000,160,4000\n{rows}"));
+    let r = ok(score(dir.path(), "top.csv", &[]));
+    assert_eq!(
+        warnings(&r.stderr),
+        [
+            "warning: top.csv:2: `X0` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out"
+        ]
+    );
+    // A first row at the means (9000, 40, 1000), as made-up data has: a unit.
+    write(dir.path(), "mean.csv", format!("{header}X0,县,9000,40,1000\n{rows}"));
+    let r = ok(score(dir.path(), "mean.csv", &[]));
+    assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
+    assert_eq!(ranking(&r.stdout).len(), 5);
+}
+
+#[test]
+fn a_typo_in_a_number_is_not_offered_as_a_missing_value_token() {
+    let dir = tmp();
+    let csv = "村代码,村名,人均可支配收入(元),合作社覆盖率(%),户籍人口\nV1,甲村,58.o,50,1000\nV2,乙村,12000,20,1600\n";
+    write(dir.path(), "t.csv", csv);
+    let e = fails(score(dir.path(), "t.csv", &[]), 1);
+    assert!(!e.contains("\"58.o\" means"), "{e}");
+    assert_mentions(
+        &e,
+        &["= help: a word that marks a missing value is declared so: `na = [..., \"暂无\"]` in `[rubric]` (r.toml:1)"],
+    );
+}
+
+#[test]
 fn a_header_not_found_names_the_closest_row_and_header_row() {
     let dir = tmp();
     let csv = COUNTY_CSV.replace(" 户籍 人口 ", "户籍人数");
