@@ -147,7 +147,8 @@ fn looks_like_totals(table: &Table, u: usize, sums: &[ColumnSum], means: bool) -
             return false;
         }
         let rest = s.sum - x;
-        if !close(x, rest) && !(means && close(x, rest / others as f64)) {
+        let matches = close(x, rest) || (means && close(x, rest / others as f64));
+        if !matches {
             return false;
         }
         if s.min < s.max {
