@@ -90,13 +90,11 @@ fn close(x: f64, target: f64) -> bool {
     (x - target).abs() <= TOLERANCE * target.abs()
 }
 
-/// The last of units `from..` of `table` (one file's rows) when, not named
-/// as a totals row, its every present indicator value equals the sum, or
-/// the mean, of the other rows' values in its column (within 0.5 %), with
-/// at least 3 other rows, and at least 3 such values in columns whose
-/// values are not all the same (a constant column's mean says nothing);
-/// and the first when its values are such sums. One pass over the values,
-/// columns in parallel.
+/// The units `from..` of `table` (one file's rows) whose every present
+/// indicator value equals the sum of the other rows' values in its column
+/// (within 0.5 %), or for the last row also their mean, with at least 3
+/// other rows, and at least 3 such values in columns whose values are not
+/// all the same (a constant column's mean says nothing).
 pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
     let n = table.len().saturating_sub(from);
     if n < AT_LEAST + 1 || table.values.len() < AT_LEAST {
@@ -121,19 +119,18 @@ pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
             s
         })
         .collect();
-    // Only where sheets put totals: the last row, and the first when it
-    // holds sums (yearbook tables put 总计 on top). Elsewhere, and as a mean
-    // at the top, a unit that sits at the mean of every column (as made-up
-    // data often has one) would be taken for a totals row.
-    let (first, last) = (from, table.len() - 1);
-    let mut rows = Vec::new();
-    if looks_like_totals(table, first, &sums, false) {
-        rows.push(first);
-    }
-    if looks_like_totals(table, last, &sums, true) {
-        rows.push(last);
-    }
-    rows
+    // A row of sums can stand anywhere (a yearbook puts 总计 on top) and no
+    // real unit equals the sum of all the others in every column, so every
+    // row is judged as sums (most fail at their first value). A row of
+    // means only at the bottom, where sheets put 平均: elsewhere a unit that
+    // sits at the mean of every column (as made-up data often has one)
+    // would be taken for a totals row.
+    let last = table.len() - 1;
+    (from..table.len())
+        .filter(|&u| {
+            looks_like_totals(table, u, &sums, false) || (u == last && looks_like_totals(table, u, &sums, true))
+        })
+        .collect()
 }
 
 /// Whether unit `u`'s every present value is its column's sum of the other

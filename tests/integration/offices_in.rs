@@ -322,7 +322,7 @@ V1,甲村,10000,50,1000\nV2,乙村,12000,20,1600\nV3,丙村,10000,40,1200\nV4,�
 }
 
 #[test]
-fn a_first_row_of_sums_is_a_totals_row_but_a_first_row_at_the_mean_is_a_unit() {
+fn a_row_of_sums_anywhere_is_a_totals_row_but_a_first_row_at_the_mean_is_a_unit() {
     let dir = tmp();
     let header = "村代码,村名,人均可支配收入(元),合作社覆盖率(%),户籍人口\n";
     let rows = "V1,甲村,10000,50,1000\nV2,乙村,12000,20,1600\nV3,丙村,6000,30,1200\nV4,丁村,8000,60,200\n";
@@ -340,6 +340,23 @@ fn a_first_row_of_sums_is_a_totals_row_but_a_first_row_at_the_mean_is_a_unit() {
     let r = ok(score(dir.path(), "mean.csv", &[]));
     assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
     assert_eq!(ranking(&r.stdout).len(), 5);
+    // A row of sums mid-file (a subtotal left unnamed): 36000, 160, 4000.
+    let (upper, lower) = rows.split_at(rows.find("V3").unwrap());
+    write(
+        dir.path(),
+        "mid.csv",
+        format!(
+            "{header}{upper}X0,县,36000,160,4000
+{lower}"
+        ),
+    );
+    let r = ok(score(dir.path(), "mid.csv", &[]));
+    assert_eq!(
+        warnings(&r.stderr),
+        [
+            "warning: mid.csv:4: `X0` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out"
+        ]
+    );
 }
 
 #[test]
