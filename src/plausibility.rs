@@ -41,43 +41,34 @@ fn is_percentage(ind: &Indicator) -> bool {
     unit == "%" || unit == "％" || column.ends_with("(%)") || column.ends_with("（%）") || column.ends_with("（％）")
 }
 
-/// The p-quantile of ascending `sorted` by linear interpolation (numpy's
-/// default): position h = (n − 1) p between the two nearest values.
-fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
-    let h = last as f64 * p;
-    let lo = (h.floor() as usize).min(last);
-    let hi = (lo + 1).min(last);
-    let (a, b) = (*sorted.get(lo)?, *sorted.get(hi)?);
-    Some(a + (h - lo as f64) * (b - a))
-}
-
-/// What one column's flags are judged against.
+/// What one column's flags are judged against: linear-interpolation
+/// quantiles, taken by selection (a national column is never sorted).
 struct Spread {
     p05: f64,
     q1: f64,
     median: f64,
     q3: f64,
-    /// Median absolute deviation of log10 over the positive values.
-    log_mad: f64,
+}
+
+/// The p-quantile of `values` (any order; reorders them) by linear
+/// interpolation (numpy's default): position h = (n − 1) p between the
+/// two nearest values.
+fn quantile_by_selection(values: &mut [f64], p: f64) -> Option<f64> {
+    let last = values.len().checked_sub(1)?;
+    let h = last as f64 * p;
+    let lo = (h.floor() as usize).min(last);
+    let (_, &mut a, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = right.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    Some(a + (h - lo as f64) * (b - a))
 }
 
 impl Spread {
-    fn of(mut values: Vec<f64>) -> Option<Spread> {
-        values.sort_by(f64::total_cmp);
-        let mut logs: Vec<f64> = values.iter().filter(|&&v| v > 0.0).map(|v| v.log10()).collect();
-        let centre = crate::stats::median(&mut logs);
-        let mut deviations: Vec<f64> = logs.iter().map(|l| (l - centre).abs()).collect();
+    fn of(values: &mut [f64]) -> Option<Spread> {
         Some(Spread {
-            p05: quantile(&values, 0.05)?,
-            q1: quantile(&values, 0.25)?,
-            median: quantile(&values, 0.5)?,
-            q3: quantile(&values, 0.75)?,
-            log_mad: if deviations.is_empty() {
-                0.0
-            } else {
-                crate::stats::median(&mut deviations)
-            },
+            p05: quantile_by_selection(values, 0.05)?,
+            q1: quantile_by_selection(values, 0.25)?,
+            median: quantile_by_selection(values, 0.5)?,
+            q3: quantile_by_selection(values, 0.75)?,
         })
     }
 
@@ -86,33 +77,46 @@ impl Spread {
     }
 }
 
-/// Flags of one cell of indicator `ind`, if any (one reason at most).
-fn flag_cell(ind: &Indicator, spread: &Spread, x: f64) -> Option<(Reason, f64)> {
-    if is_percentage(ind) {
-        if x > 0.0 && x < 1.0 && x < spread.p05 / 20.0 && spread.within_quartiles(100.0 * x) {
-            return Some((Reason::Fraction, 100.0 * x));
-        }
-        let bounded = ind
-            .goalposts
-            .is_some_and(|(a, b)| (0.0..=100.0).contains(&a) && (0.0..=100.0).contains(&b) && a.max(b) >= 50.0);
-        if bounded && x > 200.0 {
-            // The decimal point slipped: the first tenth that is a share.
-            let mut suggestion = x;
-            while suggestion > 100.0 {
-                suggestion /= 10.0;
-            }
-            return Some((Reason::AboveHundred, suggestion));
-        }
+/// The median absolute deviation of log10 over the positive `values`.
+fn log_mad(values: &[f64]) -> f64 {
+    let mut logs: Vec<f64> = values.iter().filter(|&&v| v > 0.0).map(|v| v.log10()).collect();
+    let Some(centre) = median_by_selection(&mut logs) else {
+        return 0.0;
+    };
+    let mut deviations: Vec<f64> = logs.iter().map(|l| (l - centre).abs()).collect();
+    median_by_selection(&mut deviations).unwrap_or(0.0)
+}
+
+/// A share slip in cell `x` of percentage indicator `ind`, if any.
+fn share_flag(ind: &Indicator, spread: &Spread, x: f64) -> Option<(Reason, f64)> {
+    if x > 0.0 && x < 1.0 && x < spread.p05 / 20.0 && spread.within_quartiles(100.0 * x) {
+        return Some((Reason::Fraction, 100.0 * x));
     }
-    if x > 0.0 && spread.median > 0.0 && (x / spread.median).log10().abs() >= 3.0 + 3.0 * spread.log_mad {
-        for factor in [1e3, 1e4, 1e-3, 1e-4] {
-            let suggestion = x * factor;
-            if spread.within_quartiles(suggestion) {
-                return Some((Reason::PowerOfTen(factor), suggestion));
-            }
+    let bounded = ind
+        .goalposts
+        .is_some_and(|(a, b)| (0.0..=100.0).contains(&a) && (0.0..=100.0).contains(&b) && a.max(b) >= 50.0);
+    if bounded && x > 200.0 {
+        // The decimal point slipped: the first tenth that is a share.
+        let mut suggestion = x;
+        while suggestion > 100.0 {
+            suggestion /= 10.0;
         }
+        return Some((Reason::AboveHundred, suggestion));
     }
     None
+}
+
+/// The power-of-ten slip that cell `x` could be, before the column's
+/// spread of logs is known: at least three decades from the median, and
+/// brought within the quartiles by one of the factors.
+fn power_candidate(spread: &Spread, x: f64) -> Option<(f64, f64)> {
+    if !(x > 0.0 && spread.median > 0.0 && (x >= spread.median * 1e3 || x <= spread.median / 1e3)) {
+        return None;
+    }
+    [1e3, 1e4, 1e-3, 1e-4]
+        .into_iter()
+        .map(|factor| (factor, x * factor))
+        .find(|&(_, suggestion)| spread.within_quartiles(suggestion))
 }
 
 /// The median of `values` by selection (O(n); reorders them), `None` when empty.
@@ -147,23 +151,33 @@ fn has_candidates(ind: &Indicator, values: &mut [f64]) -> bool {
 }
 
 /// The flagged cells of one column (`values` per unit, `None` when missing):
-/// (unit, reason, suggestion).
+/// (unit, reason, suggestion). The spread of logs, which costs a logarithm
+/// per value, is taken only when a cell could be a power-of-ten slip.
 fn column_flags(ind: &Indicator, values: &[Option<f64>]) -> Vec<(usize, Reason, f64)> {
     let mut present: Vec<f64> = values.iter().flatten().copied().collect();
     if !has_candidates(ind, &mut present) {
         return Vec::new();
     }
-    let Some(spread) = Spread::of(present) else {
+    let Some(spread) = Spread::of(&mut present) else {
         return Vec::new();
     };
-    values
-        .iter()
-        .enumerate()
-        .filter_map(|(u, x)| {
-            let (reason, suggestion) = flag_cell(ind, &spread, (*x)?)?;
-            Some((u, reason, suggestion))
-        })
-        .collect()
+    let percentage = is_percentage(ind);
+    let mut mad: Option<f64> = None;
+    let mut out = Vec::new();
+    for (u, x) in values.iter().enumerate() {
+        let Some(x) = *x else { continue };
+        if percentage && let Some((reason, suggestion)) = share_flag(ind, &spread, x) {
+            out.push((u, reason, suggestion));
+            continue;
+        }
+        if let Some((factor, suggestion)) = power_candidate(&spread, x) {
+            let mad = *mad.get_or_insert_with(|| log_mad(&present));
+            if (x / spread.median).log10().abs() >= 3.0 + 3.0 * mad {
+                out.push((u, Reason::PowerOfTen(factor), suggestion));
+            }
+        }
+    }
+    out
 }
 
 /// Every flagged cell of `table`, unit by unit (reading order), indicator
@@ -227,6 +241,17 @@ pub fn messages(rubric: &Rubric, table: &Table, flags: &[Flag]) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The p-quantile of ascending `sorted` by linear interpolation (numpy's
+    /// default): position h = (n − 1) p between the two nearest values.
+    fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
+        let last = sorted.len().checked_sub(1)?;
+        let h = last as f64 * p;
+        let lo = (h.floor() as usize).min(last);
+        let hi = (lo + 1).min(last);
+        let (a, b) = (*sorted.get(lo)?, *sorted.get(hi)?);
+        Some(a + (h - lo as f64) * (b - a))
+    }
+
     #[test]
     fn quantiles_interpolate_linearly() {
         // 1, 2, 3, 4: h = 3p; p = 0.25 → h = 0.75 → 1 + 0.75 = 1.75;
@@ -237,6 +262,14 @@ mod tests {
         assert!((quantile(&v, 0.05).unwrap() - 1.15).abs() < 1e-15);
         assert_eq!(quantile(&v, 1.0), Some(4.0));
         assert_eq!(quantile(&[], 0.5), None);
+        // Selection agrees with the sorted definition, in any order.
+        let shuffled = [7.0, 1.0, 9.0, 3.0, 3.0, 8.0, 2.0, 5.0];
+        let mut sorted = shuffled;
+        sorted.sort_by(f64::total_cmp);
+        for p in [0.0, 0.05, 0.25, 0.5, 0.75, 1.0] {
+            let mut v = shuffled;
+            assert_eq!(quantile_by_selection(&mut v, p), quantile(&sorted, p), "{p}");
+        }
     }
 
     #[test]
