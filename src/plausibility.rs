@@ -18,6 +18,9 @@ pub enum Reason {
     AboveHundred,
     /// A unit off by this factor (1,000 or 10,000; below 1 when the cell is too large).
     PowerOfTen(f64),
+    /// The one negative value of a column whose goalposts and other values
+    /// are all ≥ 0 (a stray minus sign).
+    Negative,
 }
 
 /// One flagged cell.
@@ -87,6 +90,14 @@ fn log_mad(values: &[f64]) -> f64 {
     median_by_selection(&mut deviations).unwrap_or(0.0)
 }
 
+/// An indicator whose goalposts are both ≥ 0: a negative value is below
+/// anything the rubric expects. (A growth rate in % whose returns hold
+/// several negative values is real, and is not flagged: see
+/// [`column_flags`].)
+fn non_negative(ind: &Indicator) -> bool {
+    ind.goalposts.is_some_and(|(a, b)| a >= 0.0 && b >= 0.0)
+}
+
 /// A share slip in cell `x` of percentage indicator `ind`, if any.
 fn share_flag(ind: &Indicator, spread: &Spread, x: f64) -> Option<(Reason, f64)> {
     if x > 0.0 && x < 1.0 && x < spread.p05 / 20.0 && spread.within_quartiles(100.0 * x) {
@@ -138,6 +149,9 @@ fn has_candidates(ind: &Indicator, values: &mut [f64]) -> bool {
     let Some((lo, hi)) = crate::stats::min_max(values) else {
         return false;
     };
+    if lo < 0.0 && non_negative(ind) {
+        return true;
+    }
     if is_percentage(ind) && ((lo > 0.0 && lo < 1.0) || hi > 200.0) {
         return true;
     }
@@ -162,10 +176,18 @@ fn column_flags(ind: &Indicator, n: usize, value: impl Fn(usize) -> Option<f64>)
         return Vec::new();
     };
     let percentage = is_percentage(ind);
+    // A lone negative value among at least 3 others that are all ≥ 0.
+    let lone_negative = non_negative(ind) && present.len() > 3 && present.iter().filter(|&&v| v < 0.0).count() == 1;
     let mut mad: Option<f64> = None;
     let mut out = Vec::new();
     for u in 0..n {
         let Some(x) = value(u) else { continue };
+        if x < 0.0 {
+            if lone_negative {
+                out.push((u, Reason::Negative, -x));
+            }
+            continue;
+        }
         if percentage && let Some((reason, suggestion)) = share_flag(ind, &spread, x) {
             out.push((u, reason, suggestion));
             continue;
@@ -220,6 +242,9 @@ pub fn messages(rubric: &Rubric, table: &Table, flags: &[Flag]) -> Vec<String> {
                 }
                 Reason::PowerOfTen(factor) => {
                     format!("looks {} times too large (a unit slip?)", lossless(1.0 / factor))
+                }
+                Reason::Negative => {
+                    "is the column's only negative value, below its goalposts (a stray minus sign?)".to_string()
                 }
             };
             format!(
@@ -367,6 +392,19 @@ mod tests {
             (4, 1, Reason::PowerOfTen(1e4))
         );
         assert_eq!(f[1].suggestion, 18000.0);
+    }
+
+    #[test]
+    fn a_lone_negative_value_under_non_negative_goalposts() {
+        // −72 among 60…80 (goalposts [0, 100]): a stray minus, 72 meant.
+        let rate = [60.0, 65.0, -72.0, 75.0, 80.0];
+        let income = [12000.0, 14000.0, 16000.0, 18000.0, 20000.0];
+        let f = run(&rate, &income);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].unit, f[0].reason, f[0].suggestion), (2, Reason::Negative, 72.0));
+        // Two negative values: a column that really goes below 0 (a growth rate).
+        let rate = [60.0, -3.0, -72.0, 75.0, 80.0];
+        assert_eq!(run(&rate, &income), []);
     }
 
     #[test]
