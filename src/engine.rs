@@ -204,6 +204,18 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// Values filled and transformed only: what statistics and the outlier
+    /// treatment are fitted on, before anything else is known.
+    fn raw(rubric: &'a Rubric, table: &'a Table, fill: &'a [Option<f64>]) -> Eval<'a> {
+        Eval {
+            rubric,
+            table,
+            fill,
+            treatment: &[],
+            scaling: &[],
+        }
+    }
+
     /// The value ready to normalize. Transform domains are checked by
     /// [`validate`] before any evaluation; an out-of-domain value here is NaN.
     #[inline]
@@ -581,13 +593,7 @@ fn fit_treatment(
             }
             let mut values = Vec::new();
             for table in tables {
-                let eval = Eval {
-                    rubric,
-                    table,
-                    fill,
-                    treatment: &[],
-                    scaling: &[],
-                };
+                let eval = Eval::raw(rubric, table, fill);
                 values.extend((0..table.len()).filter_map(|u| eval.untreated(i, u)));
             }
             outliers::fit(&values, rubric.winsorize_max)
@@ -630,13 +636,7 @@ pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -
     for table in tables {
         validate(rubric, table, fill)?;
         // Before outlier treatment: `params::to_toml` applies it.
-        let eval = Eval {
-            rubric,
-            table,
-            fill,
-            treatment: &[],
-            scaling: &[],
-        };
+        let eval = Eval::raw(rubric, table, fill);
         for (i, column) in pooled.iter_mut().enumerate() {
             column.extend((0..table.len()).filter_map(|u| eval.x(i, u)));
         }

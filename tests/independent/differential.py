@@ -111,20 +111,11 @@ from fractions import Fraction
 
 sys.dont_write_bytecode = True  # importing methods.py leaves no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from methods import BANDS as coord_bands  # noqa: E402
 from methods import ahp as ahp_eigen  # noqa: E402  (the same independent AHP)
 
 TIE = 1e-9
-COORD_BANDS = [
-    (0.1, "极度失调"),
-    (0.2, "严重失调"),
-    (0.3, "中度失调"),
-    (0.4, "轻度失调"),
-    (0.5, "濒临失调"),
-    (0.6, "勉强协调"),
-    (0.7, "初级协调"),
-    (0.8, "中级协调"),
-    (0.9, "良好协调"),
-]
+COORD_BANDS = coord_bands  # the bands of SPEC "Methods", as methods.py writes them
 COORD_NAMES = ["极度失调"] + [name for _, name in COORD_BANDS[1:]] + ["优质协调"]
 
 
