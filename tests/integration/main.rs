@@ -1,12 +1,15 @@
 //! Integration tests: one test binary (SPEC conformance, the CLI, snapshots,
 //! properties). Each module is one concern.
 
+mod bombs;
 mod cli;
 mod contract_properties;
 mod data_in;
 mod differential;
 mod explain;
+mod files;
 mod hdi;
+mod hostile;
 mod maths;
 mod methods;
 mod offices_in;

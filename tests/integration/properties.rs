@@ -355,12 +355,33 @@ fn case(top_geometric: bool, dim_geometric: bool, max_units: usize) -> impl Stra
             (Just(s), vec(vec(val(), m), 1..max_units))
         })
         .prop_map(|(s, rows)| {
-            let data = rows
+            let data: Vec<Vec<f64>> = rows
                 .iter()
                 .map(|r| r.iter().zip(&s.inds).map(|(v, i)| materialize(*v, i)).collect())
                 .collect();
             (s, data)
         })
+        .prop_filter("a row the totals rule would leave out", |(_, data)| !has_totals_like_row(data))
+}
+
+/// Whether some row could be taken for a totals row (SPEC "Data as offices
+/// fill it in": every value within 0.5 % of the sum or the mean of the other
+/// rows, with at least 3 other rows and 3 indicators). Judged loosely (1 %),
+/// so that every case kept has all its rows scored.
+fn has_totals_like_row(data: &[Vec<f64>]) -> bool {
+    let n = data.len();
+    let m = data.first().map_or(0, Vec::len);
+    if n < 4 || m < 3 {
+        return false;
+    }
+    let near = |v: f64, t: f64| (v - t).abs() <= 0.01 * t.abs().max(v.abs()) || v == t;
+    (0..n).any(|r| {
+        (0..m).all(|k| {
+            let sum: f64 = (0..n).filter(|&o| o != r).map(|o| data[o][k]).sum();
+            let mean = sum / (n - 1) as f64;
+            near(data[r][k], sum) || near(data[r][k], mean)
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------

@@ -107,3 +107,51 @@ pub fn assert_mentions(message: &str, parts: &[&str]) {
         assert!(message.contains(p), "message does not mention {p:?}:\n{message}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Bounded resources (SPEC "Bounded resources").
+
+/// The address-space limit the memory-bomb tests run linkscore under: a bomb
+/// that is not refused ends in an abort here, not in a slow machine.
+pub const MEMORY_LIMIT: u64 = 2 << 30;
+
+/// Runs `linkscore ARGS` in `dir` under a hard address-space limit of
+/// [`MEMORY_LIMIT`] (setrlimit in the child before exec), with `stdin` as
+/// its standard input, and returns what it left behind and how long it took.
+pub fn run_limited(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> (Run, std::time::Duration) {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("linkscore"));
+    cmd.current_dir(dir).args(args);
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: MEMORY_LIMIT as libc::rlim_t,
+                rlim_max: MEMORY_LIMIT as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let started = std::time::Instant::now();
+    let mut a = assert_cmd::Command::from_std(cmd);
+    if let Some(bytes) = stdin {
+        a.write_stdin(bytes);
+    }
+    let out = a.output().expect("run linkscore");
+    let took = started.elapsed();
+    let run = Run {
+        code: out.status.code().unwrap_or_else(|| {
+            panic!(
+                "linkscore was killed by a signal under the memory limit: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        }),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        raw_stdout: out.stdout,
+    };
+    (run, took)
+}
