@@ -1,5 +1,6 @@
 //! The command line (SPEC "Command line"). Each flag carries its own help.
 
+use crate::files::{Destination, Source};
 use crate::input::Encoding;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -359,4 +360,99 @@ pub struct SensitivityArgs {
     pub top: Option<usize>,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+impl Command {
+    /// The files this run reads: none of them may be one of its
+    /// [`destinations`](Command::destinations) (SPEC "Writing files").
+    pub fn sources(&self) -> Vec<Source<'_>> {
+        fn data(paths: &[String]) -> Vec<Source<'_>> {
+            paths
+                .iter()
+                .map(|p| Source {
+                    what: "the data file",
+                    path: p,
+                })
+                .collect()
+        }
+        fn rubric(arg: &RubricArg) -> Option<Source<'_>> {
+            arg.rubric.as_deref().map(|p| Source {
+                what: "the rubric",
+                path: p,
+            })
+        }
+        fn params(arg: &ParamsArgs) -> Option<Source<'_>> {
+            arg.params.as_deref().map(|p| Source {
+                what: "the params file",
+                path: p,
+            })
+        }
+        let (mut sources, extra) = match self {
+            Command::Score(a) => (data(&a.data), vec![rubric(&a.rubric), params(&a.params)]),
+            Command::Check(a) => (data(&a.data), vec![rubric(&a.rubric)]),
+            Command::Weights(a) => (data(&a.data), vec![rubric(&a.rubric)]),
+            Command::Diff(a) => (
+                vec![
+                    Source {
+                        what: "the data file",
+                        path: &a.old,
+                    },
+                    Source {
+                        what: "the data file",
+                        path: &a.new,
+                    },
+                ],
+                vec![rubric(&a.rubric), params(&a.params)],
+            ),
+            Command::Explain(a) => (data(&a.data), vec![rubric(&a.rubric)]),
+            Command::Init(_) => (Vec::new(), Vec::new()),
+            Command::Template(a) => (Vec::new(), vec![rubric(&a.rubric)]),
+            Command::Report(a) => (
+                data(&a.data),
+                vec![
+                    rubric(&a.rubric),
+                    a.previous.as_deref().map(|p| Source {
+                        what: "the previous year's data",
+                        path: p,
+                    }),
+                ],
+            ),
+            Command::Sensitivity(a) => (data(&a.data), vec![rubric(&a.rubric)]),
+        };
+        sources.extend(extra.into_iter().flatten());
+        sources
+    }
+
+    /// The files this run writes, by the flag that names them.
+    pub fn destinations(&self) -> Vec<Destination<'_>> {
+        fn output(arg: &OutputArgs) -> Option<Destination<'_>> {
+            arg.output.as_deref().map(|p| Destination {
+                flag: "--output",
+                path: p,
+            })
+        }
+        fn freeze(arg: &ParamsArgs) -> Option<Destination<'_>> {
+            arg.freeze.as_deref().map(|p| Destination {
+                flag: "--freeze",
+                path: p,
+            })
+        }
+        let named = match self {
+            Command::Score(a) => vec![output(&a.output), freeze(&a.params)],
+            Command::Diff(a) => vec![output(&a.output), freeze(&a.params)],
+            Command::Weights(a) => vec![output(&a.output)],
+            Command::Explain(a) => vec![output(&a.output)],
+            Command::Sensitivity(a) => vec![output(&a.output)],
+            Command::Template(a) => vec![Some(Destination {
+                flag: "--output",
+                path: &a.output,
+            })],
+            Command::Report(a) => vec![Some(Destination {
+                flag: "--output",
+                path: &a.output,
+            })],
+            Command::Check(_) | Command::Init(_) => Vec::new(),
+        };
+        named.into_iter().flatten().collect()
+    }
 }

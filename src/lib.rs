@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod excel;
 pub mod explain;
+pub mod files;
 pub mod input;
 pub mod methods;
 pub mod outliers;

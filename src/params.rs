@@ -153,7 +153,13 @@ struct RawIndicator {
 
 /// Reads a params file written by `--freeze` and checks that it fits the rubric.
 pub fn from_path(path: &str, rubric: &Rubric) -> Result<Params> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the params file", &e))?;
+    let bytes = crate::files::read_small(path, "params file")?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::Data(format!(
+            "error: {path} is not a params file: not UTF-8 text (invalid byte at offset {})\n  = help: write it with `linkscore score --freeze {path}`",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     parse(path, &text, rubric)
 }
 

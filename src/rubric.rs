@@ -470,7 +470,7 @@ pub struct Rubric {
 impl Rubric {
     /// Reads and validates a rubric file.
     pub fn from_path(path: &str) -> Result<Rubric> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the rubric", &e))?;
+        let bytes = crate::files::read_small(path, "rubric")?;
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::Rubric(format!(
                 "{path}: the rubric is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",

@@ -45,8 +45,30 @@ impl Default for Settings {
     }
 }
 
-/// The most ranks held at once (runs × units, 4 bytes each).
-const MAX_RANKS: usize = 1 << 29;
+/// The most memory the rank store may take (SPEC "Bounded resources").
+pub const MAX_RANK_STORE: u64 = 1 << 30;
+
+/// Bytes the ranks of `runs` runs over `n` units take: 4 a rank, held once
+/// for every run (run-major), plus the sorted copy of one unit's ranks that
+/// each of (at most) two summarizing workers holds at a time.
+fn rank_store_bytes(runs: usize, n: usize) -> u64 {
+    (runs as u64).saturating_mul(n as u64 + 2).saturating_mul(4)
+}
+
+/// Refuses a run whose rank store would exceed [`MAX_RANK_STORE`], naming
+/// the largest number of runs that fits.
+pub fn check_rank_store(runs: usize, n: usize) -> Result<()> {
+    let bytes = rank_store_bytes(runs, n);
+    if bytes <= MAX_RANK_STORE {
+        return Ok(());
+    }
+    let largest = MAX_RANK_STORE / ((n as u64 + 2) * 4);
+    Err(Error::Data(format!(
+        "error: {runs} runs × {n} unit(s) need a rank store of {:.1} GiB, more than the {} GiB linkscore holds\n  = help: ask for at most {largest} runs (--runs, or --uncertainty in diff and report); a few hundred already give stable percentiles",
+        bytes as f64 / f64::from(1u32 << 30),
+        MAX_RANK_STORE >> 30
+    )))
+}
 
 /// A unit's ranks over the runs: median and 5th/95th percentiles, by
 /// nearest rank (the ⌈pR⌉-th smallest of R).
@@ -166,60 +188,56 @@ pub fn analyse(
 ) -> Result<Robustness> {
     check_settings(rubric, settings)?;
     let n = table.len();
-    if settings.runs.saturating_mul(n) > MAX_RANKS {
-        return Err(Error::Usage(format!(
-            "{} runs × {n} units is more ranks than linkscore holds at once ({MAX_RANKS})\n  = help: use fewer --runs (a few hundred already give stable percentiles)",
-            settings.runs
-        )));
-    }
+    check_rank_store(settings.runs, n)?;
     let variants = variants(rubric, table, pool, base, settings)?;
     let m = rubric.indicators.len();
     let nd = rubric.dimensions.len();
     let norms = settings.normalize.len().max(1);
     let aggs = settings.aggregate.len().max(1);
-    let runs: Vec<Vec<u32>> = (0..settings.runs)
-        .into_par_iter()
-        .map(|run| {
-            let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
-            rng.set_stream(run as u64);
-            let v = if norms > 1 { rng.random_range(0..norms) } else { 0 };
-            let a = if aggs > 1 { rng.random_range(0..aggs) } else { 0 };
-            let Some(variant) = variants.get(v * aggs + a) else {
-                return vec![0; n];
-            };
-            let vary = settings.weights > 0.0;
-            let weights = if vary {
-                perturb(&variant.rubric, &variant.params.weights, settings.weights, &mut rng)
-            } else {
-                variant.params.weights.clone()
-            };
-            let ideal = match (&variant.params.ideal, vary) {
-                (Some(_), true) => Some(methods::topsis_ideal(
-                    &variant.bounds,
-                    &weights.global,
-                    variant.rubric.ideal,
-                )),
-                (ideal, _) => ideal.clone(),
-            };
-            let mut dims = vec![f64::NAN; nd];
-            let mut z = vec![None; m];
-            let scores: Vec<f64> = (0..n)
-                .map(|u| {
-                    let row = variant.rows.get(u * m..(u + 1) * m).unwrap_or_default();
-                    engine::unit_score(&variant.rubric, row, &weights, ideal.as_deref(), &mut dims, &mut z)
-                        .unwrap_or(f64::NAN)
-                })
-                .collect();
-            tick();
-            engine::ranks_of(&scores, table)
-        })
-        .collect();
+    // One flat store, run-major: a run's ranks are one chunk of n.
+    let mut store = vec![0u32; settings.runs.saturating_mul(n)];
+    store.par_chunks_mut(n.max(1)).enumerate().for_each(|(run, out)| {
+        let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
+        rng.set_stream(run as u64);
+        let v = if norms > 1 { rng.random_range(0..norms) } else { 0 };
+        let a = if aggs > 1 { rng.random_range(0..aggs) } else { 0 };
+        let Some(variant) = variants.get(v * aggs + a) else {
+            return;
+        };
+        let vary = settings.weights > 0.0;
+        let weights = if vary {
+            perturb(&variant.rubric, &variant.params.weights, settings.weights, &mut rng)
+        } else {
+            variant.params.weights.clone()
+        };
+        let ideal = match (&variant.params.ideal, vary) {
+            (Some(_), true) => Some(methods::topsis_ideal(
+                &variant.bounds,
+                &weights.global,
+                variant.rubric.ideal,
+            )),
+            (ideal, _) => ideal.clone(),
+        };
+        let mut dims = vec![f64::NAN; nd];
+        let mut z = vec![None; m];
+        let scores: Vec<f64> = (0..n)
+            .map(|u| {
+                let row = variant.rows.get(u * m..(u + 1) * m).unwrap_or_default();
+                engine::unit_score(&variant.rubric, row, &weights, ideal.as_deref(), &mut dims, &mut z)
+                    .unwrap_or(f64::NAN)
+            })
+            .collect();
+        tick();
+        for (slot, rank) in out.iter_mut().zip(engine::ranks_of(&scores, table)) {
+            *slot = rank;
+        }
+    });
 
     let summaries: Vec<(Option<Interval>, u64, u64)> = (0..n)
         .into_par_iter()
         .map(|u| {
-            let mut ranks: Vec<u32> = runs
-                .iter()
+            let mut ranks: Vec<u32> = store
+                .chunks(n.max(1))
                 .filter_map(|r| r.get(u).copied())
                 .filter(|&r| r > 0)
                 .collect();

@@ -30,11 +30,11 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let tables: Vec<&input::Table> = if pooled { vec![&old, &new] } else { vec![&new] };
     let robustness = super::sensitivity::uncertainty(&new_scored, &tables, &new_params, args.uncertainty, &args.vary)?;
     comparison.uncertainty = robustness.map(|r| r.intervals);
-    super::freeze(&rubric, &tables, &new_params, &args.params)?;
+    let frozen = super::freeze(&rubric, &tables, &new_params, &args.params)?;
     if format == Format::Csv {
         // Streamed: two national years are millions of rows.
         let columns = comparison.columns();
-        super::emit_with(args.output.output.as_deref(), |w| {
+        super::emit_with(args.output.output.as_deref(), frozen, |w| {
             output::csv::write(&columns, &comparison, w)
         })?;
         warn_years(args, &old_scored, &new_scored);
@@ -68,7 +68,7 @@ pub fn run(args: &DiffArgs) -> Result<()> {
             ("rubric", &output::rubric_sheet(&rubric)),
         ])?,
     };
-    super::emit(&content, args.output.output.as_deref())?;
+    super::emit_with(args.output.output.as_deref(), frozen, |w| w.write_all(&content))?;
     warn_years(args, &old_scored, &new_scored);
     Ok(())
 }

@@ -30,10 +30,16 @@ pub fn run(args: &InitArgs) -> Result<()> {
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(&args.dir, "create the directory", &e))?;
-    for (name, content) in files {
-        let path = dir.join(name);
-        std::fs::write(&path, content).map_err(|e| Error::io(&path.display().to_string(), "write", &e))?;
-    }
+    // Both files are committed together, or neither (a full disk leaves no
+    // empty linkage.toml behind to block the next `init`).
+    let outputs = files
+        .iter()
+        .map(|(name, content)| {
+            let path = dir.join(name).display().to_string();
+            crate::files::Output::bytes(Some(&path), content.as_bytes().to_vec())
+        })
+        .collect();
+    crate::files::commit(outputs)?;
     let shown = |name: &str| dir.join(name).display().to_string();
     let message = format!(
         "wrote {} and {}\nnext: linkscore score {} --rubric {}\n",

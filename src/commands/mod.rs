@@ -13,12 +13,15 @@ pub mod weights;
 
 use crate::cli::{Cli, Command, OutputArgs, RubricArg};
 use crate::error::{Error, Result};
+use crate::files::Output;
 use crate::output::Format;
 use crate::rubric::Rubric;
 use std::io::{IsTerminal, Write};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    crate::files::clean_up_on_signals();
+    crate::files::check_destinations(&cli.command.sources(), &cli.command.destinations())?;
     match cli.command {
         Command::Score(args) => score::run(&args),
         Command::Check(args) => check::run(&args),
@@ -79,53 +82,24 @@ pub fn choose_format(args: &OutputArgs) -> Result<Format> {
     })
 }
 
-/// Writes a finished output to stdout or to `--output`. The content is
-/// complete before anything is written, and a file is written beside its
-/// target and renamed into place, so a failed run leaves nothing partial.
-/// A closed pipe (`| head`) is not an error.
+/// Writes a finished output to stdout or to `--output` (see
+/// [`crate::files::commit`]: nothing partial, nothing replaced on failure).
 pub fn emit(content: &[u8], output: Option<&str>) -> Result<()> {
-    emit_with(output, |w| w.write_all(content))
+    crate::files::commit(vec![Output::new(output, |w| w.write_all(content))])
 }
 
 /// Like [`emit`], for output written as it is made (a million rows of CSV
-/// are streamed, not held). Call it only once the run can no longer fail
+/// are streamed, not held), together with the run's other files (`--freeze`):
+/// all are committed together. Call it only once the run can no longer fail
 /// but for writing: everything computed, only formatting left.
-pub fn emit_with(output: Option<&str>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    match output.filter(|p| *p != "-") {
-        None => {
-            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            match write(&mut stdout).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(Error::io("standard output", "write to", &e))
-                }
-                _ => Ok(()),
-            }
-        }
-        Some(path) => {
-            let target = std::path::Path::new(path);
-            let dir = target
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let name = target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let temp = dir.join(format!(".{name}.linkscore-{}.tmp", std::process::id()));
-            let result = std::fs::File::create(&temp)
-                .and_then(|file| {
-                    let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
-                    write(&mut file)?;
-                    file.flush()
-                })
-                .and_then(|()| std::fs::rename(&temp, target));
-            if let Err(e) = result {
-                let _ = std::fs::remove_file(&temp);
-                return Err(Error::io(path, "write", &e));
-            }
-            Ok(())
-        }
-    }
+pub fn emit_with(
+    output: Option<&str>,
+    others: Vec<Output<'_>>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut outputs = vec![Output::new(output, write)];
+    outputs.extend(others);
+    crate::files::commit(outputs)
 }
 
 /// The parameters of a run: frozen ones from `--params`, else fitted on `tables`.
@@ -140,23 +114,24 @@ pub fn fit_or_load(
     }
 }
 
-/// Writes `--freeze FILE`: the parameters and the statistics of `tables`.
+/// The `--freeze FILE` output, if asked for: the parameters and the
+/// statistics of `tables`, written with the run's other outputs.
 pub fn freeze(
     rubric: &Rubric,
     tables: &[&crate::input::Table],
     params: &crate::engine::Params,
     args: &crate::cli::ParamsArgs,
-) -> Result<()> {
-    let Some(path) = &args.freeze else { return Ok(()) };
+) -> Result<Vec<Output<'static>>> {
+    let Some(path) = &args.freeze else {
+        return Ok(Vec::new());
+    };
     let x = crate::engine::pooled_values(rubric, tables, &params.fill)?;
     let inputs: Vec<String> = tables
         .iter()
         .flat_map(|t| t.files.iter().map(|f| f.path.clone()))
         .collect();
-    emit(
-        crate::params::to_toml(rubric, params, &x, &inputs).as_bytes(),
-        Some(path),
-    )
+    let content = crate::params::to_toml(rubric, params, &x, &inputs);
+    Ok(vec![Output::bytes(Some(path), content.into_bytes())])
 }
 
 /// Reads data files and judges their cells' plausibility (SPEC "Data as

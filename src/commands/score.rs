@@ -18,16 +18,16 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         indicators: args.detail.contains(&DetailPart::Indicators),
         obstacles: args.detail.contains(&DetailPart::Obstacles),
     };
-    super::freeze(&rubric, &[&table], &params, &args.params)?;
+    let frozen = super::freeze(&rubric, &[&table], &params, &args.params)?;
     if format == Format::Csv {
         // Streamed: a national run is a million rows.
         let ranking = output::Ranking::new(&scored, detail, args.top);
-        super::emit_with(args.output.output.as_deref(), |w| {
+        super::emit_with(args.output.output.as_deref(), frozen, |w| {
             output::csv::write(&ranking.columns, &ranking, w)
         })?;
     } else {
         let content = render(&scored, format, detail, args.top)?;
-        super::emit(&content, args.output.output.as_deref())?;
+        super::emit_with(args.output.output.as_deref(), frozen, |w| w.write_all(&content))?;
     }
     if format != Format::Table {
         super::warn_all(&scored.warnings);

@@ -361,7 +361,9 @@ fn case(top_geometric: bool, dim_geometric: bool, max_units: usize) -> impl Stra
                 .collect();
             (s, data)
         })
-        .prop_filter("a row the totals rule would leave out", |(_, data)| !has_totals_like_row(data))
+        .prop_filter("a row the totals rule would leave out", |(_, data)| {
+            !has_totals_like_row(data)
+        })
 }
 
 /// Whether some row could be taken for a totals row (SPEC "Data as offices
