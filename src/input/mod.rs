@@ -16,7 +16,8 @@ mod totals;
 pub use cell::{Column, NotANumber, parse_cell, parse_plain_decimal};
 pub use decode::{Encoding, decode, field_text, looks_like_workbook, sniff};
 pub use header::header_key;
-use records::{Batch, Rec, Splitter};
+pub(crate) use records::{Batch, Rec};
+use records::Splitter;
 
 use crate::error::{Error, Result, echo};
 use crate::rubric::Rubric;
@@ -318,6 +319,13 @@ pub const MAX_LINE_BYTES: usize = 64 << 20;
 
 /// Records handed to a parsing thread at a time.
 const BATCH_RECORDS: usize = 16 * 1024;
+/// Bytes handed to a parsing thread at a time (the records and their field
+/// ends): long lines make few records many bytes, and memory stays a small
+/// multiple of this.
+const BATCH_BYTES: usize = 16 << 20;
+/// Bytes of batches out with parsing threads at once; the reading thread
+/// waits beyond it (see [`InFlight`]).
+const IN_FLIGHT_BYTES: usize = 64 << 20;
 
 /// Reads every data file (`-` is standard input) as one table for `rubric`.
 pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
@@ -425,28 +433,10 @@ fn read_source<R: Read + Send>(
         .map_err(|e| reader.error(&e))?;
     if workbook || looks_like_workbook(&head) {
         reader.binary = true;
-        let mut bytes = head;
-        reader.read_to_end(&mut bytes).map_err(|e| reader.error(&e))?;
-        let (shown, records) = crate::excel::read_sheet(&bytes, path, options.sheet.as_deref())?;
-        table.files.push(InputFile {
-            path: path.to_string(),
-            sha256: reader.finish(),
-            name: shown.clone(),
-        });
-        let mut rows = records.into_iter();
-        let mut next = |batch: &mut Batch| -> Result<bool> {
-            Ok(rows.next().is_some_and(|(row, record)| {
-                batch.push_fields(row as u64, record.iter().map(str::as_bytes));
-                true
-            }))
-        };
-        let mut layout = Layout::read(&mut next, &shown, Encoding::Utf8, rubric, options, table)?;
-        // A sheet row ends at its last non-empty cell: shorter rows are fine.
-        layout.short_rows = true;
-        let mut rest = Batch::default();
-        while next(&mut rest)? {}
-        let part = layout.parse(&rest, rubric, table.files.len() - 1);
-        return Merger::new(&layout, table).finish_with(part);
+        crate::excel::check_magic(&head, path)?;
+        let bytes = read_workbook_bytes(head, &mut reader)?;
+        let sha256 = reader.finish();
+        return read_workbook(&bytes, path, sha256, rubric, options, table);
     }
     if let Some(sheet) = &options.sheet {
         return Err(Error::Usage(format!(
@@ -483,31 +473,169 @@ fn read_source<R: Read + Send>(
         options,
         table,
     )?;
+    let result = read_csv_rows(&mut splitter, &layout, rubric, table);
+    drop(splitter);
+    if let Some(file) = table.files.last_mut() {
+        file.sha256 = reader.finish();
+    }
+    result
+}
+
+/// Reads the rest of a workbook (after its first bytes, `head`) into
+/// memory, up to [`crate::excel::MAX_WORKBOOK_BYTES`]: a zip archive is read
+/// from its end, so the whole file is needed, but never more than a real
+/// workbook is (`/dev/zero` renamed, or endless input, is refused there).
+fn read_workbook_bytes<R: Read>(head: Vec<u8>, reader: &mut Guard<R>) -> Result<Vec<u8>> {
+    let limit = crate::excel::MAX_WORKBOOK_BYTES;
+    let mut bytes = head;
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(reader.error(&e)),
+        };
+        if bytes.len() + n > limit {
+            return Err(crate::excel::too_big(&reader.path));
+        }
+        // Grow by doubling, but never past the limit (a doubling from just
+        // under it would ask for twice the limit).
+        if bytes.capacity() - bytes.len() < n {
+            let wanted = (bytes.capacity() * 2).clamp(bytes.len() + n, limit);
+            bytes.try_reserve_exact(wanted - bytes.len()).map_err(|_| {
+                Error::Data(format!(
+                    "error: not enough memory to read {} ({} MiB so far)\n  = help: export the sheet as CSV, which is read as a stream",
+                    reader.path,
+                    bytes.len() >> 20
+                ))
+            })?;
+        }
+        bytes.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+    }
+}
+
+/// Reads one sheet of a workbook in memory: rows stream from the sheet, and
+/// once the header is found only the columns the rubric reads are kept.
+fn read_workbook(
+    bytes: &[u8],
+    path: &str,
+    sha256: String,
+    rubric: &Rubric,
+    options: &ReadOptions,
+    table: &mut Table,
+) -> Result<()> {
+    crate::excel::with_sheet(bytes, path, options.sheet.as_deref(), |shown, rows| {
+        table.files.push(InputFile {
+            path: path.to_string(),
+            sha256,
+            name: shown.to_string(),
+        });
+        let file_index = table.files.len() - 1;
+        let mut layout = Layout::read(
+            &mut |batch| rows.read_into(batch),
+            shown,
+            Encoding::Utf8,
+            rubric,
+            options,
+            table,
+        )?;
+        // A sheet row ends at its last non-empty cell: shorter rows are fine.
+        layout.short_rows = true;
+        rows.keep_only(&layout.keep_only_used());
+        let mut merger = Merger::new(&layout, table);
+        let mut batch = Batch::default();
+        for index in 0.. {
+            batch.clear();
+            let (mut more, mut failed) = (true, None);
+            while more && batch.len() < BATCH_RECORDS && batch.bytes() < BATCH_BYTES {
+                match rows.read_into(&mut batch) {
+                    Ok(true) => {}
+                    Ok(false) => more = false,
+                    Err(e) => (more, failed) = (false, Some(e)),
+                }
+            }
+            let mut next = index;
+            if !batch.is_empty() {
+                merger.add(index, Ok(layout.parse(&batch, rubric, file_index)));
+                next += 1;
+            }
+            if let Some(e) = failed {
+                merger.add(next, Err(e));
+            }
+            if !more || merger.fatal.is_some() {
+                break;
+            }
+        }
+        merger.finish()
+    })
+}
+
+/// Memory handed to parsing threads and not yet given back, in batches'
+/// bytes: the reading thread waits while more than [`IN_FLIGHT_BYTES`] is
+/// out (but always sends one batch, however big).
+#[derive(Default)]
+struct InFlight {
+    bytes: Mutex<usize>,
+    returned: std::sync::Condvar,
+}
+
+impl InFlight {
+    fn take(&self, n: usize) {
+        let Ok(mut out) = self.bytes.lock() else { return };
+        while *out > 0 && *out + n > IN_FLIGHT_BYTES {
+            out = match self.returned.wait(out) {
+                Ok(out) => out,
+                Err(_) => return,
+            };
+        }
+        *out += n;
+    }
+
+    fn give(&self, n: usize) {
+        if let Ok(mut out) = self.bytes.lock() {
+            *out = out.saturating_sub(n);
+        }
+        self.returned.notify_all();
+    }
+}
+
+/// Reads the data rows of a CSV: one thread splits records into batches
+/// (capped in records and in bytes), the others parse them; parts are put
+/// back in file order. Reading stops at the first error that stops the run.
+fn read_csv_rows<R: std::io::BufRead + Send>(
+    splitter: &mut Splitter<R>,
+    layout: &Layout,
+    rubric: &Rubric,
+    table: &mut Table,
+) -> Result<()> {
     let file_index = table.files.len() - 1;
-    let merger = Mutex::new(Merger::new(&layout, table));
+    let merger = Mutex::new(Merger::new(layout, table));
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let in_flight = InFlight::default();
     std::thread::scope(|scope| {
         let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Result<Batch>)>(4);
         // Parsed batches come back to be filled again: no allocation per record.
         let (recycle, recycled) = std::sync::mpsc::channel::<Batch>();
-        let splitter = &mut splitter;
+        let (stop, in_flight) = (&stop, &in_flight);
         scope.spawn(move || {
             for index in 0.. {
                 let mut batch = recycled.try_recv().unwrap_or_default();
                 batch.clear();
-                let mut failed = None;
-                while batch.len() < BATCH_RECORDS {
+                let (mut more, mut failed) = (true, None);
+                while more && batch.len() < BATCH_RECORDS && batch.bytes() < BATCH_BYTES {
                     match splitter.read_into(&mut batch) {
                         Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => {
-                            failed = Some(e);
-                            break;
-                        }
+                        Ok(false) => more = false,
+                        Err(e) => (more, failed) = (false, Some(e)),
                     }
                 }
-                let full = batch.len() == BATCH_RECORDS;
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
                 let mut next = index;
                 if !batch.is_empty() {
+                    in_flight.take(batch.bytes());
                     if batches.send((index, Ok(batch))).is_err() {
                         return;
                     }
@@ -517,7 +645,7 @@ fn read_source<R: Read + Send>(
                     let _ = batches.send((next, Err(e)));
                     return;
                 }
-                if !full {
+                if !more {
                     return;
                 }
             }
@@ -526,25 +654,27 @@ fn read_source<R: Read + Send>(
             let part = match batch {
                 Ok(batch) => {
                     let part = layout.parse(&batch, rubric, file_index);
-                    let _ = recycle.send(batch);
+                    in_flight.give(batch.bytes());
+                    // A batch that held a huge record gives its memory back.
+                    if !batch.oversized(BATCH_BYTES) {
+                        let _ = recycle.send(batch);
+                    }
                     Ok(part)
                 }
                 Err(e) => Err(e),
             };
             if let Ok(mut m) = merger.lock() {
                 m.add(index, part);
+                if m.fatal.is_some() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
             }
         });
     });
     let merger = merger
         .into_inner()
         .map_err(|_| Error::Io("error: a reading thread failed".into()))?;
-    let result = merger.finish();
-    drop(splitter);
-    if let Some(file) = table.files.last_mut() {
-        file.sha256 = reader.finish();
-    }
-    result
+    merger.finish()
 }
 
 /// Wraps a data source: hashes every byte (for the JSON output's checksum)
@@ -680,6 +810,10 @@ struct Layout {
     short_rows: bool,
     /// Where the rubric's `na` list is (see [`na_place`]).
     na_place: String,
+    /// Per field: its 0-based column in the file, when records hold only
+    /// the columns the rubric reads (see [`Layout::keep_only_used`]); empty
+    /// when fields are the file's columns.
+    columns: Vec<usize>,
 }
 
 impl Layout {
@@ -764,7 +898,35 @@ impl Layout {
             numeric_na,
             short_rows: false,
             na_place: na_place(rubric),
+            columns: Vec::new(),
         })
+    }
+
+    /// The 0-based column of the file that field `c` comes from.
+    fn column(&self, c: usize) -> usize {
+        self.columns.get(c).copied().unwrap_or(c)
+    }
+
+    /// From now on records hold only the columns the rubric reads, in file
+    /// order: renumbers the fields so, and returns those columns.
+    fn keep_only_used(&mut self) -> Vec<usize> {
+        let mut kept: Vec<usize> = [Some(self.id), self.label, self.group]
+            .into_iter()
+            .flatten()
+            .chain(self.indicators.iter().copied())
+            .collect();
+        kept.sort_unstable();
+        kept.dedup();
+        let field = |c: usize| kept.binary_search(&c).unwrap_or(0);
+        self.id = field(self.id);
+        self.label = self.label.map(field);
+        self.group = self.group.map(field);
+        for c in &mut self.indicators {
+            *c = field(*c);
+        }
+        self.width = kept.len();
+        self.columns.clone_from(&kept);
+        kept
     }
 
     /// The id or label of a row that names it a totals row.
@@ -795,7 +957,7 @@ impl Layout {
             // Rows of nothing but empty cells are what Excel leaves below a
             // table. (A row with an id is not blank: the cheap test first.)
             let has_id = record.get(self.id).is_some_and(|f| !is_blank(f, self.encoding));
-            if !has_id && record.iter().all(|f| is_blank(f, self.encoding)) {
+            if !has_id && !record.hidden() && record.iter().all(|f| is_blank(f, self.encoding)) {
                 continue;
             }
             // A totals row is not a unit, whatever else is in it.
@@ -823,7 +985,8 @@ impl Layout {
             }
             let text = |c: usize| -> Result<Cow<'_, str>> {
                 let field = record.get(c).unwrap_or(b"");
-                field_text(field, self.encoding).map_err(|at| bad_text(&self.path, row, c, record, at, self.encoding))
+                field_text(field, self.encoding)
+                    .map_err(|at| bad_text(&self.path, row, self.column(c), record, at, self.encoding))
             };
             let id = match text(self.id) {
                 Ok(t) => t,
@@ -837,7 +1000,7 @@ impl Layout {
                 part.fatal = Some(Error::Data(format!(
                     "error: {}:{row}:{}: the id cell (column `{}`) is empty\n  = help: every unit needs an id",
                     self.path,
-                    self.id + 1,
+                    self.column(self.id) + 1,
                     rubric.id_column
                 )));
                 return part;
@@ -870,7 +1033,7 @@ impl Layout {
                             part.cell_errors.push(format!(
                                 "  --> {}:{row}:{} (column `{}`): \"{}\" is not a number",
                                 self.path,
-                                c + 1,
+                                self.column(c) + 1,
                                 echo(&rubric.indicators[k].column),
                                 echo(&cell)
                             ));
@@ -1035,11 +1198,6 @@ impl<'t> Merger<'t> {
                 }
             }
         }
-    }
-
-    fn finish_with(mut self, part: Part) -> Result<()> {
-        self.add(0, Ok(part));
-        self.finish()
     }
 
     /// The first stopping error; else every cell error; else done.

@@ -17,6 +17,8 @@ struct Span {
     line: u64,
     /// Byte offset in the file where reading the record began.
     byte: u64,
+    /// A sheet row with non-blank cells in columns not kept (see [`Rec::hidden`]).
+    hidden: bool,
 }
 
 /// The fields of many records, back to back.
@@ -43,6 +45,17 @@ impl Batch {
         self.spans.is_empty()
     }
 
+    /// Roughly the memory the records take: their bytes and field ends.
+    pub fn bytes(&self) -> usize {
+        self.used + self.ends.len() * std::mem::size_of::<usize>()
+    }
+
+    /// Whether the batch holds more memory than a batch of `limit` bytes
+    /// needs (a very long record was in it): then it is not worth reusing.
+    pub fn oversized(&self, limit: usize) -> bool {
+        self.buf.capacity() + self.ends.capacity() * std::mem::size_of::<usize>() > 2 * limit
+    }
+
     pub fn get(&self, k: usize) -> Option<Rec<'_>> {
         self.spans.get(k).map(|&span| Rec { batch: self, span })
     }
@@ -67,7 +80,16 @@ impl Batch {
             fields: self.ends.len() - first_end,
             line,
             byte: 0,
+            hidden: false,
         });
+    }
+
+    /// Marks the last record as a sheet row with non-blank cells in columns
+    /// that were not kept: it is not a blank row.
+    pub fn mark_hidden(&mut self) {
+        if let Some(span) = self.spans.last_mut() {
+            span.hidden = true;
+        }
     }
 }
 
@@ -90,6 +112,12 @@ impl<'a> Rec<'a> {
 
     pub fn byte(&self) -> u64 {
         self.span.byte
+    }
+
+    /// Whether the row has non-blank cells in columns not kept (so it is
+    /// not blank, whatever its fields hold).
+    pub fn hidden(&self) -> bool {
+        self.span.hidden
     }
 
     pub fn get(&self, c: usize) -> Option<&'a [u8]> {
@@ -176,6 +204,7 @@ impl<R: BufRead> Splitter<R> {
             fields: batch.ends.len() - first_end,
             line: line_number.max(1),
             byte: self.consumed,
+            hidden: false,
         });
         self.input.consume(len + 1);
         self.consumed += len as u64 + 1;
@@ -213,8 +242,14 @@ impl<R: BufRead> Splitter<R> {
         }
         let start = batch.used;
         let byte = self.consumed;
+        let first_line = self.core.line();
         let (mut out_len, mut end_len) = (0usize, 0usize);
         loop {
+            // A line is bounded as it is read (see `Guard`); a record whose
+            // quoted cells hold line breaks is bounded here, as one line.
+            if out_len > super::MAX_LINE_BYTES {
+                return Err(self.too_long(first_line));
+            }
             if batch.buf.len() < start + out_len + 4096 {
                 let grown = (batch.buf.len() * 2).max(start + out_len + 65536);
                 batch.buf.resize(grown, 0);
@@ -242,13 +277,21 @@ impl<R: BufRead> Splitter<R> {
                 Record => {
                     batch.used = start + out_len;
                     let first_end = batch.ends.len();
-                    batch.ends.extend(self.ends[..end_len].iter().map(|e| start + e));
+                    batch
+                        .ends
+                        .extend(self.ends.get(..end_len).unwrap_or(&[]).iter().map(|e| start + e));
+                    // The field ends of a record of millions of empty
+                    // fields are not kept for the next.
+                    if self.ends.len() > 1 << 20 {
+                        self.ends = vec![0; 64];
+                    }
                     let mut span = Span {
                         start,
                         first_end,
                         fields: end_len,
                         line: 0,
                         byte,
+                        hidden: false,
                     };
                     // A record completed by the end of the input has no
                     // terminator; any other ended with a line break.
@@ -271,6 +314,20 @@ impl<R: BufRead> Splitter<R> {
                 }
             }
         }
+    }
+}
+
+impl<R> Splitter<R> {
+    /// The error for a record longer than [`super::MAX_LINE_BYTES`] that
+    /// began on `line`.
+    fn too_long(&self, line: u64) -> Error {
+        let lines = self.core.line().saturating_sub(line) + 1;
+        Error::Data(format!(
+            "error: {}:{}: this row is longer than {} MiB (a quoted cell runs on over {lines} lines); no row of data is that long\n  = help: the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell); a cell of Excel holds at most 32,767 characters",
+            self.path,
+            line.max(1),
+            super::MAX_LINE_BYTES >> 20
+        ))
     }
 }
 
