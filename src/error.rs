@@ -3,23 +3,29 @@
 //! Every error is a finished sentence for a person: what is wrong, where, and
 //! how to fix it. `main` only maps the kind to an exit code.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::UnicodeWidthChar;
 
 /// What went wrong, by who has to fix it.
+///
+/// A message is shown with its control characters other than line breaks
+/// and tabs escaped ([`terminal_safe`]): text from a file that some message
+/// forgot to pass through [`echo`] still cannot drive the terminal.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The rubric file is not valid (exit 1).
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     Rubric(String),
     /// The data is not valid for the rubric (exit 1).
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     Data(String),
     /// The command line asks for something impossible (exit 2).
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     Usage(String),
     /// Reading or writing a file failed (exit 1).
-    #[error("{0}")]
+    #[error("{}", terminal_safe(.0))]
     Io(String),
 }
 
@@ -83,28 +89,153 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// ```
 ///
 /// The caret is aligned by display width, so it sits under the right
-/// character even after Chinese text.
+/// character even after Chinese text. A long line is shown as a window
+/// around the caret (see [`Snippet`]), with control characters escaped.
 pub fn pointed(path: &str, text: &str, span: std::ops::Range<usize>, message: &str, help: Option<&str>) -> String {
     let start = floor_char_boundary(text, span.start.min(text.len()));
     let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
     let (line, col) = line_col(text, start);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let source_line = text[line_start..line_end].trim_end_matches('\r');
-    let pad = UnicodeWidthStr::width(&text[line_start..start]);
-    let marked_end = end.min(line_end);
-    let width = UnicodeWidthStr::width(&text[start..marked_end]).max(1);
+    let source_line = &text[line_start..line_end];
+    let shown = source_line.trim_end_matches('\r');
+    let at = (start - line_start).min(shown.len());
+    let snippet = Snippet::around(shown, at, (end.min(line_end) - line_start).min(shown.len()));
     let gutter = line.to_string().len();
     let mut out = String::new();
     let _ = writeln!(out, "{message}");
     let _ = writeln!(out, "{:gutter$}--> {path}:{line}:{col}", "");
     let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{line} | {source_line}");
-    let _ = write!(out, "{:gutter$} | {:pad$}{}", "", "", "^".repeat(width));
+    let _ = writeln!(out, "{line} | {}", snippet.text);
+    let _ = write!(
+        out,
+        "{:gutter$} | {:pad$}{}",
+        "",
+        "",
+        "^".repeat(snippet.carets),
+        pad = snippet.pad
+    );
     if let Some(help) = help {
         let _ = write!(out, "\n{:gutter$} = help: {help}", "");
     }
     out
+}
+
+/// Display columns a source line is shown in at most; longer lines are cut
+/// around the caret (a 400 KB line is not echoed whole).
+const SNIPPET_COLUMNS: usize = 100;
+/// Columns kept before the caret when a long line is cut.
+const SNIPPET_BEFORE: usize = 40;
+/// Columns the caret underlines at most.
+const SNIPPET_MARK: usize = 40;
+
+/// One source line as a message shows it, and where its caret goes.
+struct Snippet {
+    text: String,
+    /// Display columns before the caret.
+    pad: usize,
+    /// Width of the caret (at least 1).
+    carets: usize,
+}
+
+/// How a source character is shown: a tab as one space (so the caret's
+/// column is certain), another control character escaped as [`echo`] does.
+/// Returns the display columns written.
+fn push_shown(c: char, out: &mut String) -> usize {
+    if c == '\t' {
+        out.push(' ');
+    } else if c.is_control() {
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    } else {
+        out.push(c);
+    }
+    shown_width(c)
+}
+
+/// The display columns [`push_shown`] writes for `c`.
+fn shown_width(c: char) -> usize {
+    if c == '\t' {
+        1
+    } else if c.is_control() {
+        // `\u{` + hex digits + `}`.
+        let digits = (32 - (c as u32).leading_zeros()).div_ceil(4).max(1) as usize;
+        4 + digits
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
+impl Snippet {
+    /// `line` with the bytes `at..end` underlined (`at` ≤ `end` ≤ `line.len()`,
+    /// both on character boundaries).
+    fn around(line: &str, at: usize, end: usize) -> Snippet {
+        let (before, marked, after) = (&line[..at], &line[at..end], &line[end..]);
+        // Whether the whole line fits (stops counting as soon as it does not).
+        let mut total = 0;
+        let fits = line.chars().all(|c| {
+            total += shown_width(c);
+            total <= SNIPPET_COLUMNS
+        });
+        // Before the caret: all of it, or its last SNIPPET_BEFORE columns after "…".
+        let mut from = 0;
+        if !fits {
+            let mut width = 0;
+            from = before.len();
+            for (i, c) in before.char_indices().rev() {
+                width += shown_width(c);
+                if width > SNIPPET_BEFORE {
+                    break;
+                }
+                from = i;
+            }
+        }
+        let mut text = String::new();
+        let mut pad = 0;
+        if from > 0 {
+            text.push('…');
+            pad += 1;
+        }
+        for c in before[from..].chars() {
+            pad += push_shown(c, &mut text);
+        }
+        // The marked text, up to SNIPPET_MARK columns when the line is cut.
+        let mut carets = 0;
+        let mut cut = false;
+        for c in marked.chars() {
+            if !fits && carets >= SNIPPET_MARK {
+                cut = true;
+                break;
+            }
+            carets += push_shown(c, &mut text);
+        }
+        // After it, up to the window's width.
+        if !cut {
+            let mut width = pad + carets;
+            for c in after.chars() {
+                if !fits && width >= SNIPPET_COLUMNS {
+                    cut = true;
+                    break;
+                }
+                width += push_shown(c, &mut text);
+            }
+        }
+        if cut {
+            text.push('…');
+        }
+        Snippet {
+            text,
+            pad,
+            carets: carets.max(1),
+        }
+    }
+}
+
+/// Whether a candidate of `len` characters can score ≥ 0.5 against a wanted
+/// text of `wanted` characters: the distance is at least the difference in
+/// length, so the candidate is within half and twice the wanted length.
+/// Comparing only those gives the same answers at a fraction of the cost.
+fn comparable(wanted: usize, len: usize) -> bool {
+    2 * len >= wanted && len <= 2 * wanted
 }
 
 /// The candidate closest to `wanted`, if it is close enough to be a likely typo.
@@ -113,13 +244,16 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let wanted_folded = fold_width(wanted).to_lowercase();
+    let wanted_len = wanted_folded.chars().count();
     let mut best: Option<(f64, &'a str)> = None;
     for candidate in candidates {
         let folded = fold_width(candidate).to_lowercase();
         let score = if folded == wanted_folded {
             2.0
-        } else {
+        } else if comparable(wanted_len, folded.chars().count()) {
             strsim::normalized_damerau_levenshtein(&wanted_folded, &folded)
+        } else {
+            0.0
         };
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
@@ -134,18 +268,107 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let wanted = fold_width(wanted).to_lowercase();
+    let wanted_len = wanted.chars().count();
     let mut scored: Vec<(f64, &'a str)> = candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::normalized_damerau_levenshtein(&wanted, &fold_width(c).to_lowercase()),
-                c,
-            )
+        .filter_map(|c| {
+            let folded = fold_width(c).to_lowercase();
+            comparable(wanted_len, folded.chars().count())
+                .then(|| (strsim::normalized_damerau_levenshtein(&wanted, &folded), c))
         })
         .filter(|(score, _)| *score >= 0.5)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
+/// Character comparisons (wanted length × candidate length, summed) that
+/// one [`Suggester`] may spend on "did you mean" in all: enough for 100
+/// missing columns against 500 headers of 20 characters, and about a tenth
+/// of a second however many columns a file has.
+pub const SUGGEST_BUDGET: u64 = 20_000_000;
+
+/// [`closest`] over one large candidate list, asked many times (each
+/// missing column against every header), at a bounded total cost: a
+/// candidate equal but for case and width is found by hash; the others are
+/// sorted by length so that only those of a comparable length are compared,
+/// and once [`SUGGEST_BUDGET`] would be exceeded a lookup suggests nothing
+/// rather than spend more. Answers are those of [`closest`] (ties go to
+/// the earlier candidate) whenever one is given.
+pub struct Suggester<'a> {
+    /// (folded length in characters, position in the list, folded text, candidate), by length.
+    by_length: Vec<(usize, usize, String, &'a str)>,
+    /// Running sum of the folded lengths in `by_length` order (one more entry).
+    length_sums: Vec<u64>,
+    /// Folded text → the first candidate with it.
+    exact: HashMap<String, (usize, &'a str)>,
+    budget: u64,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new<I>(candidates: I) -> Suggester<'a>
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        Suggester::with_budget(candidates, SUGGEST_BUDGET)
+    }
+
+    /// A suggester that spends at most `budget` character comparisons.
+    pub fn with_budget<I>(candidates: I, budget: u64) -> Suggester<'a>
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        let mut exact = HashMap::new();
+        let mut by_length = Vec::new();
+        for (i, candidate) in candidates.into_iter().enumerate() {
+            let folded = fold_width(candidate).to_lowercase();
+            exact.entry(folded.clone()).or_insert((i, candidate));
+            by_length.push((folded.chars().count(), i, folded, candidate));
+        }
+        by_length.sort_unstable_by_key(|&(len, i, ..)| (len, i));
+        let mut length_sums = Vec::with_capacity(by_length.len() + 1);
+        let mut sum = 0u64;
+        length_sums.push(0);
+        for (len, ..) in &by_length {
+            sum = sum.saturating_add(*len as u64);
+            length_sums.push(sum);
+        }
+        Suggester {
+            by_length,
+            length_sums,
+            exact,
+            budget,
+        }
+    }
+
+    /// The candidate closest to `wanted`, as [`closest`] finds it, or `None`
+    /// when none is close or the budget does not cover the comparisons.
+    pub fn suggest(&mut self, wanted: &str) -> Option<&'a str> {
+        let folded = fold_width(wanted).to_lowercase();
+        if let Some(&(_, candidate)) = self.exact.get(&folded) {
+            return Some(candidate);
+        }
+        let len = folded.chars().count();
+        let lo = self.by_length.partition_point(|c| 2 * c.0 < len);
+        let hi = self.by_length.partition_point(|c| c.0 <= 2 * len);
+        if lo >= hi {
+            return None;
+        }
+        let chars = self.length_sums.get(hi)? - self.length_sums.get(lo)?;
+        let cost = chars.saturating_mul(len as u64).saturating_add((hi - lo) as u64);
+        if cost > self.budget {
+            return None;
+        }
+        self.budget -= cost;
+        let mut best: Option<(f64, usize, &'a str)> = None;
+        for (_, i, text, candidate) in self.by_length.get(lo..hi)? {
+            let score = strsim::normalized_damerau_levenshtein(&folded, text);
+            if best.is_none_or(|(s, j, _)| score > s || (score == s && *i < j)) {
+                best = Some((score, *i, candidate));
+            }
+        }
+        best.filter(|(score, ..)| *score >= 0.5).map(|(.., c)| c)
+    }
 }
 
 /// Fold full-width ASCII forms (`ＡＢＣ１２３（）`) and the ideographic space
@@ -174,18 +397,56 @@ pub fn echo(text: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        push_escaped(c, &mut out);
+    }
+    out
+}
+
+/// `c`, or its escape (`\u{1b}`) when it is a control character.
+fn push_escaped(c: char, out: &mut String) {
+    if c.is_control() {
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    } else {
+        out.push(c);
+    }
+}
+
+/// Text with every control character escaped as [`echo`] does, but whole:
+/// for the terminal table, whose cells are the data's own text.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(c, &mut out);
+    }
+    Cow::Owned(out)
+}
+
+/// A finished message as the terminal gets it: line breaks and tabs are the
+/// message's own layout; any other control character (ESC, CR, a C1 code)
+/// is escaped.
+pub fn terminal_safe(message: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !message.chars().any(unsafe_char) {
+        return Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(message.len() + 8);
+    for c in message.chars() {
+        if unsafe_char(c) {
+            push_escaped(c, &mut out);
         } else {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     #[test]
     fn echo_escapes_control_characters_and_cuts_long_text() {
@@ -217,6 +478,80 @@ mod tests {
         assert_eq!(lines[3], "1 | 名称 = -1");
         // "名称 = " is 7 columns wide: the caret starts at column 8 after "  | ".
         assert_eq!(lines[4], "  |        ^^");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret() {
+        let text = format!("name = \"{}\" {}\n", "x".repeat(400_000), "y".repeat(400_000));
+        let start = text.find('y').unwrap();
+        let msg = pointed("r.toml", &text, start..start + 1, "bad", None);
+        assert!(msg.len() < 1000, "{} bytes", msg.len());
+        let lines: Vec<&str> = msg.lines().collect();
+        assert_eq!(lines[1], " --> r.toml:1:400011");
+        // 40 columns before the caret after "…", then the marked `y`.
+        let shown = lines[3].strip_prefix("1 | ").unwrap();
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        let caret = lines[4].strip_prefix("  | ").unwrap();
+        assert_eq!(caret, format!("{}^", " ".repeat(41)));
+        assert_eq!(shown.chars().nth(41), Some('y'), "{shown}");
+        assert_eq!(shown.chars().nth(39), Some('"'), "{shown}");
+    }
+
+    #[test]
+    fn a_long_mark_is_cut_and_wide_characters_still_align() {
+        let text = format!("{}= {}\n", "名".repeat(100), "z".repeat(500));
+        let start = text.find('z').unwrap();
+        let msg = pointed("r.toml", &text, start..start + 500, "bad", None);
+        let lines: Vec<&str> = msg.lines().collect();
+        let shown = lines[3].strip_prefix("1 | ").unwrap();
+        let caret = lines[4].strip_prefix("  | ").unwrap();
+        // Before the caret: "…", then as many of "名名…= " as fit in 40 columns.
+        let pad = caret.len() - caret.trim_start().len();
+        let before: String = shown.chars().take_while(|c| *c != 'z').collect();
+        assert_eq!(UnicodeWidthStr::width(before.as_str()), pad, "{shown}\n{caret}");
+        assert_eq!(caret.trim_start(), "^".repeat(SNIPPET_MARK));
+        assert!(shown.ends_with("z…"), "{shown}");
+    }
+
+    #[test]
+    fn snippets_escape_control_characters() {
+        let text = "a = \u{1b}[31m\tb\n";
+        let start = text.find('b').unwrap();
+        let msg = pointed("r.toml", text, start..start + 1, "bad", None);
+        let lines: Vec<&str> = msg.lines().collect();
+        assert_eq!(lines[3], "1 | a = \\u{1b}[31m b");
+        assert_eq!(lines[4], format!("  | {}^", " ".repeat(15)));
+    }
+
+    #[test]
+    fn messages_reach_the_terminal_without_control_characters() {
+        let e = Error::Data("error: unit `v\u{1b}[2J1`\n  = help:\tfix\r".into());
+        assert_eq!(e.to_string(), "error: unit `v\\u{1b}[2J1`\n  = help:\tfix\\u{d}");
+        assert_eq!(escape_controls("a\u{9b}b\n"), "a\\u{9b}b\\u{a}");
+        assert!(matches!(escape_controls("plain 文字"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_suggester_answers_as_closest_does() {
+        let headers = ["village_id", "收入(元)", "Income", "incme", "人口", "", "income_x"];
+        let mut s = Suggester::new(headers);
+        for wanted in ["income", "收入（元）", "village id", "zzzz", "人", "INCOME", ""] {
+            assert_eq!(s.suggest(wanted), closest(wanted, headers), "{wanted}");
+        }
+    }
+
+    #[test]
+    fn the_suggester_stops_at_its_budget() {
+        // 2,000 headers of 5 characters: a lookup of a 6-character name
+        // compares all of them, 2,000 × (5 × 6 + 1) = 62,000 units; a
+        // budget of 200,000 covers three such lookups, then suggests
+        // nothing rather than go on.
+        let headers: Vec<String> = (0..2000).map(|i| format!("h{i:04}")).collect();
+        let mut s = Suggester::with_budget(headers.iter().map(String::as_str), 200_000);
+        let answers: Vec<Option<&str>> = (0..5).map(|i| s.suggest(&format!("h{i:04}x"))).collect();
+        assert_eq!(answers, [Some("h0000"), Some("h0001"), Some("h0002"), None, None]);
+        // An equal header (but for case and width) is found by hash, budget or not.
+        assert_eq!(s.suggest("Ｈ0007"), Some("h0007"));
     }
 
     #[test]

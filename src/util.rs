@@ -40,6 +40,20 @@ pub fn write_lossless(out: &mut Vec<u8>, x: f64) {
     }
 }
 
+/// A number as a message shows it: the shortest form that reads back to the
+/// same f64, in exponent form when plain digits would be long (`1e308`, not
+/// 309 digits; `5e-324`), so a message stays one readable line.
+pub fn readable(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    if !x.is_finite() || (1e-5..1e16).contains(&x.abs()) {
+        return format!("{x}");
+    }
+    // `{:e}` without a precision is also the shortest round-trip form.
+    format!("{x:e}")
+}
+
 /// A number rounded for people: `decimals` places, no "-0.00".
 pub fn rounded(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
@@ -97,6 +111,24 @@ mod tests {
             assert_eq!(String::from_utf8(out).unwrap(), lossless(x), "{x}");
         }
         assert_eq!(lossless(-0.0), "0");
+    }
+
+    #[test]
+    fn readable_numbers_are_short_and_exact() {
+        assert_eq!(readable(1e308), "1e308");
+        assert_eq!(readable(-1e308), "-1e308");
+        assert_eq!(readable(5e-324), "5e-324");
+        assert_eq!(readable(1.5e-7), "1.5e-7");
+        assert_eq!(readable(123456789.125), "123456789.125");
+        assert_eq!(readable(0.25), "0.25");
+        assert_eq!(readable(1e15), "1000000000000000");
+        assert_eq!(readable(1e16), "1e16");
+        assert_eq!(readable(0.00001), "0.00001");
+        assert_eq!(readable(-0.0), "0");
+        assert_eq!(readable(f64::INFINITY), "inf");
+        for x in [1e308, 5e-324, 1.7976931348623157e308, 1.0 / 3.0, 2.5e-300] {
+            assert_eq!(readable(x).parse::<f64>().unwrap(), x);
+        }
     }
 
     #[test]
