@@ -5,8 +5,9 @@
 use super::decode::{Encoding, field_text};
 use super::records::{Batch, Rec};
 use super::{ReadOptions, bad_text, is_blank};
-use crate::error::{Error, Result, echo};
+use crate::error::{Error, Result, Suggester, echo};
 use crate::rubric::Rubric;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
@@ -17,6 +18,11 @@ pub const SEARCHED_ROWS: u64 = 20;
 /// `（万元）` is `(万元)` and `Ａ` is `A`), without any space or line break
 /// (around or inside), and without a byte-order mark.
 pub fn header_key(text: &str) -> String {
+    if text.is_ascii() {
+        // NFKC leaves ASCII as it is: skip the normalizer, which is most of
+        // the cost of matching a header of many thousand columns.
+        return text.chars().filter(|c| !c.is_whitespace()).collect();
+    }
     text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect()
 }
 
@@ -179,10 +185,15 @@ pub fn find(
     })
 }
 
-/// Where each rubric column is among the headers, by [`header_key`].
+/// Where each rubric column is among the headers, by [`header_key`]: one
+/// hash lookup per column, so a rubric of 100,000 indicators against a
+/// header of millions of columns costs their sum, not their product.
 pub struct Matcher<'h> {
     headers: &'h [String],
     by_key: HashMap<String, Vec<usize>>,
+    /// "Did you mean" over the headers, built at the first missing column;
+    /// its budget bounds the work however many columns are missing.
+    suggester: RefCell<Option<Suggester<'h>>>,
 }
 
 /// A rubric column that no header matches, with a close header if any.
@@ -198,7 +209,19 @@ impl<'h> Matcher<'h> {
                 by_key.entry(header_key(h)).or_default().push(i);
             }
         }
-        Matcher { headers, by_key }
+        Matcher {
+            headers,
+            by_key,
+            suggester: RefCell::new(None),
+        }
+    }
+
+    /// The header closest to `name`, if one is close and the budget allows.
+    fn suggest(&self, name: &str) -> Option<&'h str> {
+        let mut suggester = self.suggester.borrow_mut();
+        suggester
+            .get_or_insert_with(|| Suggester::new(self.headers.iter().map(String::as_str)))
+            .suggest(name)
     }
 
     /// The 0-based field of column `name`; `Ok(Err(..))` when no header
@@ -208,7 +231,8 @@ impl<'h> Matcher<'h> {
         match hits {
             [one] => Ok(Ok(*one)),
             [] => {
-                let hint = crate::error::closest(name, self.headers.iter().map(String::as_str))
+                let hint = self
+                    .suggest(name)
                     .map_or(String::new(), |best| format!("; did you mean `{}`?", echo(best)));
                 Ok(Err(Missing {
                     line: format!("  no column `{}` ({what}){hint}", echo(name)),
@@ -280,6 +304,30 @@ mod tests {
         assert_eq!(header_key(" 村集体\n经营性 收入 "), "村集体经营性收入");
         assert_eq!(header_key("ＧＤＰ（万元）"), "GDP(万元)");
         assert_ne!(header_key("income"), header_key("Income"));
+        assert_eq!(header_key(" a\u{b}b\tc\r\n"), "abc");
+        for ascii in ["GDP (万元)", "x_1", "A B"] {
+            let slow: String = ascii.nfkc().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(header_key(ascii), slow);
+        }
+    }
+
+    #[test]
+    fn a_missing_column_suggests_the_closest_header() {
+        let headers = vec!["village_id".to_string(), "收入(元)".into(), "人口".into()];
+        let m = Matcher::new(&headers);
+        let missing = |name: &str| match m.find(name, "indicator `i`", "f.csv", 1) {
+            Ok(Err(missing)) => missing.line,
+            _ => panic!("`{name}` should be missing"),
+        };
+        assert_eq!(
+            missing("村民收入(元)"),
+            "  no column `村民收入(元)` (indicator `i`); did you mean `收入(元)`?"
+        );
+        assert_eq!(
+            missing("VILLAGE_ID "),
+            "  no column `VILLAGE_ID ` (indicator `i`); did you mean `village_id`?"
+        );
+        assert_eq!(missing("zzz"), "  no column `zzz` (indicator `i`)");
     }
 
     #[test]
