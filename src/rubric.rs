@@ -1,9 +1,10 @@
 //! The rubric: its TOML form, its validated model, and every rule of SPEC.md
 //! "Rubric (TOML)" with errors that point at file:line:column.
 
-use crate::error::{Error, Result, closest, pointed};
+use crate::error::{Error, Result, closest, echo, pointed};
+use crate::util::readable;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -530,8 +531,14 @@ impl Rubric {
 /// for unknown keys and values.
 fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Error {
     let message = e.message().trim().to_string();
+    if message == TOML_KEY_DEPTH {
+        return deep_key_error(path, text);
+    }
     let help = unknown_name_help(&message).or_else(|| type_help(&message));
-    let headline = format!("error: invalid rubric: {}", plain_words(first_line(&message)));
+    let headline = format!(
+        "error: invalid rubric: {}",
+        cut_quoted(&plain_words(first_line(&message)))
+    );
     match e.span() {
         Some(span) => Error::Rubric(pointed(
             path,
@@ -544,6 +551,69 @@ fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Err
     }
 }
 
+/// What toml says, without a place, of a dotted key or table name with more
+/// parts than it nests.
+const TOML_KEY_DEPTH: &str = "recursion limit";
+/// What toml says of arrays or inline tables nested too deeply.
+const TOML_VALUE_DEPTH: &str = "cannot recurse further; max recursion depth met";
+
+/// The error for a key nested past toml's limit, pointing at the line whose
+/// key or table name has the most dotted parts (toml gives no place).
+fn deep_key_error(path: &str, text: &str) -> Error {
+    let headline = "error: invalid rubric: a key or table name has more dotted parts than the TOML reader accepts";
+    let help =
+        "a rubric's keys and table names have at most two parts (such as [ahp.indicators]); remove the extra `.part`s";
+    match deepest_key(text) {
+        Some(span) => Error::Rubric(pointed(path, text, span, headline, Some(help))),
+        None => Error::Rubric(format!("{headline}\n  --> {path}\n  = help: {help}")),
+    }
+}
+
+/// The key (or `[table]` name) with the most dots outside quotes, as a
+/// byte range of `text`; `None` when no key has a dot.
+fn deepest_key(text: &str) -> Option<Range<usize>> {
+    let mut best: Option<(usize, Range<usize>)> = None;
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let start = line_start + (line.len() - body.len());
+        line_start += line.len();
+        let stop = if body.starts_with('[') { [']', '#'] } else { ['=', '#'] };
+        let mut quote: Option<char> = None;
+        let (mut dots, mut len) = (0, body.len());
+        for (i, c) in body.char_indices() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if stop.contains(&c) => {
+                    // A table name keeps its closing bracket; `=` and `#` end a key.
+                    len = if c == ']' { i + 1 } else { i };
+                    break;
+                }
+                None if c == '.' => dots += 1,
+                None => {}
+            }
+        }
+        if dots > best.as_ref().map_or(0, |b| b.0) {
+            let key = body.get(..len).unwrap_or(body).trim_end();
+            best = Some((dots, start..start + key.len()));
+        }
+    }
+    best.map(|(_, span)| span)
+}
+
+/// `message` with each `quoted` part (a key or value from the rubric, which
+/// may be any length) escaped and cut as [`echo`] does.
+fn cut_quoted(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { echo(part) } else { part.to_string() })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 /// serde's words for TOML's: keys, numbers, arrays, tables.
 fn plain_words(message: &str) -> String {
     message
@@ -553,6 +623,10 @@ fn plain_words(message: &str) -> String {
         .replace("expected a sequence", "expected an array")
         .replace("invalid type: map", "invalid type: a table")
         .replace("invalid type: sequence", "invalid type: an array")
+        .replace(
+            TOML_VALUE_DEPTH,
+            "arrays or inline tables are nested more deeply than the TOML reader accepts",
+        )
 }
 
 /// Advice for the common shape mistakes.
@@ -560,6 +634,12 @@ fn type_help(message: &str) -> Option<String> {
     if message.starts_with("invalid type: map, expected a sequence") {
         return Some(
             "tables that can repeat are written with double brackets: [[dimension]], [[linkage]], [[indicator]], [[grade]]"
+                .into(),
+        );
+    }
+    if message.starts_with(TOML_VALUE_DEPTH) {
+        return Some(
+            "a rubric nests arrays at most two deep (an AHP matrix: [[1, 3], [\"1/3\", 1]]) and needs no inline tables inside inline tables"
                 .into(),
         );
     }
@@ -599,6 +679,66 @@ fn unknown_name_help(message: &str) -> Option<String> {
     }
 }
 
+/// The ids claimed so far: dimension, linkage and indicator ids share one
+/// namespace (they become output columns), so one map finds a repeat at any
+/// rubric size.
+#[derive(Default)]
+struct Ids {
+    seen: HashMap<String, (&'static str, Range<usize>)>,
+}
+
+impl Ids {
+    fn claim(&mut self, v: &Validator, id: &Spanned<String>, kind: &'static str) -> Result<()> {
+        v.check_id(id, kind)?;
+        if let Some((other_kind, other_span)) = self.seen.get(id.get_ref()) {
+            let (line, _) = crate::error::line_col(v.text, other_span.start + v.offset);
+            return Err(v.err(
+                id.span(),
+                &format!(
+                    "the id `{}` is used twice (also by a {other_kind} on line {line})",
+                    id.get_ref()
+                ),
+                Some("dimension, linkage and indicator ids become output columns, so they must be unique across all three"),
+            ));
+        }
+        self.seen.insert(id.get_ref().clone(), (kind, id.span()));
+        Ok(())
+    }
+}
+
+/// What an indicator may refer to: dimensions and linkages, by id through a
+/// map (a rubric of many dimensions is not searched once per indicator).
+struct Refs<'r> {
+    dimensions: &'r [Dimension],
+    dimension_index: &'r HashMap<String, usize>,
+    linkages: &'r [Linkage],
+    linkage_index: &'r HashMap<String, usize>,
+}
+
+/// Position of each id (ids are unique: [`Ids`] has checked them).
+fn index_by_id<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    ids.enumerate().map(|(i, id)| (id.to_string(), i)).collect()
+}
+
+/// Ids for a help line: the first 20, then how many there are in all.
+fn list_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 20;
+    let total = ids.len();
+    let mut list = ids.take(SHOWN).collect::<Vec<_>>().join(", ");
+    if total > SHOWN {
+        list.push_str(&format!(", … ({total} in all)"));
+    }
+    list
+}
+
+/// The numeric settings of `[rubric]`, validated.
+struct Settings {
+    scale: f64,
+    floor: f64,
+    entropy_shift: f64,
+    winsorize_max: usize,
+}
+
 struct Validator<'a> {
     path: &'a str,
     text: &'a str,
@@ -622,14 +762,14 @@ impl Validator<'_> {
         if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(self.err(
                 id.span(),
-                &format!("{kind} id `{value}` must be ASCII letters, digits and `_`"),
+                &format!("{kind} id `{}` must be ASCII letters, digits and `_`", echo(value)),
                 Some("put Chinese or other text in `name` (and the data header in `column`)"),
             ));
         }
         if RESERVED_IDS.contains(&value.as_str()) || value.ends_with("_change") {
             return Err(self.err(
                 id.span(),
-                &format!("{kind} id `{value}` is the name of an output column"),
+                &format!("{kind} id `{}` is the name of an output column", echo(value)),
                 Some(
                     "choose another id: rank, id, label, group, group_rank, score, coverage, grade, coupling, coordination, coordination_grade and names ending in `_change` are taken",
                 ),
@@ -648,7 +788,10 @@ impl Validator<'_> {
                 } else {
                     Err(self.err(
                         w.span(),
-                        &format!("the weight of {whose} is {v}; a weight must be a finite number ≥ 0"),
+                        &format!(
+                            "the weight of {whose} is {}; a weight must be a finite number ≥ 0",
+                            readable(v)
+                        ),
                         Some("weights are relative: [1, 1, 2] is the same as [0.25, 0.25, 0.5]"),
                     ))
                 }
@@ -656,44 +799,148 @@ impl Validator<'_> {
         }
     }
 
+    /// The sum of some weights (each finite and ≥ 0), which must be positive
+    /// and finite: weights so large that their sum overflows are named as
+    /// such, since dividing them all by the same number fixes them.
+    fn weight_sum(
+        &self,
+        weights: impl Iterator<Item = f64>,
+        span: Range<usize>,
+        whose: &str,
+        help: &str,
+    ) -> Result<f64> {
+        let weights: Vec<f64> = weights.collect();
+        let sum: f64 = weights.iter().sum();
+        if sum.is_infinite() {
+            let largest = weights.iter().copied().fold(0.0, f64::max);
+            return Err(self.err(
+                span,
+                &format!(
+                    "{whose} are too large to add up (the largest is {}; their sum exceeds the largest number a double holds, about 1.8e308)",
+                    readable(largest)
+                ),
+                Some("weights are relative: divide them all by the same number, e.g. [1e308, 1e308] is the same as [1, 1]"),
+            ));
+        }
+        // Finite weights ≥ 0 have no NaN sum: not positive means 0.
+        if sum <= 0.0 {
+            return Err(self.err(
+                span,
+                &format!("{whose} add up to {}; they need a positive sum", readable(sum)),
+                Some(help),
+            ));
+        }
+        Ok(sum)
+    }
+
     fn build(&self, raw: RawFile, source: RubricSource) -> Result<Rubric> {
         let header_span = raw.rubric.span();
         let header = raw.rubric.into_inner();
-
-        let mut seen: HashMap<String, (&'static str, Range<usize>)> = HashMap::new();
-        let mut claim = |v: &Validator, id: &Spanned<String>, kind: &'static str| -> Result<()> {
-            v.check_id(id, kind)?;
-            if let Some((other_kind, other_span)) = seen.get(id.get_ref()) {
-                let (line, _) = crate::error::line_col(v.text, other_span.start + v.offset);
-                return Err(v.err(
-                    id.span(),
-                    &format!(
-                        "the id `{}` is used twice (also by a {other_kind} on line {line})",
-                        id.get_ref()
-                    ),
-                    Some("dimension, linkage and indicator ids become output columns, so they must be unique across all three"),
-                ));
-            }
-            seen.insert(id.get_ref().clone(), (kind, id.span()));
-            Ok(())
-        };
-
-        // Dimensions.
-        if raw.dimension.is_empty() {
+        let mut ids = Ids::default();
+        let (mut dimensions, dimension_spans) = self.dimensions(raw.dimension, &header_span, &mut ids)?;
+        let mut linkages = self.linkages(raw.linkage, &mut ids)?;
+        let default_normalize = header.normalize.unwrap_or(Normalize::Goalpost);
+        if raw.indicator.is_empty() {
             return Err(self.err(
                 header_span,
+                "the rubric has no [[indicator]]",
+                Some("add [[indicator]] tables, each with an id, a dimension and goalposts"),
+            ));
+        }
+        let dimension_index = index_by_id(dimensions.iter().map(|d| d.id.as_str()));
+        let linkage_index = index_by_id(linkages.iter().map(|l| l.id.as_str()));
+        let mut indicators = Vec::with_capacity(raw.indicator.len());
+        for ind in raw.indicator {
+            let refs = Refs {
+                dimensions: &dimensions,
+                dimension_index: &dimension_index,
+                linkages: &linkages,
+                linkage_index: &linkage_index,
+            };
+            let indicator = self.indicator(ind, default_normalize, &mut ids, &refs)?;
+            dimensions[indicator.dimension].indicators.push(indicators.len());
+            if let Some(l) = indicator.linkage {
+                linkages[l].indicators.push(indicators.len());
+            }
+            indicators.push(indicator);
+        }
+        self.indicator_weights(&dimensions, &dimension_spans, &mut indicators)?;
+        let grades = self.grades(raw.grade)?;
+        let coupling = match raw.coupling {
+            None => None,
+            Some(c) => Some(self.coupling(c.into_inner(), &dimensions, &dimension_index)?),
+        };
+        let settings = self.settings(&header)?;
+        let weighting = header.weighting.as_ref().map_or(Weighting::Explicit, |w| *w.get_ref());
+        let ahp = match raw.ahp {
+            None => None,
+            Some(a) => Some(self.ahp(a.into_inner(), &dimensions, &dimension_index, &indicators)?),
+        };
+        let combine = match raw.combine {
+            None => None,
+            Some(c) => Some(self.combine(c.into_inner())?),
+        };
+        self.check_weighting(&header, weighting, ahp.is_some(), combine)?;
+        self.check_columns(&header)?;
+
+        let name = header.name.unwrap_or_else(|| {
+            std::path::Path::new(self.path)
+                .file_stem()
+                .map_or_else(|| "rubric".to_string(), |s| s.to_string_lossy().into_owned())
+        });
+        Ok(Rubric {
+            source,
+            name,
+            version: header.version.unwrap_or_default(),
+            description: header.description,
+            id_column: header.id.into_inner(),
+            label_column: header.label.map(Spanned::into_inner),
+            group_column: header.group.map(Spanned::into_inner),
+            scale: settings.scale,
+            aggregate: header.aggregate.unwrap_or(Aggregate::Arithmetic),
+            missing: header.missing.unwrap_or(MissingPolicy::Error),
+            na: header
+                .na
+                .unwrap_or_else(|| DEFAULT_NA.iter().map(|s| s.to_string()).collect()),
+            weighting,
+            method: header.method.unwrap_or(Method::Weighted),
+            ideal: header.ideal.unwrap_or(Ideal::Sample),
+            floor: settings.floor,
+            entropy_shift: settings.entropy_shift,
+            outliers: header.outliers.unwrap_or(Outliers::None),
+            winsorize_max: settings.winsorize_max,
+            dimensions,
+            linkages,
+            indicators,
+            grades,
+            coupling,
+            ahp,
+            combine,
+        })
+    }
+
+    /// The `[[dimension]]` tables, with their weights normalized, and each one's span.
+    fn dimensions(
+        &self,
+        raw: Vec<Spanned<RawDimension>>,
+        header_span: &Range<usize>,
+        ids: &mut Ids,
+    ) -> Result<(Vec<Dimension>, Vec<Range<usize>>)> {
+        if raw.is_empty() {
+            return Err(self.err(
+                header_span.clone(),
                 "the rubric has no [[dimension]]",
                 Some("add at least one [[dimension]] with an id, and indicators that name it"),
             ));
         }
-        let mut dimensions = Vec::new();
-        let mut dimension_spans = Vec::new();
-        for d in raw.dimension {
+        let mut dimensions = Vec::with_capacity(raw.len());
+        let mut spans = Vec::with_capacity(raw.len());
+        for d in raw {
             let span = d.span();
             let d = d.into_inner();
-            claim(self, &d.id, "dimension")?;
+            ids.claim(self, &d.id, "dimension")?;
             let raw_weight = self.check_weight(&d.weight, &format!("dimension `{}`", d.id.get_ref()))?;
-            dimension_spans.push(span);
+            spans.push(span);
             dimensions.push(Dimension {
                 name: d.name.unwrap_or_else(|| d.id.get_ref().clone()),
                 id: d.id.into_inner(),
@@ -704,23 +951,25 @@ impl Validator<'_> {
                 note: d.note,
             });
         }
-        let dimension_sum: f64 = dimensions.iter().map(|d| d.raw_weight).sum();
-        if !(dimension_sum > 0.0 && dimension_sum.is_finite()) {
-            return Err(self.err(
-                dimension_spans[0].clone(),
-                &format!("the dimension weights add up to {dimension_sum}; they need a positive, finite sum"),
-                Some("give at least one dimension a weight > 0"),
-            ));
-        }
+        let first = spans.first().cloned().unwrap_or_else(|| header_span.clone());
+        let sum = self.weight_sum(
+            dimensions.iter().map(|d| d.raw_weight),
+            first,
+            "the dimension weights",
+            "give at least one dimension a weight > 0",
+        )?;
         for d in &mut dimensions {
-            d.weight = d.raw_weight / dimension_sum;
+            d.weight = d.raw_weight / sum;
         }
+        Ok((dimensions, spans))
+    }
 
-        // Linkages.
-        let mut linkages = Vec::new();
-        for l in raw.linkage {
+    /// The `[[linkage]]` tables (their indicators are filled in later).
+    fn linkages(&self, raw: Vec<Spanned<RawLinkage>>, ids: &mut Ids) -> Result<Vec<Linkage>> {
+        let mut linkages = Vec::with_capacity(raw.len());
+        for l in raw {
             let l = l.into_inner();
-            claim(self, &l.id, "linkage")?;
+            ids.claim(self, &l.id, "linkage")?;
             linkages.push(Linkage {
                 name: l.name.unwrap_or_else(|| l.id.get_ref().clone()),
                 id: l.id.into_inner(),
@@ -728,133 +977,152 @@ impl Validator<'_> {
                 note: l.note,
             });
         }
+        Ok(linkages)
+    }
 
-        // Indicators.
-        let default_normalize = header.normalize.unwrap_or(Normalize::Goalpost);
-        if raw.indicator.is_empty() {
+    /// One `[[indicator]]` table, its references resolved (weight not yet normalized).
+    fn indicator(
+        &self,
+        ind: Spanned<RawIndicator>,
+        default_normalize: Normalize,
+        ids: &mut Ids,
+        refs: &Refs,
+    ) -> Result<Indicator> {
+        let ind_span = ind.span();
+        let ind = ind.into_inner();
+        ids.claim(self, &ind.id, "indicator")?;
+        let id = ind.id.get_ref().clone();
+        let dimension = refs
+            .dimension_index
+            .get(ind.dimension.get_ref().as_str())
+            .copied()
+            .ok_or_else(|| {
+                let wanted = ind.dimension.get_ref();
+                let help = match closest(wanted, refs.dimensions.iter().map(|d| d.id.as_str())) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!(
+                        "the dimensions are: {}",
+                        list_ids(refs.dimensions.iter().map(|d| d.id.as_str()))
+                    ),
+                };
+                self.err(
+                    ind.dimension.span(),
+                    &format!(
+                        "indicator `{id}` names dimension `{}`, which the rubric does not define",
+                        echo(wanted)
+                    ),
+                    Some(&help),
+                )
+            })?;
+        let linkage = match &ind.linkage {
+            None => None,
+            Some(l) => Some(refs.linkage_index.get(l.get_ref().as_str()).copied().ok_or_else(|| {
+                let wanted = l.get_ref();
+                let help = match closest(wanted, refs.linkages.iter().map(|k| k.id.as_str())) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "define it with a [[linkage]] table, or leave `linkage` out".to_string(),
+                };
+                self.err(
+                    l.span(),
+                    &format!(
+                        "indicator `{id}` names linkage `{}`, which the rubric does not define",
+                        echo(wanted)
+                    ),
+                    Some(&help),
+                )
+            })?),
+        };
+        let raw_weight = self.check_weight(&ind.weight, &format!("indicator `{id}`"))?;
+        let transform = ind.transform.unwrap_or(Transform::None);
+        let normalize = ind.normalize.unwrap_or(default_normalize);
+        let goalposts = match &ind.goalposts {
+            None => None,
+            Some(g) => Some(self.goalposts(g, &id, transform)?),
+        };
+        if normalize == Normalize::Goalpost && goalposts.is_none() {
             return Err(self.err(
-                header_span,
-                "the rubric has no [[indicator]]",
-                Some("add [[indicator]] tables, each with an id, a dimension and goalposts"),
+                ind_span,
+                &format!("indicator `{id}` is normalized by goalposts but has no `goalposts`"),
+                Some("add goalposts = [low, high] in raw units, or set normalize = \"minmax\" for it"),
             ));
         }
-        let mut indicators = Vec::new();
-        for ind in raw.indicator {
-            let ind_span = ind.span();
-            let ind = ind.into_inner();
-            claim(self, &ind.id, "indicator")?;
-            let id = ind.id.get_ref().clone();
-            let dimension = dimensions
-                .iter()
-                .position(|d| d.id == *ind.dimension.get_ref())
-                .ok_or_else(|| {
-                    let wanted = ind.dimension.get_ref();
-                    let help = match closest(wanted, dimensions.iter().map(|d| d.id.as_str())) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => format!(
-                            "the dimensions are: {}",
-                            dimensions.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    };
-                    self.err(
-                        ind.dimension.span(),
-                        &format!("indicator `{id}` names dimension `{wanted}`, which the rubric does not define"),
-                        Some(&help),
-                    )
-                })?;
-            let linkage = match &ind.linkage {
-                None => None,
-                Some(l) => Some(linkages.iter().position(|k| k.id == *l.get_ref()).ok_or_else(|| {
-                    let wanted = l.get_ref();
-                    let help = match closest(wanted, linkages.iter().map(|k| k.id.as_str())) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => "define it with a [[linkage]] table, or leave `linkage` out".to_string(),
-                    };
-                    self.err(
-                        l.span(),
-                        &format!("indicator `{id}` names linkage `{wanted}`, which the rubric does not define"),
-                        Some(&help),
-                    )
-                })?),
-            };
-            let raw_weight = self.check_weight(&ind.weight, &format!("indicator `{id}`"))?;
-            let transform = ind.transform.unwrap_or(Transform::None);
-            let normalize = ind.normalize.unwrap_or(default_normalize);
-            let goalposts = match &ind.goalposts {
-                None => None,
-                Some(g) => {
-                    let v = g.get_ref();
-                    if v.len() != 2 || !v.iter().all(|x| x.is_finite()) {
-                        return Err(self.err(
-                            g.span(),
-                            &format!("the goalposts of `{id}` must be two finite numbers [low, high]"),
-                            Some("for example goalposts = [0, 100], in the data's own units"),
-                        ));
-                    }
-                    let (lo, hi) = (v[0], v[1]);
-                    if lo >= hi {
-                        return Err(self.err(
-                            g.span(),
-                            &format!("the goalposts of `{id}` are [{lo}, {hi}]; the low goalpost must be below the high one"),
-                            Some("write [low, high] even for a lower-is-better indicator: `direction = \"lower\"` turns it round"),
-                        ));
-                    }
-                    let collapsed = match (transform.apply(lo), transform.apply(hi)) {
-                        (Some(a), Some(b)) => !(b > a && (b - a).is_finite()),
-                        _ => false,
-                    };
-                    if collapsed {
-                        return Err(self.err(
-                            g.span(),
-                            &format!(
-                                "the goalposts of `{id}` are [{lo}, {hi}], which after transform = \"{}\" are not two distinct numbers with a finite distance",
-                                transform.as_str()
-                            ),
-                            Some("widen the goalposts, or record the indicator in other units"),
-                        ));
-                    }
-                    if transform.apply(lo).is_none() {
-                        return Err(self.err(
-                            g.span(),
-                            &format!(
-                                "the goalposts of `{id}` pass through transform = \"{}\", which needs {}; {lo} is outside it",
-                                transform.as_str(),
-                                transform.domain()
-                            ),
-                            Some("raise the low goalpost, or use transform = \"log1p\" for data with zeros"),
-                        ));
-                    }
-                    Some((lo, hi))
-                }
-            };
-            if normalize == Normalize::Goalpost && goalposts.is_none() {
+        Ok(Indicator {
+            column: ind.column.unwrap_or_else(|| id.clone()),
+            name: ind.name.unwrap_or_else(|| id.clone()),
+            unit: ind.unit.unwrap_or_default(),
+            id,
+            dimension,
+            linkage,
+            raw_weight,
+            weight: 0.0,
+            direction: ind.direction.unwrap_or(Direction::Higher),
+            transform,
+            normalize,
+            goalposts,
+            note: ind.note,
+        })
+    }
+
+    /// An indicator's `goalposts`: two finite numbers, low below high, that
+    /// stay two distinct numbers through its transform.
+    fn goalposts(&self, g: &Spanned<Vec<f64>>, id: &str, transform: Transform) -> Result<(f64, f64)> {
+        let (lo, hi) = match g.get_ref().as_slice() {
+            [lo, hi] if lo.is_finite() && hi.is_finite() => (*lo, *hi),
+            _ => {
                 return Err(self.err(
-                    ind_span,
-                    &format!("indicator `{id}` is normalized by goalposts but has no `goalposts`"),
-                    Some("add goalposts = [low, high] in raw units, or set normalize = \"minmax\" for it"),
+                    g.span(),
+                    &format!("the goalposts of `{id}` must be two finite numbers [low, high]"),
+                    Some("for example goalposts = [0, 100], in the data's own units"),
                 ));
             }
-            dimensions[dimension].indicators.push(indicators.len());
-            if let Some(l) = linkage {
-                linkages[l].indicators.push(indicators.len());
-            }
-            indicators.push(Indicator {
-                column: ind.column.unwrap_or_else(|| id.clone()),
-                name: ind.name.unwrap_or_else(|| id.clone()),
-                unit: ind.unit.unwrap_or_default(),
-                id,
-                dimension,
-                linkage,
-                raw_weight,
-                weight: 0.0,
-                direction: ind.direction.unwrap_or(Direction::Higher),
-                transform,
-                normalize,
-                goalposts,
-                note: ind.note,
-            });
+        };
+        let (lo_text, hi_text) = (readable(lo), readable(hi));
+        if lo >= hi {
+            return Err(self.err(
+                g.span(),
+                &format!(
+                    "the goalposts of `{id}` are [{lo_text}, {hi_text}]; the low goalpost must be below the high one"
+                ),
+                Some("write [low, high] even for a lower-is-better indicator: `direction = \"lower\"` turns it round"),
+            ));
         }
-        for (d, span) in dimensions.iter().zip(&dimension_spans) {
+        let collapsed = match (transform.apply(lo), transform.apply(hi)) {
+            (Some(a), Some(b)) => !(b > a && (b - a).is_finite()),
+            _ => false,
+        };
+        if collapsed {
+            return Err(self.err(
+                g.span(),
+                &format!(
+                    "the goalposts of `{id}` are [{lo_text}, {hi_text}], which after transform = \"{}\" are not two distinct numbers with a finite distance",
+                    transform.as_str()
+                ),
+                Some("widen the goalposts, or record the indicator in other units"),
+            ));
+        }
+        if transform.apply(lo).is_none() {
+            return Err(self.err(
+                g.span(),
+                &format!(
+                    "the goalposts of `{id}` pass through transform = \"{}\", which needs {}; {lo_text} is outside it",
+                    transform.as_str(),
+                    transform.domain()
+                ),
+                Some("raise the low goalpost, or use transform = \"log1p\" for data with zeros"),
+            ));
+        }
+        Ok((lo, hi))
+    }
+
+    /// Every dimension has indicators, and their weights a positive, finite
+    /// sum; each indicator's weight is then normalized inside its dimension.
+    fn indicator_weights(
+        &self,
+        dimensions: &[Dimension],
+        spans: &[Range<usize>],
+        indicators: &mut [Indicator],
+    ) -> Result<()> {
+        for (d, span) in dimensions.iter().zip(spans) {
             if d.indicators.is_empty() {
                 return Err(self.err(
                     span.clone(),
@@ -862,25 +1130,30 @@ impl Validator<'_> {
                     Some("add an [[indicator]] with this dimension, or remove the dimension"),
                 ));
             }
-            let sum: f64 = d.indicators.iter().map(|&i| indicators[i].raw_weight).sum();
-            if !(sum > 0.0 && sum.is_finite()) {
-                return Err(self.err(
-                    span.clone(),
-                    &format!(
-                        "the indicator weights of dimension `{}` add up to {sum}; they need a positive, finite sum",
-                        d.id
-                    ),
-                    Some("give at least one of its indicators a weight > 0"),
-                ));
-            }
+            let weights = d
+                .indicators
+                .iter()
+                .filter_map(|&i| indicators.get(i))
+                .map(|i| i.raw_weight);
+            let sum = self.weight_sum(
+                weights,
+                span.clone(),
+                &format!("the indicator weights of dimension `{}`", d.id),
+                "give at least one of its indicators a weight > 0",
+            )?;
             for &i in &d.indicators {
-                indicators[i].weight = indicators[i].raw_weight / sum;
+                if let Some(ind) = indicators.get_mut(i) {
+                    ind.weight = ind.raw_weight / sum;
+                }
             }
         }
+        Ok(())
+    }
 
-        // Grades, best first.
-        let mut grades: Vec<Grade> = Vec::new();
-        for g in raw.grade {
+    /// The `[[grade]]` bands, best first, with strictly decreasing `min`.
+    fn grades(&self, raw: Vec<Spanned<RawGrade>>) -> Result<Vec<Grade>> {
+        let mut grades: Vec<Grade> = Vec::with_capacity(raw.len());
+        for g in raw {
             let g = g.into_inner();
             let min = *g.min.get_ref();
             if !min.is_finite() {
@@ -892,57 +1165,66 @@ impl Validator<'_> {
                 return Err(self.err(
                     g.min.span(),
                     &format!(
-                        "grade `{}` has min = {min}, not below the previous band's {}",
-                        g.name, prev.min
+                        "grade `{}` has min = {}, not below the previous band's {}",
+                        echo(&g.name),
+                        readable(min),
+                        readable(prev.min)
                     ),
                     Some("list [[grade]] bands best first, with strictly decreasing `min`"),
                 ));
             }
             grades.push(Grade { name: g.name, min });
         }
+        Ok(grades)
+    }
 
-        // Coupling.
-        let coupling = match raw.coupling {
-            None => None,
-            Some(c) => match c.into_inner().dimensions {
-                None => Some((0..dimensions.len()).collect::<Vec<_>>()),
-                Some(list) => {
-                    let list_span = list.span();
-                    let mut chosen = Vec::new();
-                    for name in list.into_inner() {
-                        let idx = dimensions.iter().position(|d| d.id == *name.get_ref()).ok_or_else(|| {
-                            let help = closest(name.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
-                                .map(|b| format!("did you mean `{b}`?"));
-                            self.err(
-                                name.span(),
-                                &format!(
-                                    "[coupling] names dimension `{}`, which the rubric does not define",
-                                    name.get_ref()
-                                ),
-                                help.as_deref(),
-                            )
-                        })?;
-                        if chosen.contains(&idx) {
-                            return Err(self.err(
-                                name.span(),
-                                &format!("[coupling] lists `{}` twice", name.get_ref()),
-                                None,
-                            ));
-                        }
-                        chosen.push(idx);
-                    }
-                    if chosen.len() < 2 {
-                        return Err(self.err(
-                            list_span,
-                            "[coupling] needs two or more dimensions",
-                            Some("leave `dimensions` out to couple all dimensions"),
-                        ));
-                    }
-                    Some(chosen)
-                }
-            },
+    /// `[coupling]`: the dimensions it couples (all of them when it names none).
+    fn coupling(
+        &self,
+        raw: RawCoupling,
+        dimensions: &[Dimension],
+        index: &HashMap<String, usize>,
+    ) -> Result<Vec<usize>> {
+        let Some(list) = raw.dimensions else {
+            return Ok((0..dimensions.len()).collect());
         };
+        let list_span = list.span();
+        let mut chosen = Vec::new();
+        let mut seen = HashSet::new();
+        for name in list.into_inner() {
+            let idx = index.get(name.get_ref().as_str()).copied().ok_or_else(|| {
+                let help = closest(name.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
+                    .map(|b| format!("did you mean `{b}`?"));
+                self.err(
+                    name.span(),
+                    &format!(
+                        "[coupling] names dimension `{}`, which the rubric does not define",
+                        echo(name.get_ref())
+                    ),
+                    help.as_deref(),
+                )
+            })?;
+            if !seen.insert(idx) {
+                return Err(self.err(
+                    name.span(),
+                    &format!("[coupling] lists `{}` twice", name.get_ref()),
+                    None,
+                ));
+            }
+            chosen.push(idx);
+        }
+        if chosen.len() < 2 {
+            return Err(self.err(
+                list_span,
+                "[coupling] needs two or more dimensions",
+                Some("leave `dimensions` out to couple all dimensions"),
+            ));
+        }
+        Ok(chosen)
+    }
 
+    /// The numeric settings of `[rubric]`: scale, floor, entropy_shift, winsorize_max.
+    fn settings(&self, header: &RawHeader) -> Result<Settings> {
         let scale = match &header.scale {
             None => 100.0,
             Some(s) => {
@@ -950,7 +1232,7 @@ impl Validator<'_> {
                 if !(v.is_finite() && v > 0.0) {
                     return Err(self.err(
                         s.span(),
-                        &format!("scale = {v}; it must be a finite number > 0"),
+                        &format!("scale = {}; it must be a finite number > 0", readable(v)),
                         Some("scores are reported on 0..scale, usually 100"),
                     ));
                 }
@@ -964,7 +1246,7 @@ impl Validator<'_> {
                 if !(0.0..1.0).contains(&v) {
                     return Err(self.err(
                         f.span(),
-                        &format!("floor = {v}; it must be ≥ 0 and < 1"),
+                        &format!("floor = {}; it must be ≥ 0 and < 1", readable(v)),
                         Some("a small value such as 0.01 keeps a geometric mean from being zeroed"),
                     ));
                 }
@@ -978,7 +1260,7 @@ impl Validator<'_> {
                 if !(v.is_finite() && v >= 0.0) {
                     return Err(self.err(
                         a.span(),
-                        &format!("entropy_shift = {v}; it must be a finite number ≥ 0"),
+                        &format!("entropy_shift = {}; it must be a finite number ≥ 0", readable(v)),
                         Some("papers use 0.0001 or 0.001"),
                     ));
                 }
@@ -995,58 +1277,76 @@ impl Validator<'_> {
                 )
             })?,
         };
-        let weighting = header.weighting.as_ref().map_or(Weighting::Explicit, |w| *w.get_ref());
-        let ahp = match raw.ahp {
-            None => None,
-            Some(a) => Some(self.ahp(a.into_inner(), &dimensions, &indicators)?),
-        };
-        let combine = match raw.combine {
-            None => None,
-            Some(c) => {
-                let c = c.into_inner();
-                let alpha = match &c.alpha {
-                    None => 0.5,
-                    Some(a) if (0.0..=1.0).contains(a.get_ref()) => *a.get_ref(),
-                    Some(a) => {
-                        return Err(self.err(
-                            a.span(),
-                            &format!("alpha = {}; it must be between 0 and 1", a.get_ref()),
-                            Some("alpha is the share of the subjective weights: 0.5 weighs both sets equally"),
-                        ));
-                    }
-                };
-                Some(Combine {
-                    subjective: match c.subjective.unwrap_or(RawSubjective::Explicit) {
-                        RawSubjective::Explicit => Subjective::Explicit,
-                        RawSubjective::Ahp => Subjective::Ahp,
-                    },
-                    objective: match c.objective.unwrap_or(RawObjective::Entropy) {
-                        RawObjective::Entropy => Weighting::Entropy,
-                        RawObjective::Critic => Weighting::Critic,
-                    },
-                    alpha,
-                    multiplicative: c.rule == Some(RawRule::Multiplicative),
-                })
-            }
-        };
-        if let Some(w) = &header.weighting {
-            let needs_ahp = weighting == Weighting::Ahp
-                || (weighting == Weighting::Combined && combine.is_some_and(|c| c.subjective == Subjective::Ahp));
-            if needs_ahp && ahp.is_none() {
+        Ok(Settings {
+            scale,
+            floor,
+            entropy_shift,
+            winsorize_max,
+        })
+    }
+
+    /// `[combine]`, with alpha in [0, 1].
+    fn combine(&self, c: RawCombine) -> Result<Combine> {
+        let alpha = match &c.alpha {
+            None => 0.5,
+            Some(a) if (0.0..=1.0).contains(a.get_ref()) => *a.get_ref(),
+            Some(a) => {
                 return Err(self.err(
-                    w.span(),
-                    "AHP weights need an [ahp] table with the pairwise comparison matrices",
-                    Some("add [ahp] dimensions = [[1, 3], [\"1/3\", 1]] (one row per dimension, in rubric order)"),
+                    a.span(),
+                    &format!("alpha = {}; it must be between 0 and 1", readable(*a.get_ref())),
+                    Some("alpha is the share of the subjective weights: 0.5 weighs both sets equally"),
                 ));
             }
-            if weighting == Weighting::Combined && combine.is_none() {
-                return Err(self.err(
-                    w.span(),
-                    "weighting = \"combined\" needs a [combine] table",
-                    Some("add [combine] subjective = \"explicit\", objective = \"entropy\", alpha = 0.5, rule = \"linear\""),
-                ));
-            }
+        };
+        Ok(Combine {
+            subjective: match c.subjective.unwrap_or(RawSubjective::Explicit) {
+                RawSubjective::Explicit => Subjective::Explicit,
+                RawSubjective::Ahp => Subjective::Ahp,
+            },
+            objective: match c.objective.unwrap_or(RawObjective::Entropy) {
+                RawObjective::Entropy => Weighting::Entropy,
+                RawObjective::Critic => Weighting::Critic,
+            },
+            alpha,
+            multiplicative: c.rule == Some(RawRule::Multiplicative),
+        })
+    }
+
+    /// The tables a weighting needs are there: `[ahp]` for AHP weights,
+    /// `[combine]` for combined ones.
+    fn check_weighting(
+        &self,
+        header: &RawHeader,
+        weighting: Weighting,
+        has_ahp: bool,
+        combine: Option<Combine>,
+    ) -> Result<()> {
+        let Some(w) = &header.weighting else {
+            return Ok(());
+        };
+        let needs_ahp = weighting == Weighting::Ahp
+            || (weighting == Weighting::Combined && combine.is_some_and(|c| c.subjective == Subjective::Ahp));
+        if needs_ahp && !has_ahp {
+            return Err(self.err(
+                w.span(),
+                "AHP weights need an [ahp] table with the pairwise comparison matrices",
+                Some("add [ahp] dimensions = [[1, 3], [\"1/3\", 1]] (one row per dimension, in rubric order)"),
+            ));
         }
+        if weighting == Weighting::Combined && combine.is_none() {
+            return Err(self.err(
+                w.span(),
+                "weighting = \"combined\" needs a [combine] table",
+                Some(
+                    "add [combine] subjective = \"explicit\", objective = \"entropy\", alpha = 0.5, rule = \"linear\"",
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `id` names a column, and `label` and `group` other columns.
+    fn check_columns(&self, header: &RawHeader) -> Result<()> {
         for (key, value) in [("label", &header.label), ("group", &header.group)] {
             if let Some(v) = value
                 && v.get_ref() == header.id.get_ref()
@@ -1065,60 +1365,32 @@ impl Validator<'_> {
                 Some("for example id = \"village_id\""),
             ));
         }
-
-        let name = header.name.unwrap_or_else(|| {
-            std::path::Path::new(self.path)
-                .file_stem()
-                .map_or_else(|| "rubric".to_string(), |s| s.to_string_lossy().into_owned())
-        });
-        Ok(Rubric {
-            source,
-            name,
-            version: header.version.unwrap_or_default(),
-            description: header.description,
-            id_column: header.id.into_inner(),
-            label_column: header.label.map(Spanned::into_inner),
-            group_column: header.group.map(Spanned::into_inner),
-            scale,
-            aggregate: header.aggregate.unwrap_or(Aggregate::Arithmetic),
-            missing: header.missing.unwrap_or(MissingPolicy::Error),
-            na: header
-                .na
-                .unwrap_or_else(|| DEFAULT_NA.iter().map(|s| s.to_string()).collect()),
-            weighting,
-            method: header.method.unwrap_or(Method::Weighted),
-            ideal: header.ideal.unwrap_or(Ideal::Sample),
-            floor,
-            entropy_shift,
-            outliers: header.outliers.unwrap_or(Outliers::None),
-            winsorize_max,
-            dimensions,
-            linkages,
-            indicators,
-            grades,
-            coupling,
-            ahp,
-            combine,
-        })
+        Ok(())
     }
 
     /// Validates `[ahp]`: square, positive, reciprocal matrices of the right
     /// size, consistent enough (CR < 0.10).
-    fn ahp(&self, raw: RawAhp, dimensions: &[Dimension], indicators: &[Indicator]) -> Result<AhpWeights> {
+    fn ahp(
+        &self,
+        raw: RawAhp,
+        dimensions: &[Dimension],
+        index: &HashMap<String, usize>,
+        indicators: &[Indicator],
+    ) -> Result<AhpWeights> {
         let mut out = AhpWeights::default();
         if let Some(m) = raw.dimensions {
             let items: Vec<String> = dimensions.iter().map(|d| d.id.clone()).collect();
             out.dimensions = Some(self.ahp_matrix(&m, items, "the dimensions")?);
         }
         for (key, m) in raw.indicators {
-            let Some(d) = dimensions.iter().position(|d| d.id == *key.get_ref()) else {
+            let Some(&d) = index.get(key.get_ref().as_str()) else {
                 let help = closest(key.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
                     .map(|b| format!("did you mean `{b}`?"));
                 return Err(self.err(
                     key.span(),
                     &format!(
                         "[ahp.indicators] names dimension `{}`, which the rubric does not define",
-                        key.get_ref()
+                        echo(key.get_ref())
                     ),
                     help.as_deref(),
                 ));
@@ -1137,10 +1409,10 @@ impl Validator<'_> {
     fn ahp_matrix(&self, raw: &RawMatrix, items: Vec<String>, what: &str) -> Result<AhpMatrix> {
         let n = items.len();
         let span = raw.span();
-        let order = format!("rows and columns follow the rubric order: {}", items.join(", "));
         if n > crate::methods::SAATY_RI.len() {
             return Err(self.err(span, &format!("AHP compares at most 15 items; {what} are {n}"), None));
         }
+        let order = format!("rows and columns follow the rubric order: {}", items.join(", "));
         let rows = raw.get_ref();
         if rows.len() != n || rows.iter().any(|r| r.len() != n) {
             return Err(self.err(
@@ -1173,8 +1445,8 @@ impl Validator<'_> {
                         span,
                         &format!(
                             "the AHP matrix for {what} is not reciprocal: a[{i1}][{j1}] × a[{j1}][{i1}] = {} × {} ≠ 1",
-                            a,
-                            b,
+                            readable(a),
+                            readable(b),
                             i1 = i + 1,
                             j1 = j + 1
                         ),
@@ -1301,7 +1573,86 @@ goalposts = [0, 10]
         let e = err(&MINIMAL
             .replace("weight = 1\n\n[[dim", "weight = 0\n\n[[dim")
             .replace("weight = 3\n\n[[ind", "weight = 0\n\n[[ind"));
-        assert!(e.contains("positive, finite sum"), "{e}");
+        assert!(
+            e.contains("the dimension weights add up to 0; they need a positive sum"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn weights_too_large_to_add_are_named_so() {
+        let e = err(&MINIMAL
+            .replace("weight = 1\n\n[[dim", "weight = 1e308\n\n[[dim")
+            .replace("weight = 3\n\n[[ind", "weight = 1e308\n\n[[ind"));
+        assert!(
+            e.contains("the dimension weights are too large to add up (the largest is 1e308;"),
+            "{e}"
+        );
+        assert!(e.contains("divide them all by the same number"), "{e}");
+        assert!(!e.contains("inf"), "{e}");
+        assert!(e.contains("r.toml:6:1"), "{e}");
+        let e = err(&MINIMAL
+            .replace("weight = 1\ngoalposts", "weight = 1.5e308\ngoalposts")
+            .replace("weight = 3\ndirection", "weight = 1e308\ndirection"));
+        assert!(
+            e.contains("the indicator weights of dimension `b` are too large to add up (the largest is 1.5e308;"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn numbers_in_messages_are_short() {
+        let e = err(&MINIMAL.replace("weight = 3\ndirection", "weight = -1e308\ndirection"));
+        assert!(e.contains("the weight of indicator `z` is -1e308;"), "{e}");
+        let e = err(&MINIMAL.replacen("goalposts = [0, 10]", "goalposts = [1e300, 1e-300]", 1));
+        assert!(e.contains("are [1e300, 1e-300]; the low goalpost"), "{e}");
+        let e = err(&MINIMAL.replace("id = \"vid\"\n", "id = \"vid\"\nscale = -1e200\n"));
+        assert!(e.contains("scale = -1e200; it must be"), "{e}");
+        assert!(e.lines().all(|l| l.len() < 200), "{e}");
+    }
+
+    #[test]
+    fn a_key_nested_past_the_limit_is_pointed_at() {
+        let key = vec!["a"; 300].join(".");
+        let e = err(&format!("[rubric]\nid = \"vid\"\n\n[{key}]\nb = 1\n"));
+        assert!(e.contains("more dotted parts than the TOML reader accepts"), "{e}");
+        assert!(e.contains("r.toml:4:1"), "{e}");
+        assert!(e.contains("help: a rubric's keys"), "{e}");
+        let e = err(&format!("[rubric]\nid = \"vid\"\n{key} = 1\n"));
+        assert!(e.contains("r.toml:3:1"), "{e}");
+        assert_eq!(deepest_key("x = 1\n  a.'b.c'.d = 2 # e.f.g.h\n"), Some(8..17));
+        assert_eq!(deepest_key("x = 1.5\n"), None);
+        let deep = format!("[rubric]\nid = \"vid\"\nx = {}{}\n", "[".repeat(300), "]".repeat(300));
+        let e = err(&deep);
+        assert!(e.contains("arrays or inline tables are nested more deeply"), "{e}");
+        assert!(e.contains("r.toml:3:"), "{e}");
+        assert!(e.len() < 1500, "{e}");
+    }
+
+    #[test]
+    fn many_dimensions_and_linkages_are_looked_up_by_id() {
+        // 20,000 dimensions, linkages and indicators, each indicator naming
+        // its own dimension and linkage, and a [coupling] over all of them:
+        // linear work (the lists were searched once per indicator before).
+        let n = 20_000;
+        let mut text = String::from("[rubric]\nid = \"vid\"\n");
+        for i in 0..n {
+            text.push_str(&format!("[[dimension]]\nid = \"d{i}\"\n[[linkage]]\nid = \"l{i}\"\n"));
+        }
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[indicator]]\nid = \"i{i}\"\ndimension = \"d{}\"\nlinkage = \"l{i}\"\ngoalposts = [0, 1]\n",
+                n - 1 - i
+            ));
+        }
+        let names: Vec<String> = (0..n).map(|i| format!("\"d{i}\"")).collect();
+        text.push_str(&format!("[coupling]\ndimensions = [{}]\n", names.join(", ")));
+        let r = parse(&text).unwrap();
+        assert_eq!(r.indicators.len(), n);
+        assert_eq!(r.indicators[0].dimension, n - 1);
+        assert_eq!(r.dimensions[0].indicators, vec![n - 1]);
+        assert_eq!(r.linkages[7].indicators, vec![7]);
+        assert_eq!(r.coupling.as_ref().map(Vec::len), Some(n));
     }
 
     #[test]
