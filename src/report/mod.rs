@@ -906,10 +906,20 @@ fn grade_colour(g: usize, n: usize) -> &'static str {
 /// Bins for the score histogram: `bins` equal bands over [0, scale],
 /// widened to take any score outside it. Returns (counts, low edge, width).
 pub fn histogram_bins(scores: &[f64], scale: f64, bins: usize) -> (Vec<usize>, f64, f64) {
-    let bins = bins.max(1);
+    let mut bins = bins.max(1);
     let lo = scores.iter().copied().fold(0.0, f64::min);
     let hi = scores.iter().copied().fold(scale, f64::max);
-    let width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
+    let mut width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
+    if !width.is_finite() {
+        // A range past the largest double: divide before subtracting.
+        width = hi / bins as f64 - lo / bins as f64;
+    }
+    if width == 0.0 {
+        // Bands narrower than the smallest double (a scale near 5e-324)
+        // cannot be told apart: one band over the whole range.
+        bins = 1;
+        width = hi - lo;
+    }
     let mut counts = vec![0usize; bins];
     for &s in scores {
         if !s.is_finite() {
@@ -1050,6 +1060,15 @@ mod tests {
         let (counts, lo, width) = histogram_bins(&[0.0, 24.9, 25.0, 99.9, 100.0], 100.0, 4);
         assert_eq!((lo, width), (0.0, 25.0));
         assert_eq!(counts, vec![2, 1, 0, 2]);
+    }
+
+    #[test]
+    fn bins_of_a_tiny_scale_do_not_collapse() {
+        // 5e-324 / 20 is 0 in doubles: one band of the whole width instead.
+        let (counts, lo, width) = histogram_bins(&[0.0, 5e-324], 5e-324, 20);
+        assert_eq!((counts, lo, width), (vec![2], 0.0, 5e-324));
+        let (counts, _, width) = histogram_bins(&[0.0, 1e-16], 1e-16, 20);
+        assert_eq!((counts.len(), width), (20, 1e-16 / 20.0));
     }
 
     #[test]

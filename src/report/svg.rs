@@ -109,6 +109,55 @@ fn rect(out: &mut String, (x, y): (f64, f64), (w, h): (f64, f64), fill: &str, ti
     );
 }
 
+/// A number on an axis whose ticks (or bin edges) are `step` apart: fixed
+/// decimals in the usual ranges, else three significant digits in exponent
+/// form, so that the ticks of a tiny or a huge scale (1e-16, 1e20) still
+/// read apart instead of all "0.00".
+fn axis_label(v: f64, step: f64) -> String {
+    if (0.01..1e6).contains(&step.abs()) {
+        label(v, decimals_for(step))
+    } else {
+        significant(v, 3)
+    }
+}
+
+/// `v` to `digits` significant digits, in exponent form ("2.5e-17").
+fn significant(v: f64, digits: usize) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return "0".to_string();
+    }
+    let rounded: f64 = format!("{v:.prec$e}", prec = digits.saturating_sub(1))
+        .parse()
+        .unwrap_or(v);
+    format!("{rounded:e}")
+}
+
+/// Most ticks an axis is given, whatever its range.
+const MAX_TICKS: usize = 12;
+
+/// The ticks of an axis from 0 to `max` (a finite number ≥ 0) with about
+/// `target` ticks at a nice step: 0, step, 2·step, … up to `max`. The number
+/// of ticks is computed first and capped, never found by stepping, so every
+/// finite `max` (5e-324 as well as 1e308) gives a few ticks at once; when no
+/// step the doubles can hold fits (`max` near the smallest double), the
+/// ticks are 0 and `max`.
+pub fn ticks(max: f64, target: usize) -> Vec<f64> {
+    if !(max.is_finite() && max > 0.0) {
+        return vec![0.0];
+    }
+    ticks_by(max, nice_step(max, target))
+}
+
+/// Ticks 0, step, … up to `top` (within a rounding hair), at most
+/// [`MAX_TICKS`] + 1 of them, or 0 and `top` when `step` does not fit.
+fn ticks_by(top: f64, step: f64) -> Vec<f64> {
+    let count = top / step * (1.0 + 1e-9);
+    if !(step > 0.0 && count.is_finite() && (1.0..=MAX_TICKS as f64).contains(&count)) {
+        return vec![0.0, top];
+    }
+    (0..=count.floor() as usize).map(|k| k as f64 * step).collect()
+}
+
 /// A "nice" step for an axis running up to `max` with about `ticks` ticks.
 pub fn nice_step(max: f64, ticks: usize) -> f64 {
     if !(max.is_finite() && max > 0.0) {
@@ -155,16 +204,18 @@ pub fn histogram(counts: &[usize], lo: f64, width: f64, marks: &[Mark], title: &
     let mut out = String::new();
     open(&mut out, w, h, title);
     // Horizontal grid and the count axis.
-    let mut v = 0.0;
-    while v <= y_max + 1e-9 {
+    for v in ticks_by(y_max, step) {
         line(&mut out, (left, y(v)), (w - right, y(v)), "grid");
         text(&mut out, left - 6.0, y(v) + 4.0, "end", "tick", &label(v, 0));
-        v += step;
     }
     for (k, &c) in counts.iter().enumerate() {
         let from = lo + width * k as f64;
         let to = from + width;
-        let tip = format!("{}–{}: {c}", label(from, 1), label(to, 1));
+        let tip = if (0.01..1e6).contains(&width) {
+            format!("{}–{}: {c}", label(from, 1), label(to, 1))
+        } else {
+            format!("{}–{}: {c}", significant(from, 3), significant(to, 3))
+        };
         let x0 = left + bin_w * k as f64;
         rect(
             &mut out,
@@ -194,7 +245,7 @@ pub fn histogram(counts: &[usize], lo: f64, width: f64, marks: &[Mark], title: &
             h - bottom + 16.0,
             "middle",
             "tick",
-            &label(v, decimals_for(width)),
+            &axis_label(v, width),
         );
     }
     line(&mut out, (left, y(0.0)), (w - right, y(0.0)), "axis");
@@ -206,6 +257,18 @@ pub fn histogram(counts: &[usize], lo: f64, width: f64, marks: &[Mark], title: &
     }
     out.push_str("</svg>");
     out
+}
+
+/// A radar ring's value: whole numbers on a scale of 10 or more, one decimal
+/// below, and significant digits for a scale too small or large for either.
+fn ring_label(v: f64, max: f64) -> String {
+    if (10.0..1e6).contains(&max) {
+        label(v, 0)
+    } else if (0.5..10.0).contains(&max) {
+        label(v, 1)
+    } else {
+        significant(v, 3)
+    }
 }
 
 /// Decimals needed to show bin edges `width` apart.
@@ -309,14 +372,7 @@ pub fn radar(axes: &[String], series: &[Series], max: f64, title: &str) -> Strin
         let v = max * ring as f64 / 5.0;
         let _ = write!(out, r#"<polygon points="{}" class="grid"/>"#, points(&|_| v));
         let (x, y) = point(0, v);
-        text(
-            &mut out,
-            x + 4.0,
-            y + 4.0,
-            "start",
-            "tick",
-            &label(v, if max >= 10.0 { 0 } else { 1 }),
-        );
+        text(&mut out, x + 4.0, y + 4.0, "start", "tick", &ring_label(v, max));
     }
     for (i, name) in axes.iter().enumerate() {
         let (x, y) = point(i, max);
@@ -391,19 +447,11 @@ pub fn grouped_bars(
     };
     let mut out = String::new();
     open(&mut out, w, h, title);
-    let step = nice_step(max, 5);
-    let mut v = 0.0;
-    while v <= max + 1e-9 {
+    let ticks = ticks(max, 5);
+    let step = ticks.get(1).copied().unwrap_or(1.0);
+    for v in ticks {
         line(&mut out, (x(v), top - 6.0), (x(v), h - 4.0), "grid");
-        text(
-            &mut out,
-            x(v),
-            top - 10.0,
-            "middle",
-            "tick",
-            &label(v, decimals_for(step)),
-        );
-        v += step;
+        text(&mut out, x(v), top - 10.0, "middle", "tick", &axis_label(v, step));
     }
     for (g, name) in groups.iter().enumerate() {
         let y0 = top + block * g as f64;
@@ -500,6 +548,51 @@ mod tests {
         assert_eq!(nice_step(7.0, 5), 2.0);
         assert_eq!(nice_step(0.0, 5), 1.0);
         assert_eq!(nice_step(1.0, 5), 0.2);
+    }
+
+    #[test]
+    fn ticks_are_few_for_any_finite_scale() {
+        assert_eq!(ticks(100.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(ticks(1.0, 5).len(), 6);
+        assert_eq!(ticks(37.0, 5), vec![0.0, 10.0, 20.0, 30.0]);
+        // A step of 2e-17: six ticks (the old loop stepped to 1e-9: 5e7 of them).
+        let tiny = ticks(1e-16, 5);
+        assert_eq!(tiny.len(), 6);
+        assert_eq!(tiny.last().copied(), Some(5.0 * 2e-17));
+        // 5e-324 / 5 is 0 in doubles: no step fits, so the ends only.
+        assert_eq!(ticks(5e-324, 5), vec![0.0, 5e-324]);
+        assert_eq!(ticks(f64::MAX, 5), vec![0.0, 5e307, 1e308, 1.5e308]);
+        assert_eq!(ticks(0.0, 5), vec![0.0]);
+        assert_eq!(ticks(f64::NAN, 5), vec![0.0]);
+        for max in [1e-310, 3e-9, 0.7, 1e12, 1e300] {
+            let t = ticks(max, 5);
+            assert!((2..=MAX_TICKS + 1).contains(&t.len()), "{max}: {t:?}");
+            assert!(t.iter().all(|v| *v <= max * (1.0 + 1e-9)), "{max}: {t:?}");
+        }
+    }
+
+    #[test]
+    fn axis_labels_tell_tiny_and_huge_ticks_apart() {
+        assert_eq!(axis_label(40.0, 20.0), "40");
+        assert_eq!(axis_label(0.4, 0.2), "0.4");
+        assert_eq!(axis_label(6.000000000000001e-17, 2e-17), "6e-17");
+        assert_eq!(axis_label(0.0, 2e-17), "0");
+        assert_eq!(axis_label(1.5e20, 5e19), "1.5e20");
+        assert_eq!(ring_label(60.0, 100.0), "60");
+        assert_eq!(ring_label(0.4, 1.0), "0.4");
+        assert_eq!(ring_label(2e-17, 1e-16), "2e-17");
+    }
+
+    #[test]
+    fn grouped_bars_of_a_tiny_scale_are_small() {
+        let groups = vec!["a".to_string()];
+        let series = vec![("s".to_string(), "#111".to_string())];
+        for max in [5e-324, 1e-16, 1e308] {
+            let svg = grouped_bars(&groups, &series, &[vec![Some(max / 2.0)]], max, "t");
+            parse(&svg);
+            assert!(svg.len() < 4000, "{max}: {} bytes", svg.len());
+            assert!(count(&svg, r#"class="tick""#) <= MAX_TICKS + 1);
+        }
     }
 
     #[test]
