@@ -2,8 +2,29 @@
 
 use super::{Kind, Sheet};
 
+/// A cell's text as markdown shows it (SPEC "Command line": markdown escapes
+/// `|`, `<`, `>` and `\` in text cells): `|` would end the cell, `<` and `>`
+/// would open raw HTML (`<script>`) or an autolink (`<javascript:…>`), and
+/// `\` would escape what follows it. `]` is escaped too where it is
+/// followed by `(`, so that `[x](javascript:alert(1))` or `![x](url)` is
+/// shown as text and never becomes a link or an image; a `\]` renders as
+/// `]`, and a `]` elsewhere is left as it is. Line breaks, which would end
+/// the table row, become spaces.
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '|' | '<' | '>' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ']' if chars.peek() == Some(&'(') => out.push_str("\\]"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Renders a sheet as a GitHub-flavoured markdown table.
@@ -34,4 +55,21 @@ pub fn render(sheet: &Sheet) -> String {
         out.push_str(" |\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_is_markup_stays_text() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("<script>alert(1)</script>"), "\\<script\\>alert(1)\\</script\\>");
+        assert_eq!(escape("a\\|b"), "a\\\\\\|b");
+        assert_eq!(escape("[x](javascript:alert(1))"), "[x\\](javascript:alert(1))");
+        assert_eq!(escape("![i](http://e/x.png)"), "![i\\](http://e/x.png)");
+        assert_eq!(escape("村[1] (甲)"), "村[1] (甲)");
+        assert_eq!(escape("two\nlines\r"), "two lines ");
+        assert_eq!(escape("*_`#&"), "*_`#&");
+    }
 }
