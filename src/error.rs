@@ -4,7 +4,6 @@
 //! how to fix it. `main` only maps the kind to an exit code.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthChar;
 
@@ -238,16 +237,27 @@ fn comparable(wanted: usize, len: usize) -> bool {
     2 * len >= wanted && len <= 2 * wanted
 }
 
+/// `text` as "did you mean" compares it: full-width forms folded and in
+/// lower case; borrowed when that changes nothing (ASCII without capitals,
+/// which most headers and ids are), so a long list costs no allocations.
+fn folded(text: &str) -> Cow<'_, str> {
+    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(fold_width(text).to_lowercase())
+    }
+}
+
 /// The candidate closest to `wanted`, if it is close enough to be a likely typo.
 pub fn closest<'a, I>(wanted: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let wanted_folded = fold_width(wanted).to_lowercase();
+    let wanted_folded = folded(wanted);
     let wanted_len = wanted_folded.chars().count();
     let mut best: Option<(f64, &'a str)> = None;
     for candidate in candidates {
-        let folded = fold_width(candidate).to_lowercase();
+        let folded = folded(candidate);
         let score = if folded == wanted_folded {
             2.0
         } else if comparable(wanted_len, folded.chars().count()) {
@@ -267,12 +277,12 @@ pub fn closest_n<'a, I>(wanted: &str, candidates: I, n: usize) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let wanted = fold_width(wanted).to_lowercase();
+    let wanted = folded(wanted);
     let wanted_len = wanted.chars().count();
     let mut scored: Vec<(f64, &'a str)> = candidates
         .into_iter()
         .filter_map(|c| {
-            let folded = fold_width(c).to_lowercase();
+            let folded = folded(c);
             comparable(wanted_len, folded.chars().count())
                 .then(|| (strsim::normalized_damerau_levenshtein(&wanted, &folded), c))
         })
@@ -282,92 +292,76 @@ where
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
-/// Character comparisons (wanted length × candidate length, summed) that
-/// one [`Suggester`] may spend on "did you mean" in all: enough for 100
-/// missing columns against 500 headers of 20 characters, and about a tenth
-/// of a second however many columns a file has.
+/// Work that one [`Suggester`] may spend on "did you mean" in all, in
+/// units of one candidate byte read plus one character pair compared:
+/// enough for 100 missing columns against 500 headers of 20 characters,
+/// and about a tenth of a second however many columns a file has.
 pub const SUGGEST_BUDGET: u64 = 20_000_000;
 
-/// [`closest`] over one large candidate list, asked many times (each
-/// missing column against every header), at a bounded total cost: a
-/// candidate equal but for case and width is found by hash; the others are
-/// sorted by length so that only those of a comparable length are compared,
-/// and once [`SUGGEST_BUDGET`] would be exceeded a lookup suggests nothing
-/// rather than spend more. Answers are those of [`closest`] (ties go to
-/// the earlier candidate) whenever one is given.
-pub struct Suggester<'a> {
-    /// (folded length in characters, position in the list, folded text, candidate), by length.
-    by_length: Vec<(usize, usize, String, &'a str)>,
-    /// Running sum of the folded lengths in `by_length` order (one more entry).
-    length_sums: Vec<u64>,
-    /// Folded text → the first candidate with it.
-    exact: HashMap<String, (usize, &'a str)>,
+/// [`closest`] over one candidate list asked many times (each missing
+/// column against every header) at a bounded total cost. A lookup reads
+/// every candidate and compares those of a comparable length; it is made
+/// only when the budget left covers the reading, and is abandoned (no
+/// suggestion) when the comparisons would exceed it. So a file of millions
+/// of columns costs a few lookups' work, not one per missing column, and
+/// keeps nothing per candidate; an answer given is the one [`closest`] gives.
+pub struct Suggester<'a, T> {
+    candidates: &'a [T],
+    /// Cost of reading every candidate once: their count plus their bytes.
+    scan: u64,
     budget: u64,
 }
 
-impl<'a> Suggester<'a> {
-    pub fn new<I>(candidates: I) -> Suggester<'a>
-    where
-        I: IntoIterator<Item = &'a str>,
-    {
+impl<'a, T: AsRef<str>> Suggester<'a, T> {
+    pub fn new(candidates: &'a [T]) -> Suggester<'a, T> {
         Suggester::with_budget(candidates, SUGGEST_BUDGET)
     }
 
-    /// A suggester that spends at most `budget` character comparisons.
-    pub fn with_budget<I>(candidates: I, budget: u64) -> Suggester<'a>
-    where
-        I: IntoIterator<Item = &'a str>,
-    {
-        let mut exact = HashMap::new();
-        let mut by_length = Vec::new();
-        for (i, candidate) in candidates.into_iter().enumerate() {
-            let folded = fold_width(candidate).to_lowercase();
-            exact.entry(folded.clone()).or_insert((i, candidate));
-            by_length.push((folded.chars().count(), i, folded, candidate));
-        }
-        by_length.sort_unstable_by_key(|&(len, i, ..)| (len, i));
-        let mut length_sums = Vec::with_capacity(by_length.len() + 1);
-        let mut sum = 0u64;
-        length_sums.push(0);
-        for (len, ..) in &by_length {
-            sum = sum.saturating_add(*len as u64);
-            length_sums.push(sum);
-        }
+    /// A suggester that spends at most `budget` (see [`SUGGEST_BUDGET`]).
+    pub fn with_budget(candidates: &'a [T], budget: u64) -> Suggester<'a, T> {
+        let scan = candidates.iter().fold(candidates.len() as u64, |sum, c| {
+            sum.saturating_add(c.as_ref().len() as u64)
+        });
         Suggester {
-            by_length,
-            length_sums,
-            exact,
+            candidates,
+            scan,
             budget,
         }
     }
 
     /// The candidate closest to `wanted`, as [`closest`] finds it, or `None`
-    /// when none is close or the budget does not cover the comparisons.
+    /// when none is close or the budget does not cover the lookup.
     pub fn suggest(&mut self, wanted: &str) -> Option<&'a str> {
-        let folded = fold_width(wanted).to_lowercase();
-        if let Some(&(_, candidate)) = self.exact.get(&folded) {
-            return Some(candidate);
-        }
-        let len = folded.chars().count();
-        let lo = self.by_length.partition_point(|c| 2 * c.0 < len);
-        let hi = self.by_length.partition_point(|c| c.0 <= 2 * len);
-        if lo >= hi {
+        if self.scan > self.budget {
             return None;
         }
-        let chars = self.length_sums.get(hi)? - self.length_sums.get(lo)?;
-        let cost = chars.saturating_mul(len as u64).saturating_add((hi - lo) as u64);
-        if cost > self.budget {
-            return None;
-        }
-        self.budget -= cost;
-        let mut best: Option<(f64, usize, &'a str)> = None;
-        for (_, i, text, candidate) in self.by_length.get(lo..hi)? {
-            let score = strsim::normalized_damerau_levenshtein(&folded, text);
-            if best.is_none_or(|(s, j, _)| score > s || (score == s && *i < j)) {
-                best = Some((score, *i, candidate));
+        self.budget -= self.scan;
+        let wanted = folded(wanted);
+        let wanted_len = wanted.chars().count();
+        let mut best: Option<(f64, &'a str)> = None;
+        for candidate in self.candidates {
+            let candidate = candidate.as_ref();
+            let text = folded(candidate);
+            if text == wanted {
+                // Nothing scores above an equal text, and earlier candidates win ties.
+                return Some(candidate);
+            }
+            let len = text.chars().count();
+            if !comparable(wanted_len, len) {
+                continue;
+            }
+            let cost = (wanted_len as u64).saturating_mul(len as u64);
+            if cost > self.budget {
+                self.budget = 0;
+                return None;
+            }
+            self.budget -= cost;
+            let score = strsim::normalized_damerau_levenshtein(&wanted, &text);
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, candidate));
             }
         }
-        best.filter(|(score, ..)| *score >= 0.5).map(|(.., c)| c)
+        best.filter(|(score, _)| *score >= 0.5).map(|(_, c)| c)
     }
 }
 
@@ -534,7 +528,7 @@ mod tests {
     #[test]
     fn the_suggester_answers_as_closest_does() {
         let headers = ["village_id", "收入(元)", "Income", "incme", "人口", "", "income_x"];
-        let mut s = Suggester::new(headers);
+        let mut s = Suggester::new(&headers);
         for wanted in ["income", "收入（元）", "village id", "zzzz", "人", "INCOME", ""] {
             assert_eq!(s.suggest(wanted), closest(wanted, headers), "{wanted}");
         }
@@ -542,15 +536,17 @@ mod tests {
 
     #[test]
     fn the_suggester_stops_at_its_budget() {
-        // 2,000 headers of 5 characters: a lookup of a 6-character name
-        // compares all of them, 2,000 × (5 × 6 + 1) = 62,000 units; a
-        // budget of 200,000 covers three such lookups, then suggests
-        // nothing rather than go on.
+        // 2,000 headers of 5 bytes: a lookup of a 6-character name reads
+        // them (2,000 × 6 = 12,000) and compares all (2,000 × 5 × 6 =
+        // 60,000): 72,000. A budget of 200,000 covers two such lookups; the
+        // third is abandoned part way, and none is made after it.
         let headers: Vec<String> = (0..2000).map(|i| format!("h{i:04}")).collect();
-        let mut s = Suggester::with_budget(headers.iter().map(String::as_str), 200_000);
-        let answers: Vec<Option<&str>> = (0..5).map(|i| s.suggest(&format!("h{i:04}x"))).collect();
-        assert_eq!(answers, [Some("h0000"), Some("h0001"), Some("h0002"), None, None]);
-        // An equal header (but for case and width) is found by hash, budget or not.
+        let mut s = Suggester::with_budget(&headers, 200_000);
+        let answers: Vec<Option<&str>> = (0..4).map(|i| s.suggest(&format!("h{i:04}x"))).collect();
+        assert_eq!(answers, [Some("h0000"), Some("h0001"), None, None]);
+        assert_eq!(s.suggest("h0007"), None);
+        let mut s = Suggester::with_budget(&headers, 200_000);
+        // An equal header (but for case and width) ends the lookup early.
         assert_eq!(s.suggest("Ｈ0007"), Some("h0007"));
     }
 

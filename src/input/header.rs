@@ -7,9 +7,11 @@ use super::records::{Batch, Rec};
 use super::{ReadOptions, bad_text, is_blank};
 use crate::error::{Error, Result, Suggester, echo};
 use crate::rubric::Rubric;
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use unicode_normalization::UnicodeNormalization;
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Rows searched for the header when the first row is not it.
 pub const SEARCHED_ROWS: u64 = 20;
@@ -18,12 +20,22 @@ pub const SEARCHED_ROWS: u64 = 20;
 /// `（万元）` is `(万元)` and `Ａ` is `A`), without any space or line break
 /// (around or inside), and without a byte-order mark.
 pub fn header_key(text: &str) -> String {
-    if text.is_ascii() {
-        // NFKC leaves ASCII as it is: skip the normalizer, which is most of
-        // the cost of matching a header of many thousand columns.
-        return text.chars().filter(|c| !c.is_whitespace()).collect();
+    key_of(text).into_owned()
+}
+
+/// [`header_key`], borrowed when the text is its own key (no space, line
+/// break or BOM in it, and ASCII or already in NFKC, as nearly every header
+/// is): matching a header of millions of columns allocates nothing per column.
+fn key_of(text: &str) -> Cow<'_, str> {
+    let plain = !text.chars().any(|c| c.is_whitespace() || c == '\u{feff}');
+    if plain && (text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes) {
+        return Cow::Borrowed(text);
     }
-    text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect()
+    if text.is_ascii() {
+        // NFKC leaves ASCII as it is.
+        return Cow::Owned(text.chars().filter(|c| !c.is_whitespace()).collect());
+    }
+    Cow::Owned(text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect())
 }
 
 /// The header row: its 1-based row number, its cells (trimmed), and what
@@ -53,10 +65,10 @@ fn rubric_keys(rubric: &Rubric) -> HashSet<String> {
 
 /// How many of `keys` a row's cells hold.
 fn held(headers: &[String], keys: &HashSet<String>) -> usize {
-    let found: HashSet<String> = headers
+    let found: HashSet<Cow<'_, str>> = headers
         .iter()
-        .map(|h| header_key(h))
-        .filter(|k| keys.contains(k))
+        .map(|h| key_of(h))
+        .filter(|k| keys.contains(k.as_ref()))
         .collect();
     found.len()
 }
@@ -185,15 +197,17 @@ pub fn find(
     })
 }
 
-/// Where each rubric column is among the headers, by [`header_key`]: one
-/// hash lookup per column, so a rubric of 100,000 indicators against a
-/// header of millions of columns costs their sum, not their product.
+/// Where each rubric column is among the headers, by [`header_key`]: the
+/// headers' keys are hashed and sorted once, so each column is a binary
+/// search, a rubric of 100,000 indicators against a header of millions of
+/// columns costs n log n, and the index takes 16 bytes a column.
 pub struct Matcher<'h> {
     headers: &'h [String],
-    by_key: HashMap<String, Vec<usize>>,
-    /// "Did you mean" over the headers, built at the first missing column;
+    /// (hash of the key, column) of every non-empty header, sorted.
+    keys: Vec<(u64, usize)>,
+    /// "Did you mean" over the headers, made at the first missing column;
     /// its budget bounds the work however many columns are missing.
-    suggester: RefCell<Option<Suggester<'h>>>,
+    suggester: RefCell<Option<Suggester<'h, String>>>,
 }
 
 /// A rubric column that no header matches, with a close header if any.
@@ -201,35 +215,59 @@ pub struct Missing {
     pub line: String,
 }
 
+/// The hash a key is sorted and found by (std's hasher has fixed keys, so
+/// runs are alike; equal hashes are checked against the keys themselves).
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl<'h> Matcher<'h> {
     pub fn new(headers: &'h [String]) -> Matcher<'h> {
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::with_capacity(headers.len());
-        for (i, h) in headers.iter().enumerate() {
-            if !h.is_empty() {
-                by_key.entry(header_key(h)).or_default().push(i);
-            }
-        }
+        let mut keys: Vec<(u64, usize)> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !h.is_empty())
+            .map(|(i, h)| (key_hash(&key_of(h)), i))
+            .collect();
+        keys.sort_unstable();
         Matcher {
             headers,
-            by_key,
+            keys,
             suggester: RefCell::new(None),
         }
+    }
+
+    /// The first two columns whose header matches `key`, in column order.
+    fn hits(&self, key: &str) -> Vec<usize> {
+        let hash = key_hash(key);
+        let from = self.keys.partition_point(|&(h, _)| h < hash);
+        self.keys
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, i)| i)
+            .filter(|&i| key_of(self.header(i)) == key)
+            .take(2)
+            .collect()
     }
 
     /// The header closest to `name`, if one is close and the budget allows.
     fn suggest(&self, name: &str) -> Option<&'h str> {
         let mut suggester = self.suggester.borrow_mut();
         suggester
-            .get_or_insert_with(|| Suggester::new(self.headers.iter().map(String::as_str)))
+            .get_or_insert_with(|| Suggester::new(self.headers))
             .suggest(name)
     }
 
     /// The 0-based field of column `name`; `Ok(Err(..))` when no header
     /// matches it; an error when two do.
     pub fn find(&self, name: &str, what: &str, path: &str, row: u64) -> Result<std::result::Result<usize, Missing>> {
-        let hits = self.by_key.get(&header_key(name)).map_or(&[][..], Vec::as_slice);
-        match hits {
-            [one] => Ok(Ok(*one)),
+        let hits = self.hits(&key_of(name));
+        match hits[..] {
+            [one] => Ok(Ok(one)),
             [] => {
                 let hint = self
                     .suggest(name)
@@ -239,7 +277,7 @@ impl<'h> Matcher<'h> {
                 }))
             }
             [a, b, ..] => {
-                let (ha, hb) = (self.header(*a), self.header(*b));
+                let (ha, hb) = (self.header(a), self.header(b));
                 Err(Error::Data(if ha == hb {
                     format!(
                         "error: {path}:{row}: the column `{}` appears twice (columns {} and {})\n  = help: rename or remove one of them",
@@ -266,16 +304,19 @@ impl<'h> Matcher<'h> {
     }
 }
 
+/// The keys of a row's non-empty headers.
+fn key_set(headers: &[String]) -> HashSet<Cow<'_, str>> {
+    headers.iter().filter(|h| !h.is_empty()).map(|h| key_of(h)).collect()
+}
+
 /// Files scored together are one table: their headers must agree (in any
 /// order, matched as the rubric's columns are).
 pub fn check_same(path: &str, row: u64, headers: &[String], first: &str, expected: &[String]) -> Result<()> {
-    let keys =
-        |v: &[String]| -> HashSet<String> { v.iter().filter(|h| !h.is_empty()).map(|h| header_key(h)).collect() };
-    let (here, there) = (keys(headers), keys(expected));
-    let only = |v: &[String], other: &HashSet<String>| -> String {
+    let (here, there) = (key_set(headers), key_set(expected));
+    let only = |v: &[String], other: &HashSet<Cow<'_, str>>| -> String {
         let listed: Vec<String> = v
             .iter()
-            .filter(|h| !h.is_empty() && !other.contains(&header_key(h)))
+            .filter(|h| !h.is_empty() && !other.contains(&key_of(h)))
             .map(|h| echo(h))
             .collect();
         if listed.is_empty() {
