@@ -537,7 +537,7 @@ fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Err
     let help = unknown_name_help(&message).or_else(|| type_help(&message));
     let headline = format!(
         "error: invalid rubric: {}",
-        cut_quoted(&plain_words(first_line(&message)))
+        cut_line(&cut_quoted(&plain_words(first_line(&message))))
     );
     match e.span() {
         Some(span) => Error::Rubric(pointed(
@@ -601,6 +601,19 @@ fn deepest_key(text: &str) -> Option<Range<usize>> {
         }
     }
     best.map(|(_, span)| span)
+}
+
+/// The longest headline toml's message gives, in characters: room for an
+/// unknown key cut to 200 and every key a table accepts.
+const HEADLINE_CHARS: usize = 600;
+
+/// `line` cut to [`HEADLINE_CHARS`] (serde quotes a wrong value whole, as
+/// in `invalid type: string "…"`, and a value may be any length).
+fn cut_line(line: &str) -> String {
+    match line.char_indices().nth(HEADLINE_CHARS) {
+        Some((at, _)) => format!("{}…", line.get(..at).unwrap_or(line)),
+        None => line.to_string(),
+    }
 }
 
 /// `message` with each `quoted` part (a key or value from the rubric, which
@@ -1609,6 +1622,20 @@ goalposts = [0, 10]
         let e = err(&MINIMAL.replace("id = \"vid\"\n", "id = \"vid\"\nscale = -1e200\n"));
         assert!(e.contains("scale = -1e200; it must be"), "{e}");
         assert!(e.lines().all(|l| l.len() < 200), "{e}");
+    }
+
+    #[test]
+    fn long_values_in_toml_messages_are_cut() {
+        let long = "x".repeat(400_000);
+        let e = err(&MINIMAL.replace("id = \"vid\"\n", &format!("id = \"vid\"\nscale = \"{long}\"\n")));
+        assert!(e.len() < 2000, "{} bytes", e.len());
+        assert!(
+            e.starts_with("error: invalid rubric: invalid type: string \"xxx"),
+            "{e}"
+        );
+        let e = err(&MINIMAL.replace("id = \"vid\"\n", &format!("id = \"vid\"\n{long} = 1\n")));
+        assert!(e.len() < 2000, "{} bytes", e.len());
+        assert!(e.contains(&format!("unknown key `{}…`", "x".repeat(200))), "{e}");
     }
 
     #[test]
