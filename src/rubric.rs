@@ -603,6 +603,17 @@ fn deepest_key(text: &str) -> Option<Range<usize>> {
     best.map(|(_, span)| span)
 }
 
+/// An AHP number as the consistency message shows it: `decimals` places
+/// on Saaty's scale, significant digits for a magnitude far from it (1e308
+/// is not written out in 309 digits).
+fn ahp_number(v: f64, decimals: usize) -> String {
+    if v == 0.0 || (1e-3..1e6).contains(&v.abs()) {
+        crate::util::rounded(v, decimals)
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
 /// The longest headline toml's message gives, in characters: room for an
 /// unknown key cut to 200 and every key a table accepts.
 const HEADLINE_CHARS: usize = 600;
@@ -1469,6 +1480,19 @@ impl Validator<'_> {
             }
         }
         let result = crate::methods::ahp(&matrix);
+        let computed = [result.cr, result.lambda_max, result.ci]
+            .iter()
+            .chain(&result.weights)
+            .all(|x| x.is_finite());
+        if !computed {
+            // Entries such as 1e308 and 1e-308 are reciprocal, but their
+            // eigenvector overflows: say so rather than score with NaN weights.
+            return Err(self.err(
+                span,
+                &format!("the AHP matrix for {what} has entries too far apart to compute its weights with"),
+                Some("write comparisons on Saaty's scale: 1 to 9 and their reciprocals (1/3 as \"1/3\")"),
+            ));
+        }
         if result.cr >= 0.10 {
             let width = items.iter().map(|s| s.len()).max().unwrap_or(0).max(6);
             let indent = " ".repeat(9);
@@ -1478,20 +1502,17 @@ impl Validator<'_> {
                 items.iter().map(|it| format!(" {it:>width$}")).collect::<String>()
             )];
             for (it, row) in items.iter().zip(&matrix) {
-                let cells: String = row
-                    .iter()
-                    .map(|v| format!(" {:>width$}", crate::util::rounded(*v, 3)))
-                    .collect();
+                let cells: String = row.iter().map(|v| format!(" {:>width$}", ahp_number(*v, 3))).collect();
                 lines.push(format!("{indent}{it:width$}{cells}"));
             }
             let table = lines.join("\n");
             return Err(self.err(
                 span,
                 &format!(
-                    "the AHP matrix for {what} is not consistent enough: CR = {:.4} (it must be below 0.10; λmax = {:.4}, CI = {:.4}, RI = {})",
-                    result.cr,
-                    result.lambda_max,
-                    result.ci,
+                    "the AHP matrix for {what} is not consistent enough: CR = {} (it must be below 0.10; λmax = {}, CI = {}, RI = {})",
+                    ahp_number(result.cr, 4),
+                    ahp_number(result.lambda_max, 4),
+                    ahp_number(result.ci, 4),
                     crate::methods::SAATY_RI[n - 1]
                 ),
                 Some(&format!("revise the comparisons so they agree with each other:\n{table}")),
@@ -1622,6 +1643,27 @@ goalposts = [0, 10]
         let e = err(&MINIMAL.replace("id = \"vid\"\n", "id = \"vid\"\nscale = -1e200\n"));
         assert!(e.contains("scale = -1e200; it must be"), "{e}");
         assert!(e.lines().all(|l| l.len() < 200), "{e}");
+    }
+
+    #[test]
+    fn ahp_numbers_far_from_saatys_scale_are_short() {
+        assert_eq!(ahp_number(1e308, 3), "1.00e308");
+        assert_eq!(ahp_number(1e-308, 3), "1.00e-308");
+        assert_eq!(ahp_number(0.333333, 3), "0.333");
+        assert_eq!(ahp_number(9578544.8489, 4), "9.58e6");
+        let ahp = |m: &str| {
+            let three = MINIMAL.replace(
+                "[[indicator]]\nid = \"x\"",
+                "[[dimension]]\nid = \"c\"\n[[indicator]]\nid = \"w\"\ndimension = \"c\"\ngoalposts = [0, 1]\n[[indicator]]\nid = \"x\"",
+            );
+            format!(
+                "{}\n[ahp]\ndimensions = {m}\n",
+                three.replace("id = \"vid\"\n", "id = \"vid\"\nweighting = \"ahp\"\n")
+            )
+        };
+        let e = err(&ahp("[[1, 1e308, 1e300], [1e-308, 1, 3], [1e-300, \"1/3\", 1]]"));
+        assert!(e.lines().all(|l| l.chars().count() < 300), "{e}");
+        assert!(e.contains("1.00e308"), "{e}");
     }
 
     #[test]
