@@ -517,7 +517,13 @@ impl Rubric {
     /// (the same 1e-9 × scale tolerance as for rank ties).
     pub fn grade_of(&self, score: f64) -> Option<usize> {
         let tolerance = 1e-9 * self.scale;
-        self.grades.iter().position(|g| score >= g.min - tolerance)
+        // Bands' minimums strictly decrease, so the bands a score is below
+        // come first: a binary search, however many bands a rubric has.
+        if score.is_nan() {
+            return None;
+        }
+        let k = self.grades.partition_point(|g| score < g.min - tolerance);
+        (k < self.grades.len()).then_some(k)
     }
 
     /// Whether the rubric reads in Chinese (so fixed headers are Chinese too).
@@ -1775,6 +1781,8 @@ goalposts = [0, 10]
         assert_eq!(r.grade_of(79.99999999999), Some(0));
         assert_eq!(r.grade_of(79.9), Some(1));
         assert_eq!(r.grade_of(10.0), None);
+        assert_eq!(r.grade_of(f64::NAN), None);
+        assert_eq!(r.grade_of(1e300), Some(0));
     }
 
     #[test]
