@@ -700,7 +700,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
                     Err(Negative::Dimension(d)) => {
                         return Some(Error::Data(format!(
                             "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
-                            table.id(u),
+                            crate::error::echo(table.id(u)),
                             rubric.dimensions[d].id
                         )));
                     }

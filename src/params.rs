@@ -308,8 +308,10 @@ fn frozen_treatment(rubric: &Rubric, i: usize, p: &RawIndicator) -> std::result:
             // −inf / inf leave a side alone; NaN or crossed bounds are not clamps.
             if low.is_nan() || high.is_nan() || low > high || low == f64::INFINITY || high == f64::NEG_INFINITY {
                 return Err(format!(
-                    "indicator `{}` has winsorize = [{low}, {high}]; it must be [low, high] with low ≤ high",
-                    ind.id
+                    "indicator `{}` has winsorize = [{}, {}]; it must be [low, high] with low ≤ high",
+                    ind.id,
+                    crate::util::readable(low),
+                    crate::util::readable(high)
                 ));
             }
             Treatment::Winsorize { low, high }
@@ -317,8 +319,9 @@ fn frozen_treatment(rubric: &Rubric, i: usize, p: &RawIndicator) -> std::result:
         (None, Some(min)) => {
             if !min.is_finite() {
                 return Err(format!(
-                    "indicator `{}` has log_min = {min}; it must be a finite number",
-                    ind.id
+                    "indicator `{}` has log_min = {}; it must be a finite number",
+                    ind.id,
+                    crate::util::readable(min)
                 ));
             }
             Treatment::Log { min }

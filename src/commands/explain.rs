@@ -2,7 +2,7 @@
 
 use crate::cli::ExplainArgs;
 use crate::engine;
-use crate::error::{Error, Result, closest_n};
+use crate::error::{Error, Result, closest_n, echo};
 use crate::explain::{Explanation, explain};
 use crate::output::{self, Format};
 use crate::util::rounded;
@@ -90,9 +90,10 @@ fn render_table(e: &Explanation) -> String {
     let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
     let u = e.unit;
     let mut out = String::new();
-    let label = s.table.label(u).map_or(String::new(), |l| format!(" {l}"));
-    let group = s.table.group(u).map_or(String::new(), |g| format!(" ({g})"));
-    let _ = writeln!(out, "{}{label}{group}", s.table.id(u));
+    // Data text on a terminal: control characters escaped.
+    let label = s.table.label(u).map_or(String::new(), |l| format!(" {}", echo(l)));
+    let group = s.table.group(u).map_or(String::new(), |g| format!(" ({})", echo(g)));
+    let _ = writeln!(out, "{}{label}{group}", echo(s.table.id(u)));
     let mut facts = vec![
         format!(
             "{} {}",

@@ -1,6 +1,7 @@
 //! The ten-second summary that opens `diff` in the table format.
 
 use crate::diff::{Mover, Summary};
+use crate::error::echo;
 use crate::rubric::Rubric;
 use std::fmt::Write as _;
 
@@ -50,11 +51,12 @@ pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> Strin
         }
         let _ = writeln!(out, "{title}");
         for m in list {
-            let label = m.label.as_deref().map_or(String::new(), |l| format!(" {l}"));
+            // Data text on a terminal: control characters escaped.
+            let label = m.label.as_deref().map_or(String::new(), |l| format!(" {}", echo(l)));
             let _ = writeln!(
                 out,
                 "  {}{label}: {} → {} ({:+}), {} {}",
-                m.id,
+                echo(&m.id),
                 m.rank_old,
                 m.rank_new,
                 m.rank_old as i64 - m.rank_new as i64,
