@@ -23,12 +23,13 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 pub const MAX_ROW_BYTES: usize = crate::input::MAX_LINE_BYTES;
 /// Excel's last column is XFD, the 16,384th.
 const MAX_COLUMNS: u32 = 16_384;
-/// Cells outside the rubric's columns read for each cell in them, beyond
-/// [`UNUSED_ALLOWANCE`]: reading a cell costs time even when it is not
-/// kept, and a sheet of a few useful columns among thousands of filled ones
-/// takes minutes for nothing (or was made to).
+/// Cells outside the rubric's columns read for each cell in them (a row's
+/// kept columns), beyond [`UNUSED_ALLOWANCE`]: such a cell costs reading
+/// time though it is not kept, and a sheet of a few useful columns among
+/// thousands of filled ones takes minutes for nothing (or was made to).
+/// Ten columns read from a sheet of 2,560 pass.
 const UNUSED_PER_USED: u64 = 256;
-const UNUSED_ALLOWANCE: u64 = 4 << 20;
+const UNUSED_ALLOWANCE: u64 = 1 << 16;
 
 /// Whether a file name is an Excel (or OpenDocument) workbook by its extension.
 pub fn is_workbook(path: &str) -> bool {
@@ -537,73 +538,108 @@ fn open_sheet<T>(
     sheet: Option<&str>,
     read: impl FnOnce(&str, &mut SheetRows<'_>) -> Result<T>,
 ) -> Result<T> {
-    let kind = if bytes.starts_with(b"PK") {
-        Some(scan::check_zip(bytes, path)?)
-    } else {
-        None
-    };
-    match kind {
-        Some(scan::Kind::Xlsx) => {
-            let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(path, None, &e))?;
-            let name = pick(&book.sheet_names(), path, sheet)?;
-            let mut reader = book
-                .worksheet_cells_reader(&name)
-                .map_err(|e| unreadable(path, Some(&name), &e))?;
-            let percent: Vec<bool> = reader.styles().iter().map(is_percent).collect();
-            let cells = streamed(|on| {
-                match reader.next_cell_with_style_id() {
-                    Ok(Some((cell, style))) => {
-                        let (row, col) = cell.get_position();
-                        let percent = percent.get(style).copied().unwrap_or(false);
-                        on(row, col, Value::of_ref(cell.get_value(), percent))?;
-                        Ok(true)
-                    }
-                    Ok(None) => Ok(false),
-                    Err(e) => Err(unreadable(path, Some(&name), &e)),
-                }
-            });
-            let mut rows = sheet_rows(path, &name, Box::new(cells));
-            let shown = rows.rows.name.clone();
-            read(&shown, &mut rows)
-        }
-        Some(scan::Kind::Xlsb) => {
-            let mut book = calamine::Xlsb::new(Cursor::new(bytes)).map_err(|e| unreadable(path, None, &e))?;
-            let name = pick(&book.sheet_names(), path, sheet)?;
-            let mut reader = book
-                .worksheet_cells_reader(&name)
-                .map_err(|e| unreadable(path, Some(&name), &e))?;
-            let cells = streamed(|on| match reader.next_cell() {
-                    Ok(Some(cell)) => {
-                        let (row, col) = cell.get_position();
-                        on(row, col, Value::of_ref(cell.get_value(), false))?;
-                        Ok(true)
-                    }
-                    Ok(None) => Ok(false),
-                    Err(e) => Err(unreadable(path, Some(&name), &e)),
-            });
-            let mut rows = sheet_rows(path, &name, Box::new(cells));
-            let shown = rows.rows.name.clone();
-            read(&shown, &mut rows)
-        }
-        Some(scan::Kind::Ods) => {
-            let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(path, None, &e))?;
-            let name = pick(&book.sheet_names(), path, sheet)?;
-            let range = book.worksheet_range(&name).map_err(|e| unreadable(path, Some(&name), &e))?;
-            drop(book);
-            let mut rows = sheet_rows(path, &name, Box::new(Ranged { range, next: 0 }));
-            let shown = rows.rows.name.clone();
-            read(&shown, &mut rows)
-        }
-        None => {
-            let mut book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(path, None, &e))?;
-            let name = pick(&book.sheet_names(), path, sheet)?;
-            let range = book.worksheet_range(&name).map_err(|e| unreadable(path, Some(&name), &e))?;
-            drop(book);
-            let mut rows = sheet_rows(path, &name, Box::new(Ranged { range, next: 0 }));
-            let shown = rows.rows.name.clone();
-            read(&shown, &mut rows)
-        }
+    if !bytes.starts_with(b"PK") {
+        let book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(path, None, &e))?;
+        return read_ranged(book, path, sheet, read);
     }
+    let checked = scan::check_zip(bytes, path)?;
+    if checked.kind == scan::Kind::Ods {
+        let book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(path, None, &e))?;
+        return read_ranged(book, path, sheet, read);
+    }
+    // The sheets are scanned by a second thread as the reader reads them
+    // (see scan::Gate): a scan before reading would unpack them twice in a row.
+    let gate = scan::Gate::new(&checked);
+    std::thread::scope(|scope| {
+        struct Stop<'g>(&'g scan::Gate);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                self.0.stop();
+            }
+        }
+        scope.spawn(|| gate.scan(bytes, path, &checked));
+        let _stop = Stop(&gate);
+        let input = scan::Gated::new(bytes, &gate);
+        let result = match checked.kind {
+            scan::Kind::Xlsb => read_xlsb(input, path, sheet, read),
+            _ => read_xlsx(input, path, sheet, read),
+        };
+        // A read refused by the scan fails in the reader: say why.
+        result.map_err(|e| gate.refusal().unwrap_or(e))
+    })
+}
+
+fn read_xlsx<RS: std::io::Read + std::io::Seek, T>(
+    input: RS,
+    path: &str,
+    sheet: Option<&str>,
+    read: impl FnOnce(&str, &mut SheetRows<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut book = calamine::Xlsx::new(input).map_err(|e| unreadable(path, None, &e))?;
+    let name = pick(&book.sheet_names(), path, sheet)?;
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| unreadable(path, Some(&name), &e))?;
+    let percent: Vec<bool> = reader.styles().iter().map(is_percent).collect();
+    let cells = streamed(|on| match reader.next_cell_with_style_id() {
+        Ok(Some((cell, style))) => {
+            let (row, col) = cell.get_position();
+            let percent = percent.get(style).copied().unwrap_or(false);
+            on(row, col, Value::of_ref(cell.get_value(), percent))?;
+            Ok(true)
+        }
+        Ok(None) => Ok(false),
+        Err(e) => Err(unreadable(path, Some(&name), &e)),
+    });
+    let mut rows = sheet_rows(path, &name, Box::new(cells));
+    let shown = rows.rows.name.clone();
+    read(&shown, &mut rows)
+}
+
+fn read_xlsb<RS: std::io::Read + std::io::Seek, T>(
+    input: RS,
+    path: &str,
+    sheet: Option<&str>,
+    read: impl FnOnce(&str, &mut SheetRows<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut book = calamine::Xlsb::new(input).map_err(|e| unreadable(path, None, &e))?;
+    let name = pick(&book.sheet_names(), path, sheet)?;
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| unreadable(path, Some(&name), &e))?;
+    let cells = streamed(|on| match reader.next_cell() {
+        Ok(Some(cell)) => {
+            let (row, col) = cell.get_position();
+            on(row, col, Value::of_ref(cell.get_value(), false))?;
+            Ok(true)
+        }
+        Ok(None) => Ok(false),
+        Err(e) => Err(unreadable(path, Some(&name), &e)),
+    });
+    let mut rows = sheet_rows(path, &name, Box::new(cells));
+    let shown = rows.rows.name.clone();
+    read(&shown, &mut rows)
+}
+
+/// xls and ods: calamine reads every sheet whole when it opens the file
+/// (an ods only after the checks of `scan` on what that expands to).
+fn read_ranged<RS: std::io::Read + std::io::Seek, B: Reader<RS>, T>(
+    mut book: B,
+    path: &str,
+    sheet: Option<&str>,
+    read: impl FnOnce(&str, &mut SheetRows<'_>) -> Result<T>,
+) -> Result<T>
+where
+    B::Error: std::fmt::Display,
+{
+    let name = pick(&book.sheet_names(), path, sheet)?;
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| unreadable(path, Some(&name), &e))?;
+    drop(book);
+    let mut rows = sheet_rows(path, &name, Box::new(Ranged { range, next: 0 }));
+    let shown = rows.rows.name.clone();
+    read(&shown, &mut rows)
 }
 
 #[cfg(test)]
