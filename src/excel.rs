@@ -221,8 +221,15 @@ impl Cells for Ranged {
             match self.range.get((i, j)) {
                 None | Some(Data::Empty) => continue,
                 Some(cell) => {
-                    let (row, col) = (u32::try_from(i).unwrap_or(u32::MAX), u32::try_from(j).unwrap_or(u32::MAX));
-                    on(first_row.saturating_add(row), first_col.saturating_add(col), Value::of(cell))?;
+                    let (row, col) = (
+                        u32::try_from(i).unwrap_or(u32::MAX),
+                        u32::try_from(j).unwrap_or(u32::MAX),
+                    );
+                    on(
+                        first_row.saturating_add(row),
+                        first_col.saturating_add(col),
+                        Value::of(cell),
+                    )?;
                     return Ok(true);
                 }
             }
@@ -464,9 +471,7 @@ pub fn with_sheet<T>(
 ) -> Result<T> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        open_sheet(bytes, path, sheet, read)
-    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_sheet(bytes, path, sheet, read)));
     std::panic::set_hook(previous_hook);
     result.unwrap_or_else(|_| {
         Err(Error::Data(format!(

@@ -1,10 +1,14 @@
-//! Checks on a workbook's zip archive made before the reader library
-//! unpacks anything. The library keeps some parts whole in memory (shared
-//! strings, styles, an OpenDocument file's every sheet expanded), and
-//! buffers each XML text or tag of the others whole: what it would hold is
-//! read here from the archive's directory and by streaming each part once
-//! through a small scanner, so that a file which would expand past the
-//! memory its data needs is refused with the limit it crossed.
+//! Checks on a workbook's zip archive, so that the reader library (calamine)
+//! never holds more than the data needs. It keeps some parts whole in memory
+//! (shared strings, styles, an OpenDocument file's every sheet, expanded),
+//! and buffers each XML text, tag or comment of the parts it streams (the
+//! sheets) whole. So, before it opens the file: the sizes the archive's
+//! directory declares are bounded, the prolog of each XML part is read for
+//! a DTD, and an OpenDocument `content.xml` is read through to count what
+//! its repeats expand to. The streamed parts are scanned by a second thread
+//! while the reader reads them, and a [`Gate`] lets the reader have only
+//! what the scan has found sound: a sheet is not unpacked twice in a row,
+//! and the reader's wait is a few kilobytes of it.
 
 use crate::error::{Error, Result, echo};
 use std::cell::Cell;
@@ -36,9 +40,9 @@ const MAX_XML_RUN: usize = 1 << 20;
 /// characters with formatting is about 3 MiB.
 const MAX_CELL_XML: u64 = 4 << 20;
 /// Most cells the reader may hold for an OpenDocument workbook, whose every
-/// sheet it expands in memory (about 100 bytes a cell): 200,000 villages ×
-/// 40 columns.
-pub const MAX_ODS_CELLS: u64 = 8_000_000;
+/// sheet it expands in memory (about 100 bytes a cell, so under 1 GB): some
+/// 190,000 villages × 40 columns. Larger tables are for .xlsx or CSV.
+const MAX_ODS_CELLS: u64 = 8_000_000;
 /// Most bytes of cell text the reader may hold for an OpenDocument workbook.
 const MAX_ODS_TEXT_BYTES: u64 = 256 << 20;
 /// The sheet size the reader caps an OpenDocument sheet at (Excel's).
@@ -467,9 +471,7 @@ impl Refusal {
         match self {
             Refusal::Entities => refuse(
                 path,
-                format!(
-                    ": its XML part `{part}` declares a DTD or entities, which Excel and LibreOffice never write"
-                ),
+                format!(": its XML part `{part}` declares a DTD or entities, which Excel and LibreOffice never write"),
                 "the workbook's XML is not what a spreadsheet program writes; open and re-save it in Excel, or export the sheet as CSV",
             ),
             Refusal::Run(offset) => refuse(
@@ -510,7 +512,11 @@ enum Mode {
 
 /// Streams a part through the scanner.
 /// Calls `progress` after each chunk; it returns false to stop.
-fn scan_part(mut part: impl Read, mut mode: Mode, progress: &mut dyn FnMut() -> bool) -> std::result::Result<(), Refusal> {
+fn scan_part(
+    mut part: impl Read,
+    mut mode: Mode,
+    progress: &mut dyn FnMut() -> bool,
+) -> std::result::Result<(), Refusal> {
     let mut scanner = Scanner::default();
     let mut chunk = vec![0u8; 256 << 10];
     let whole = !matches!(mode, Mode::Prolog);
@@ -532,6 +538,10 @@ fn scan_part(mut part: impl Read, mut mode: Mode, progress: &mut dyn FnMut() -> 
     }
     Ok(())
 }
+
+/// Called with a markup item, the bytes of text before it and its offset;
+/// returns false to stop scanning.
+type OnMarkup<'f> = dyn FnMut(&[u8], u64, u64) -> std::result::Result<bool, Refusal> + 'f;
 
 /// Splits XML into markup (tags, comments, declarations) and the text
 /// between, without keeping more than one markup item in memory.
@@ -555,7 +565,7 @@ impl Scanner {
         data: &[u8],
         at_end: bool,
         whole: bool,
-        on_markup: &mut dyn FnMut(&[u8], u64, u64) -> std::result::Result<bool, Refusal>,
+        on_markup: &mut OnMarkup<'_>,
     ) -> std::result::Result<bool, Refusal> {
         self.carry.extend_from_slice(data);
         let buf = std::mem::take(&mut self.carry);
@@ -566,24 +576,39 @@ impl Scanner {
                 self.text += rest.len() as u64;
                 start = buf.len();
                 if self.text > MAX_XML_RUN as u64 {
-                    break if whole { Err(Refusal::Run(self.offset + start as u64)) } else { Ok(false) };
+                    break if whole {
+                        Err(Refusal::Run(self.offset + start as u64))
+                    } else {
+                        Ok(false)
+                    };
                 }
                 break Ok(true);
             };
             self.text += lt as u64;
             start += lt;
             if self.text > MAX_XML_RUN as u64 {
-                break if whole { Err(Refusal::Run(self.offset + start as u64)) } else { Ok(false) };
+                break if whole {
+                    Err(Refusal::Run(self.offset + start as u64))
+                } else {
+                    Ok(false)
+                };
             }
             let markup = buf.get(start..).unwrap_or(&[]);
             let Some(len) = markup_len(markup, at_end) else {
                 if markup.len() > MAX_XML_RUN + 16 {
-                    break if whole { Err(Refusal::Run(self.offset + start as u64)) } else { Ok(false) };
+                    break if whole {
+                        Err(Refusal::Run(self.offset + start as u64))
+                    } else {
+                        Ok(false)
+                    };
                 }
                 break Ok(true); // wait for the rest of it
             };
             let item = markup.get(..len).unwrap_or(markup);
-            let declares = |word: &[u8]| item.get(..word.len()).is_some_and(|head| head.eq_ignore_ascii_case(word));
+            let declares = |word: &[u8]| {
+                item.get(..word.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(word))
+            };
             if declares(b"<!DOCTYPE") || declares(b"<!ENTITY") {
                 break Err(Refusal::Entities);
             }
@@ -712,7 +737,11 @@ impl Sheet {
         }
         let (name, end) = tag_name(markup);
         if local(name) == b"c" {
-            self.cell = if end || markup.ends_with(b"/>") { None } else { Some(offset) };
+            self.cell = if end || markup.ends_with(b"/>") {
+                None
+            } else {
+                Some(offset)
+            };
         }
         Ok(())
     }
@@ -994,7 +1023,10 @@ mod tests {
             scan(&long, Mode::Sheet(Sheet::default()), 4096),
             Err(Refusal::Run(_))
         ));
-        let runs = format!("<c t=\"inlineStr\"><is>{}</is></c>", "<r><t>abcdefgh</t></r>".repeat(300_000));
+        let runs = format!(
+            "<c t=\"inlineStr\"><is>{}</is></c>",
+            "<r><t>abcdefgh</t></r>".repeat(300_000)
+        );
         assert!(matches!(
             scan(&runs, Mode::Sheet(Sheet::default()), 65536),
             Err(Refusal::Cell(_))
@@ -1025,10 +1057,16 @@ mod tests {
         let gap = format!(
             r#"<table:table table:name="S">{ROW}<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="10"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="9"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row></table:table>"#
         );
-        assert!(matches!(scan(&gap, Mode::Ods(Box::default()), 64), Err(Refusal::Ods(_))));
+        assert!(matches!(
+            scan(&gap, Mode::Ods(Box::default()), 64),
+            Err(Refusal::Ods(_))
+        ));
         // Spaces declared by count are text the reader writes out.
         let spaces = r#"<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p><text:s text:c="400000000"/></text:p></table:table-cell></table:table-row></table:table>"#;
-        assert!(matches!(scan(spaces, Mode::Ods(Box::default()), 64), Err(Refusal::Ods(_))));
+        assert!(matches!(
+            scan(spaces, Mode::Ods(Box::default()), 64),
+            Err(Refusal::Ods(_))
+        ));
     }
 
     #[test]

@@ -3,9 +3,12 @@
 //! problem reported by file, row and column.
 //!
 //! CSV is read as a stream: one thread splits records while the others parse
-//! batches of them in parallel; batches are put back in file order, so the
-//! table is the same whatever the number of threads. Memory grows with the
-//! number of units, not with the file's bytes.
+//! batches of them in parallel (batches bounded in records and in bytes);
+//! batches are put back in file order, so the table is the same whatever the
+//! number of threads. A workbook is read into memory (it is a zip archive,
+//! whose directory is at its end; at most 1 GiB) and its sheet streamed row
+//! by row, keeping only the rubric's columns once the header is found.
+//! Memory grows with the number of units, not with the file's bytes.
 
 mod cell;
 mod decode;
@@ -16,8 +19,8 @@ mod totals;
 pub use cell::{Column, NotANumber, parse_cell, parse_plain_decimal};
 pub use decode::{Encoding, decode, field_text, looks_like_workbook, sniff};
 pub use header::header_key;
-pub(crate) use records::{Batch, Rec};
 use records::Splitter;
+pub(crate) use records::{Batch, Rec};
 
 use crate::error::{Error, Result, echo};
 use crate::rubric::Rubric;

@@ -103,7 +103,9 @@ impl Affine {
     }
 
     fn linear(&self, r: u32) -> u32 {
-        (0..32).filter(|i| r >> i & 1 == 1).fold(0, |acc, i| acc ^ self.columns[i])
+        (0..32)
+            .filter(|i| r >> i & 1 == 1)
+            .fold(0, |acc, i| acc ^ self.columns[i])
     }
 
     fn apply(&self, r: u32) -> u32 {
@@ -378,7 +380,12 @@ fn a_shared_string_longer_than_a_cell_can_hold_is_refused_at_its_cell() {
         &[(&head[..], 1), (b"A", 15 << 20), (&tail[..], 1)],
     );
     let mut rows: String = (2..=6)
-        .map(|r| format!(r#"<row r="{r}">{}<c r="B{r}"><v>{r}</v></c></row>"#, text_cell(&format!("A{r}"), &format!("u{r}"))))
+        .map(|r| {
+            format!(
+                r#"<row r="{r}">{}<c r="B{r}"><v>{r}</v></c></row>"#,
+                text_cell(&format!("A{r}"), &format!("u{r}"))
+            )
+        })
         .collect();
     for r in 7..=906 {
         rows.push_str(&format!(
@@ -394,7 +401,12 @@ fn a_shared_string_longer_than_a_cell_can_hold_is_refused_at_its_cell() {
         dir.path(),
         "book.xlsx",
         None,
-        &["book.xlsx[Sheet1]!B7", "15728640 characters", "32767", "export the sheet as CSV"],
+        &[
+            "book.xlsx[Sheet1]!B7",
+            "15728640 characters",
+            "32767",
+            "export the sheet as CSV",
+        ],
     );
 }
 
@@ -474,7 +486,12 @@ fn a_sheet_of_a_gigabyte_in_columns_the_rubric_does_not_read_is_refused_early() 
         dir.path(),
         "wide.xlsx",
         None,
-        &["wide.xlsx[Sheet1]", "outside the 2 columns the rubric reads", "256 per cell", "export the sheet as CSV"],
+        &[
+            "wide.xlsx[Sheet1]",
+            "outside the 2 columns the rubric reads",
+            "256 per cell",
+            "export the sheet as CSV",
+        ],
     );
 }
 
@@ -484,7 +501,10 @@ fn a_sheet_with_many_columns_the_rubric_does_not_read_is_read() {
     let dir = tmp();
     let mut rows = String::new();
     for r in 2..=300 {
-        rows.push_str(&format!(r#"<row r="{r}">{}<c><v>{r}</v></c>"#, text_cell(&format!("A{r}"), &format!("u{r}"))));
+        rows.push_str(&format!(
+            r#"<row r="{r}">{}<c><v>{r}</v></c>"#,
+            text_cell(&format!("A{r}"), &format!("u{r}"))
+        ));
         rows.push_str(&"<c><v>7</v></c>".repeat(400));
         rows.push_str("</row>");
     }
@@ -507,7 +527,10 @@ fn a_sheet_with_many_columns_the_rubric_does_not_read_is_read() {
 fn entities_in_a_workbooks_xml_are_named() {
     let dir = tmp();
     let dtd = r#"<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE sst [<!ENTITY big "xxxxxxxxxx">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&big;</t></si></sst>"#;
-    let rows = format!(r#"<row r="2">{}<c r="B2" t="s"><v>0</v></c></row>"#, text_cell("A2", "u2"));
+    let rows = format!(
+        r#"<row r="2">{}<c r="B2" t="s"><v>0</v></c></row>"#,
+        text_cell("A2", "u2")
+    );
     let sheet = || Part::stored("xl/worksheets/sheet1.xml", sheet_xml(&rows).as_bytes());
     write(
         dir.path(),
@@ -518,7 +541,14 @@ fn entities_in_a_workbooks_xml_are_named() {
         dir.path(),
         "shared.xlsx",
         None,
-        &["shared.xlsx", "xl/sharedStrings.xml", "entities", "not what a spreadsheet program writes", "re-save it in Excel", "CSV"],
+        &[
+            "shared.xlsx",
+            "xl/sharedStrings.xml",
+            "entities",
+            "not what a spreadsheet program writes",
+            "re-save it in Excel",
+            "CSV",
+        ],
     );
     assert!(!e.contains("Cannot detect"), "{e}");
     // In the sheet itself, which is read as a stream.
@@ -528,15 +558,28 @@ fn entities_in_a_workbooks_xml_are_named() {
         "sheet.xlsx",
         xlsx(Part::stored("xl/worksheets/sheet1.xml", in_sheet.as_bytes()), None),
     );
-    refused(dir.path(), "sheet.xlsx", None, &["sheet.xlsx", "xl/worksheets/sheet1.xml", "entities"]);
+    refused(
+        dir.path(),
+        "sheet.xlsx",
+        None,
+        &["sheet.xlsx", "xl/worksheets/sheet1.xml", "entities"],
+    );
     // An entity used but never declared.
-    let undeclared = sheet_xml(&format!(r#"<row r="2">{}<c r="B2"><v>1</v></c></row>"#, text_cell("A2", "&big;")));
+    let undeclared = sheet_xml(&format!(
+        r#"<row r="2">{}<c r="B2"><v>1</v></c></row>"#,
+        text_cell("A2", "&big;")
+    ));
     write(
         dir.path(),
         "undeclared.xlsx",
         xlsx(Part::stored("xl/worksheets/sheet1.xml", undeclared.as_bytes()), None),
     );
-    let e = refused(dir.path(), "undeclared.xlsx", None, &["undeclared.xlsx", "entity", "not what Excel writes"]);
+    let e = refused(
+        dir.path(),
+        "undeclared.xlsx",
+        None,
+        &["undeclared.xlsx", "entity", "not what Excel writes"],
+    );
     assert!(!e.contains("Cannot detect"), "{e}");
 }
 
@@ -577,7 +620,14 @@ fn an_ods_declaring_millions_of_repeated_cells_is_refused_before_it_is_expanded(
         dir.path(),
         "bomb.ods",
         None,
-        &["bomb.ods", "Sheet1", "number-rows-repeated", "8000000", "save the workbook as .xlsx", "CSV"],
+        &[
+            "bomb.ods",
+            "Sheet1",
+            "number-rows-repeated",
+            "8000000",
+            "save the workbook as .xlsx",
+            "CSV",
+        ],
     );
 }
 
