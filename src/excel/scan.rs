@@ -28,10 +28,13 @@ const MAX_RATIO: u64 = 200;
 const MAX_PARTS: u64 = 65_536;
 /// Largest central directory (the list of parts) an archive may have.
 const MAX_DIRECTORY_BYTES: u64 = 64 << 20;
-/// Largest part the reader keeps whole in memory (shared strings, styles,
-/// the workbook's list of sheets): a million distinct village names take
-/// about 40 MiB of shared strings.
-const MAX_WHOLE_PART_BYTES: u64 = 256 << 20;
+/// Largest shared-strings part (kept whole in memory, about three times its
+/// size): a million distinct village names take about 40 MiB.
+const MAX_SHARED_STRINGS_BYTES: u64 = 256 << 20;
+/// Largest other part the reader keeps whole (styles, the list of sheets,
+/// relationships, the theme): Excel's 64,000 cell styles take about 10 MiB,
+/// and each style read costs 150 bytes however short its XML.
+const MAX_WHOLE_PART_BYTES: u64 = 16 << 20;
 /// Longest run of XML text, or tag, or comment, in a part read as a stream
 /// (a sheet). A cell holds at most 32,767 characters, a few hundred KiB
 /// however they are escaped.
@@ -114,16 +117,20 @@ fn directory_size(bytes: &[u8]) -> Option<(u64, u64)> {
     Some((u64_at(record, 32)?, u64_at(record, 40)?))
 }
 
-/// Parts the reader keeps whole in memory, by name.
-fn read_whole(lower: &str) -> bool {
-    lower.ends_with(".rels")
-        || lower.ends_with("sharedstrings.xml")
-        || lower.ends_with("sharedstrings.bin")
+/// Parts the reader keeps whole in memory, by name: the most bytes each
+/// may have unpacked.
+fn read_whole(lower: &str) -> Option<u64> {
+    if lower.ends_with("sharedstrings.xml") || lower.ends_with("sharedstrings.bin") {
+        return Some(MAX_SHARED_STRINGS_BYTES);
+    }
+    // Any relationships part: the workbook's may have any name.
+    let whole = lower.ends_with(".rels")
         || lower.ends_with("styles.xml")
         || lower.ends_with("styles.bin")
         || lower.ends_with("workbook.xml")
         || lower.ends_with("workbook.bin")
-        || lower.contains("theme/")
+        || lower.contains("theme/");
+    whole.then_some(MAX_WHOLE_PART_BYTES)
 }
 
 /// A zip-based workbook that passed [`check_zip`].
@@ -174,15 +181,17 @@ pub fn check_zip(bytes: &[u8], path: &str) -> Result<Checked> {
             )));
         }
         let lower = name.to_ascii_lowercase();
-        if read_whole(&lower) && size > MAX_WHOLE_PART_BYTES {
+        if let Some(limit) = read_whole(&lower)
+            && size > limit
+        {
             return Err(refuse(
                 path,
                 format!(
                     ": its part `{}` is {size} bytes uncompressed, more than the {} MiB linkscore keeps in memory for it",
                     echo(&name),
-                    MAX_WHOLE_PART_BYTES >> 20
+                    limit >> 20
                 ),
-                "export the sheet as CSV (a sheet of text typed as numbers saves a shared-strings part this large; CSV has none)",
+                "export the sheet as CSV (text typed as numbers makes the shared strings this large, a damaged file its other parts; CSV has neither)",
             ));
         }
         names.push(lower);
@@ -200,7 +209,7 @@ pub fn check_zip(bytes: &[u8], path: &str) -> Result<Checked> {
         let mode = match kind {
             Kind::Ods if lower == "content.xml" => Mode::Ods(Box::default()),
             _ if !xml => continue,
-            _ if read_whole(lower) || kind == Kind::Ods => Mode::Prolog,
+            _ if read_whole(lower).is_some() || kind == Kind::Ods => Mode::Prolog,
             _ => {
                 watched.push(Watched {
                     index: i,
@@ -502,7 +511,7 @@ impl Refusal {
 /// What to look for in a part.
 enum Mode {
     /// Only the prolog (up to the first element): a DTD. For parts kept
-    /// whole, whose size is bounded by [`MAX_WHOLE_PART_BYTES`].
+    /// whole, whose size is bounded (see [`read_whole`]).
     Prolog,
     /// A sheet read as a stream: every run and cell is bounded.
     Sheet(Sheet),
