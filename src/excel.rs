@@ -23,12 +23,13 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 pub const MAX_ROW_BYTES: usize = crate::input::MAX_LINE_BYTES;
 /// Excel's last column is XFD, the 16,384th.
 const MAX_COLUMNS: u32 = 16_384;
-/// Cells outside the rubric's columns read for each cell in them (a row's
-/// kept columns), beyond [`UNUSED_ALLOWANCE`]: such a cell costs reading
-/// time though it is not kept, and a sheet of a few useful columns among
-/// thousands of filled ones takes minutes for nothing (or was made to).
-/// Ten columns read from a sheet of 2,560 pass.
-const UNUSED_PER_USED: u64 = 256;
+/// Filled cells outside the rubric's columns read for each cell in them (a
+/// row's kept columns), beyond [`UNUSED_ALLOWANCE`]: such a cell costs
+/// reading time though it is not kept, and a sheet of a few useful columns
+/// among thousands of filled ones takes minutes for nothing (or was made
+/// to). Two columns read from a sheet of 2,000 filled ones pass; empty
+/// (formatted) cells are not counted.
+const UNUSED_PER_USED: u64 = 1024;
 const UNUSED_ALLOWANCE: u64 = 1 << 16;
 
 /// Whether a file name is an Excel (or OpenDocument) workbook by its extension.
@@ -399,24 +400,26 @@ impl Rows {
         Ok(())
     }
 
-    /// A cell in a column the rubric does not read: counted, not kept.
+    /// A cell in a column the rubric does not read: not kept; counted when
+    /// it holds something.
     fn drop_cell(&mut self, value: &Value<'_>) -> Result<()> {
+        if value.is_blank() {
+            return Ok(());
+        }
         self.unused += 1;
         let allowed = UNUSED_PER_USED
             .saturating_mul(self.used)
             .saturating_add(UNUSED_ALLOWANCE);
         if self.unused > allowed {
             return Err(Error::Data(format!(
-                "error: {}: by row {} the sheet holds {} cells outside the {} columns the rubric reads, more than the {UNUSED_PER_USED} per cell it reads (beyond the first {UNUSED_ALLOWANCE}) that linkscore reads through\n  = help: delete the columns the rubric does not read (or copy its columns to a sheet of their own), or export the sheet as CSV",
+                "error: {}: by row {} the sheet holds {} filled cells outside the {} columns the rubric reads, more than the {UNUSED_PER_USED} per cell it reads (beyond the first {UNUSED_ALLOWANCE}) that linkscore reads through\n  = help: delete the columns the rubric does not read (or copy its columns to a sheet of their own), or export the sheet as CSV",
                 self.name,
                 u64::from(self.number.unwrap_or(0)) + 1,
                 self.unused,
                 self.kept
             )));
         }
-        if !self.hidden && !value.is_blank() {
-            self.hidden = true;
-        }
+        self.hidden = true;
         Ok(())
     }
 
