@@ -163,3 +163,57 @@ pub fn warn_all(warnings: &[String]) {
         eprintln!("warning: {w}");
     }
 }
+
+/// Checks `--uncertainty` and the flags that say how it re-scores before
+/// any data is read: the vary flags without it are a usage error.
+pub fn check_flags(rubric: &crate::rubric::Rubric, runs: Option<u64>, vary: &crate::cli::VaryArgs) -> Result<()> {
+    match runs {
+        None if vary.any() => Err(crate::Error::Usage(
+            "--seed, --weights, --normalize and --aggregate say how --uncertainty re-scores; they need --uncertainty RUNS\n  = help: add --uncertainty 1000".into(),
+        )),
+        None => Ok(()),
+        Some(_) => crate::sensitivity::check_settings(rubric, &vary.settings(1)),
+    }
+}
+
+/// `--uncertainty RUNS` of `diff` and `report`: the year in `scored`
+/// re-scored RUNS times (`pool` and `params` as its scoring had them), or
+/// nothing without the flag. The vary flags without it are a usage error.
+pub fn uncertainty(
+    scored: &crate::engine::Scored,
+    pool: &[&crate::input::Table],
+    params: &crate::engine::Params,
+    runs: Option<u64>,
+    vary: &crate::cli::VaryArgs,
+) -> Result<Option<crate::sensitivity::Robustness>> {
+    check_flags(scored.rubric, runs, vary)?;
+    let Some(runs) = runs else { return Ok(None) };
+    let settings = vary.settings(usize::try_from(runs).unwrap_or(usize::MAX));
+    let table = scored.table;
+    let nominal = nominal_ranks(scored);
+    let bar = progress_bar(settings.runs);
+    let robustness =
+        crate::sensitivity::analyse(scored.rubric, table, pool, params, nominal, &settings, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    Ok(Some(robustness))
+}
+
+/// Each unit's rank in `scored` (`None` without a score), as the re-scorings compare them.
+pub fn nominal_ranks(scored: &crate::engine::Scored) -> Vec<Option<u32>> {
+    (0..scored.table.len())
+        .map(|u| scored.rank(u).map(|r| u32::try_from(r).unwrap_or(u32::MAX)))
+        .collect()
+}
+
+/// A bar on stderr over the runs, only when stderr is a terminal.
+pub fn progress_bar(runs: usize) -> indicatif::ProgressBar {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(runs as u64), indicatif::ProgressDrawTarget::stderr_with_hz(8));
+    if let Ok(style) = indicatif::ProgressStyle::with_template("re-scoring [{bar:30}] {pos}/{len} runs ({eta} left)") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

@@ -4,12 +4,12 @@
 use crate::cli::ReportArgs;
 use crate::diff::Comparison;
 use crate::error::{Error, Result, closest_n};
-use crate::{engine, input, report};
+use crate::{engine, input, pooling, report};
 
 pub fn run(args: &ReportArgs) -> Result<()> {
     check_output(&args.output)?;
     let rubric = super::load_rubric(&args.rubric)?;
-    super::sensitivity::check_flags(&rubric, args.uncertainty, &args.vary)?;
+    super::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = true;
     let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
@@ -26,8 +26,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         None => {
             let params = engine::fit(&rubric, &[&table])?;
             let scored = engine::apply(&rubric, &table, &params)?;
-            let robustness =
-                super::sensitivity::uncertainty(&scored, &[&table], &params, args.uncertainty, &args.vary)?;
+            let robustness = super::uncertainty(&scored, &[&table], &params, args.uncertainty, &args.vary)?;
             report_options.uncertainty = robustness.map(|r| (r.settings.runs, r.intervals));
             let page = report::render(&scored, None, &report_options);
             super::warn_all(&scored.warnings);
@@ -36,19 +35,15 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         Some(previous) => {
             let old = super::load_data(std::slice::from_ref(previous), &rubric, &options, args.strict.strict)?;
             let names = args.data.join(", ");
-            let (old_params, new_params) =
-                super::diff::year_params(&rubric, (&old, previous), (&table, &names), None, false)?;
-            let old_scored = engine::apply(&rubric, &old, &old_params)?;
-            let new_scored = engine::apply(&rubric, &table, &new_params)?;
+            // The years are pooled as `diff` pools them.
+            let scales = pooling::year_scales(&rubric, (&old, previous), (&table, &names), None, false)?;
+            if let Some(message) = &scales.message {
+                eprintln!("{message}");
+            }
+            let old_scored = engine::apply(&rubric, &old, &scales.old)?;
+            let new_scored = engine::apply(&rubric, &table, &scales.new)?;
             let mut comparison = Comparison::new(&old_scored, &new_scored);
-            // As `diff` pools the years, the new year's re-scorings fit alternatives on both.
-            let pool: Vec<&input::Table> = if rubric.is_sample_relative() {
-                vec![&old, &table]
-            } else {
-                vec![&table]
-            };
-            let robustness =
-                super::sensitivity::uncertainty(&new_scored, &pool, &new_params, args.uncertainty, &args.vary)?;
+            let robustness = super::uncertainty(&new_scored, &scales.pool, &scales.new, args.uncertainty, &args.vary)?;
             if let Some(r) = robustness {
                 comparison.uncertainty = Some(r.intervals.clone());
                 report_options.uncertainty = Some((r.settings.runs, r.intervals));

@@ -1,11 +1,10 @@
 //! `linkscore sensitivity`: how robust each rank is (SPEC "Robustness").
 
 use crate::cli::SensitivityArgs;
+use crate::engine;
 use crate::error::Result;
 use crate::output::{self, Format};
 use crate::sensitivity::{self, Robustness};
-use crate::{engine, input};
-use std::io::IsTerminal;
 
 pub fn run(args: &SensitivityArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
@@ -18,8 +17,8 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     let table = super::load_data(&args.data, &rubric, &options, false)?;
     let params = engine::fit(&rubric, &[&table])?;
     let scored = engine::apply(&rubric, &table, &params)?;
-    let nominal = (0..table.len()).map(|u| scored.rank(u).map(rank_u32)).collect();
-    let bar = progress_bar(runs);
+    let nominal = super::nominal_ranks(&scored);
+    let bar = super::progress_bar(runs);
     let robustness = sensitivity::analyse(&rubric, &table, &[&table], &params, nominal, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let sheet = sensitivity::sheet(&robustness, &rubric, &table, &scored.order, args.top);
@@ -54,56 +53,6 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
         super::warn_all(&scored.warnings);
     }
     Ok(())
-}
-
-/// Checks `--uncertainty` and the flags that say how it re-scores before
-/// any data is read: the vary flags without it are a usage error.
-pub fn check_flags(rubric: &crate::rubric::Rubric, runs: Option<u64>, vary: &crate::cli::VaryArgs) -> Result<()> {
-    match runs {
-        None if vary.any() => Err(crate::Error::Usage(
-            "--seed, --weights, --normalize and --aggregate say how --uncertainty re-scores; they need --uncertainty RUNS\n  = help: add --uncertainty 1000".into(),
-        )),
-        None => Ok(()),
-        Some(_) => sensitivity::check_settings(rubric, &vary.settings(1)),
-    }
-}
-
-/// `--uncertainty RUNS` of `diff` and `report`: the year in `scored`
-/// re-scored RUNS times (`pool` and `params` as its scoring had them), or
-/// nothing without the flag. The vary flags without it are a usage error.
-pub fn uncertainty(
-    scored: &engine::Scored,
-    pool: &[&input::Table],
-    params: &engine::Params,
-    runs: Option<u64>,
-    vary: &crate::cli::VaryArgs,
-) -> Result<Option<Robustness>> {
-    check_flags(scored.rubric, runs, vary)?;
-    let Some(runs) = runs else { return Ok(None) };
-    let settings = vary.settings(usize::try_from(runs).unwrap_or(usize::MAX));
-    let table = scored.table;
-    let nominal = (0..table.len()).map(|u| scored.rank(u).map(rank_u32)).collect();
-    let bar = progress_bar(settings.runs);
-    let robustness = sensitivity::analyse(scored.rubric, table, pool, params, nominal, &settings, &|| bar.inc(1))?;
-    bar.finish_and_clear();
-    Ok(Some(robustness))
-}
-
-fn rank_u32(rank: usize) -> u32 {
-    u32::try_from(rank).unwrap_or(u32::MAX)
-}
-
-/// A bar on stderr over the runs, only when stderr is a terminal.
-pub fn progress_bar(runs: usize) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar =
-        indicatif::ProgressBar::with_draw_target(Some(runs as u64), indicatif::ProgressDrawTarget::stderr_with_hz(8));
-    if let Ok(style) = indicatif::ProgressStyle::with_template("re-scoring [{bar:30}] {pos}/{len} runs ({eta} left)") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
 }
 
 fn json(robustness: &Robustness, scored: &engine::Scored, sheet: &output::Sheet, within: u32) -> String {
