@@ -8,8 +8,8 @@
 
 mod scan;
 
+use super::Batch;
 use crate::error::{Error, Result, closest, echo};
-use crate::input::Batch;
 use calamine::{Data, DataRef, Reader};
 use std::io::Cursor;
 
@@ -20,7 +20,7 @@ pub const MAX_WORKBOOK_BYTES: usize = 1 << 30;
 /// The most characters an Excel cell holds.
 pub const MAX_CELL_CHARS: usize = 32_767;
 /// The most text one row may hold, as for a line of CSV.
-pub const MAX_ROW_BYTES: usize = crate::input::MAX_LINE_BYTES;
+pub const MAX_ROW_BYTES: usize = super::MAX_LINE_BYTES;
 /// Excel's last column is XFD, the 16,384th.
 const MAX_COLUMNS: u32 = 16_384;
 /// Filled cells outside the rubric's columns read for each cell in them (a
@@ -45,7 +45,7 @@ pub fn is_workbook(path: &str) -> bool {
 /// Refuses at once what does not start as a workbook does: a zip archive
 /// (xlsx, xlsm, xlsb, ods) or an OLE compound file (xls).
 pub fn check_magic(head: &[u8], path: &str) -> Result<()> {
-    if crate::input::looks_like_workbook(head) {
+    if super::looks_like_workbook(head) {
         return Ok(());
     }
     Err(Error::Data(format!(
@@ -115,8 +115,8 @@ impl Value<'_> {
         match self {
             Value::Empty => true,
             Value::Float(_) | Value::Int(_) => false,
-            Value::Text(s) => crate::input::is_blank(s.as_bytes(), crate::input::Encoding::Utf8),
-            Value::Owned(s) => crate::input::is_blank(s.as_bytes(), crate::input::Encoding::Utf8),
+            Value::Text(s) => super::is_blank(s.as_bytes(), super::Encoding::Utf8),
+            Value::Owned(s) => super::is_blank(s.as_bytes(), super::Encoding::Utf8),
         }
     }
 }
@@ -299,7 +299,7 @@ impl SheetRows<'_> {
     /// From now on, keeps only `columns` (0-based, in increasing order):
     /// each record has one field per kept column, in that order. A row
     /// whose other cells are not blank is marked (see
-    /// [`crate::input::Rec::hidden`]), so it is not taken for a blank row.
+    /// [`super::Rec::hidden`]), so it is not taken for a blank row.
     pub fn keep_only(&mut self, columns: &[usize]) {
         let rows = &mut self.rows;
         let size = columns.iter().max().map_or(0, |&c| c + 1);

@@ -12,6 +12,7 @@
 
 mod cell;
 mod decode;
+pub mod excel;
 mod header;
 mod records;
 mod totals;
@@ -358,7 +359,7 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
                     progress: &progress,
                 },
                 path,
-                crate::excel::is_workbook(path),
+                excel::is_workbook(path),
                 rubric,
                 options,
                 &mut table,
@@ -408,7 +409,7 @@ impl<R: Read> Read for ProgressReader<'_, R> {
 pub fn from_bytes(sources: &[(String, Vec<u8>)], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
     let mut table = Table::new(rubric);
     for (name, bytes) in sources {
-        let workbook = crate::excel::is_workbook(name);
+        let workbook = excel::is_workbook(name);
         read_source(bytes.as_slice(), name, workbook, rubric, options, &mut table)?;
     }
     check_duplicate_ids(&table)?;
@@ -436,7 +437,7 @@ fn read_source<R: Read + Send>(
         .map_err(|e| reader.error(&e))?;
     if workbook || looks_like_workbook(&head) {
         reader.binary = true;
-        crate::excel::check_magic(&head, path)?;
+        excel::check_magic(&head, path)?;
         let bytes = read_workbook_bytes(head, &mut reader)?;
         let sha256 = reader.finish();
         return read_workbook(&bytes, path, sha256, rubric, options, table);
@@ -485,11 +486,11 @@ fn read_source<R: Read + Send>(
 }
 
 /// Reads the rest of a workbook (after its first bytes, `head`) into
-/// memory, up to [`crate::excel::MAX_WORKBOOK_BYTES`]: a zip archive is read
+/// memory, up to [`excel::MAX_WORKBOOK_BYTES`]: a zip archive is read
 /// from its end, so the whole file is needed, but never more than a real
 /// workbook is (`/dev/zero` renamed, or endless input, is refused there).
 fn read_workbook_bytes<R: Read>(head: Vec<u8>, reader: &mut Guard<R>) -> Result<Vec<u8>> {
-    let limit = crate::excel::MAX_WORKBOOK_BYTES;
+    let limit = excel::MAX_WORKBOOK_BYTES;
     let mut bytes = head;
     let mut chunk = vec![0u8; 1 << 20];
     loop {
@@ -500,7 +501,7 @@ fn read_workbook_bytes<R: Read>(head: Vec<u8>, reader: &mut Guard<R>) -> Result<
             Err(e) => return Err(reader.error(&e)),
         };
         if bytes.len() + n > limit {
-            return Err(crate::excel::too_big(&reader.path));
+            return Err(excel::too_big(&reader.path));
         }
         // Grow by doubling, but never past the limit (a doubling from just
         // under it would ask for twice the limit).
@@ -528,7 +529,7 @@ fn read_workbook(
     options: &ReadOptions,
     table: &mut Table,
 ) -> Result<()> {
-    crate::excel::with_sheet(bytes, path, options.sheet.as_deref(), |shown, rows| {
+    excel::with_sheet(bytes, path, options.sheet.as_deref(), |shown, rows| {
         table.files.push(InputFile {
             path: path.to_string(),
             sha256,
