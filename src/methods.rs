@@ -1,27 +1,21 @@
-//! Methods analysts publish with: objective weights (entropy, CRITIC) and
-//! TOPSIS (SPEC "Maths: objective weighting" and "Methods").
+//! Methods analysts publish with: objective weights (entropy, CRITIC), AHP,
+//! combined weights and TOPSIS (SPEC "Maths" and "Methods analysts publish
+//! with").
+//!
+//! The bottom of the crate: plain numbers in, plain numbers out, with only
+//! [`crate::stats`] beneath it. It takes no rubric types, so the rubric (which
+//! checks AHP matrices with [`ahp`]) and the engine both build on it.
 //!
 //! Missing cells (under `missing = "reweight"`) are left out of each
 //! column's sums: n is the number of units with a value.
 
-use crate::rubric::Ideal;
 use crate::stats;
 
-/// Entropy weights: p_ij = (z_ij + A) / Σ_i (z_ij + A),
-/// E_j = −(1/ln n) Σ_i p_ij ln p_ij (0·ln 0 = 0), d_j = 1 − E_j,
-/// w_j = d_j / Σ d. A column summing to zero gets d_j = 0; all d zero gives
-/// equal weights. Negative z is refused: `Err(j)` names the column.
-pub fn entropy_weights(z: &[Vec<Option<f64>>], shift: f64) -> Result<Vec<f64>, usize> {
-    let mut d = Vec::with_capacity(z.len());
-    for (j, col) in z.iter().enumerate() {
-        let present: Vec<f64> = col.iter().flatten().copied().collect();
-        d.push(entropy_divergence(&present, shift).ok_or(j)?);
-    }
-    Ok(entropy_from_divergences(d))
-}
-
-/// d_j = 1 − E_j of one column's present normalized values; `None` when a
-/// value (plus the shift) is negative.
+/// The entropy divergence d_j = 1 − E_j of one column's present normalized
+/// values, with p_ij = (z_ij + A) / Σ_i (z_ij + A) and
+/// E_j = −(1/ln n) Σ_i p_ij ln p_ij (0·ln 0 = 0). A column summing to zero
+/// gets d_j = 0. `None` when a value (plus the shift A) is negative: the
+/// caller names the column.
 pub fn entropy_divergence(z: &[f64], shift: f64) -> Option<f64> {
     if z.iter().any(|&v| v + shift < 0.0) {
         return None;
@@ -43,7 +37,9 @@ pub fn entropy_divergence(z: &[f64], shift: f64) -> Option<f64> {
     Some((1.0 - e).max(0.0))
 }
 
-/// Entropy weights from the columns' divergences (equal if all are zero).
+/// Entropy weights from the columns' divergences, w_j = d_j / Σ d (equal
+/// if all are zero). The engine takes the divergences one column at a time
+/// so that it never holds the whole normalized matrix.
 pub fn entropy_from_divergences(d: Vec<f64>) -> Vec<f64> {
     normalize_or_equal(d)
 }
@@ -93,6 +89,17 @@ fn normalize_or_equal(v: Vec<f64>) -> Vec<f64> {
     } else {
         vec![1.0 / v.len() as f64; v.len()]
     }
+}
+
+/// Where TOPSIS puts its ideal and anti-ideal: at the sample's best and
+/// worst (`sample`) or at the ends of the normalized scale (`absolute`).
+/// It derives `Deserialize` because the rubric's `ideal = "…"` is spelled
+/// with these very words; the method owns the type, the rubric reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ideal {
+    Sample,
+    Absolute,
 }
 
 /// TOPSIS ideal and anti-ideal per indicator, (A⁺_j, A⁻_j): the column max
@@ -213,6 +220,18 @@ mod tests {
 
     fn cols(data: &[&[f64]]) -> Vec<Vec<Option<f64>>> {
         data.iter().map(|c| c.iter().map(|&v| Some(v)).collect()).collect()
+    }
+
+    /// Entropy weights of whole columns, built as the engine builds them
+    /// (one divergence per column, then normalized); `Err(j)` names a
+    /// column with a negative value.
+    fn entropy_weights(z: &[Vec<Option<f64>>], shift: f64) -> Result<Vec<f64>, usize> {
+        let mut d = Vec::with_capacity(z.len());
+        for (j, col) in z.iter().enumerate() {
+            let present: Vec<f64> = col.iter().flatten().copied().collect();
+            d.push(entropy_divergence(&present, shift).ok_or(j)?);
+        }
+        Ok(entropy_from_divergences(d))
     }
 
     #[test]

@@ -137,12 +137,8 @@ pub enum Method {
     Topsis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Ideal {
-    Sample,
-    Absolute,
-}
+/// `ideal` in `[rubric]`: a TOPSIS setting, so the type lives with TOPSIS.
+pub use crate::methods::Ideal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
