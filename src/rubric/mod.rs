@@ -10,7 +10,7 @@ use toml::Spanned;
 
 /// The rubric shipped in the binary (what `init` writes and what runs when
 /// `--rubric` is left out).
-pub const BUILTIN_RUBRIC: &str = include_str!("../rubrics/linkage.toml");
+pub const BUILTIN_RUBRIC: &str = include_str!("../../rubrics/linkage.toml");
 /// The name the built-in rubric goes by in messages.
 pub const BUILTIN_RUBRIC_NAME: &str = "linkage.toml (built-in)";
 
