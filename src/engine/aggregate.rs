@@ -1,0 +1,257 @@
+//! One unit's dimension values and score from its normalized values (SPEC
+//! "Maths": aggregation; "Methods": TOPSIS), and coupling coordination
+//! (SPEC "Methods": `[coupling]`).
+
+use super::some;
+use super::weights::Weights;
+use crate::methods;
+use crate::rubric::{Aggregate, Rubric};
+
+/// Where scoring a unit failed: a negative value under a geometric mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Negative {
+    /// The indicator (index into the rubric's indicators).
+    Indicator(usize),
+    /// The dimension.
+    Dimension(usize),
+}
+
+/// One unit's dimension values (into `dims`, NaN when none) and overall
+/// score (0..1, NaN when none) from its normalized values `row` (NaN when
+/// missing), by the rubric's aggregations or TOPSIS with `ideal`. `z` is
+/// scratch of the row's length. Every score is made here, so a re-scoring
+/// with the same weights (`sensitivity`) gives the same bits as `score`.
+pub fn unit_score(
+    rubric: &Rubric,
+    row: &[f64],
+    weights: &Weights,
+    ideal: Option<&[(f64, f64)]>,
+    dims: &mut [f64],
+    z: &mut [Option<f64>],
+) -> std::result::Result<f64, Negative> {
+    for ((d, dim), slot) in rubric.dimensions.iter().enumerate().zip(dims.iter_mut()) {
+        let children = dim.indicators.iter().map(|&i| {
+            let w = weights.indicator.get(i).copied().unwrap_or(0.0);
+            (w, row.get(i).copied().unwrap_or(f64::NAN))
+        });
+        *slot = aggregate_coded(dim.aggregate, children)
+            .map_err(|j| Negative::Indicator(dim.indicators.get(j).copied().unwrap_or(d)))?;
+    }
+    // A unit whose values all carry weight 0 in the score has no score: its
+    // values say nothing the weights count (not 100 under TOPSIS, where
+    // D⁺ = D⁻ = 0, nor an equal split of dimensions the weights set to 0).
+    let weighed = match ideal {
+        None => weights
+            .dimension
+            .iter()
+            .zip(dims.iter())
+            .any(|(&w, d)| w > 0.0 && !d.is_nan()),
+        Some(_) => weights.global.iter().zip(row).any(|(&w, z)| w > 0.0 && !z.is_nan()),
+    };
+    if !weighed {
+        return Ok(f64::NAN);
+    }
+    match ideal {
+        None => {
+            let children = weights.dimension.iter().copied().zip(dims.iter().copied());
+            aggregate_coded(rubric.aggregate, children).map_err(Negative::Dimension)
+        }
+        Some(ideal) => {
+            for (slot, &v) in z.iter_mut().zip(row) {
+                *slot = some(v);
+            }
+            Ok(methods::topsis_closeness(z, &weights.global, ideal).unwrap_or(f64::NAN))
+        }
+    }
+}
+
+/// Aggregates weighted children (SPEC "Maths": aggregation). Missing children
+/// are left out and the remaining weights renormalized; no children left (or
+/// no weight left) gives `None`. A negative child under a geometric mean is
+/// an error carrying the child's index.
+pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result::Result<Option<f64>, usize> {
+    aggregate_coded(how, children.iter().map(|&(w, z)| (w, z.unwrap_or(f64::NAN)))).map(some)
+}
+
+/// [`aggregate`] over `(weight, value)` pairs with NaN for a missing value
+/// (the scoring loop's form: no allocation per unit); NaN when no value.
+pub fn aggregate_coded(
+    how: Aggregate,
+    children: impl Iterator<Item = (f64, f64)> + Clone,
+) -> std::result::Result<f64, usize> {
+    let present = |&(_, z): &(f64, f64)| !z.is_nan();
+    let complete = children.clone().all(|c| present(&c));
+    let total: f64 = children.clone().filter(present).map(|(w, _)| w).sum();
+    let count = children.clone().filter(present).count();
+    if total.is_nan() || total < 0.0 || count == 0 {
+        return Ok(f64::NAN);
+    }
+    // Present children whose weights are all 0 share the parent equally
+    // (SPEC "Maths": zero objective weights split a dimension equally, so
+    // that its value is still defined and shown; likewise under reweight).
+    let share = total == 0.0;
+    let weight = |w: f64| if share { 1.0 / count as f64 } else { w };
+    // With every child present the weights already sum to 1: dividing by
+    // their float sum would only add rounding.
+    let scale = if complete || share { 1.0 } else { total };
+    // A weighted mean of values in [0, 1] is in [0, 1]; weights that sum to
+    // 1 + an ulp must not push a perfect unit above the scale.
+    let bounded = children.clone().all(|(_, z)| z.is_nan() || (0.0..=1.0).contains(&z));
+    let clamp = |x: f64| if bounded { x.clamp(0.0, 1.0) } else { x };
+    match how {
+        Aggregate::Arithmetic => Ok(clamp(
+            children.filter(present).map(|(w, z)| weight(w) / scale * z).sum(),
+        )),
+        Aggregate::Geometric => {
+            let mut product = 1.0;
+            for (k, (w, z)) in children.enumerate() {
+                if z.is_nan() {
+                    continue;
+                }
+                if z < 0.0 {
+                    return Err(k);
+                }
+                product *= z.powf(weight(w) / scale);
+            }
+            Ok(clamp(product))
+        }
+    }
+}
+
+/// Weighted arithmetic mean over the children that have a value.
+pub(super) fn weighted_mean(children: &[(f64, Option<f64>)]) -> Option<f64> {
+    let total: f64 = children.iter().filter(|(_, z)| z.is_some()).map(|(w, _)| w).sum();
+    if total.is_nan() || total <= 0.0 {
+        return None;
+    }
+    let bounded = children.iter().all(|(_, z)| z.is_none_or(|z| (0.0..=1.0).contains(&z)));
+    let mean = children.iter().filter_map(|(w, z)| z.map(|z| w * z)).sum::<f64>() / total;
+    Some(if bounded { mean.clamp(0.0, 1.0) } else { mean })
+}
+
+/// Coupling coordination of one unit (SPEC "Methods": `[coupling]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coupling {
+    pub coupling: f64,
+    pub coordination: f64,
+    /// Index into [`COORDINATION_GRADES`].
+    pub band: usize,
+}
+
+/// The ten coordination bands by D, lowest first, each 0.1 wide.
+pub const COORDINATION_GRADES: [&str; 10] = [
+    "极度失调",
+    "严重失调",
+    "中度失调",
+    "轻度失调",
+    "濒临失调",
+    "勉强协调",
+    "初级协调",
+    "中级协调",
+    "良好协调",
+    "优质协调",
+];
+
+/// Coupling C, coordination D and its band from the listed dimension values.
+pub fn coupling(listed: &[usize], dimension_weights: &[f64], values: &[Option<f64>]) -> Option<Coupling> {
+    let u: Vec<f64> = listed
+        .iter()
+        .map(|&d| values.get(d).copied().flatten())
+        .collect::<Option<_>>()?;
+    if u.iter().any(|&x| x < 0.0) {
+        return None;
+    }
+    let k = u.len() as f64;
+    let sum: f64 = u.iter().sum();
+    let c = if sum > 0.0 {
+        k * u.iter().product::<f64>().powf(1.0 / k) / sum
+    } else {
+        0.0
+    };
+    let beta_total: f64 = listed.iter().map(|&d| dimension_weights[d]).sum();
+    let t: f64 = if beta_total > 0.0 {
+        listed
+            .iter()
+            .zip(&u)
+            .map(|(&d, x)| dimension_weights[d] / beta_total * x)
+            .sum()
+    } else {
+        0.0
+    };
+    // C ≤ 1 and T ≤ 1 in exact arithmetic; rounding gives 1.0000000000000004.
+    let c = c.clamp(0.0, 1.0);
+    let d = (c * t).sqrt().clamp(0.0, 1.0);
+    Some(Coupling {
+        coupling: c,
+        coordination: d,
+        band: coordination_band(d),
+    })
+}
+
+/// Grade tolerance on D (the same as score grades): all dimensions 0.25
+/// give D = 0.49999999999999994, which is 勉强协调 [0.5, 0.6), not 濒临失调.
+const BAND_TOLERANCE: f64 = 1e-9;
+
+/// The band 0..=9 of coordination `d`: [k/10, (k+1)/10), the last closed;
+/// a `d` that misses a band's lower edge by at most [`BAND_TOLERANCE`] is in it.
+pub fn coordination_band(d: f64) -> usize {
+    (1..=9usize)
+        .rev()
+        .find(|&k| d >= k as f64 / 10.0 - BAND_TOLERANCE)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregation_by_hand() {
+        let c = [(0.25, Some(0.4)), (0.75, Some(0.8))];
+        // 0.25·0.4 + 0.75·0.8 = 0.7
+        assert!((aggregate(Aggregate::Arithmetic, &c).unwrap().unwrap() - 0.7).abs() < 1e-15);
+        // 0.4^0.25 · 0.8^0.75 = 0.6727171322029716
+        let g = aggregate(Aggregate::Geometric, &c).unwrap().unwrap();
+        assert!((g - 0.672_717_132_202_971_6).abs() < 1e-15, "{g}");
+        // a zero child zeroes a geometric mean
+        assert_eq!(
+            aggregate(Aggregate::Geometric, &[(0.5, Some(0.0)), (0.5, Some(0.9))]),
+            Ok(Some(0.0))
+        );
+        // missing child: the other takes all the weight
+        assert_eq!(
+            aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, Some(0.8))]),
+            Ok(Some(0.8))
+        );
+        assert_eq!(
+            aggregate(Aggregate::Arithmetic, &[(0.25, None), (0.75, None)]),
+            Ok(None)
+        );
+        assert_eq!(
+            aggregate(Aggregate::Geometric, &[(0.5, Some(0.2)), (0.5, Some(-0.1))]),
+            Err(1)
+        );
+    }
+
+    #[test]
+    fn coupling_limits() {
+        let w = [0.5, 0.5];
+        let equal = coupling(&[0, 1], &w, &[Some(0.6), Some(0.6)]).unwrap();
+        assert!((equal.coupling - 1.0).abs() < 1e-15);
+        // T = 0.6, D = √0.6 = 0.7746 → 中级协调
+        assert!((equal.coordination - 0.6f64.sqrt()).abs() < 1e-15);
+        assert_eq!(COORDINATION_GRADES[equal.band], "中级协调");
+        let zero = coupling(&[0, 1], &w, &[Some(0.0), Some(0.9)]).unwrap();
+        assert_eq!(zero.coupling, 0.0);
+        assert_eq!(zero.band, 0);
+        let none = coupling(&[0, 1], &w, &[Some(0.0), Some(0.0)]).unwrap();
+        assert_eq!(none.coordination, 0.0);
+        // U = 0.2, 0.8: C = 2·√0.16 / 1 = 0.8; T = 0.5; D = √0.4
+        let c = coupling(&[0, 1], &w, &[Some(0.2), Some(0.8)]).unwrap();
+        assert!((c.coupling - 0.8).abs() < 1e-15);
+        assert!((c.coordination - 0.4f64.sqrt()).abs() < 1e-15);
+        assert!(coupling(&[0, 1], &w, &[None, Some(0.8)]).is_none());
+        let top = coupling(&[0, 1], &w, &[Some(1.0), Some(1.0)]).unwrap();
+        assert_eq!(COORDINATION_GRADES[top.band], "优质协调");
+    }
+}

@@ -1,0 +1,310 @@
+//! From a raw cell to its normalized value (SPEC "Data": missing cells;
+//! "Data as offices fill it in": Outliers; "Maths": transform, normalization
+//! and `floor`): the per-cell [`Eval`] pipeline raw → fill → transform →
+//! outlier treatment → scaling → floor, the fill values and outlier
+//! treatment it is fitted with, and the checks a table passes before it runs.
+
+use super::Params;
+use super::scaling::Scaling;
+use crate::error::{Error, Result};
+use crate::input::{Column, Table};
+use crate::outliers::{self, Treatment};
+use crate::rubric::{MissingPolicy, Normalize, Outliers, Rubric};
+use crate::stats;
+use rayon::prelude::*;
+
+/// How missing cells were counted and treated.
+#[derive(Debug, Clone)]
+pub struct MissingReport {
+    pub policy: MissingPolicy,
+    pub cells: usize,
+    pub per_indicator: Vec<usize>,
+    /// The value filled in per indicator under `mean`/`median`.
+    pub fill: Vec<Option<f64>>,
+    /// The warning that counts the missing cells and says how they were
+    /// treated (also among the run's warnings), when any were missing.
+    pub summary: Option<String>,
+}
+
+/// Raw value → fill → transform → scaling → floor, for one cell at a time.
+pub(super) struct Eval<'a> {
+    pub(super) rubric: &'a Rubric,
+    pub(super) table: &'a Table,
+    pub(super) fill: &'a [Option<f64>],
+    /// Outlier treatment per indicator (empty: none).
+    pub(super) treatment: &'a [Treatment],
+    pub(super) scaling: &'a [Scaling],
+}
+
+impl<'a> Eval<'a> {
+    pub(super) fn new(rubric: &'a Rubric, table: &'a Table, params: &'a Params) -> Eval<'a> {
+        Eval {
+            rubric,
+            table,
+            fill: &params.fill,
+            treatment: &params.treatment,
+            scaling: &params.scaling,
+        }
+    }
+
+    /// Values filled and transformed only: what statistics and the outlier
+    /// treatment are fitted on, before anything else is known.
+    pub(super) fn raw(rubric: &'a Rubric, table: &'a Table, fill: &'a [Option<f64>]) -> Eval<'a> {
+        Eval {
+            rubric,
+            table,
+            fill,
+            treatment: &[],
+            scaling: &[],
+        }
+    }
+
+    /// The value ready to normalize. Transform domains are checked by
+    /// [`validate`] before any evaluation; an out-of-domain value here is NaN.
+    #[inline]
+    pub(super) fn x(&self, i: usize, u: usize) -> Option<f64> {
+        let x = self.untreated(i, u)?;
+        Some(self.treatment.get(i).map_or(x, |t| t.apply(x)))
+    }
+
+    /// The value after filling and transform, before outlier treatment.
+    #[inline]
+    pub(super) fn untreated(&self, i: usize, u: usize) -> Option<f64> {
+        let raw = self.table.value(i, u).or_else(|| self.fill.get(i).copied().flatten())?;
+        Some(self.rubric.indicators[i].transform.apply(raw).unwrap_or(f64::NAN))
+    }
+
+    #[inline]
+    pub(super) fn z(&self, i: usize, u: usize) -> Option<f64> {
+        let x = self.x(i, u)?;
+        let scaling = self.scaling.get(i)?;
+        let z = scaling.apply(x, self.rubric.indicators[i].direction);
+        let floor = self.rubric.floor;
+        Some(if floor > 0.0 { floor + (1.0 - floor) * z } else { z })
+    }
+
+    /// Column `i`'s normalized values for units `base..base + out.len()`
+    /// (NaN when missing), counting the present raw cells into `present`:
+    /// [`Eval::z`] with the lookups taken once per column.
+    pub(super) fn z_range(&self, i: usize, base: usize, out: &mut [f64], present: &mut [u32]) {
+        let (Some(column), Some(ind), Some(scaling)) = (
+            self.table.values.get(i),
+            self.rubric.indicators.get(i),
+            self.scaling.get(i),
+        ) else {
+            return;
+        };
+        let fill = self.fill.get(i).copied().flatten();
+        let treatment = self.treatment.get(i).copied().unwrap_or(Treatment::None);
+        let floor = self.rubric.floor;
+        for (k, (slot, count)) in out.iter_mut().zip(present.iter_mut()).enumerate() {
+            let raw = column.get(base + k);
+            *count += u32::from(raw.is_some());
+            *slot = match raw.or(fill) {
+                None => f64::NAN,
+                Some(raw) => {
+                    let x = treatment.apply(ind.transform.apply(raw).unwrap_or(f64::NAN));
+                    let z = scaling.apply(x, ind.direction);
+                    if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+                }
+            };
+        }
+    }
+
+    /// Column `i`'s normalized values for every unit.
+    pub(super) fn z_column(&self, i: usize) -> Vec<Option<f64>> {
+        (0..self.table.len()).map(|u| self.z(i, u)).collect()
+    }
+}
+
+/// The raw fill value per indicator under `mean`/`median` (SPEC "Data"),
+/// over the units of all `tables` that have a value.
+pub(super) fn fill_values(rubric: &Rubric, tables: &[&Table]) -> Result<Vec<Option<f64>>> {
+    let m = rubric.indicators.len();
+    if !matches!(rubric.missing, MissingPolicy::Mean | MissingPolicy::Median) {
+        return Ok(vec![None; m]);
+    }
+    (0..m)
+        .map(|i| {
+            let mut present: Vec<f64> = tables.iter().flat_map(|t| t.values[i].iter().flatten()).collect();
+            let any_missing = tables.iter().any(|t| t.values[i].missing_count() > 0);
+            if present.is_empty() {
+                if any_missing {
+                    return Err(Error::Data(format!(
+                        "error: indicator `{}` (column `{}`) has no value in any unit, so there is nothing to fill its missing cells with\n  = help: check the column, or remove the indicator from the rubric",
+                        rubric.indicators[i].id, rubric.indicators[i].column
+                    )));
+                }
+                return Ok(None);
+            }
+            Ok(Some(if rubric.missing == MissingPolicy::Mean {
+                stats::mean(&present)
+            } else {
+                stats::median(&mut present)
+            }))
+        })
+        .collect()
+}
+
+/// Counts the missing cells of a table and says how they are treated.
+pub(super) fn missing_report(
+    rubric: &Rubric,
+    table: &Table,
+    fill: &[Option<f64>],
+    warnings: &mut Vec<String>,
+) -> MissingReport {
+    let per_indicator: Vec<usize> = table.values.iter().map(Column::missing_count).collect();
+    let cells: usize = per_indicator.iter().sum();
+    if cells > 0 {
+        // The indicators with the most missing cells first; five are enough to see the pattern.
+        let mut by_count: Vec<(usize, usize)> = per_indicator
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, c)| *c > 0)
+            .collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut listed: Vec<String> = by_count
+            .iter()
+            .take(5)
+            .map(|(i, c)| format!("{} {c}", rubric.indicators[*i].id))
+            .collect();
+        if by_count.len() > 5 {
+            listed.push(format!("and {} more indicators", by_count.len() - 5));
+        }
+        let how = match rubric.missing {
+            MissingPolicy::Reweight => "left out, with the remaining weights renormalized",
+            MissingPolicy::Mean => "filled with the column mean",
+            MissingPolicy::Median => "filled with the column median",
+            MissingPolicy::Error => "an error",
+        };
+        warnings.push(format!("{cells} missing cell(s) ({}): {how}", listed.join(", ")));
+    }
+    MissingReport {
+        policy: rubric.missing,
+        cells,
+        per_indicator,
+        fill: fill.to_vec(),
+        summary: (cells > 0).then(|| warnings.last().cloned()).flatten(),
+    }
+}
+
+/// Checks a table before it is evaluated: under `missing = "error"` the
+/// first missing cell in reading order stops the run; every value (and
+/// fill value) must be in its indicator's transform domain.
+pub(super) fn validate(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> Result<()> {
+    if rubric.missing == MissingPolicy::Error {
+        let total: usize = table.values.iter().map(Column::missing_count).sum();
+        if total > 0 {
+            for u in 0..table.len() {
+                if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i].is_missing(u)) {
+                    return Err(Error::Data(format!(
+                        "error: missing value at {}\n  = help: fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({total} cell(s) are missing in all)",
+                        table.cell_location(rubric, u, i),
+                    )));
+                }
+            }
+        }
+    }
+    let mut first: Option<(usize, usize, f64)> = None;
+    for (i, ind) in rubric.indicators.iter().enumerate() {
+        if ind.transform == crate::rubric::Transform::None {
+            continue;
+        }
+        for u in 0..table.len() {
+            let Some(raw) = table.value(i, u).or_else(|| fill.get(i).copied().flatten()) else {
+                continue;
+            };
+            if ind.transform.apply(raw).is_none() {
+                // The first bad cell in reading order (row, then column).
+                if first.is_none_or(|(fu, fi, _)| (u, i) < (fu, fi)) {
+                    first = Some((u, i, raw));
+                }
+                break;
+            }
+        }
+    }
+    if let Some((u, i, raw)) = first {
+        let t = rubric.indicators[i].transform;
+        return Err(Error::Data(format!(
+            "error: {}: the value {raw} is outside the domain of transform = \"{}\", which needs {}\n  = help: correct the value, mark it missing, or use transform = \"log1p\" for data with zeros",
+            table.cell_location(rubric, u, i),
+            t.as_str(),
+            t.domain()
+        )));
+    }
+    Ok(())
+}
+
+/// The outlier treatment of every indicator (SPEC "Data as offices fill it
+/// in": Outliers), fitted on its values after filling and transform, pooled
+/// over `tables`; one warning per treated column, in rubric order.
+pub(super) fn fit_treatment(
+    rubric: &Rubric,
+    tables: &[&Table],
+    fill: &[Option<f64>],
+    warnings: &mut Vec<String>,
+) -> Vec<Treatment> {
+    let m = rubric.indicators.len();
+    if rubric.outliers == Outliers::None {
+        return vec![Treatment::None; m];
+    }
+    let fits: Vec<Option<outliers::Fit>> = (0..m)
+        .into_par_iter()
+        .map(|i| {
+            // Goalposts bound extreme values already.
+            if rubric.indicators[i].normalize == Normalize::Goalpost {
+                return None;
+            }
+            let mut values = Vec::new();
+            for table in tables {
+                let eval = Eval::raw(rubric, table, fill);
+                values.extend((0..table.len()).filter_map(|u| eval.untreated(i, u)));
+            }
+            outliers::fit(&values, rubric.winsorize_max)
+        })
+        .collect();
+    fits.iter()
+        .zip(&rubric.indicators)
+        .map(|(fit, ind)| match fit {
+            Some(fit) => {
+                warnings.push(outliers::describe(&ind.id, fit, rubric.winsorize_max));
+                fit.treatment
+            }
+            None => Treatment::None,
+        })
+        .collect()
+}
+
+/// Each indicator's values after filling and transform, pooled over
+/// `tables` (for `--freeze`: the values statistics are taken of once the
+/// fitted outlier treatment is applied to them).
+pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -> Result<Vec<Vec<f64>>> {
+    let mut pooled = vec![Vec::new(); rubric.indicators.len()];
+    for table in tables {
+        validate(rubric, table, fill)?;
+        // Before outlier treatment: `params::to_toml` applies it.
+        let eval = Eval::raw(rubric, table, fill);
+        for (i, column) in pooled.iter_mut().enumerate() {
+            column.extend((0..table.len()).filter_map(|u| eval.x(i, u)));
+        }
+    }
+    Ok(pooled)
+}
+
+/// Every unit's normalized values, unit by unit (row-major, NaN when
+/// missing): what re-scoring many times needs, computed once.
+pub fn normalized_rows(rubric: &Rubric, table: &Table, params: &Params) -> Vec<f64> {
+    let (n, m) = (table.len(), rubric.indicators.len());
+    let eval = Eval::new(rubric, table, params);
+    let mut rows = vec![f64::NAN; n * m];
+    let mut column = vec![f64::NAN; n];
+    let mut present = vec![0u32; n];
+    for i in 0..m {
+        eval.z_range(i, 0, &mut column, &mut present);
+        for (u, &v) in column.iter().enumerate() {
+            rows[u * m + i] = v;
+        }
+    }
+    rows
+}

@@ -1,0 +1,82 @@
+//! Ranks and ties (SPEC "Maths": ranks): standard competition ranking
+//! ("1, 2, 2, 4") by descending score, scores within [`RANK_TOLERANCE`] of
+//! their tie group's best tying, ties ordered by id, unscored units last.
+
+use crate::input::Table;
+use rayon::prelude::*;
+
+/// Competition ranks (1-based; 0 for no score) of NaN-coded `scores` on
+/// 0..1, with the ties of SPEC "Maths" (1e-9 × scale).
+pub fn ranks_of(scores: &[f64], table: &Table) -> Vec<u32> {
+    let mut ranks = vec![0u32; scores.len()];
+    tie_groups(&mut by_score(scores), table, RANK_TOLERANCE, |u, r| {
+        ranks[u] = to_u32(r)
+    });
+    ranks
+}
+
+/// The tie tolerance of ranks (SPEC "Maths": scores within 1e-9 × scale
+/// are ties). Scores are on 0..1 when ranked, so 1e-9 × scale on the
+/// reported score is 1e-9; so are the dimension and normalized values that
+/// `explain` ranks units on.
+pub const RANK_TOLERANCE: f64 = 1e-9;
+
+/// The units that have a score, best first; equal scores in any order
+/// (see [`tie_groups`]).
+pub(super) fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
+    let mut sorted: Vec<(f64, usize)> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_nan())
+        .map(|(u, &s)| (s, u))
+        .collect();
+    // By score alone: equal scores always fall in one tie group, which is
+    // then ordered by id, so the result does not depend on how the sort
+    // breaks ties.
+    sorted.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    sorted
+}
+
+/// Competition ranks over `sorted` (best first): a tie group is the units
+/// whose scores are within `tolerance` of the group's best (so no two units
+/// more than the tolerance apart share a group through a chain of
+/// near-ties); they share the group's first rank and are ordered by id.
+/// Calls `place(unit, rank)` in rank order.
+pub(super) fn tie_groups(
+    sorted: &mut [(f64, usize)],
+    table: &Table,
+    tolerance: f64,
+    mut place: impl FnMut(usize, usize),
+) {
+    let mut start = 0;
+    while start < sorted.len() {
+        let best = sorted[start].0;
+        let end = start
+            + 1
+            + sorted[start + 1..]
+                .iter()
+                .take_while(|(s, _)| best - s <= tolerance)
+                .count();
+        let group = &mut sorted[start..end];
+        if group.len() > 1 {
+            group.sort_unstable_by(|a, b| table.id(a.1).cmp(table.id(b.1)).then(a.1.cmp(&b.1)));
+        }
+        for &(_, u) in group.iter() {
+            place(u, start + 1);
+        }
+        start = end;
+    }
+}
+
+pub(super) fn to_u32(rank: usize) -> u32 {
+    u32::try_from(rank).unwrap_or(u32::MAX)
+}
+
+/// Competition ranks (descending) of `values` among themselves, values
+/// within `tolerance` of their group's best tying; `None` stays unranked.
+pub fn competition_ranks(values: &[Option<f64>], table: &Table, tolerance: f64) -> Vec<Option<usize>> {
+    let coded: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+    let mut ranks = vec![None; values.len()];
+    tie_groups(&mut by_score(&coded), table, tolerance, |u, r| ranks[u] = Some(r));
+    ranks
+}
