@@ -366,4 +366,24 @@ impl Rubric {
         let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         cjk(&self.name) || self.dimensions.iter().any(|d| cjk(&d.name))
     }
+
+    /// Whether the weights in use come from the `[ahp]` matrices: under
+    /// `weighting = "ahp"`, or `"combined"` with AHP as the subjective part.
+    pub fn uses_ahp(&self) -> bool {
+        uses_ahp(self.weighting, self.combine)
+    }
+
+    /// `[combine]` when the weighting is `"combined"` (validation has made
+    /// sure it is there then); `None` under any other weighting, where a
+    /// `[combine]` table is ignored.
+    pub fn combined(&self) -> Option<Combine> {
+        self.combine.filter(|_| self.weighting == Weighting::Combined)
+    }
+}
+
+/// "Uses AHP", said once: validation asks it of the raw settings (to
+/// require `[ahp]`) before the model exists, the model of itself.
+fn uses_ahp(weighting: Weighting, combine: Option<Combine>) -> bool {
+    weighting == Weighting::Ahp
+        || (weighting == Weighting::Combined && combine.is_some_and(|c| c.subjective == Subjective::Ahp))
 }

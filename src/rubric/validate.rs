@@ -2,16 +2,19 @@
 //! its TOML form ([`super::raw`]) to the model, one function per section:
 //! `[rubric]` settings and columns, `[[dimension]]`, `[[linkage]]`,
 //! `[[indicator]]` (with goalposts and weights), `[[grade]]`, `[coupling]`,
-//! `[ahp]` and `[combine]`. Each error points at the value at fault.
+//! `[combine]`, and `[ahp]` in [`ahp`]. [`Validator::build`] calls them in
+//! an order where each finds what it refers to already checked. Each error
+//! points at the value at fault.
+
+mod ahp;
 
 use super::raw::{
-    RawAhp, RawCombine, RawCoupling, RawDimension, RawFile, RawGrade, RawHeader, RawIndicator, RawLinkage, RawMatrix,
-    RawObjective, RawRule, RawSubjective,
+    RawCombine, RawCoupling, RawDimension, RawFile, RawGrade, RawHeader, RawIndicator, RawLinkage, RawObjective,
+    RawRule, RawSubjective,
 };
 use super::{
-    Aggregate, AhpMatrix, AhpWeights, Combine, DEFAULT_NA, DEFAULT_WINSORIZE_MAX, Dimension, Direction, Grade, Ideal,
-    Indicator, Linkage, Method, MissingPolicy, Normalize, Outliers, Rubric, RubricSource, Subjective, Transform,
-    Weighting,
+    Aggregate, Combine, DEFAULT_NA, DEFAULT_WINSORIZE_MAX, Dimension, Direction, Grade, Ideal, Indicator, Linkage,
+    Method, MissingPolicy, Normalize, Outliers, Rubric, RubricSource, Subjective, Transform, Weighting,
 };
 use crate::error::{Error, Result, closest, echo, pointed};
 use crate::util::readable;
@@ -188,6 +191,63 @@ impl Validator<'_> {
         Ok(sum)
     }
 
+    /// The index of the dimension `name` refers to. Otherwise an error:
+    /// "`who` names dimension …, which the rubric does not define", with
+    /// the closest id, or when none is close (and `list_all`) every id.
+    fn dimension_named(
+        &self,
+        name: &Spanned<String>,
+        who: &str,
+        dimensions: &[Dimension],
+        index: &HashMap<String, usize>,
+        list_all: bool,
+    ) -> Result<usize> {
+        let wanted = name.get_ref();
+        if let Some(&d) = index.get(wanted.as_str()) {
+            return Ok(d);
+        }
+        let ids = || dimensions.iter().map(|d| d.id.as_str());
+        let help = match closest(wanted, ids()) {
+            Some(best) => Some(format!("did you mean `{best}`?")),
+            None if list_all => Some(format!("the dimensions are: {}", list_ids(ids()))),
+            None => None,
+        };
+        Err(self.err(
+            name.span(),
+            &format!(
+                "{who} names dimension `{}`, which the rubric does not define",
+                echo(wanted)
+            ),
+            help.as_deref(),
+        ))
+    }
+
+    /// A number of `[rubric]` or `[combine]`: `default` when left out, else
+    /// the value if it is `valid`; otherwise "`key` = value; it must be
+    /// `rule`", pointing at the value.
+    fn number(
+        &self,
+        value: &Option<Spanned<f64>>,
+        key: &str,
+        default: f64,
+        (valid, rule): (fn(f64) -> bool, &str),
+        help: &str,
+    ) -> Result<f64> {
+        let Some(value) = value else {
+            return Ok(default);
+        };
+        let v = *value.get_ref();
+        if valid(v) {
+            Ok(v)
+        } else {
+            Err(self.err(
+                value.span(),
+                &format!("{key} = {}; it must be {rule}", readable(v)),
+                Some(help),
+            ))
+        }
+    }
+
     pub(super) fn build(&self, raw: RawFile, source: RubricSource) -> Result<Rubric> {
         let header_span = raw.rubric.span();
         let header = raw.rubric.into_inner();
@@ -347,28 +407,13 @@ impl Validator<'_> {
         let ind = ind.into_inner();
         ids.claim(self, &ind.id, "indicator")?;
         let id = ind.id.get_ref().clone();
-        let dimension = refs
-            .dimension_index
-            .get(ind.dimension.get_ref().as_str())
-            .copied()
-            .ok_or_else(|| {
-                let wanted = ind.dimension.get_ref();
-                let help = match closest(wanted, refs.dimensions.iter().map(|d| d.id.as_str())) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
-                        "the dimensions are: {}",
-                        list_ids(refs.dimensions.iter().map(|d| d.id.as_str()))
-                    ),
-                };
-                self.err(
-                    ind.dimension.span(),
-                    &format!(
-                        "indicator `{id}` names dimension `{}`, which the rubric does not define",
-                        echo(wanted)
-                    ),
-                    Some(&help),
-                )
-            })?;
+        let dimension = self.dimension_named(
+            &ind.dimension,
+            &format!("indicator `{id}`"),
+            refs.dimensions,
+            refs.dimension_index,
+            true,
+        )?;
         let linkage = match &ind.linkage {
             None => None,
             Some(l) => Some(refs.linkage_index.get(l.get_ref().as_str()).copied().ok_or_else(|| {
@@ -547,18 +592,7 @@ impl Validator<'_> {
         let mut chosen = Vec::new();
         let mut seen = HashSet::new();
         for name in list.into_inner() {
-            let idx = index.get(name.get_ref().as_str()).copied().ok_or_else(|| {
-                let help = closest(name.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
-                    .map(|b| format!("did you mean `{b}`?"));
-                self.err(
-                    name.span(),
-                    &format!(
-                        "[coupling] names dimension `{}`, which the rubric does not define",
-                        echo(name.get_ref())
-                    ),
-                    help.as_deref(),
-                )
-            })?;
+            let idx = self.dimension_named(&name, "[coupling]", dimensions, index, false)?;
             if !seen.insert(idx) {
                 return Err(self.err(
                     name.span(),
@@ -580,48 +614,27 @@ impl Validator<'_> {
 
     /// The numeric settings of `[rubric]`: scale, floor, entropy_shift, winsorize_max.
     fn settings(&self, header: &RawHeader) -> Result<Settings> {
-        let scale = match &header.scale {
-            None => 100.0,
-            Some(s) => {
-                let v = *s.get_ref();
-                if !(v.is_finite() && v > 0.0) {
-                    return Err(self.err(
-                        s.span(),
-                        &format!("scale = {}; it must be a finite number > 0", readable(v)),
-                        Some("scores are reported on 0..scale, usually 100"),
-                    ));
-                }
-                v
-            }
-        };
-        let floor = match &header.floor {
-            None => 0.0,
-            Some(f) => {
-                let v = *f.get_ref();
-                if !(0.0..1.0).contains(&v) {
-                    return Err(self.err(
-                        f.span(),
-                        &format!("floor = {}; it must be ≥ 0 and < 1", readable(v)),
-                        Some("a small value such as 0.01 keeps a geometric mean from being zeroed"),
-                    ));
-                }
-                v
-            }
-        };
-        let entropy_shift = match &header.entropy_shift {
-            None => 0.0,
-            Some(a) => {
-                let v = *a.get_ref();
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(self.err(
-                        a.span(),
-                        &format!("entropy_shift = {}; it must be a finite number ≥ 0", readable(v)),
-                        Some("papers use 0.0001 or 0.001"),
-                    ));
-                }
-                v
-            }
-        };
+        let scale = self.number(
+            &header.scale,
+            "scale",
+            100.0,
+            (|v| v.is_finite() && v > 0.0, "a finite number > 0"),
+            "scores are reported on 0..scale, usually 100",
+        )?;
+        let floor = self.number(
+            &header.floor,
+            "floor",
+            0.0,
+            (|v| (0.0..1.0).contains(&v), "≥ 0 and < 1"),
+            "a small value such as 0.01 keeps a geometric mean from being zeroed",
+        )?;
+        let entropy_shift = self.number(
+            &header.entropy_shift,
+            "entropy_shift",
+            0.0,
+            (|v| v.is_finite() && v >= 0.0, "a finite number ≥ 0"),
+            "papers use 0.0001 or 0.001",
+        )?;
         let winsorize_max = match &header.winsorize_max {
             None => DEFAULT_WINSORIZE_MAX,
             Some(w) => usize::try_from(*w.get_ref()).map_err(|_| {
@@ -642,17 +655,13 @@ impl Validator<'_> {
 
     /// `[combine]`, with alpha in [0, 1].
     fn combine(&self, c: RawCombine) -> Result<Combine> {
-        let alpha = match &c.alpha {
-            None => 0.5,
-            Some(a) if (0.0..=1.0).contains(a.get_ref()) => *a.get_ref(),
-            Some(a) => {
-                return Err(self.err(
-                    a.span(),
-                    &format!("alpha = {}; it must be between 0 and 1", readable(*a.get_ref())),
-                    Some("alpha is the share of the subjective weights: 0.5 weighs both sets equally"),
-                ));
-            }
-        };
+        let alpha = self.number(
+            &c.alpha,
+            "alpha",
+            0.5,
+            (|v| (0.0..=1.0).contains(&v), "between 0 and 1"),
+            "alpha is the share of the subjective weights: 0.5 weighs both sets equally",
+        )?;
         Ok(Combine {
             subjective: match c.subjective.unwrap_or(RawSubjective::Explicit) {
                 RawSubjective::Explicit => Subjective::Explicit,
@@ -679,9 +688,7 @@ impl Validator<'_> {
         let Some(w) = &header.weighting else {
             return Ok(());
         };
-        let needs_ahp = weighting == Weighting::Ahp
-            || (weighting == Weighting::Combined && combine.is_some_and(|c| c.subjective == Subjective::Ahp));
-        if needs_ahp && !has_ahp {
+        if super::uses_ahp(weighting, combine) && !has_ahp {
             return Err(self.err(
                 w.span(),
                 "AHP weights need an [ahp] table with the pairwise comparison matrices",
@@ -721,158 +728,5 @@ impl Validator<'_> {
             ));
         }
         Ok(())
-    }
-
-    /// Validates `[ahp]`: square, positive, reciprocal matrices of the right
-    /// size, consistent enough (CR < 0.10).
-    fn ahp(
-        &self,
-        raw: RawAhp,
-        dimensions: &[Dimension],
-        index: &HashMap<String, usize>,
-        indicators: &[Indicator],
-    ) -> Result<AhpWeights> {
-        let mut out = AhpWeights::default();
-        if let Some(m) = raw.dimensions {
-            let items: Vec<String> = dimensions.iter().map(|d| d.id.clone()).collect();
-            out.dimensions = Some(self.ahp_matrix(&m, items, "the dimensions")?);
-        }
-        for (key, m) in raw.indicators {
-            let Some(&d) = index.get(key.get_ref().as_str()) else {
-                let help = closest(key.get_ref(), dimensions.iter().map(|d| d.id.as_str()))
-                    .map(|b| format!("did you mean `{b}`?"));
-                return Err(self.err(
-                    key.span(),
-                    &format!(
-                        "[ahp.indicators] names dimension `{}`, which the rubric does not define",
-                        echo(key.get_ref())
-                    ),
-                    help.as_deref(),
-                ));
-            };
-            let items: Vec<String> = dimensions[d]
-                .indicators
-                .iter()
-                .map(|&i| indicators[i].id.clone())
-                .collect();
-            let what = format!("the indicators of dimension `{}`", dimensions[d].id);
-            out.indicators.push((d, self.ahp_matrix(&m, items, &what)?));
-        }
-        Ok(out)
-    }
-
-    fn ahp_matrix(&self, raw: &RawMatrix, items: Vec<String>, what: &str) -> Result<AhpMatrix> {
-        let n = items.len();
-        let span = raw.span();
-        if n > crate::methods::SAATY_RI.len() {
-            return Err(self.err(span, &format!("AHP compares at most 15 items; {what} are {n}"), None));
-        }
-        let order = format!("rows and columns follow the rubric order: {}", items.join(", "));
-        let rows = raw.get_ref();
-        if rows.len() != n || rows.iter().any(|r| r.len() != n) {
-            return Err(self.err(
-                span,
-                &format!("the AHP matrix for {what} must be {n}×{n}"),
-                Some(&order),
-            ));
-        }
-        let mut matrix = vec![vec![0.0; n]; n];
-        for (i, row) in rows.iter().enumerate() {
-            for (j, entry) in row.iter().enumerate() {
-                match entry.value() {
-                    Some(v) if v.is_finite() && v > 0.0 => matrix[i][j] = v,
-                    _ => {
-                        return Err(self.err(
-                            span,
-                            &format!("the AHP matrix for {what} has an entry at row {}, column {} that is not a positive number", i + 1, j + 1),
-                            Some("entries are positive numbers or fractions written as text, e.g. 3 or \"1/3\""),
-                        ));
-                    }
-                }
-            }
-        }
-        for (i, row) in matrix.iter().enumerate() {
-            for (j, &a) in row.iter().enumerate().skip(i) {
-                let b = matrix[j][i];
-                // 1 % as the SPEC says, plus rounding slack so exactly 1 % passes.
-                if (a * b - 1.0).abs() > 0.01 + 1e-12 {
-                    return Err(self.err(
-                        span,
-                        &format!(
-                            "the AHP matrix for {what} is not reciprocal: a[{i1}][{j1}] × a[{j1}][{i1}] = {} × {} ≠ 1",
-                            readable(a),
-                            readable(b),
-                            i1 = i + 1,
-                            j1 = j + 1
-                        ),
-                        Some("a[j][i] must be 1 / a[i][j] (within 1 %), and the diagonal 1"),
-                    ));
-                }
-            }
-        }
-        let result = crate::methods::ahp(&matrix);
-        let computed = [result.cr, result.lambda_max, result.ci]
-            .iter()
-            .chain(&result.weights)
-            .all(|x| x.is_finite());
-        if !computed {
-            // Entries such as 1e308 and 1e-308 are reciprocal, but their
-            // eigenvector overflows: say so rather than score with NaN weights.
-            return Err(self.err(
-                span,
-                &format!("the AHP matrix for {what} has entries too far apart to compute its weights with"),
-                Some("write comparisons on Saaty's scale: 1 to 9 and their reciprocals (1/3 as \"1/3\")"),
-            ));
-        }
-        if result.cr >= 0.10 {
-            let width = items.iter().map(|s| s.len()).max().unwrap_or(0).max(6);
-            let indent = " ".repeat(9);
-            let mut lines = vec![format!(
-                "{indent}{:width$}{}",
-                "",
-                items.iter().map(|it| format!(" {it:>width$}")).collect::<String>()
-            )];
-            for (it, row) in items.iter().zip(&matrix) {
-                let cells: String = row.iter().map(|v| format!(" {:>width$}", ahp_number(*v, 3))).collect();
-                lines.push(format!("{indent}{it:width$}{cells}"));
-            }
-            let table = lines.join("\n");
-            return Err(self.err(
-                span,
-                &format!(
-                    "the AHP matrix for {what} is not consistent enough: CR = {} (it must be below 0.10; λmax = {}, CI = {}, RI = {})",
-                    ahp_number(result.cr, 4),
-                    ahp_number(result.lambda_max, 4),
-                    ahp_number(result.ci, 4),
-                    crate::methods::SAATY_RI[n - 1]
-                ),
-                Some(&format!("revise the comparisons so they agree with each other:\n{table}")),
-            ));
-        }
-        Ok(AhpMatrix { items, matrix, result })
-    }
-}
-
-/// An AHP number as the consistency message shows it: `decimals` places
-/// on Saaty's scale, significant digits for a magnitude far from it (1e308
-/// is not written out in 309 digits).
-fn ahp_number(v: f64, decimals: usize) -> String {
-    if v == 0.0 || (1e-3..1e6).contains(&v.abs()) {
-        crate::util::rounded(v, decimals)
-    } else {
-        format!("{v:.2e}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ahp_number;
-
-    #[test]
-    fn ahp_numbers_are_short_at_any_magnitude() {
-        assert_eq!(ahp_number(1e308, 3), "1.00e308");
-        assert_eq!(ahp_number(1e-308, 3), "1.00e-308");
-        assert_eq!(ahp_number(0.333333, 3), "0.333");
-        assert_eq!(ahp_number(9578544.8489, 4), "9.58e6");
     }
 }
