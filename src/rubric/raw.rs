@@ -160,6 +160,10 @@ pub(super) struct RawCombine {
     pub(super) rule: Option<RawRule>,
 }
 
+// ---------------------------------------------------------------------------
+// What the TOML reader's errors become. They arrive as serde's words about
+// Rust types, sometimes with no place; the user wrote TOML.
+
 /// Turns a TOML parse error into a pointed message, adding a "did you mean"
 /// for unknown keys and values.
 pub(super) fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Error) -> Error {
