@@ -38,7 +38,7 @@ use crate::outliers::Treatment;
 use crate::rubric::{Method, Rubric, Weighting};
 use aggregate::weighted_mean;
 use pipeline::{Eval, fill_values, fit_treatment, missing_report, validate};
-use rank::{by_score, tie_groups, to_u32};
+use rank::Ranking;
 use rayon::prelude::*;
 use weights::ZColumns;
 
@@ -388,36 +388,13 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         }
     }
 
-    let tolerance = RANK_TOLERANCE;
-    let mut sorted = by_score(&scores);
-    // Each group's members in the order of the whole ranking (best first).
-    let groups = table.group_code(0).map_or(0, |(_, count)| count);
-    let mut members: Vec<Vec<(f64, usize)>> = vec![Vec::new(); groups];
-    for &(s, u) in &sorted {
-        if let Some(list) = table.group_code(u).and_then(|(g, _)| members.get_mut(g)) {
-            list.push((s, u));
-        }
-    }
-    let mut group_ranks = vec![0u32; n];
-    let mut ranks = vec![0u32; n];
-    let mut order = Vec::with_capacity(n);
-    rayon::join(
-        || {
-            for list in &mut members {
-                tie_groups(list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
-            }
-        },
-        || {
-            tie_groups(&mut sorted, table, tolerance, |u, r| {
-                ranks[u] = to_u32(r);
-                order.push(u);
-            })
-        },
-    );
-    drop(sorted);
-    let mut unscored: Vec<usize> = (0..n).filter(|&u| scores[u].is_nan()).collect();
-    unscored.sort_by(|&a, &b| table.id(a).cmp(table.id(b)));
-    order.extend_from_slice(&unscored);
+    let Ranking {
+        ranks,
+        group_ranks,
+        order,
+        scored,
+    } = rank::rank_units(&scores, table);
+    let unscored = order.get(scored..).unwrap_or_default();
     // A unit can lack a score with values present: every indicator it has a
     // value for carries weight 0 (objective weights of constant columns).
     let empty = unscored.iter().filter(|&&u| present[u] == 0).count();

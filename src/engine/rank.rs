@@ -21,9 +21,69 @@ pub fn ranks_of(scores: &[f64], table: &Table) -> Vec<u32> {
 /// `explain` ranks units on.
 pub const RANK_TOLERANCE: f64 = 1e-9;
 
+/// Every unit's place in the ranking of a scored table.
+pub(super) struct Ranking {
+    /// Per unit: rank and rank in its group, 0 for none (4 bytes a unit).
+    pub(super) ranks: Vec<u32>,
+    pub(super) group_ranks: Vec<u32>,
+    /// Unit indices in rank order: by rank, ties by id, unscored units last
+    /// (by id).
+    pub(super) order: Vec<usize>,
+    /// How many units at the head of `order` have a score.
+    pub(super) scored: usize,
+}
+
+/// Ranks the units by their NaN-coded `scores` on 0..1, overall and in
+/// their group.
+pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
+    let n = scores.len();
+    let tolerance = RANK_TOLERANCE;
+    let mut sorted = by_score(scores);
+    // Each group's members in the order of the whole ranking (best first).
+    let groups = table.group_code(0).map_or(0, |(_, count)| count);
+    let mut members: Vec<Vec<(f64, usize)>> = vec![Vec::new(); groups];
+    for &(s, u) in &sorted {
+        if let Some(list) = table.group_code(u).and_then(|(g, _)| members.get_mut(g)) {
+            list.push((s, u));
+        }
+    }
+    let mut group_ranks = vec![0u32; n];
+    let mut ranks = vec![0u32; n];
+    let mut order = Vec::with_capacity(n);
+    rayon::join(
+        || {
+            for list in &mut members {
+                tie_groups(list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
+            }
+        },
+        || {
+            tie_groups(&mut sorted, table, tolerance, |u, r| {
+                ranks[u] = to_u32(r);
+                order.push(u);
+            })
+        },
+    );
+    drop(sorted);
+    let scored = order.len();
+    let mut unscored: Vec<usize> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_nan())
+        .map(|(u, _)| u)
+        .collect();
+    unscored.sort_by(|&a, &b| table.id(a).cmp(table.id(b)));
+    order.extend_from_slice(&unscored);
+    Ranking {
+        ranks,
+        group_ranks,
+        order,
+        scored,
+    }
+}
+
 /// The units that have a score, best first; equal scores in any order
 /// (see [`tie_groups`]).
-pub(super) fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
+fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
     let mut sorted: Vec<(f64, usize)> = scores
         .iter()
         .enumerate()
@@ -42,12 +102,7 @@ pub(super) fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
 /// more than the tolerance apart share a group through a chain of
 /// near-ties); they share the group's first rank and are ordered by id.
 /// Calls `place(unit, rank)` in rank order.
-pub(super) fn tie_groups(
-    sorted: &mut [(f64, usize)],
-    table: &Table,
-    tolerance: f64,
-    mut place: impl FnMut(usize, usize),
-) {
+fn tie_groups(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64, mut place: impl FnMut(usize, usize)) {
     let mut start = 0;
     while start < sorted.len() {
         let best = sorted[start].0;
@@ -68,7 +123,7 @@ pub(super) fn tie_groups(
     }
 }
 
-pub(super) fn to_u32(rank: usize) -> u32 {
+fn to_u32(rank: usize) -> u32 {
     u32::try_from(rank).unwrap_or(u32::MAX)
 }
 
