@@ -65,16 +65,12 @@ pub fn unit_score(
     }
 }
 
-/// Aggregates weighted children (SPEC "Maths": aggregation). Missing children
-/// are left out and the remaining weights renormalized; no children left (or
-/// no weight left) gives `None`. A negative child under a geometric mean is
-/// an error carrying the child's index.
-pub fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result::Result<Option<f64>, usize> {
-    aggregate_coded(how, children.iter().map(|&(w, z)| (w, z.unwrap_or(f64::NAN)))).map(some)
-}
-
-/// [`aggregate`] over `(weight, value)` pairs with NaN for a missing value
-/// (the scoring loop's form: no allocation per unit); NaN when no value.
+/// Aggregates weighted children (SPEC "Maths": aggregation), given as
+/// `(weight, value)` pairs with NaN for a missing value (the scoring loop's
+/// form: no allocation per unit). Missing children are left out and the
+/// remaining weights renormalized; no children left (or no weight left)
+/// gives NaN. A negative child under a geometric mean is an error carrying
+/// the child's index.
 pub fn aggregate_coded(
     how: Aggregate,
     children: impl Iterator<Item = (f64, f64)> + Clone,
@@ -204,6 +200,12 @@ pub fn coordination_band(d: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`aggregate_coded`] with `None` for a missing child, as the cases
+    /// worked by hand read best (the scoring loop codes missing as NaN).
+    fn aggregate(how: Aggregate, children: &[(f64, Option<f64>)]) -> std::result::Result<Option<f64>, usize> {
+        aggregate_coded(how, children.iter().map(|&(w, z)| (w, z.unwrap_or(f64::NAN)))).map(some)
+    }
 
     #[test]
     fn aggregation_by_hand() {
