@@ -32,14 +32,14 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let frozen = super::freeze(&rubric, &scales.pool, &scales.new, &args.params)?;
     if format == Format::Csv {
         // Streamed: two national years are millions of rows.
-        let columns = comparison.columns();
+        let columns = output::diff::columns(&comparison);
         super::emit_with(args.output.output.as_deref(), frozen, |w| {
             output::csv::write(&columns, &comparison, w)
         })?;
         warn_years(args, &old_scored, &new_scored);
         return Ok(());
     }
-    let sheet = comparison.sheet();
+    let sheet = output::diff::sheet(&comparison);
     let content = match format {
         Format::Csv => output::csv::render(&sheet),
         Format::Markdown => output::markdown::render(&sheet).into_bytes(),
@@ -49,7 +49,10 @@ pub fn run(args: &DiffArgs) -> Result<()> {
             let summary = comparison.summary(args.top);
             let mut out = output::summary::render(&summary, &rubric, &args.old, &args.new);
             if let Some(runs) = args.uncertainty {
-                out.push_str(&comparison.moves_line(usize::try_from(runs).unwrap_or(usize::MAX)));
+                out.push_str(&output::diff::moves_line(
+                    &comparison,
+                    usize::try_from(runs).unwrap_or(usize::MAX),
+                ));
                 out.push('\n');
             }
             out.push('\n');

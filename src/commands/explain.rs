@@ -34,14 +34,18 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     })?;
     let explanation = explain(&scored, u);
     let content = match format {
-        Format::Csv => output::csv::render(&explanation.sheet(false)),
-        Format::Markdown => output::markdown::render(&explanation.sheet(true)).into_bytes(),
+        Format::Csv => output::csv::render(&output::explain::sheet(&explanation, false)),
+        Format::Markdown => output::markdown::render(&output::explain::sheet(&explanation, true)).into_bytes(),
         Format::Json => output::json::pretty(&json_doc(&explanation)).into_bytes(),
-        Format::Jsonl => output::json::lines(&output::json::sheet_objects(&explanation.sheet(false))).into_bytes(),
+        Format::Jsonl => output::json::lines(&output::json::sheet_objects(&output::explain::sheet(
+            &explanation,
+            false,
+        )))
+        .into_bytes(),
         Format::Table => render_table(&explanation).into_bytes(),
         Format::Xlsx => output::xlsx::workbook(&[
-            ("explain", &explanation.sheet(false)),
-            ("dimensions", &explanation.dimension_sheet()),
+            ("explain", &output::explain::sheet(&explanation, false)),
+            ("dimensions", &output::explain::dimension_sheet(&explanation)),
         ])?,
     };
     super::emit(&content, args.output.output.as_deref())?;
@@ -114,8 +118,8 @@ fn render_table(e: &Explanation) -> String {
         facts.push(format!("{} {}", t("grade", "等级"), r.grades[g].name));
     }
     let _ = writeln!(out, "{}", facts.join(" · "));
-    let _ = writeln!(out, "{}", output::table::render(&e.dimension_sheet()));
-    let _ = writeln!(out, "{}", output::table::render(&e.sheet(true)));
+    let _ = writeln!(out, "{}", output::table::render(&output::explain::dimension_sheet(e)));
+    let _ = writeln!(out, "{}", output::table::render(&output::explain::sheet(e, true)));
     let _ = writeln!(out, "{}", obstacle_line(e, true));
     for w in &s.warnings {
         let _ = writeln!(out, "warning: {w}");
@@ -148,7 +152,7 @@ fn json_doc(e: &Explanation) -> Value {
     doc.insert("dimensions".into(), Value::Array(dims));
     doc.insert(
         "indicators".into(),
-        Value::Array(output::json::sheet_objects(&e.sheet(false))),
+        Value::Array(output::json::sheet_objects(&output::explain::sheet(e, false))),
     );
     doc.insert(
         "largest_obstacles".into(),

@@ -21,7 +21,7 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     let bar = super::progress_bar(runs);
     let robustness = sensitivity::analyse(&rubric, &table, &[&table], &params, nominal, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    let sheet = sensitivity::sheet(&robustness, &rubric, &table, &scored.order, args.top);
+    let sheet = output::sensitivity::sheet(&robustness, &rubric, &table, &scored.order, args.top);
     let content = match format {
         Format::Csv => output::csv::render(&sheet),
         Format::Markdown => output::markdown::render(&sheet).into_bytes(),
@@ -37,11 +37,11 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
             let mut out = format!(
                 "{}: {units}{}\n",
                 rubric.name,
-                sensitivity::settings_text(&settings, &rubric)
+                output::sensitivity::settings_text(&settings, &rubric)
             );
             out.push_str(&output::table::render(&sheet));
             out.push('\n');
-            out.push_str(&sensitivity::summary_text(&robustness, &rubric, args.within));
+            out.push_str(&output::sensitivity::summary_text(&robustness, &rubric, args.within));
             for w in &scored.warnings {
                 out.push_str(&format!("warning: {w}\n"));
             }

@@ -4,8 +4,11 @@
 //! itself (JSON, whose shape is nested).
 
 pub mod csv;
+pub mod diff;
+pub mod explain;
 pub mod json;
 pub mod markdown;
+pub mod sensitivity;
 pub mod summary;
 pub mod table;
 pub mod xlsx;

@@ -648,7 +648,11 @@ impl<'a> Page<'a> {
         let runs = self.options.uncertainty.as_ref().map(|(runs, _)| *runs);
         if let (Some(runs), Some(_)) = (runs, &c.uncertainty) {
             let end = if self.zh { "。" } else { "." };
-            let _ = writeln!(out, "<p id=\"moves\">{}{end}</p>", esc(&c.moves_line(runs)));
+            let _ = writeln!(
+                out,
+                "<p id=\"moves\">{}{end}</p>",
+                esc(&crate::output::diff::moves_line(c, runs))
+            );
         }
         // Biggest movers: risers (largest first), then fallers (largest last).
         let label = |m: &crate::diff::Mover| match &m.label {
