@@ -36,6 +36,7 @@ use crate::input::Table;
 use crate::methods;
 use crate::outliers::Treatment;
 use crate::rubric::{Method, Rubric, Weighting};
+use crate::stats;
 use aggregate::weighted_mean;
 use pipeline::{Eval, fill_values, fit_treatment, missing_report, validate};
 use rank::Ranking;
@@ -268,8 +269,8 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                 column.extend(eval.z_column(i));
             }
             let present: Vec<f64> = column.iter().flatten().copied().collect();
-            let lo = present.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            // No value: bounds that no value lies within.
+            let (lo, hi) = stats::min_max(&present).unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
             let divergence = if objective == Some(Weighting::Entropy) {
                 methods::entropy_divergence(&present, rubric.entropy_shift)
             } else {
