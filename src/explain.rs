@@ -40,7 +40,7 @@ pub struct Explanation<'a> {
 /// Explains unit `u` of a scored table.
 pub fn explain<'a>(scored: &'a Scored<'a>, u: usize) -> Explanation<'a> {
     let r = scored.rubric;
-    let tolerance = 1e-9;
+    let tolerance = engine::RANK_TOLERANCE;
     let dimension_ranks = (0..r.dimensions.len())
         .map(|d| {
             let values: Vec<Option<f64>> = (0..scored.len()).map(|x| scored.dimension(x, d)).collect();
