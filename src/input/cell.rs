@@ -1,5 +1,6 @@
-//! One data cell: missing-value tokens, numbers as Chinese spreadsheets
-//! write them, and the compact column store the numbers are kept in.
+//! One data cell (SPEC "Data"): missing-value tokens, numbers as Chinese
+//! spreadsheets write them, and [`RawValues`], the compact store of one
+//! indicator's raw values.
 
 /// A cell that is neither a number nor a missing-value token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +135,7 @@ pub fn parse_plain_decimal(bytes: &[u8]) -> Option<(i32, u8)> {
 
 /// Marks a missing cell in [`Scales::Each`].
 const MISSING: u8 = u8::MAX;
-/// Marks a cell whose value is in [`Column::wide`] (the mantissa is its index).
+/// Marks a cell whose value is in [`RawValues::wide`] (the mantissa is its index).
 const WIDE: u8 = u8::MAX - 1;
 /// The mantissa of a missing cell under [`Scales::Common`].
 const NA: i32 = i32::MIN;
@@ -149,7 +150,7 @@ const NA: i32 = i32::MIN;
 /// 10^(k+j) and m / 10^k are the same rational, and IEEE division rounds it
 /// to the same double.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
+pub struct RawValues {
     mantissa: Vec<i32>,
     scales: Scales,
     wide: Vec<f64>,
@@ -171,9 +172,9 @@ enum Stored {
     Wide(f64),
 }
 
-impl Default for Column {
-    fn default() -> Column {
-        Column::with_capacity(0)
+impl Default for RawValues {
+    fn default() -> RawValues {
+        RawValues::with_capacity(0)
     }
 }
 
@@ -196,9 +197,9 @@ const POW10_INT: [i64; 10] = [
     1_000_000_000,
 ];
 
-impl Column {
-    pub fn with_capacity(n: usize) -> Column {
-        Column {
+impl RawValues {
+    pub fn with_capacity(n: usize) -> RawValues {
+        RawValues {
             mantissa: Vec::with_capacity(n),
             scales: Scales::Common(0),
             wide: Vec::new(),
@@ -335,7 +336,7 @@ impl Column {
     }
 
     /// Appends another column's cells after this one's.
-    pub fn append(&mut self, other: &Column) {
+    pub fn append(&mut self, other: &RawValues) {
         if let (Scales::Common(a), Scales::Common(b)) = (&self.scales, &other.scales) {
             let (a, b) = (*a, *b);
             if b <= a || self.rescale_all(b) {
@@ -360,9 +361,9 @@ impl Column {
     }
 }
 
-impl FromIterator<Option<f64>> for Column {
-    fn from_iter<I: IntoIterator<Item = Option<f64>>>(iter: I) -> Column {
-        let mut c = Column::default();
+impl FromIterator<Option<f64>> for RawValues {
+    fn from_iter<I: IntoIterator<Item = Option<f64>>>(iter: I) -> RawValues {
+        let mut c = RawValues::default();
         for v in iter {
             c.push(v);
         }
@@ -390,7 +391,7 @@ mod tests {
         ] {
             let (m, k) = parse_plain_decimal(s.as_bytes()).unwrap();
             let want: f64 = s.parse().unwrap();
-            let mut c = Column::default();
+            let mut c = RawValues::default();
             c.push_decimal(m, k);
             assert_eq!(c.get(0), Some(want), "{s}");
         }
@@ -413,11 +414,11 @@ mod tests {
 
     #[test]
     fn column_round_trips_every_kind_of_cell() {
-        let mut a = Column::default();
+        let mut a = RawValues::default();
         a.push_decimal(125, 1);
         a.push(None);
         a.push(Some(1e300));
-        let mut b = Column::default();
+        let mut b = RawValues::default();
         b.push(Some(-2.5e-300));
         b.push_decimal(-7, 0);
         a.append(&b);
@@ -430,7 +431,7 @@ mod tests {
 
     #[test]
     fn mixed_decimals_share_one_power_of_ten_until_one_does_not_fit() {
-        let mut c = Column::default();
+        let mut c = RawValues::default();
         c.push_decimal(125, 1); // 12.5
         c.push_missing();
         c.push_decimal(3_250, 3); // 3.250: every cell rescaled to 10³
@@ -460,7 +461,7 @@ mod tests {
             wide in proptest::option::of(0usize..40),
         ) {
             let fill = |cells: &[Option<(i32, u8)>], wide: Option<usize>| {
-                let mut c = Column::default();
+                let mut c = RawValues::default();
                 for (u, cell) in cells.iter().enumerate() {
                     match cell {
                         _ if Some(u) == wide => c.push(Some(1e300)),

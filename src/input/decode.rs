@@ -1,6 +1,8 @@
 //! Bytes to text: UTF-8 (with or without BOM) or GB18030, detected or
-//! forced, never replacing a character silently.
+//! forced, never replacing a character silently (SPEC "Data": Encoding);
+//! and what a cell's bytes say as text (blank, or not text at all).
 
+use super::records::Rec;
 use crate::error::{Error, Result};
 
 /// Text encodings a data file may be in.
@@ -211,6 +213,28 @@ pub fn decode(bytes: &[u8], path: &str, forced: Option<Encoding>) -> Result<Stri
             })
         }),
     }
+}
+
+/// Whether a field is empty once spaces (also full-width ones) are trimmed.
+pub(crate) fn is_blank(field: &[u8], encoding: Encoding) -> bool {
+    let trimmed = field.trim_ascii();
+    trimmed.is_empty()
+        || (!trimmed.is_ascii()
+            && field_text(trimmed, encoding)
+                .is_ok_and(|t| t.trim_matches(['\u{feff}', ' ', '\u{3000}', '\t']).trim().is_empty()))
+}
+
+/// A cell whose bytes are not text in the file's encoding.
+pub(crate) fn bad_text(path: &str, row: u64, c: usize, record: Rec<'_>, at: usize, encoding: Encoding) -> Error {
+    let offset = record.byte();
+    let name = match encoding {
+        Encoding::Utf8 => "UTF-8",
+        Encoding::Gb18030 => "GB18030/GBK",
+    };
+    Error::Data(format!(
+        "error: {path}:{row}:{}: this cell is not valid {name} text (bad byte {at} bytes into the cell; the row starts at byte offset {offset})\n  = help: re-save the file in one encoding, or force it with --encoding",
+        c + 1
+    ))
 }
 
 #[cfg(test)]

@@ -299,7 +299,7 @@ impl SheetRows<'_> {
     /// From now on, keeps only `columns` (0-based, in increasing order):
     /// each record has one field per kept column, in that order. A row
     /// whose other cells are not blank is marked (see
-    /// [`super::Rec::hidden`]), so it is not taken for a blank row.
+    /// [`super::records::Rec::hidden`]), so it is not taken for a blank row.
     pub fn keep_only(&mut self, columns: &[usize]) {
         let rows = &mut self.rows;
         let size = columns.iter().max().map_or(0, |&c| c + 1);

@@ -2,9 +2,9 @@
 //! sheets in: a title row and a 填报单位 row above the header, full-width
 //! brackets, spaces and line breaks (Alt+Enter) inside header cells.
 
-use super::decode::{Encoding, field_text};
+use super::ReadOptions;
+use super::decode::{Encoding, bad_text, field_text, is_blank};
 use super::records::{Batch, Rec};
-use super::{ReadOptions, bad_text, is_blank};
 use crate::error::{Error, Result, Suggester, echo};
 use crate::rubric::Rubric;
 use std::borrow::Cow;

@@ -2,7 +2,7 @@
 //! table with a warning — by name before any other check of the row, and by
 //! values when a row is the sum or the mean of the others.
 
-use super::Table;
+use super::table::Table;
 use rayon::prelude::*;
 
 /// Names of a totals row (compared lower-case, without spaces).

@@ -1,0 +1,332 @@
+//! The table a run scores (SPEC "Data"): its units in input order (id,
+//! label, group, file and row), and per indicator the raw value of each
+//! unit, held compactly (see [`RawValues`]), with the files they came from.
+//! How the table is read is in `read`; this is the model and its accessors.
+
+use super::cell::RawValues;
+use crate::error::{Error, Result, echo};
+use crate::rubric::Rubric;
+use rayon::prelude::*;
+
+/// One input file, as the JSON output names it.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+    /// The name used in messages: the path, and for a workbook its sheet
+    /// (`book.xlsx[Sheet1]`).
+    pub name: String,
+}
+
+/// Many short strings in one buffer (ids, labels, groups of a million units
+/// without a million allocations).
+#[derive(Debug, Clone, Default)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn append(&mut self, other: &TextColumn) {
+        let offset = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|e| e + offset));
+    }
+}
+
+/// A text column of few distinct values (the group: a county of a
+/// thousand villages), as one small code per unit.
+#[derive(Debug, Clone, Default)]
+pub struct CodedText {
+    names: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+    codes: Vec<u32>,
+}
+
+impl CodedText {
+    fn code_of(&mut self, s: &str) -> u32 {
+        if let Some(&code) = self.index.get(s) {
+            return code;
+        }
+        // Codes fit: a table in memory has fewer than 2³² units.
+        let code = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(s.to_string());
+        self.index.insert(s.to_string(), code);
+        code
+    }
+
+    pub fn push(&mut self, s: &str) {
+        let code = self.code_of(s);
+        self.codes.push(code);
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        self.code(i).and_then(|c| self.names.get(c)).map_or("", String::as_str)
+    }
+
+    /// The index of unit `i`'s value among the distinct values (in order of first appearance).
+    pub fn code(&self, i: usize) -> Option<usize> {
+        self.codes.get(i).map(|&c| c as usize)
+    }
+
+    /// How many distinct values.
+    pub fn distinct(&self) -> usize {
+        self.names.len()
+    }
+
+    fn append(&mut self, other: &CodedText) {
+        let map: Vec<u32> = other.names.iter().map(|name| self.code_of(name)).collect();
+        self.codes
+            .extend(other.codes.iter().map(|&c| map.get(c as usize).copied().unwrap_or(0)));
+    }
+}
+
+/// The data of a run: units in input order, and per indicator (rubric
+/// order) the raw value of each unit.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub files: Vec<InputFile>,
+    ids: TextColumn,
+    labels: Option<TextColumn>,
+    groups: Option<CodedText>,
+    /// Per unit: index into `files`.
+    file_of: Vec<u32>,
+    /// Per unit: 1-based row in its file (the header row is 1).
+    row_of: Vec<u64>,
+    /// Per indicator (rubric order): the raw values.
+    pub values: Vec<RawValues>,
+    /// Per file, per indicator: the 1-based column number it was read from.
+    pub columns: Vec<Vec<usize>>,
+    /// The first file's name and header, which every other file must share.
+    pub(super) first_header: Option<(String, Vec<String>)>,
+    /// What reading noticed and the user should hear (rows left out, the
+    /// header row found, implausible cells): the first warnings of a run.
+    pub notes: Vec<String>,
+}
+
+impl Table {
+    pub(super) fn new(rubric: &Rubric) -> Table {
+        Table {
+            labels: rubric.label_column.as_ref().map(|_| TextColumn::default()),
+            groups: rubric.group_column.as_ref().map(|_| CodedText::default()),
+            values: vec![RawValues::default(); rubric.indicators.len()],
+            ..Table::default()
+        }
+    }
+
+    /// The number of units.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn id(&self, u: usize) -> &str {
+        self.ids.get(u)
+    }
+
+    /// Reads unit `u`'s texts and returns something of them (see [`crate::engine::Scored::touch`]).
+    pub fn touch(&self, u: usize) -> u64 {
+        let first = |t: &str| u64::from(t.as_bytes().first().copied().unwrap_or(0));
+        first(self.id(u)) ^ self.label(u).map_or(0, first) ^ self.group(u).map_or(0, first)
+    }
+
+    pub fn label(&self, u: usize) -> Option<&str> {
+        self.labels.as_ref().map(|l| l.get(u))
+    }
+
+    pub fn group(&self, u: usize) -> Option<&str> {
+        self.groups.as_ref().map(|g| g.get(u))
+    }
+
+    /// Unit `u`'s group as an index among the groups, and how many groups
+    /// there are (`None` without a group column).
+    pub fn group_code(&self, u: usize) -> Option<(usize, usize)> {
+        let groups = self.groups.as_ref()?;
+        Some((groups.code(u)?, groups.distinct()))
+    }
+
+    /// Index into `files` of the file unit `u` came from.
+    pub fn file(&self, u: usize) -> usize {
+        self.file_of.get(u).map_or(0, |&f| f as usize)
+    }
+
+    /// The 1-based row of unit `u` in its file.
+    pub fn row(&self, u: usize) -> u64 {
+        self.row_of.get(u).copied().unwrap_or(0)
+    }
+
+    /// The raw value of indicator `i` for unit `u`.
+    #[inline]
+    pub fn value(&self, i: usize, u: usize) -> Option<f64> {
+        self.values.get(i).and_then(|c| c.get(u))
+    }
+
+    /// "file:row:column (column name)" of one cell, for messages.
+    pub fn cell_location(&self, rubric: &Rubric, unit: usize, indicator: usize) -> String {
+        let file = self.file(unit);
+        let col = self
+            .columns
+            .get(file)
+            .and_then(|c| c.get(indicator))
+            .copied()
+            .unwrap_or(0);
+        format!(
+            "{}:{}:{} (column `{}`, unit `{}`)",
+            self.files.get(file).map_or("", |f| f.name.as_str()),
+            self.row(unit),
+            col,
+            echo(rubric.indicators.get(indicator).map_or("", |i| i.column.as_str())),
+            echo(self.id(unit))
+        )
+    }
+
+    /// Leaves units out (`drop` in increasing order): rows found to be
+    /// totals rows once the whole file was read.
+    pub(super) fn remove_units(&mut self, drop: &[usize]) {
+        if drop.is_empty() {
+            return;
+        }
+        let mut dropped = drop.iter().peekable();
+        let keep: Vec<bool> = (0..self.len())
+            .map(|u| {
+                let gone = dropped.peek() == Some(&&u);
+                if gone {
+                    dropped.next();
+                }
+                !gone
+            })
+            .collect();
+        let kept = |u: &usize| keep.get(*u).copied().unwrap_or(false);
+        let mut ids = TextColumn::default();
+        (0..self.len()).filter(kept).for_each(|u| ids.push(self.ids.get(u)));
+        if let Some(labels) = &self.labels {
+            let mut new = TextColumn::default();
+            (0..self.len()).filter(kept).for_each(|u| new.push(labels.get(u)));
+            self.labels = Some(new);
+        }
+        if let Some(groups) = &self.groups {
+            let mut new = CodedText::default();
+            (0..self.len()).filter(kept).for_each(|u| new.push(groups.get(u)));
+            self.groups = Some(new);
+        }
+        let mut u = 0;
+        self.file_of.retain(|_| {
+            u += 1;
+            kept(&(u - 1))
+        });
+        let mut u = 0;
+        self.row_of.retain(|_| {
+            u += 1;
+            kept(&(u - 1))
+        });
+        for column in &mut self.values {
+            *column = column
+                .iter()
+                .enumerate()
+                .filter(|(u, _)| kept(u))
+                .map(|(_, v)| v)
+                .collect();
+        }
+        self.ids = ids;
+    }
+
+    /// Appends the units of one batch of rows, after those read so far.
+    pub(super) fn append(&mut self, units: &Units) {
+        self.ids.append(&units.ids);
+        if let (Some(mine), Some(theirs)) = (&mut self.labels, &units.labels) {
+            mine.append(theirs);
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.groups, &units.groups) {
+            mine.append(theirs);
+        }
+        self.file_of.extend(std::iter::repeat_n(units.file, units.rows.len()));
+        self.row_of.extend_from_slice(&units.rows);
+        for (mine, theirs) in self.values.iter_mut().zip(&units.values) {
+            mine.append(theirs);
+        }
+    }
+}
+
+/// Units parsed from one batch of a file's rows, in file order, to be
+/// appended to the table (see [`Table::append`]).
+#[derive(Default)]
+pub(super) struct Units {
+    /// Index into [`Table::files`] of the file the rows come from.
+    pub(super) file: u32,
+    pub(super) ids: TextColumn,
+    pub(super) labels: Option<TextColumn>,
+    pub(super) groups: Option<CodedText>,
+    /// Per unit: its 1-based row in the file.
+    pub(super) rows: Vec<u64>,
+    /// Per indicator (rubric order): the raw values.
+    pub(super) values: Vec<RawValues>,
+}
+
+/// An error naming the first id that two units share (in reading order),
+/// with the rows of both.
+pub(super) fn check_duplicate_ids(table: &Table) -> Result<()> {
+    // Sorted (hash, unit) pairs rather than a map of every id: a million ids
+    // take 16 MB instead of about 50, and sort in parallel. Equal ids have
+    // equal hashes, so duplicates sit in runs of equal hashes.
+    let hash = |u: usize| {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(table.id(u), &mut h);
+        std::hash::Hasher::finish(&h)
+    };
+    let mut keyed: Vec<(u64, usize)> = (0..table.len()).into_par_iter().map(|u| (hash(u), u)).collect();
+    keyed.par_sort_unstable();
+    // The reported pair is the first unit (in reading order) whose id came
+    // before, with that id's first occurrence.
+    let mut first: Option<(usize, usize)> = None;
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        let mut units: Vec<usize> = run.iter().map(|&(_, u)| u).collect();
+        // Different ids can share a hash: order by id, then by unit.
+        units.sort_unstable_by(|&a, &b| table.id(a).cmp(table.id(b)).then(a.cmp(&b)));
+        for same in units.chunk_by(|&a, &b| table.id(a) == table.id(b)) {
+            if let [j, u, ..] = *same
+                && first.is_none_or(|(_, fu)| u < fu)
+            {
+                first = Some((j, u));
+            }
+        }
+    }
+    if let Some((j, u)) = first {
+        let place = |v: usize| {
+            let name = table.files.get(table.file(v)).map_or("", |f| f.name.as_str());
+            format!("{name}:{}", table.row(v))
+        };
+        return Err(Error::Data(format!(
+            "error: duplicate id `{}`: {} and {}\n  = help: each unit must appear once; remove or renumber one of the rows",
+            echo(table.id(u)),
+            place(j),
+            place(u)
+        )));
+    }
+    Ok(())
+}
