@@ -7,7 +7,7 @@
 use super::Params;
 use super::scaling::Scaling;
 use crate::error::{Error, Result};
-use crate::input::{Column, Table};
+use crate::input::{RawValues, Table};
 use crate::outliers::{self, Treatment};
 use crate::rubric::{MissingPolicy, Normalize, Outliers, Rubric};
 use crate::stats;
@@ -153,7 +153,7 @@ pub(super) fn missing_report(
     fill: &[Option<f64>],
     warnings: &mut Vec<String>,
 ) -> MissingReport {
-    let per_indicator: Vec<usize> = table.values.iter().map(Column::missing_count).collect();
+    let per_indicator: Vec<usize> = table.values.iter().map(RawValues::missing_count).collect();
     let cells: usize = per_indicator.iter().sum();
     if cells > 0 {
         // The indicators with the most missing cells first; five are enough to see the pattern.
@@ -194,7 +194,7 @@ pub(super) fn missing_report(
 /// fill value) must be in its indicator's transform domain.
 pub(super) fn validate(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> Result<()> {
     if rubric.missing == MissingPolicy::Error {
-        let total: usize = table.values.iter().map(Column::missing_count).sum();
+        let total: usize = table.values.iter().map(RawValues::missing_count).sum();
         if total > 0 {
             for u in 0..table.len() {
                 if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i].is_missing(u)) {

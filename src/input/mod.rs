@@ -30,11 +30,6 @@ pub use read::{from_bytes, load};
 pub(crate) use records::Batch;
 pub use table::{CodedText, InputFile, Table, TextColumn};
 
-/// The old name of [`RawValues`], kept only until the engine's split lands
-/// (it names it so); not for new code.
-#[doc(hidden)]
-pub type Column = RawValues;
-
 /// How to read data files; one builder for every reader.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
