@@ -123,17 +123,6 @@ impl Cell {
             },
         }
     }
-
-    /// Appends the cell for machines to `out` (numbers lossless).
-    pub fn machine_into(&self, out: &mut Vec<u8>) {
-        match self {
-            Cell::Empty => {}
-            Cell::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
-            Cell::Signed(i) => out.extend_from_slice(i.to_string().as_bytes()),
-            Cell::Text(t) => out.extend_from_slice(t.as_bytes()),
-            Cell::Num(x) => crate::util::write_lossless(out, *x),
-        }
-    }
 }
 
 /// Where a row's cells go as they are made: a `Vec<Cell>` for the formats
