@@ -1,5 +1,7 @@
-//! Excel and OpenDocument workbooks: a sheet read as rows (calamine), once
-//! the archive has been checked for what it would expand to (see `scan`).
+//! Excel and OpenDocument workbooks (SPEC "Data": `.xlsx` read directly,
+//! `--sheet`; "Command line": Bounded resources): a sheet read as rows
+//! (calamine), once the archive has been checked for what it would expand
+//! to (see `scan`). Only reading: workbooks are written in `output::xlsx`.
 //!
 //! Memory follows the rubric's columns, not the sheet's: rows stream from
 //! the reader one at a time, and once the header is found only the cells of

@@ -1,5 +1,5 @@
-//! Finding the header row and the rubric's columns in it, as offices fill
-//! sheets in: a title row and a 填报单位 row above the header, full-width
+//! Finding the header row and the rubric's columns in it (SPEC "Data" and
+//! "Data as offices fill it in"), as offices fill sheets in: a title row and a 填报单位 row above the header, full-width
 //! brackets, spaces and line breaks (Alt+Enter) inside header cells.
 
 use super::ReadOptions;

@@ -1,4 +1,5 @@
-//! Records without a per-record allocation: the CSV splitter writes the
+//! Records without a per-record allocation (SPEC "Command line": Bounded
+//! resources: a CSV field over 64 MiB is refused): the CSV splitter writes the
 //! fields of many records into one [`Batch`] (a byte buffer and field ends),
 //! which parsing threads read and the splitter then reuses.
 

@@ -1,4 +1,5 @@
-//! Totals rows (合计, 总计, 平均, Total…): not units, so left out of the
+//! Totals rows (SPEC "Data as offices fill it in": 合计, 总计, 平均,
+//! Total…): not units, so left out of the
 //! table with a warning — by name before any other check of the row, and by
 //! values when a row is the sum or the mean of the others.
 

@@ -1,6 +1,6 @@
 //! Checks on a workbook's zip archive (SPEC "Command line": Bounded
-//! resources), so that the reader library (calamine)
-//! never holds more than the data needs. It keeps some parts whole in memory
+//! resources), so that the reader library (calamine) never holds more than
+//! the data needs. It keeps some parts whole in memory
 //! (shared strings, styles, an OpenDocument file's every sheet, expanded),
 //! and buffers each XML text, tag or comment of the parts it streams (the
 //! sheets) whole. So, before it opens the file: the sizes the archive's
