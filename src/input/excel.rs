@@ -301,7 +301,7 @@ impl SheetRows<'_> {
     /// From now on, keeps only `columns` (0-based, in increasing order):
     /// each record has one field per kept column, in that order. A row
     /// whose other cells are not blank is marked (see
-    /// [`super::records::Rec::hidden`]), so it is not taken for a blank row.
+    /// `Rec::hidden` in `records`), so it is not taken for a blank row.
     pub fn keep_only(&mut self, columns: &[usize]) {
         let rows = &mut self.rows;
         let size = columns.iter().max().map_or(0, |&c| c + 1);
@@ -463,7 +463,7 @@ impl Rows {
 }
 
 /// Reads one sheet (the first, or `sheet`) of a workbook: calls `read` with
-/// the name to use in messages ("file.xlsx[Sheet]") and the sheet's rows,
+/// the name to use in messages (`file.xlsx[Sheet]`) and the sheet's rows,
 /// whose row numbers are the sheet's own and whose fields start at column A.
 ///
 /// A damaged workbook can make the reader library panic; that is caught and

@@ -110,7 +110,7 @@ pub(super) fn read_whole(lower: &str) -> Option<u64> {
 pub struct Checked {
     pub kind: Kind,
     /// The parts the reader may stream (sheets): scanned while it reads
-    /// (see [`Gate`]).
+    /// (see [`Gate`](super::Gate)).
     pub watched: Vec<Watched>,
 }
 
