@@ -10,7 +10,7 @@
 //! affine map), so that a gigabyte of sheet XML takes well under a second to
 //! build in a debug test.
 
-use crate::support::{MEMORY_LIMIT, Run, assert_clean_stderr, assert_mentions, fails, ok, run_limited, write};
+use crate::support::{Run, assert_clean_stderr, assert_mentions, fails, limit_memory, ok, run_limited, write};
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -684,7 +684,6 @@ fn a_device_named_like_a_workbook_is_not_read_as_one() {
 /// is read up to the workbook limit, not into all the memory there is.
 #[test]
 fn endless_standard_input_that_starts_like_a_workbook_is_cut_off() {
-    use std::os::unix::process::CommandExt;
     let dir = tmp();
     write(dir.path(), "rubric.toml", RUBRIC);
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("linkscore"));
@@ -693,19 +692,7 @@ fn endless_standard_input_that_starts_like_a_workbook_is_cut_off() {
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: MEMORY_LIMIT as libc::rlim_t,
-                rlim_max: MEMORY_LIMIT as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    limit_memory(&mut cmd);
     let started = Instant::now();
     let mut child = cmd.spawn().expect("start linkscore");
     let mut stdin = child.stdin.take().expect("its standard input");

@@ -119,22 +119,9 @@ pub const MEMORY_LIMIT: u64 = 2 << 30;
 /// [`MEMORY_LIMIT`] (setrlimit in the child before exec), with `stdin` as
 /// its standard input, and returns what it left behind and how long it took.
 pub fn run_limited(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> (Run, std::time::Duration) {
-    use std::os::unix::process::CommandExt;
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("linkscore"));
     cmd.current_dir(dir).args(args);
-    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: MEMORY_LIMIT as libc::rlim_t,
-                rlim_max: MEMORY_LIMIT as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    limit_memory(&mut cmd);
     let started = std::time::Instant::now();
     let mut a = assert_cmd::Command::from_std(cmd);
     if let Some(bytes) = stdin {
@@ -154,4 +141,23 @@ pub fn run_limited(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> (Run, s
         raw_stdout: out.stdout,
     };
     (run, took)
+}
+
+/// Makes `cmd` run under a hard address-space limit of [`MEMORY_LIMIT`]
+/// (setrlimit in the child, before exec).
+pub fn limit_memory(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: MEMORY_LIMIT as libc::rlim_t,
+                rlim_max: MEMORY_LIMIT as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
 }
