@@ -33,7 +33,7 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
         Format::Markdown => output::markdown::render(&sheet).into_bytes(),
         Format::Table => {
             let mut out = format!("weighting: {}\n", weights.method.as_str());
-            if let Some(c) = rubric.combine.filter(|_| rubric.weighting == Weighting::Combined) {
+            if let Some(c) = rubric.combined() {
                 out.push_str(&format!(
                     "combined ({} rule, alpha = {}): {} and {}\n",
                     if c.multiplicative { "multiplicative" } else { "linear" },
@@ -69,12 +69,7 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
 
 /// One line per AHP matrix in use: λmax, CI and CR.
 fn ahp_lines(rubric: &Rubric) -> Vec<String> {
-    let uses_ahp = rubric.weighting == Weighting::Ahp
-        || (rubric.weighting == Weighting::Combined
-            && rubric
-                .combine
-                .is_some_and(|c| c.subjective == crate::rubric::Subjective::Ahp));
-    let Some(ahp) = rubric.ahp.as_ref().filter(|_| uses_ahp) else {
+    let Some(ahp) = rubric.ahp.as_ref().filter(|_| rubric.uses_ahp()) else {
         return Vec::new();
     };
     let line = |what: String, m: &crate::rubric::AhpMatrix| {
