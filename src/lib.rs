@@ -13,6 +13,7 @@ pub mod error;
 pub mod explain;
 pub mod files;
 pub mod input;
+pub mod lang;
 pub mod methods;
 pub mod outliers;
 pub mod output;

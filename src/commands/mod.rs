@@ -102,6 +102,18 @@ pub fn emit_with(
     crate::files::commit(outputs)
 }
 
+/// `view` in `format`, written to stdout or `--output` together with the
+/// run's other files (see [`emit_with`]).
+pub fn show<'a, V: crate::output::View<'a>>(
+    view: &V,
+    format: Format,
+    output: Option<&str>,
+    others: Vec<Output<'_>>,
+) -> Result<()> {
+    let rendered = crate::output::render(view, format)?;
+    emit_with(output, others, |w| rendered.write_to(w))
+}
+
 /// The parameters of a run: frozen ones from `--params`, else fitted on `tables`.
 pub fn fit_or_load(
     rubric: &Rubric,

@@ -3,7 +3,8 @@
 
 use crate::cli::TemplateArgs;
 use crate::error::{Error, Result};
-use crate::output::{Cell, Column, Kind, Sheet};
+use crate::lang::Words;
+use crate::output::{Kind, Sheet};
 use crate::rubric::{Direction, Rubric};
 use rust_xlsxwriter::{DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Workbook, XlsxError};
 
@@ -62,60 +63,76 @@ fn csv(rubric: &Rubric) -> Vec<u8> {
     writer.into_inner().unwrap_or_default()
 }
 
-/// The second sheet: what each indicator is and how it is scored.
-fn explanation(rubric: &Rubric) -> Sheet {
-    let zh = rubric.is_chinese();
-    let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-    let keys = [
-        ("column", "列名"),
-        ("name", "指标"),
-        ("unit", "单位"),
-        ("direction", "方向"),
-        ("goalpost_low", "下限"),
-        ("goalpost_high", "上限"),
-        ("dimension", "维度"),
-        ("linkage", "衔接"),
-        ("note", "说明"),
-    ];
-    let columns = keys
-        .iter()
-        .map(|(en, cn)| Column {
-            key: t(en, cn),
-            title: t(en, cn),
-            kind: Kind::Text,
-        })
-        .collect();
-    let text = |s: &str| Cell::Text(s.to_string());
-    let rows = rubric
-        .indicators
-        .iter()
-        .map(|i| {
-            let direction = match (i.direction, zh) {
-                (Direction::Higher, true) => "越高越好",
-                (Direction::Lower, true) => "越低越好",
-                (Direction::Higher, false) => "higher is better",
-                (Direction::Lower, false) => "lower is better",
-            };
-            vec![
-                text(&i.column),
-                text(&i.name),
-                text(&i.unit),
-                text(direction),
-                i.goalposts.map_or(Cell::Empty, |g| Cell::Num(g.0)),
-                i.goalposts.map_or(Cell::Empty, |g| Cell::Num(g.1)),
-                text(&rubric.dimensions[i.dimension].name),
-                i.linkage.map_or(Cell::Empty, |l| text(&rubric.linkages[l].name)),
-                i.note.as_deref().map_or(Cell::Empty, text),
-            ]
-        })
-        .collect();
-    Sheet { columns, rows }
+/// The second sheet: what each indicator is and how it is scored. Its
+/// header is in the rubric's language (it is read by people filling the
+/// form, not by a program).
+fn explanation<'r>(rubric: &'r Rubric) -> Sheet {
+    use crate::output::{Field, Listing, Value};
+    type Get<'r> = Box<dyn Fn(usize) -> Value<'r> + Send + Sync + 'r>;
+    let lang = rubric.lang();
+    let mut l = Listing::new(lang, (0..rubric.indicators.len()).collect::<Vec<_>>());
+    let ind = move |i: usize| rubric.indicators.get(i);
+    let mut push = |en: &str, zh: &str, get: Get<'r>| {
+        l.push(Field::new(lang.pick(en, zh), Words::new(en, zh), Kind::Text, get));
+    };
+    push(
+        "column",
+        "列名",
+        Box::new(move |i| Value::text(ind(i).map(|i| i.column.as_str()))),
+    );
+    push(
+        "name",
+        "指标",
+        Box::new(move |i| Value::text(ind(i).map(|i| i.name.as_str()))),
+    );
+    push(
+        "unit",
+        "单位",
+        Box::new(move |i| Value::text(ind(i).map(|i| i.unit.as_str()))),
+    );
+    let direction = move |i: usize| {
+        Value::text(ind(i).map(|i| match i.direction {
+            Direction::Higher => lang.pick("higher is better", "越高越好"),
+            Direction::Lower => lang.pick("lower is better", "越低越好"),
+        }))
+    };
+    push("direction", "方向", Box::new(direction));
+    let goalposts = move |i: usize| ind(i).and_then(|i| i.goalposts);
+    push(
+        "goalpost_low",
+        "下限",
+        Box::new(move |i| Value::num(goalposts(i).map(|g| g.0))),
+    );
+    push(
+        "goalpost_high",
+        "上限",
+        Box::new(move |i| Value::num(goalposts(i).map(|g| g.1))),
+    );
+    let dimension = move |i: usize| {
+        Value::text(
+            ind(i)
+                .and_then(|i| rubric.dimensions.get(i.dimension))
+                .map(|d| d.name.as_str()),
+        )
+    };
+    push("dimension", "维度", Box::new(dimension));
+    let linkage = move |i: usize| {
+        let link = ind(i).and_then(|i| i.linkage).and_then(|k| rubric.linkages.get(k));
+        Value::text(link.map(|k| k.name.as_str()))
+    };
+    push("linkage", "衔接", Box::new(linkage));
+    push(
+        "note",
+        "说明",
+        Box::new(move |i| Value::text(ind(i).and_then(|i| i.note.as_deref()))),
+    );
+    l.sheet()
 }
 
 /// An Excel form: the data sheet first (so `score` reads it by default),
 /// its indicator columns accepting only numbers, then the explanation sheet.
 fn xlsx(rubric: &Rubric) -> Result<Vec<u8>> {
-    let zh = rubric.is_chinese();
+    let zh = rubric.lang().is_chinese();
     let build = || -> std::result::Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         book.set_properties(&DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?));
@@ -123,6 +140,7 @@ fn xlsx(rubric: &Rubric) -> Result<Vec<u8>> {
         let form = book.add_worksheet();
         form.set_name(if zh { "填报表" } else { "data" })?;
         let empty = Sheet {
+            lang: rubric.lang(),
             columns: Vec::new(),
             rows: Vec::new(),
         };
@@ -155,7 +173,7 @@ fn xlsx(rubric: &Rubric) -> Result<Vec<u8>> {
         let sheet = explanation(rubric);
         let notes = book.add_worksheet();
         notes.set_name(if zh { "指标说明" } else { "indicators" })?;
-        let titles: Vec<String> = sheet.columns.iter().map(|c| c.title.clone()).collect();
+        let titles: Vec<String> = sheet.columns.iter().map(|c| sheet.title(c).to_string()).collect();
         crate::output::xlsx::fill(notes, &sheet, &titles)?;
         book.save_to_buffer()
     };

@@ -62,7 +62,7 @@ pub const SECTIONS: [&str; 8] = [
 pub fn render(scored: &Scored, comparison: Option<&Comparison>, options: &Options) -> String {
     let page = Page {
         s: scored,
-        zh: scored.rubric.is_chinese(),
+        zh: scored.rubric.lang().is_chinese(),
         comparison,
         options,
     };
@@ -765,7 +765,7 @@ impl<'a> Page<'a> {
     fn ranking(&self, out: &mut String) {
         let r = self.s.rubric;
         self.section_open(out, "ranking", self.t("Full ranking", "完整排名"));
-        let sheet = crate::output::ranking_sheet(self.s, Detail::default(), None);
+        let sheet = crate::output::ranking::listing(self.s, Detail::default(), None).sheet();
         // With --previous: each unit's rank change, by id.
         let changes: Option<HashMap<&str, String>> = self.comparison.map(|c| {
             c.pairs
@@ -804,7 +804,7 @@ impl<'a> Page<'a> {
         out.push_str("<div class=\"scroll\">\n<table class=\"data ranking\">\n<thead><tr>");
         for (k, col) in sheet.columns.iter().enumerate() {
             let class = if col.kind == Kind::Text { "" } else { " class=\"num\"" };
-            let _ = write!(out, "<th{class}>{}</th>", esc(&col.title));
+            let _ = write!(out, "<th{class}>{}</th>", esc(sheet.title(col)));
             if k == 0 && changes.is_some() {
                 let _ = write!(out, "<th class=\"num\">{}</th>", self.t("change", "名次变化"));
             }
