@@ -20,6 +20,7 @@ pub mod output;
 pub mod params;
 pub mod plausibility;
 pub mod pooling;
+pub mod progress;
 pub mod report;
 pub mod rubric;
 pub mod sensitivity;

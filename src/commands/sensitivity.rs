@@ -18,7 +18,7 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     let params = engine::fit(&rubric, &[&table])?;
     let scored = engine::apply(&rubric, &table, &params)?;
     let nominal = super::nominal_ranks(&scored);
-    let bar = super::progress_bar(runs);
+    let bar = crate::progress::rescoring(runs);
     let robustness = sensitivity::analyse(&rubric, &table, &[&table], &params, nominal, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let view = output::sensitivity::SensitivityView::new(&robustness, &scored, args.top, args.within);

@@ -132,13 +132,13 @@ fn explanation<'r>(rubric: &'r Rubric) -> Sheet {
 /// An Excel form: the data sheet first (so `score` reads it by default),
 /// its indicator columns accepting only numbers, then the explanation sheet.
 fn xlsx(rubric: &Rubric) -> Result<Vec<u8>> {
-    let zh = rubric.lang().is_chinese();
+    let lang = rubric.lang();
     let build = || -> std::result::Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
         book.set_properties(&DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?));
         let header = header(rubric);
         let form = book.add_worksheet();
-        form.set_name(if zh { "填报表" } else { "data" })?;
+        form.set_name(lang.pick("data", "填报表"))?;
         let empty = Sheet {
             lang: rubric.lang(),
             columns: Vec::new(),
@@ -156,23 +156,22 @@ fn xlsx(rubric: &Rubric) -> Result<Vec<u8>> {
                 prompt.push_str(&format!(" ({})", ind.unit));
             }
             if let Some((lo, hi)) = ind.goalposts {
-                let label = if zh { "；目标区间" } else { "; goalposts" };
+                let label = lang.pick("; goalposts", "；目标区间");
                 prompt.push_str(&format!("{label} {lo} – {hi}"));
             }
             let prompt: String = prompt.chars().take(250).collect();
             let validation = DataValidation::new()
                 .allow_decimal_number(DataValidationRule::Between(-1e300, 1e300))
                 .set_input_message(prompt)?
-                .set_error_message(if zh {
-                    "请填写数字；没有数据请留空。"
-                } else {
-                    "Enter a number; leave the cell empty when there is no value."
-                })?;
+                .set_error_message(lang.pick(
+                    "Enter a number; leave the cell empty when there is no value.",
+                    "请填写数字；没有数据请留空。",
+                ))?;
             form.add_data_validation(1, c as u16, 1_048_575, c as u16, &validation)?;
         }
         let sheet = explanation(rubric);
         let notes = book.add_worksheet();
-        notes.set_name(if zh { "指标说明" } else { "indicators" })?;
+        notes.set_name(lang.pick("indicators", "指标说明"))?;
         let titles: Vec<String> = sheet.columns.iter().map(|c| sheet.title(c).to_string()).collect();
         crate::output::xlsx::fill(notes, &sheet, &titles)?;
         book.save_to_buffer()

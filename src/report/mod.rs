@@ -12,6 +12,7 @@ pub mod svg;
 
 use crate::diff::{Comparison, Status};
 use crate::engine::Scored;
+use crate::lang::Lang;
 use crate::output::{Cell, Detail, Kind};
 use crate::util::{rounded, signed};
 use std::collections::HashMap;
@@ -62,7 +63,7 @@ pub const SECTIONS: [&str; 8] = [
 pub fn render(scored: &Scored, comparison: Option<&Comparison>, options: &Options) -> String {
     let page = Page {
         s: scored,
-        zh: scored.rubric.lang().is_chinese(),
+        lang: scored.rubric.lang(),
         comparison,
         options,
     };
@@ -71,7 +72,7 @@ pub fn render(scored: &Scored, comparison: Option<&Comparison>, options: &Option
 
 struct Page<'a> {
     s: &'a Scored<'a>,
-    zh: bool,
+    lang: Lang,
     comparison: Option<&'a Comparison<'a>>,
     options: &'a Options,
 }
@@ -93,7 +94,7 @@ fn median_of(sorted: &[f64]) -> Option<f64> {
 
 impl<'a> Page<'a> {
     fn t(&self, en: &'a str, zh: &'a str) -> &'a str {
-        if self.zh { zh } else { en }
+        self.lang.pick(en, zh)
     }
 
     fn scale(&self) -> f64 {
@@ -125,7 +126,7 @@ impl<'a> Page<'a> {
 
     fn render(&self) -> String {
         let mut out = String::with_capacity(64 * 1024 + self.s.len() * 512);
-        let lang = if self.zh { "zh-CN" } else { "en" };
+        let lang = self.lang.pick("en", "zh-CN");
         let _ = write!(
             out,
             "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n\
@@ -627,7 +628,7 @@ impl<'a> Page<'a> {
             .map(|(d, v)| format!("{} {}", d.name, v.map_or("—".into(), |v| signed(v, 2))))
             .collect();
         let mean = summary.mean_score_change.map_or("—".into(), |v| signed(v, 2));
-        let line = if self.zh {
+        let line = if self.lang.is_chinese() {
             format!(
                 "单位：保留 {}，新增 {}，消失 {}。平均变化：总分 {mean}；{}。",
                 summary.kept,
@@ -647,7 +648,7 @@ impl<'a> Page<'a> {
         let _ = writeln!(out, "<p>{}</p>", esc(&line));
         let runs = self.options.uncertainty.as_ref().map(|(runs, _)| *runs);
         if let (Some(runs), Some(_)) = (runs, &c.uncertainty) {
-            let end = if self.zh { "。" } else { "." };
+            let end = self.lang.pick(".", "。");
             let _ = writeln!(
                 out,
                 "<p id=\"moves\">{}{end}</p>",
@@ -790,7 +791,7 @@ impl<'a> Page<'a> {
         });
         let intervals = self.options.uncertainty.as_ref().map(|(_, intervals)| intervals);
         if let Some((runs, _)) = &self.options.uncertainty {
-            let note = if self.zh {
+            let note = if self.lang.is_chinese() {
                 format!(
                     "排名区间：{runs} 次随机改变权重后重新计算，该单位排名的第 5 至第 95 百分位。区间越窄，排名越可靠。"
                 )
