@@ -13,6 +13,7 @@ pub mod ranking;
 pub mod sensitivity;
 pub mod summary;
 pub mod table;
+pub mod template;
 pub mod weights;
 pub mod xlsx;
 
