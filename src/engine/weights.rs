@@ -58,9 +58,12 @@ pub(super) fn fit(rubric: &Rubric, z: &ZColumns, warnings: &mut Vec<String>) -> 
         }
         Weighting::Ahp => ahp_weights(rubric),
         Weighting::Combined => {
-            let Some(c) = rubric.combine else {
+            // Validation requires `[combine]` under "combined" and says so
+            // at the rubric's line; a model without it is a bug, refused
+            // rather than weighted some other way.
+            let Some(c) = rubric.combined() else {
                 return Err(Error::Rubric(
-                    "error: weighting = \"combined\" needs a [combine] table".into(),
+                    "error: internal: weighting = \"combined\" without [combine] passed validation".into(),
                 ));
             };
             let (dim, ind) = match c.subjective {
