@@ -10,7 +10,7 @@
 //! affine map), so that a gigabyte of sheet XML takes well under a second to
 //! build in a debug test.
 
-use crate::support::{Run, assert_clean_stderr, assert_mentions, fails, limit_memory, ok, run_limited, write};
+use crate::support::{Run, assert_clean_stderr, assert_mentions, fails, limit_memory, ok, run_limited, tmp, write};
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -38,10 +38,6 @@ dimension = "d"
 /// of the suite on two cores, where reading 70 MiB takes 5-11 s: they allow
 /// three times as long, which still fails a bomb that is read through.
 const LIMIT: Duration = Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 10 });
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
 
 /// Runs `score FILE` under the memory limit and requires a refusal: exit 1,
 /// every one of `parts` in the message, a help line, in under 10 s.

@@ -8,13 +8,14 @@
 //! tie). Broken variants are written into a temporary directory and run from
 //! there, so messages name short relative paths.
 
-use crate::support::{self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, run, write};
+use crate::support::{
+    self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, p, run, small_toml, tmp, write,
+};
 use predicates::Predicate;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -54,14 +55,6 @@ fn small_csv() -> PathBuf {
     fixture("small.csv")
 }
 
-fn small_toml() -> PathBuf {
-    fixture("small.toml")
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
-
 fn small_csv_text() -> String {
     std::fs::read_to_string(small_csv()).expect("read small.csv")
 }
@@ -76,10 +69,6 @@ fn shipped_rubric() -> PathBuf {
 
 fn shipped_data() -> PathBuf {
     support::root().join("examples").join("villages-2024.csv")
-}
-
-fn tmp() -> TempDir {
-    tempfile::tempdir().expect("a temporary directory")
 }
 
 /// Scores the small data with the small rubric in CSV (the reference output).

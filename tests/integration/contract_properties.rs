@@ -22,7 +22,7 @@
 //! left out by the reader) is skipped with `prop_assume!`, so a generator
 //! that produced nothing but errors would fail the test by its rejects.
 
-use crate::support;
+use crate::support::{self, literal};
 use linkscore::engine::{self, Params, Scored};
 use linkscore::input::{self, ReadOptions, Table};
 use linkscore::params;
@@ -143,18 +143,12 @@ impl Spec {
     }
 }
 
-/// A float as TOML and as a CSV cell (shortest round-trip, always a point
-/// or an exponent).
-fn num(x: f64) -> String {
-    format!("{x:?}")
-}
-
 /// A perfectly consistent AHP matrix a_ij = p_i / p_j.
 fn ahp_matrix(p: &[f64]) -> String {
     let rows: Vec<String> = p
         .iter()
         .map(|a| {
-            let cells: Vec<String> = p.iter().map(|b| num(a / b)).collect();
+            let cells: Vec<String> = p.iter().map(|b| literal(a / b)).collect();
             format!("[{}]", cells.join(", "))
         })
         .collect();
@@ -164,11 +158,16 @@ fn ahp_matrix(p: &[f64]) -> String {
 fn rubric_toml(s: &Spec) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "[rubric]\nname = \"契约性质\"\nid = \"vid\"");
-    let _ = writeln!(t, "scale = {}", num(s.scale));
+    let _ = writeln!(t, "scale = {}", literal(s.scale));
     let _ = writeln!(t, "normalize = \"{}\"\naggregate = \"{}\"", s.normalize, s.top);
     let _ = writeln!(t, "missing = \"{}\"\nweighting = \"{}\"", s.missing, s.weighting);
     let _ = writeln!(t, "method = \"{}\"\nideal = \"{}\"", s.method, s.ideal);
-    let _ = writeln!(t, "floor = {}\nentropy_shift = {}", num(s.floor), num(s.entropy_shift));
+    let _ = writeln!(
+        t,
+        "floor = {}\nentropy_shift = {}",
+        literal(s.floor),
+        literal(s.entropy_shift)
+    );
     if let Some(max) = s.winsorize {
         let _ = writeln!(t, "outliers = \"winsorize\"\nwinsorize_max = {max}");
     }
@@ -176,7 +175,7 @@ fn rubric_toml(s: &Spec) -> String {
         let _ = write!(
             t,
             "\n[[dimension]]\nid = \"d{d}\"\nname = \"维度{d}\"\nweight = {}\naggregate = \"{agg}\"\n",
-            num(*w)
+            literal(*w)
         );
     }
     for l in 0..s.linkages {
@@ -187,11 +186,11 @@ fn rubric_toml(s: &Spec) -> String {
             t,
             "\n[[indicator]]\nid = \"x{k}\"\ndimension = \"d{}\"\nweight = {}\ndirection = \"{}\"\ntransform = \"{}\"\ngoalposts = [{}, {}]\n",
             ind.dim,
-            num(ind.weight),
+            literal(ind.weight),
             if ind.lower { "lower" } else { "higher" },
             ind.tf.name(),
-            num(ind.lo),
-            num(ind.hi),
+            literal(ind.lo),
+            literal(ind.hi),
         );
         if let Some(l) = ind.linkage {
             let _ = writeln!(t, "linkage = \"l{l}\"");
@@ -210,7 +209,7 @@ fn rubric_toml(s: &Spec) -> String {
             "\n[combine]\nsubjective = \"{}\"\nobjective = \"{}\"\nalpha = {}\nrule = \"{}\"\n",
             c.subjective,
             c.objective,
-            num(c.alpha),
+            literal(c.alpha),
             c.rule
         );
     }
@@ -245,7 +244,7 @@ fn data_csv(m: usize, rows: &[Vec<Option<f64>>]) -> Vec<u8> {
         for (k, v) in row.iter().enumerate() {
             t.push(',');
             match v {
-                Some(x) => t.push_str(&num(*x)),
+                Some(x) => t.push_str(&literal(*x)),
                 None if (u + k) % 2 == 0 => {}
                 None => t.push_str("NA"),
             }

@@ -11,14 +11,15 @@
 //! and group columns, `missing = "reweight"`, one `/` cell), written into a
 //! temporary directory and run from there, so messages name short paths.
 
-use crate::support::{self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, run, write};
+use crate::support::{
+    self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, p, run, small_toml, tmp, write,
+};
 use calamine::{Data, Reader};
 use rust_xlsxwriter::{Formula, Workbook};
 use sha2::Digest as _;
 use std::io::{Cursor, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------
 // Running linkscore
@@ -34,18 +35,6 @@ fn ls_stdin(dir: &Path, args: &[&str], input: impl Into<Vec<u8>>) -> Run {
 /// `a` then `b`.
 fn cat<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
     [a, b].concat()
-}
-
-fn tmp() -> TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
-
-fn small_toml() -> PathBuf {
-    fixture("small.toml")
 }
 
 fn small_text() -> String {

@@ -1,9 +1,16 @@
 //! Output is byte-identical at any thread count (issue 6): the reader's
-//! batches, the engine's chunks and the CSV writer's windows must all be put
-//! back in order. The data spans several of each (20,000 rows).
+//! batches, the engine's chunks and the CSV writer's tasks must all be put
+//! back in order. The data spans several of each (20,000 rows: two batches
+//! of 16,384 records, 20 chunks of 1,024 units, 5 tasks of 4,096 rows).
+//!
+//! The comparisons run the library in this process on rayon pools of 1, 2
+//! and 4 threads (`support::same_at_any_thread_count`); the executable runs
+//! once per command under `RAYON_NUM_THREADS=4`, which also sizes the pool
+//! the CSV writer formats on.
 
 use crate::support;
 use std::fmt::Write as _;
+use std::path::Path;
 
 const ROWS: usize = 20_000;
 
@@ -56,54 +63,100 @@ fn rubric(normalize: &str, weighting: &str) -> String {
     r
 }
 
-fn run(dir: &std::path::Path, threads: &str, args: &[&str]) -> Vec<u8> {
-    let out = support::linkscore()
-        .current_dir(dir)
-        .env("RAYON_NUM_THREADS", threads)
-        .args(args)
-        .output()
-        .expect("run linkscore");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
+/// A temporary directory with two years of [`data`] (`y1.csv`, `y2.csv`).
+fn years() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let y1 = data();
+    let y2 = y1.replace(",县1,", ",县0,");
+    support::write(dir.path(), "y1.csv", y1);
+    support::write(dir.path(), "y2.csv", y2);
+    dir
 }
 
+/// The file `name` in `dir` as an argument.
+fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).to_str().expect("a UTF-8 temporary path").to_string()
+}
+
+/// The rubric variants: each takes another parallel path through the
+/// engine (goalposts; sample minimum and maximum with entropy weights; mean
+/// and sd with CRITIC's correlations; ranks).
+const VARIANTS: [(&str, &str); 4] = [
+    ("goalpost", "explicit"),
+    ("minmax", "entropy"),
+    ("zscore", "critic"),
+    ("rank", "explicit"),
+];
+
+/// `score` and `diff` of every variant, run through the library on pools of
+/// 1, 2 and 4 threads: byte-identical (the CSV of `score` with every detail
+/// column, and of `diff`; the JSON of `score` for one variant, and for all
+/// under `LINKSCORE_LONG_TESTS=1` — its numbers come from the same engine,
+/// in one writer without threads). The executable is run once per command
+/// in the next test.
 #[test]
 fn output_is_the_same_at_any_thread_count() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    support::write(dir.path(), "y1.csv", data());
-    let y2 = data().replace(",县1,", ",县0,");
-    support::write(dir.path(), "y2.csv", y2);
-    for (normalize, weighting) in [
-        ("goalpost", "explicit"),
-        ("minmax", "entropy"),
-        ("zscore", "critic"),
-        ("rank", "explicit"),
-    ] {
-        support::write(dir.path(), "r.toml", rubric(normalize, weighting));
-        for args in [
-            &[
-                "score",
-                "y1.csv",
-                "-r",
-                "r.toml",
-                "-f",
-                "csv",
-                "--detail",
-                "linkages,indicators,obstacles",
-            ][..],
-            &["score", "y1.csv", "-r", "r.toml", "-f", "json"][..],
-            &["diff", "y1.csv", "y2.csv", "-r", "r.toml", "-f", "csv"][..],
-        ] {
-            let one = run(dir.path(), "1", args);
-            assert!(one.len() > 1000);
-            for threads in ["2", "4"] {
-                assert!(
-                    run(dir.path(), threads, args) == one,
-                    "{normalize}/{weighting} {args:?}: {threads} threads differ from 1"
-                );
-            }
+    let dir = years();
+    let (y1, y2) = (path(dir.path(), "y1.csv"), path(dir.path(), "y2.csv"));
+    for (k, (normalize, weighting)) in VARIANTS.into_iter().enumerate() {
+        let rubric_file = format!("{normalize}.toml");
+        support::write(dir.path(), &rubric_file, rubric(normalize, weighting));
+        let r = path(dir.path(), &rubric_file);
+        let score = ["score", &y1, "-r", &r];
+        let detail = ["score", &y1, "-r", &r, "--detail", "linkages,indicators,obstacles"];
+        let diff = ["diff", &y1, &y2, "-r", &r];
+        let csv = support::same_at_any_thread_count(dir.path(), "csv", &detail);
+        assert_eq!(
+            csv.iter().filter(|&&b| b == b'\n').count(),
+            ROWS + 1,
+            "{normalize}: a row per unit"
+        );
+        let diff = support::same_at_any_thread_count(dir.path(), "csv", &diff);
+        assert_eq!(
+            diff.iter().filter(|&&b| b == b'\n').count(),
+            ROWS + 1,
+            "{normalize}: a row per unit"
+        );
+        if k == 1 || support::long_tests() {
+            let json = support::same_at_any_thread_count(dir.path(), "json", &score);
+            assert!(json.len() > 1_000_000, "{normalize}: a JSON document of every unit");
         }
     }
+}
+
+/// The executable, once per command, under `RAYON_NUM_THREADS=4`: the same
+/// bytes as the library on one thread (the CSV writer formats on rayon's
+/// global pool, which only the environment sizes).
+#[test]
+fn the_executable_at_four_threads_writes_what_one_thread_writes() {
+    let dir = years();
+    support::write(dir.path(), "r.toml", rubric("minmax", "entropy"));
+    let (y1, y2, r) = (
+        path(dir.path(), "y1.csv"),
+        path(dir.path(), "y2.csv"),
+        path(dir.path(), "r.toml"),
+    );
+    for args in [
+        &["score", &y1, "-r", &r, "--detail", "linkages,indicators,obstacles"][..],
+        &["diff", &y1, &y2, "-r", &r][..],
+    ] {
+        let one = support::in_process_output(dir.path(), "csv", 1, args);
+        let mut cli = args.to_vec();
+        cli.extend(["--format", "csv"]);
+        let four = support::cli_output_at(dir.path(), 4, &cli);
+        assert!(
+            four == one,
+            "{args:?}: the executable at 4 threads differs from 1 thread"
+        );
+    }
+}
+
+/// The message of a run on a pool of `threads` threads, which must fail
+/// with a data error.
+fn failure_at(threads: usize, args: &[&str]) -> String {
+    let e = support::on_threads(threads, || support::in_process(args)).expect_err("bad cells fail the run");
+    assert_eq!(e.exit_code(), 1, "{e}");
+    e.to_string()
 }
 
 #[test]
@@ -121,17 +174,25 @@ fn the_first_bad_cell_is_reported_whatever_the_thread_count() {
     fixed[18_001] = bad(&fixed[18_001]);
     support::write(dir.path(), "bad.csv", fixed.join("\n") + "\n");
     support::write(dir.path(), "r.toml", rubric("goalpost", "explicit"));
-    for threads in ["1", "2", "4"] {
-        let out = support::linkscore()
-            .current_dir(dir.path())
-            .env("RAYON_NUM_THREADS", threads)
-            .args(["score", "bad.csv", "-r", "r.toml", "-f", "csv"])
-            .output()
-            .expect("run linkscore");
-        assert_eq!(out.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&out.stderr);
+    let in_order = |err: &str| {
         let first = err.find("bad.csv:3:4").expect("the first bad cell");
         let second = err.find("bad.csv:18002:4").expect("the second bad cell");
         assert!(first < second, "{err}");
+    };
+    let (data_path, rubric_path) = (path(dir.path(), "bad.csv"), path(dir.path(), "r.toml"));
+    let args = ["score", &data_path, "-r", &rubric_path, "-f", "csv"];
+    let one = failure_at(1, &args);
+    in_order(&one);
+    for threads in &support::THREADS[1..] {
+        assert_eq!(failure_at(*threads, &args), one, "{threads} threads differ from 1");
     }
+    // The executable once, at 4 threads: exit 1, the same message.
+    let r = support::run(
+        support::linkscore()
+            .current_dir(dir.path())
+            .env("RAYON_NUM_THREADS", "4")
+            .args(["score", "bad.csv", "-r", "r.toml", "-f", "csv"]),
+    );
+    let err = support::fails(r, 1);
+    in_order(&err);
 }
