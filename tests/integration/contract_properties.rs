@@ -32,13 +32,14 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use std::fmt::Write as _;
 
-/// `cases` cases (`CONTRACT_CASES` overrides, for a longer search), at most
-/// `shrink` shrinking steps, no regression files written into the source tree.
+/// `cases` cases under `LINKSCORE_LONG_TESTS=1`, a quarter of them otherwise
+/// (`CONTRACT_CASES` overrides both, for a longer search), at most `shrink`
+/// shrinking steps, no regression files written into the source tree.
 fn config(cases: u32, shrink: u32) -> ProptestConfig {
     let cases = std::env::var("CONTRACT_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(cases);
+        .unwrap_or(support::cases(cases / 4, cases));
     ProptestConfig {
         cases,
         max_shrink_iters: shrink,

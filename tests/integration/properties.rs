@@ -15,11 +15,12 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use std::fmt::Write as _;
 
-/// Proptest settings for this file: `cases` cases, and no regression files
-/// written into the source tree.
+/// Proptest settings for this file: `cases` cases under
+/// `LINKSCORE_LONG_TESTS=1` (a quarter of them otherwise), and no regression
+/// files written into the source tree.
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
-        cases,
+        cases: crate::support::cases(cases / 4, cases),
         failure_persistence: None,
         ..ProptestConfig::default()
     }

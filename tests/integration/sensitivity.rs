@@ -426,14 +426,14 @@ fn a_rubric_without_a_label_has_no_label_column() {
 
 /// `sensitivity` through the library on pools of 1, 2 and 4 threads:
 /// byte-identical CSV and JSON (300 runs under `LINKSCORE_LONG_TESTS=1`,
-/// 100 otherwise: the runs are still shared out over every thread); the
+/// 40 otherwise: still ten a thread at four threads); the
 /// executable once, under `RAYON_NUM_THREADS=4`, writes the same bytes.
 #[test]
 fn output_is_byte_identical_at_any_thread_count() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (sample, rubric) = (support::root().join(SAMPLE), support::root().join(LINKAGE));
     let (sample, rubric) = (sample.to_str().expect("UTF-8"), rubric.to_str().expect("UTF-8"));
-    let runs = support::cases("100", "300");
+    let runs = support::cases("40", "300");
     let alternatives = ["--normalize", "minmax,rank", "--aggregate", "arithmetic,geometric"];
     let mut weights_only = Vec::new();
     for extra in [&[][..], &alternatives[..]] {
@@ -475,13 +475,15 @@ fn output_is_byte_identical_at_any_thread_count() {
 }
 
 /// `diff --uncertainty` through the library on pools of 1, 2 and 4 threads,
-/// and the executable once under `RAYON_NUM_THREADS=4`: the same bytes.
+/// and the executable once under `RAYON_NUM_THREADS=4`: the same bytes (200
+/// runs under `LINKSCORE_LONG_TESTS=1`, 40 otherwise).
 #[test]
 fn diff_uncertainty_is_byte_identical_at_any_thread_count() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = |p: &str| support::root().join(p).to_str().expect("UTF-8").to_string();
     let (old, new, rubric) = (path("examples/villages-2023.csv"), path(SAMPLE), path(LINKAGE));
-    let args = ["diff", &old, &new, "--rubric", &rubric, "--uncertainty", "200"];
+    let runs = support::cases("40", "200");
+    let args = ["diff", &old, &new, "--rubric", &rubric, "--uncertainty", runs];
     let one = support::same_at_any_thread_count(dir.path(), "csv", &args);
     let cli = [
         "diff",
@@ -492,7 +494,7 @@ fn diff_uncertainty_is_byte_identical_at_any_thread_count() {
         "--format",
         "csv",
         "--uncertainty",
-        "200",
+        runs,
     ];
     assert!(
         support::cli_output_at(&support::root(), 4, &cli) == one,
@@ -502,14 +504,16 @@ fn diff_uncertainty_is_byte_identical_at_any_thread_count() {
 
 #[test]
 fn the_same_seed_gives_the_same_bytes_and_another_seed_other_intervals() {
-    let run = |seed: &str| sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", "300", "--seed", seed]).raw_stdout;
+    // 300 runs under LINKSCORE_LONG_TESTS=1, 50 otherwise.
+    let runs = support::cases("50", "300");
+    let run = |seed: &str| sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", runs, "--seed", seed]).raw_stdout;
     let first = run("3");
     assert!(first == run("3"), "seed 3 twice gave different output");
     // 300 villages under ±25 % weights: some interval moves with the draws.
     assert!(first != run("4"), "seeds 3 and 4 gave the same output");
     // The default seed is 1.
     assert!(
-        sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", "300"]).raw_stdout == run("1"),
+        sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", runs]).raw_stdout == run("1"),
         "no --seed is not --seed 1"
     );
 }

@@ -255,6 +255,20 @@ pub fn long_tests() -> bool {
     std::env::var_os("LINKSCORE_LONG_TESTS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
+/// For a test of the long suite only (an input of tens of MiB, or of 10^5
+/// columns, read by a debug build: seconds each): true under
+/// `LINKSCORE_LONG_TESTS=1`; otherwise false, with a note on stderr (seen
+/// with `--nocapture`), and the test returns without checking anything.
+/// README "Tests" lists these tests.
+#[must_use]
+pub fn long_only() -> bool {
+    let long = long_tests();
+    if !long {
+        eprintln!("skipped: a test of the long suite (LINKSCORE_LONG_TESTS=1 runs it)");
+    }
+    long
+}
+
 /// `long` under `LINKSCORE_LONG_TESTS=1`, else `fast`.
 pub fn cases<T>(fast: T, long: T) -> T {
     if long_tests() { long } else { fast }
