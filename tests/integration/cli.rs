@@ -9,7 +9,8 @@
 //! there, so messages name short relative paths.
 
 use crate::support::{
-    self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, p, run, small_toml, tmp, write,
+    self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls, ls_in, ok, p, run, shipped_rubric, small_toml,
+    tmp, write,
 };
 use predicates::Predicate;
 use serde_json::Value;
@@ -19,11 +20,6 @@ use std::process::Stdio;
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-/// Runs `linkscore ARGS` in the repository root.
-fn ls(args: &[&str]) -> Run {
-    ls_in(&support::root(), args)
-}
 
 fn assert_mentions_any(message: &str, parts: &[&str]) {
     assert!(
@@ -61,10 +57,6 @@ fn small_csv_text() -> String {
 
 fn small_toml_text() -> String {
     std::fs::read_to_string(small_toml()).expect("read small.toml")
-}
-
-fn shipped_rubric() -> PathBuf {
-    support::root().join("rubrics").join("linkage.toml")
 }
 
 fn shipped_data() -> PathBuf {

@@ -676,25 +676,9 @@ fn stdout_of(dir: &std::path::Path, args: &[&str]) -> String {
     support::ok(support::ls_in(dir, args)).stdout
 }
 
-/// The CSV output as rows of (header → cell).
-fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-    reader
-        .records()
-        .map(|r| {
-            header
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
 /// A unit's score, dimension and linkage cells of `score --format csv
 /// --detail linkages` (on 0..scale), `None` when the unit is not listed.
-fn csv_view(rows: &[std::collections::HashMap<String, String>], id: &str, s: &Spec) -> Option<UnitView> {
+fn csv_view(rows: &[support::Row], id: &str, s: &Spec) -> Option<UnitView> {
     let row = rows.iter().find(|r| r["id"] == id)?;
     let cell = |key: &str| {
         let text = &row[key];
@@ -754,7 +738,7 @@ proptest! {
         let run_b = support::ls_in(dir.path(), &[&["score", "b.csv", "--params", "p.toml"][..], &base].concat());
         prop_assert_eq!(run_b.code, 0, "improving x{} of v{} from {} to {} made --params fail:\n{}", k, u, old, new, run_b.stderr);
         let id = format!("v{u}");
-        let (va, vb) = (csv_view(&csv_rows(&run_a.stdout), &id, &s), csv_view(&csv_rows(&run_b.stdout), &id, &s));
+        let (va, vb) = (csv_view(&support::read_csv(&run_a.stdout), &id, &s), csv_view(&support::read_csv(&run_b.stdout), &id, &s));
         prop_assert!(va.is_some() && vb.is_some(), "v{} missing from the output", u);
         let (va, vb) = (va.unwrap(), vb.unwrap());
         if let Err(why) = assert_not_lower(&va, &vb) {

@@ -12,8 +12,6 @@
 use crate::support::{self, Row, assert_close, num, read_csv, row};
 use std::path::Path;
 
-/// One output row: CSV header → cell.
-
 // ---------------------------------------------------------------- helpers
 
 /// `actual` equals a published 4-decimal value within half a unit of the

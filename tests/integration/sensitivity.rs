@@ -31,7 +31,7 @@
 //! Mean absolute rank shift over units and runs: A and B each move one place
 //! in 31.25 % of runs, C never: 2 × 0.3125 / 3 = 0.2083.
 
-use crate::support::{self, Row, Run, assert_mentions, fails, ls_in, ok};
+use crate::support::{self, Row, Run, assert_mentions, fails, ls, ls_in, ok};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -48,11 +48,6 @@ const COLUMNS: &str = "id,label,rank,rank_median,rank_p05,rank_p95,rank_spread";
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-/// Runs `linkscore ARGS` in the repository root.
-fn ls(args: &[&str]) -> Run {
-    ls_in(&support::root(), args)
-}
 
 /// `sensitivity DATA --rubric RUBRIC --format FORMAT EXTRA…` in the repository root; must succeed.
 fn sensitivity(data: &str, rubric: &str, format: &str, extra: &[&str]) -> Run {

@@ -14,6 +14,11 @@ pub fn fixture(name: &str) -> PathBuf {
     root().join("tests").join("fixtures").join(name)
 }
 
+/// The shipped rubric, `rubrics/linkage.toml`.
+pub fn shipped_rubric() -> PathBuf {
+    root().join("rubrics").join("linkage.toml")
+}
+
 /// The small fixture rubric.
 pub fn small_toml() -> PathBuf {
     fixture("small.toml")
@@ -133,6 +138,11 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         raw_stdout: out.stdout,
     }
+}
+
+/// Runs `linkscore ARGS` in the repository root.
+pub fn ls(args: &[&str]) -> Run {
+    ls_in(&root(), args)
 }
 
 /// Runs `linkscore ARGS` in `dir`.

@@ -96,7 +96,7 @@ const VARIANTS: [(&str, &str); 4] = [
 ];
 
 /// Lines in `bytes`.
-fn lines(bytes: &[u8]) -> usize {
+fn line_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
@@ -115,9 +115,9 @@ fn output_is_the_same_at_any_thread_count() {
         let r = path(dir.path(), &rubric_file);
         let detail = ["score", &y1, "-r", &r, "--detail", "linkages,indicators,obstacles"];
         let csv = support::same_at_any_thread_count(dir.path(), "csv", &detail);
-        assert_eq!(lines(&csv), rows + 1, "{normalize}: a row per unit");
+        assert_eq!(line_count(&csv), rows + 1, "{normalize}: a row per unit");
         let diff = support::same_at_any_thread_count(dir.path(), "csv", &["diff", &y1, &y2, "-r", &r]);
-        assert_eq!(lines(&diff), rows + 1, "{normalize}: a row per unit");
+        assert_eq!(line_count(&diff), rows + 1, "{normalize}: a row per unit");
         if k == 1 || support::long_tests() {
             let json = support::same_at_any_thread_count(dir.path(), "json", &["score", &y1, "-r", &r]);
             assert!(json.len() > 200 * rows, "{normalize}: a JSON document of every unit");
@@ -142,7 +142,7 @@ fn the_executable_at_four_threads_writes_what_one_thread_writes() {
             _ => vec!["diff", &y1, &y2, "-r", &r],
         };
         let one = support::in_process_output(dir.path(), "csv", 1, &args);
-        assert_eq!(lines(&one), rows + 1, "{args:?}: a row per unit");
+        assert_eq!(line_count(&one), rows + 1, "{args:?}: a row per unit");
         let mut cli = args.clone();
         cli.extend(["--format", "csv"]);
         let four = support::cli_output_at(dir.path(), 4, &cli);
