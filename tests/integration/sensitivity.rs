@@ -421,14 +421,14 @@ fn a_rubric_without_a_label_has_no_label_column() {
 
 /// `sensitivity` through the library on pools of 1, 2 and 4 threads:
 /// byte-identical CSV and JSON (300 runs under `LINKSCORE_LONG_TESTS=1`,
-/// 40 otherwise: still ten a thread at four threads); the
+/// 24 otherwise: still six a thread at four threads); the
 /// executable once, under `RAYON_NUM_THREADS=4`, writes the same bytes.
 #[test]
 fn output_is_byte_identical_at_any_thread_count() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (sample, rubric) = (support::root().join(SAMPLE), support::root().join(LINKAGE));
     let (sample, rubric) = (sample.to_str().expect("UTF-8"), rubric.to_str().expect("UTF-8"));
-    let runs = support::cases("40", "300");
+    let runs = support::cases("24", "300");
     let alternatives = ["--normalize", "minmax,rank", "--aggregate", "arithmetic,geometric"];
     let mut weights_only = Vec::new();
     for extra in [&[][..], &alternatives[..]] {

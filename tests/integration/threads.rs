@@ -9,7 +9,7 @@
 //! once per command under `RAYON_NUM_THREADS=4`, which also sizes the pool
 //! the CSV writer formats on, against the library's bytes at one thread.
 //! A plain `cargo test` runs the matrix of rubric variants on the first
-//! 4,100 rows (5 chunks, 2 tasks) and the executable on all 20,000;
+//! 2,100 rows (3 chunks) and the executable's `score` on all 20,000;
 //! `LINKSCORE_LONG_TESTS=1` runs the matrix on all 20,000, with the JSON of
 //! every variant.
 
@@ -19,7 +19,7 @@ use std::path::Path;
 
 const ROWS: usize = 20_000;
 /// The rows of the variant matrix in a plain `cargo test`.
-const FAST_ROWS: usize = 4_100;
+const FAST_ROWS: usize = 2_100;
 
 /// Deterministic data of [`ROWS`] rows: ids, names, two counties, 6
 /// indicators, some missing cells, values with two or three decimals, a few
@@ -128,7 +128,7 @@ fn output_is_the_same_at_any_thread_count() {
 /// The executable, once per command, under `RAYON_NUM_THREADS=4` (reader
 /// batches parsed on four threads, the CSV writer's tasks formatted on
 /// four): the same bytes as the library on one thread. `score` reads all
-/// 20,000 rows; `diff`, which reads through the same reader, the first 4,100
+/// 20,000 rows; `diff`, which reads through the same reader, the first 2,100
 /// (all 20,000 under `LINKSCORE_LONG_TESTS=1`).
 #[test]
 fn the_executable_at_four_threads_writes_what_one_thread_writes() {
