@@ -252,7 +252,12 @@ impl<R: BufRead> Splitter<R> {
                 return Err(self.too_long(first_line));
             }
             if batch.buf.len() < start + out_len + 4096 {
-                let grown = (batch.buf.len() * 2).max(start + out_len + 65536);
+                // Zero only room for this record (twice what it has so far,
+                // and a margin): `read_plain_line` leaves `buf` cut to what
+                // is used, so doubling the whole buffer here would zero the
+                // batch again for every quoted record after a plain one.
+                // The capacity is kept, so growing reallocates rarely.
+                let grown = start + 2 * out_len + 8192;
                 batch.buf.resize(grown, 0);
             }
             let input = match self.input.fill_buf() {

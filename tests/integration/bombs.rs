@@ -10,7 +10,7 @@
 //! affine map), so that a gigabyte of sheet XML takes well under a second to
 //! build in a debug test.
 
-use crate::support::{Run, assert_clean_stderr, assert_mentions, fails, limit_memory, ok, run_limited, write};
+use crate::support::{Run, assert_clean_stderr, assert_mentions, fails, limit_memory, ok, run_limited, tmp, write};
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -38,10 +38,6 @@ dimension = "d"
 /// of the suite on two cores, where reading 70 MiB takes 5-11 s: they allow
 /// three times as long, which still fails a bomb that is read through.
 const LIMIT: Duration = Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 10 });
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
 
 /// Runs `score FILE` under the memory limit and requires a refusal: exit 1,
 /// every one of `parts` in the message, a help line, in under 10 s.
@@ -419,6 +415,9 @@ fn a_shared_string_longer_than_a_cell_can_hold_is_refused_at_its_cell() {
 /// found only the rubric's columns are kept: the row is a title row above it.)
 #[test]
 fn a_row_of_more_text_than_a_line_of_csv_is_refused() {
+    if !crate::support::long_only() {
+        return;
+    }
     let dir = tmp();
     // 2,300 cells of 30,000 characters each: 69 MB.
     let starts: Vec<String> = (0..2_300u32)
@@ -450,6 +449,9 @@ fn a_row_of_more_text_than_a_line_of_csv_is_refused() {
 /// reading thousands of other cells per useful one is refused early.
 #[test]
 fn a_sheet_of_a_gigabyte_in_columns_the_rubric_does_not_read_is_refused_early() {
+    if !crate::support::long_only() {
+        return;
+    }
     let dir = tmp();
     let head = sheet_xml("");
     let head = head.strip_suffix(SHEET_TAIL).expect("the sheet's head");
@@ -503,6 +505,9 @@ fn a_sheet_of_a_gigabyte_in_columns_the_rubric_does_not_read_is_refused_early() 
 /// is read, and so is one with thousands of empty (formatted) cells a row.
 #[test]
 fn a_sheet_with_many_columns_the_rubric_does_not_read_is_read() {
+    if !crate::support::long_only() {
+        return;
+    }
     let dir = tmp();
     let mut rows = String::new();
     for r in 2..=120 {
@@ -684,6 +689,9 @@ fn a_device_named_like_a_workbook_is_not_read_as_one() {
 /// is read up to the workbook limit, not into all the memory there is.
 #[test]
 fn endless_standard_input_that_starts_like_a_workbook_is_cut_off() {
+    if !crate::support::long_only() {
+        return;
+    }
     let dir = tmp();
     write(dir.path(), "rubric.toml", RUBRIC);
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("linkscore"));
@@ -733,6 +741,9 @@ fn endless_standard_input_that_starts_like_a_workbook_is_cut_off() {
 /// limit (3.6 GB); a record is bounded as a line is.
 #[test]
 fn a_quoted_cell_running_over_64_mib_of_lines_is_refused() {
+    if !crate::support::long_only() {
+        return;
+    }
     let dir = tmp();
     let line = format!("{}\n", "a".repeat(1023));
     let mut data = b"id,x\nu1,1\nu2,\"".to_vec();
@@ -752,6 +763,9 @@ fn a_quoted_cell_running_over_64_mib_of_lines_is_refused() {
 /// are capped in bytes too.
 #[test]
 fn lines_of_millions_of_empty_fields_are_read_in_small_batches() {
+    if !crate::support::long_only() {
+        return;
+    }
     let dir = tmp();
     let path = dir.path().join("commas.csv");
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create the file"));

@@ -8,21 +8,18 @@
 //! tie). Broken variants are written into a temporary directory and run from
 //! there, so messages name short relative paths.
 
-use crate::support::{self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls_in, ok, run, write};
+use crate::support::{
+    self, Run, assert_clean_stderr, assert_mentions, fails, fixture, ls, ls_in, ok, p, run, shipped_rubric, small_toml,
+    tmp, write,
+};
 use predicates::Predicate;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-/// Runs `linkscore ARGS` in the repository root.
-fn ls(args: &[&str]) -> Run {
-    ls_in(&support::root(), args)
-}
 
 fn assert_mentions_any(message: &str, parts: &[&str]) {
     assert!(
@@ -54,14 +51,6 @@ fn small_csv() -> PathBuf {
     fixture("small.csv")
 }
 
-fn small_toml() -> PathBuf {
-    fixture("small.toml")
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
-
 fn small_csv_text() -> String {
     std::fs::read_to_string(small_csv()).expect("read small.csv")
 }
@@ -70,16 +59,8 @@ fn small_toml_text() -> String {
     std::fs::read_to_string(small_toml()).expect("read small.toml")
 }
 
-fn shipped_rubric() -> PathBuf {
-    support::root().join("rubrics").join("linkage.toml")
-}
-
 fn shipped_data() -> PathBuf {
     support::root().join("examples").join("villages-2024.csv")
-}
-
-fn tmp() -> TempDir {
-    tempfile::tempdir().expect("a temporary directory")
 }
 
 /// Scores the small data with the small rubric in CSV (the reference output).

@@ -22,7 +22,7 @@
 //! left out by the reader) is skipped with `prop_assume!`, so a generator
 //! that produced nothing but errors would fail the test by its rejects.
 
-use crate::support;
+use crate::support::{self, literal};
 use linkscore::engine::{self, Params, Scored};
 use linkscore::input::{self, ReadOptions, Table};
 use linkscore::params;
@@ -32,13 +32,14 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use std::fmt::Write as _;
 
-/// `cases` cases (`CONTRACT_CASES` overrides, for a longer search), at most
-/// `shrink` shrinking steps, no regression files written into the source tree.
+/// `cases` cases under `LINKSCORE_LONG_TESTS=1`, a quarter of them otherwise
+/// (`CONTRACT_CASES` overrides both, for a longer search), at most `shrink`
+/// shrinking steps, no regression files written into the source tree.
 fn config(cases: u32, shrink: u32) -> ProptestConfig {
     let cases = std::env::var("CONTRACT_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(cases);
+        .unwrap_or(support::cases(cases / 4, cases));
     ProptestConfig {
         cases,
         max_shrink_iters: shrink,
@@ -143,18 +144,12 @@ impl Spec {
     }
 }
 
-/// A float as TOML and as a CSV cell (shortest round-trip, always a point
-/// or an exponent).
-fn num(x: f64) -> String {
-    format!("{x:?}")
-}
-
 /// A perfectly consistent AHP matrix a_ij = p_i / p_j.
 fn ahp_matrix(p: &[f64]) -> String {
     let rows: Vec<String> = p
         .iter()
         .map(|a| {
-            let cells: Vec<String> = p.iter().map(|b| num(a / b)).collect();
+            let cells: Vec<String> = p.iter().map(|b| literal(a / b)).collect();
             format!("[{}]", cells.join(", "))
         })
         .collect();
@@ -164,11 +159,16 @@ fn ahp_matrix(p: &[f64]) -> String {
 fn rubric_toml(s: &Spec) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "[rubric]\nname = \"契约性质\"\nid = \"vid\"");
-    let _ = writeln!(t, "scale = {}", num(s.scale));
+    let _ = writeln!(t, "scale = {}", literal(s.scale));
     let _ = writeln!(t, "normalize = \"{}\"\naggregate = \"{}\"", s.normalize, s.top);
     let _ = writeln!(t, "missing = \"{}\"\nweighting = \"{}\"", s.missing, s.weighting);
     let _ = writeln!(t, "method = \"{}\"\nideal = \"{}\"", s.method, s.ideal);
-    let _ = writeln!(t, "floor = {}\nentropy_shift = {}", num(s.floor), num(s.entropy_shift));
+    let _ = writeln!(
+        t,
+        "floor = {}\nentropy_shift = {}",
+        literal(s.floor),
+        literal(s.entropy_shift)
+    );
     if let Some(max) = s.winsorize {
         let _ = writeln!(t, "outliers = \"winsorize\"\nwinsorize_max = {max}");
     }
@@ -176,7 +176,7 @@ fn rubric_toml(s: &Spec) -> String {
         let _ = write!(
             t,
             "\n[[dimension]]\nid = \"d{d}\"\nname = \"维度{d}\"\nweight = {}\naggregate = \"{agg}\"\n",
-            num(*w)
+            literal(*w)
         );
     }
     for l in 0..s.linkages {
@@ -187,11 +187,11 @@ fn rubric_toml(s: &Spec) -> String {
             t,
             "\n[[indicator]]\nid = \"x{k}\"\ndimension = \"d{}\"\nweight = {}\ndirection = \"{}\"\ntransform = \"{}\"\ngoalposts = [{}, {}]\n",
             ind.dim,
-            num(ind.weight),
+            literal(ind.weight),
             if ind.lower { "lower" } else { "higher" },
             ind.tf.name(),
-            num(ind.lo),
-            num(ind.hi),
+            literal(ind.lo),
+            literal(ind.hi),
         );
         if let Some(l) = ind.linkage {
             let _ = writeln!(t, "linkage = \"l{l}\"");
@@ -210,7 +210,7 @@ fn rubric_toml(s: &Spec) -> String {
             "\n[combine]\nsubjective = \"{}\"\nobjective = \"{}\"\nalpha = {}\nrule = \"{}\"\n",
             c.subjective,
             c.objective,
-            num(c.alpha),
+            literal(c.alpha),
             c.rule
         );
     }
@@ -245,7 +245,7 @@ fn data_csv(m: usize, rows: &[Vec<Option<f64>>]) -> Vec<u8> {
         for (k, v) in row.iter().enumerate() {
             t.push(',');
             match v {
-                Some(x) => t.push_str(&num(*x)),
+                Some(x) => t.push_str(&literal(*x)),
                 None if (u + k) % 2 == 0 => {}
                 None => t.push_str("NA"),
             }
@@ -676,25 +676,9 @@ fn stdout_of(dir: &std::path::Path, args: &[&str]) -> String {
     support::ok(support::ls_in(dir, args)).stdout
 }
 
-/// The CSV output as rows of (header → cell).
-fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-    reader
-        .records()
-        .map(|r| {
-            header
-                .iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
 /// A unit's score, dimension and linkage cells of `score --format csv
 /// --detail linkages` (on 0..scale), `None` when the unit is not listed.
-fn csv_view(rows: &[std::collections::HashMap<String, String>], id: &str, s: &Spec) -> Option<UnitView> {
+fn csv_view(rows: &[support::Row], id: &str, s: &Spec) -> Option<UnitView> {
     let row = rows.iter().find(|r| r["id"] == id)?;
     let cell = |key: &str| {
         let text = &row[key];
@@ -754,7 +738,7 @@ proptest! {
         let run_b = support::ls_in(dir.path(), &[&["score", "b.csv", "--params", "p.toml"][..], &base].concat());
         prop_assert_eq!(run_b.code, 0, "improving x{} of v{} from {} to {} made --params fail:\n{}", k, u, old, new, run_b.stderr);
         let id = format!("v{u}");
-        let (va, vb) = (csv_view(&csv_rows(&run_a.stdout), &id, &s), csv_view(&csv_rows(&run_b.stdout), &id, &s));
+        let (va, vb) = (csv_view(&support::read_csv(&run_a.stdout), &id, &s), csv_view(&support::read_csv(&run_b.stdout), &id, &s));
         prop_assert!(va.is_some() && vb.is_some(), "v{} missing from the output", u);
         let (va, vb) = (va.unwrap(), vb.unwrap());
         if let Err(why) = assert_not_lower(&va, &vb) {

@@ -21,8 +21,7 @@
 //! (econ = ¼ z_share + ¾ z_jobs, score = 100 × (0.6 econ + 0.4 life);
 //! ranks: birch 1, maple 2, willow 3, aspen 4, cedar 5.)
 
-use crate::maths::{Row, read_csv};
-use crate::support;
+use crate::support::{self, Row, assert_close, number, read_csv};
 use serde_json::Value;
 
 const DATA: &str = "tests/fixtures/explain.csv";
@@ -32,36 +31,9 @@ const UNITS: [&str; 5] = ["maple", "birch", "cedar", "aspen", "willow"];
 // ---------------------------------------------------------------------------
 // Helpers
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `linkscore ARGS` in the repository root.
-fn ls(args: &[&str]) -> Run {
-    let out = support::linkscore()
-        .current_dir(support::root())
-        .args(args)
-        .output()
-        .expect("run linkscore");
-    Run {
-        code: out.status.code().expect("linkscore exited by itself"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// Stdout of a run that must succeed.
 fn ok(args: &[&str]) -> String {
-    let r = ls(args);
-    assert_eq!(
-        r.code, 0,
-        "linkscore {args:?} failed; stderr:\n{}\nstdout:\n{}",
-        r.stderr, r.stdout
-    );
-    assert!(!r.stderr.contains("panicked"), "stderr:\n{}", r.stderr);
-    r.stdout
+    String::from_utf8(support::ok(support::ls_in(&support::root(), args)).raw_stdout).expect("UTF-8 stdout")
 }
 
 /// `explain` of one fixture unit in `format`.
@@ -79,23 +51,6 @@ fn score_rows(extra: &[&str]) -> Vec<Row> {
     let mut args = vec!["score", DATA, "--rubric", RUBRIC, "--format", "csv"];
     args.extend_from_slice(extra);
     read_csv(&ok(&args))
-}
-
-/// `actual` equals `expected` within a relative tolerance of 1e-9 (an
-/// expected 0 must come out within 1e-12 of 0).
-fn assert_close(actual: f64, expected: f64, what: &str) {
-    let ok = if expected == 0.0 {
-        actual.abs() <= 1e-12
-    } else {
-        ((actual - expected) / expected).abs() <= 1e-9
-    };
-    assert!(ok, "{what}: got {actual}, expected {expected}");
-}
-
-fn num(row: &Row, key: &str) -> f64 {
-    let cell = &row[key];
-    cell.parse()
-        .unwrap_or_else(|_| panic!("`{key}` is not a number in {row:?}"))
 }
 
 fn line<'a>(rows: &'a [Row], indicator: &str) -> &'a Row {
@@ -151,17 +106,17 @@ fn maple_indicator_by_indicator_by_hand() {
     assert_eq!(rows.len(), expected.len());
     for (row, (id, raw, normalized, weight, contribution, obstacle, rank)) in rows.iter().zip(expected) {
         assert_eq!(row["indicator"], id, "rows are ordered by obstacle, largest first");
-        assert_close(num(row, "raw"), raw, &format!("{id} raw"));
-        assert_close(num(row, "normalized"), normalized, &format!("{id} normalized"));
-        assert_close(num(row, "weight"), weight, &format!("{id} weight"));
-        assert_close(num(row, "contribution"), contribution, &format!("{id} contribution"));
-        assert_close(num(row, "obstacle"), obstacle, &format!("{id} obstacle"));
+        assert_close(number(row, "raw"), raw, &format!("{id} raw"));
+        assert_close(number(row, "normalized"), normalized, &format!("{id} normalized"));
+        assert_close(number(row, "weight"), weight, &format!("{id} weight"));
+        assert_close(number(row, "contribution"), contribution, &format!("{id} contribution"));
+        assert_close(number(row, "obstacle"), obstacle, &format!("{id} obstacle"));
         assert_eq!(row["rank"], rank, "{id} rank");
     }
     // 6 + 22.5 + 32 = 60.5 = maple's score; obstacles (1800 + 4500 + 1600)/79 = 100.
-    let contributions: f64 = rows.iter().map(|r| num(r, "contribution")).sum();
+    let contributions: f64 = rows.iter().map(|r| number(r, "contribution")).sum();
     assert_close(contributions, 60.5, "maple's contributions");
-    let obstacles: f64 = rows.iter().map(|r| num(r, "obstacle")).sum();
+    let obstacles: f64 = rows.iter().map(|r| number(r, "obstacle")).sum();
     assert_close(obstacles, 100.0, "maple's obstacles");
 }
 
@@ -177,11 +132,11 @@ fn contributions_add_up_to_the_score_and_obstacles_to_100_for_every_unit() {
         ("willow", 35.0),
     ] {
         let ranked = ranking.iter().find(|r| r["id"] == id).expect("a ranking row");
-        assert_close(num(ranked, "score"), score, &format!("{id} score"));
+        assert_close(number(ranked, "score"), score, &format!("{id} score"));
         let rows = explain_rows(id);
-        let contributions: f64 = rows.iter().map(|r| num(r, "contribution")).sum();
+        let contributions: f64 = rows.iter().map(|r| number(r, "contribution")).sum();
         assert_close(contributions, score, &format!("{id}: Σ contributions"));
-        let obstacles: f64 = rows.iter().map(|r| num(r, "obstacle")).sum();
+        let obstacles: f64 = rows.iter().map(|r| number(r, "obstacle")).sum();
         let expected = if id == "birch" { 0.0 } else { 100.0 };
         assert!(
             (obstacles - expected).abs() <= 1e-9,
@@ -189,7 +144,7 @@ fn contributions_add_up_to_the_score_and_obstacles_to_100_for_every_unit() {
         );
         assert!(
             rows.windows(2)
-                .all(|w| num(&w[0], "obstacle") >= num(&w[1], "obstacle")),
+                .all(|w| number(&w[0], "obstacle") >= number(&w[1], "obstacle")),
             "{id}: rows not ordered by obstacle"
         );
     }
@@ -201,7 +156,7 @@ fn perfect_unit_has_no_obstacles() {
     let rows = explain_rows("birch");
     assert_eq!(rows.len(), 3);
     for row in &rows {
-        assert_eq!(num(row, "obstacle"), 0.0, "{row:?}");
+        assert_eq!(number(row, "obstacle"), 0.0, "{row:?}");
         assert_eq!(row["rank"], "1", "{row:?}");
     }
     let table = explain("birch", "table");
@@ -305,7 +260,7 @@ fn rank_column_is_the_competition_rank_on_each_indicator() {
     for indicator in ["share", "jobs", "dirt"] {
         let z: Vec<f64> = all
             .iter()
-            .map(|(_, rows)| num(line(rows, indicator), "normalized"))
+            .map(|(_, rows)| number(line(rows, indicator), "normalized"))
             .collect();
         for (k, (unit, rows)) in all.iter().enumerate() {
             let better = z.iter().filter(|&&other| other > z[k] + 1e-9).count();
@@ -320,9 +275,12 @@ fn rank_column_is_the_competition_rank_on_each_indicator() {
 
 #[test]
 fn unknown_unit_is_an_error_suggesting_the_close_id() {
-    let r = ls(&[
-        "explain", DATA, "--rubric", RUBRIC, "--unit", "mapel", "--format", "csv",
-    ]);
+    let r = support::ls_in(
+        &support::root(),
+        &[
+            "explain", DATA, "--rubric", RUBRIC, "--unit", "mapel", "--format", "csv",
+        ],
+    );
     assert_eq!(r.code, 1, "stderr:\n{}", r.stderr);
     assert!(r.stdout.is_empty(), "a failed run wrote to stdout:\n{}", r.stdout);
     assert!(r.stderr.contains("mapel"), "the unknown id is not named:\n{}", r.stderr);
@@ -344,7 +302,7 @@ fn score_detail_obstacles_equals_explains_top_three() {
         let id = &row["id"];
         let top: Vec<String> = explain_rows(id)
             .iter()
-            .filter(|r| num(r, "obstacle") > 0.0)
+            .filter(|r| number(r, "obstacle") > 0.0)
             .take(3)
             .map(|r| r["indicator"].clone())
             .collect();

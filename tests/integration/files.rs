@@ -3,7 +3,7 @@
 //! are devices, FIFOs, links or read-only; outputs that are inputs; all or
 //! nothing; interrupted runs; memory bounds of the rubric, params and runs.
 
-use crate::support::{MEMORY_LIMIT, Run, assert_mentions, fails, linkscore, ok, root, run, run_limited};
+use crate::support::{MEMORY_LIMIT, Run, assert_mentions, fails, ls_in, ok, root, run, run_limited};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -21,10 +21,6 @@ fn workdir() -> tempfile::TempDir {
     copy("rubrics/linkage.toml", "r.toml");
     copy("rubrics/entropy-topsis.toml", "e.toml");
     dir
-}
-
-fn ls(dir: &Path, args: &[&str]) -> Run {
-    run(linkscore().current_dir(dir).args(args))
 }
 
 /// The names in `dir`, sorted.
@@ -49,7 +45,10 @@ fn assert_no_temporaries(dir: &Path) {
 #[test]
 fn dev_null_stays_a_device() {
     let dir = workdir();
-    ok(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "/dev/null"]));
+    ok(ls_in(
+        dir.path(),
+        &["score", "v.csv", "-r", "r.toml", "-o", "/dev/null"],
+    ));
     let meta = fs::metadata("/dev/null").expect("/dev/null");
     assert!(
         std::os::unix::fs::FileTypeExt::is_char_device(&meta.file_type()),
@@ -61,7 +60,7 @@ fn dev_null_stays_a_device() {
 #[test]
 fn dev_full_fails_and_commits_nothing() {
     let dir = workdir();
-    let r = ls(
+    let r = ls_in(
         dir.path(),
         &[
             "score",
@@ -86,7 +85,7 @@ fn dev_full_fails_and_commits_nothing() {
 #[test]
 fn dev_stdout_writes_to_standard_output() {
     let dir = workdir();
-    let r = ok(ls(
+    let r = ok(ls_in(
         dir.path(),
         &["score", "v.csv", "-r", "r.toml", "-o", "/dev/stdout", "--format", "csv"],
     ));
@@ -105,7 +104,7 @@ fn a_fifo_is_written_like_a_pipe() {
         let fifo = fifo.clone();
         std::thread::spawn(move || fs::read_to_string(fifo).expect("read the FIFO"))
     };
-    ok(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "pipe.csv"]));
+    ok(ls_in(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "pipe.csv"]));
     let text = reader.join().expect("the reader thread");
     assert!(text.starts_with("rank,id,"), "{text}");
     assert_eq!(text.lines().count(), 301);
@@ -125,7 +124,10 @@ fn a_read_only_file_is_not_replaced() {
     let out = dir.path().join("out.csv");
     fs::write(&out, "keep me\n").expect("write");
     fs::set_permissions(&out, fs::Permissions::from_mode(0o444)).expect("chmod");
-    let err = fails(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "out.csv"]), 1);
+    let err = fails(
+        ls_in(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "out.csv"]),
+        1,
+    );
     assert_mentions(&err, &["out.csv", "read-only", "chmod u+w"]);
     assert_eq!(fs::read_to_string(&out).expect("read"), "keep me\n");
     let mode = fs::metadata(&out).expect("meta").permissions().mode() & 0o777;
@@ -141,7 +143,10 @@ fn a_symlink_is_followed_and_kept() {
     fs::write(&real, "old\n").expect("write");
     fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).expect("chmod");
     std::os::unix::fs::symlink("results/ranking.csv", dir.path().join("latest.csv")).expect("symlink");
-    ok(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "latest.csv"]));
+    ok(ls_in(
+        dir.path(),
+        &["score", "v.csv", "-r", "r.toml", "-o", "latest.csv"],
+    ));
     let link = fs::symlink_metadata(dir.path().join("latest.csv")).expect("the link");
     assert!(link.file_type().is_symlink(), "the link was replaced by a file");
     let text = fs::read_to_string(&real).expect("read");
@@ -159,7 +164,7 @@ fn a_symlink_is_followed_and_kept() {
 fn a_dangling_symlink_creates_its_target() {
     let dir = workdir();
     std::os::unix::fs::symlink("made.csv", dir.path().join("link.csv")).expect("symlink");
-    ok(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "link.csv"]));
+    ok(ls_in(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "link.csv"]));
     assert!(
         fs::symlink_metadata(dir.path().join("link.csv"))
             .expect("link")
@@ -176,7 +181,7 @@ fn a_dangling_symlink_creates_its_target() {
 #[test]
 fn a_new_file_gets_the_usual_mode() {
     let dir = workdir();
-    ok(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "new.csv"]));
+    ok(ls_in(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "new.csv"]));
     let mode = fs::metadata(dir.path().join("new.csv"))
         .expect("meta")
         .permissions()
@@ -196,7 +201,7 @@ fn a_long_output_name_is_fine() {
     let dir = workdir();
     let name = format!("{}.csv", "x".repeat(246));
     assert_eq!(name.len(), 250);
-    ok(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", &name]));
+    ok(ls_in(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", &name]));
     assert!(dir.path().join(&name).exists());
 }
 
@@ -207,14 +212,17 @@ fn a_directory_is_not_an_output() {
         if target == "sub/" {
             let _ = fs::create_dir(dir.path().join("sub"));
         }
-        let err = fails(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", target]), 2);
+        let err = fails(ls_in(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", target]), 2);
         assert_mentions(&err, &["is a directory", "name a file"]);
         assert!(!err.contains("in the way") && !err.contains("busy"), "{err}");
     }
-    let err = fails(ls(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "nowhere/"]), 2);
+    let err = fails(
+        ls_in(dir.path(), &["score", "v.csv", "-r", "r.toml", "-o", "nowhere/"]),
+        2,
+    );
     assert_mentions(&err, &["cannot end with /"]);
     let err = fails(
-        ls(
+        ls_in(
             dir.path(),
             &["score", "v.csv", "-r", "r.toml", "-o", "no/such/dir/x.csv"],
         ),
@@ -228,7 +236,7 @@ fn a_directory_is_not_an_output() {
 
 fn assert_same_file_refused(dir: &Path, args: &[&str], unchanged: &str) {
     let before = fs::read(dir.join(unchanged)).expect("read");
-    let err = fails(ls(dir, args), 2);
+    let err = fails(ls_in(dir, args), 2);
     assert_mentions(&err, &["same file", "another file"]);
     assert_eq!(
         fs::read(dir.join(unchanged)).expect("read"),
@@ -250,7 +258,7 @@ fn an_output_that_is_an_input_is_a_usage_error() {
     fs::hard_link(d.join("v.csv"), d.join("hard.csv")).expect("hard link");
     assert_same_file_refused(d, &["score", "hard.csv", "-r", "r.toml", "-o", "v.csv"], "v.csv");
     // The frozen base year must not drift.
-    ok(ls(
+    ok(ls_in(
         d,
         &[
             "score",
@@ -297,7 +305,7 @@ fn an_output_that_is_an_input_is_a_usage_error() {
     );
     // Two outputs of one run in one file.
     let err = fails(
-        ls(
+        ls_in(
             d,
             &["score", "v.csv", "-r", "e.toml", "-o", "x.toml", "--freeze", "./x.toml"],
         ),
@@ -366,7 +374,7 @@ fn init_on_a_full_disk_writes_nothing_and_the_next_init_works() {
         Vec::<String>::new(),
         "init left files on a full disk"
     );
-    ok(ls(dir.path(), &["init", "."]));
+    ok(ls_in(dir.path(), &["init", "."]));
     assert_eq!(names(dir.path()), vec!["linkage.toml", "villages.csv"]);
 }
 

@@ -7,8 +7,7 @@
 //! inside education, and an equally weighted geometric mean of the three
 //! dimensions, on scale 1.
 
-use crate::maths::read_csv;
-use crate::support;
+use crate::support::{self, read_csv};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

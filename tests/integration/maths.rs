@@ -2,35 +2,7 @@
 //! hand-made data. Every expected number is worked out by hand in the
 //! comments beside it, never copied from the program's output.
 
-use crate::support;
-use std::collections::BTreeMap;
-
-/// One output row: CSV header → cell.
-pub type Row = BTreeMap<String, String>;
-
-/// Parses CSV text (quoted fields allowed) into rows keyed by header name.
-pub fn read_csv(text: &str) -> Vec<Row> {
-    read_csv_with_header(text).1
-}
-
-/// Parses CSV text into its header and its rows keyed by header name.
-fn read_csv_with_header(text: &str) -> (Vec<String>, Vec<Row>) {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = reader.headers().expect("a CSV header row").clone();
-    let rows = reader
-        .records()
-        .map(|record| {
-            let record = record.expect("a well-formed CSV record");
-            assert_eq!(record.len(), headers.len(), "every row has one cell per column");
-            headers
-                .iter()
-                .zip(record.iter())
-                .map(|(h, c)| (h.to_string(), c.to_string()))
-                .collect()
-        })
-        .collect();
-    (headers.iter().map(str::to_string).collect(), rows)
-}
+use crate::support::{self, Row, assert_close, read_csv_with_header};
 
 /// The result of a successful `linkscore score … --format csv`.
 struct Run {
@@ -42,20 +14,12 @@ struct Run {
 impl Run {
     /// The row of unit `id`.
     fn unit(&self, id: &str) -> &Row {
-        self.rows
-            .iter()
-            .find(|r| r["id"] == id)
-            .unwrap_or_else(|| panic!("unit {id} is in the output: {:?}", self.rows))
+        support::row(&self.rows, id)
     }
 
     /// The number in column `column` of unit `id`.
     fn num(&self, id: &str, column: &str) -> f64 {
-        let cell = self
-            .unit(id)
-            .get(column)
-            .unwrap_or_else(|| panic!("column {column} is in the output: {:?}", self.header));
-        cell.parse()
-            .unwrap_or_else(|_| panic!("{id}.{column} = {cell:?} is a number"))
+        support::number(self.unit(id), column)
     }
 
     /// The text in column `column` of unit `id`.
@@ -76,17 +40,6 @@ impl Run {
     fn ids(&self) -> Vec<&str> {
         self.rows.iter().map(|r| r["id"].as_str()).collect()
     }
-}
-
-/// `actual` equals `expected` within a relative tolerance of 1e-9 (an
-/// expected 0 must come out within 1e-12 of 0).
-fn assert_close(actual: f64, expected: f64, what: &str) {
-    let ok = if expected == 0.0 {
-        actual.abs() <= 1e-12
-    } else {
-        ((actual - expected) / expected).abs() <= 1e-9
-    };
-    assert!(ok, "{what}: got {actual}, expected {expected}");
 }
 
 /// Runs `linkscore score data.csv --rubric rubric.toml --format csv ARGS…` in

@@ -9,25 +9,10 @@
 //! - published examples (Saaty's 3×3 matrix) with their published rounding;
 //! - small hand examples whose arithmetic is in the comments.
 
-use crate::maths::read_csv;
-use crate::support;
+use crate::support::{self, Row, assert_close, num, read_csv, row};
 use std::path::Path;
 
-/// One output row: CSV header → cell.
-type Row = crate::maths::Row;
-
 // ---------------------------------------------------------------- helpers
-
-/// `actual` equals `expected` within a relative tolerance of 1e-9 (an
-/// expected 0 must come out within 1e-12 of 0).
-fn assert_close(actual: f64, expected: f64, what: &str) {
-    let ok = if expected == 0.0 {
-        actual.abs() <= 1e-12
-    } else {
-        ((actual - expected) / expected).abs() <= 1e-9
-    };
-    assert!(ok, "{what}: got {actual}, expected {expected}");
-}
 
 /// `actual` equals a published 4-decimal value within half a unit of the
 /// last place.
@@ -91,22 +76,6 @@ fn fails(out: Out) -> String {
     assert_eq!(out.code, Some(1), "expected exit 1; stderr:\n{}", out.stderr);
     assert!(out.stdout.is_empty(), "nothing partial on stdout: {}", out.stdout);
     out.stderr
-}
-
-/// The row of unit (or weight) `id`.
-fn row<'a>(rows: &'a [Row], id: &str) -> &'a Row {
-    rows.iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("{id} is in the output: {rows:?}"))
-}
-
-/// The number in `column` of the row `id`.
-fn num(rows: &[Row], id: &str, column: &str) -> f64 {
-    let cell = row(rows, id)
-        .get(column)
-        .unwrap_or_else(|| panic!("column {column} is in the output"));
-    cell.parse()
-        .unwrap_or_else(|_| panic!("{id}.{column} = {cell:?} is a number"))
 }
 
 /// The numbers after `key = ` in a text such as "λmax = 3.0385, CI = …".

@@ -15,9 +15,8 @@
 //! - V2 12000, (blank), 1600 → 0.6, 0.8 → 70 (coverage 2/3)
 //! - V3 6000, 30, 1200 → 0.3, 0.3, 0.6 → 40
 
-use crate::support::{Run, assert_mentions, fails, ls_in, ok, root, write};
+use crate::support::{Run, assert_mentions, fails, ls_in, ok, root, tmp, write};
 use std::path::Path;
-use tempfile::TempDir;
 
 const RUBRIC: &str = r#"[rubric]
 name = "县级报表"
@@ -61,10 +60,6 @@ V1,甲村,10000,50,1000\n\
 V2,乙村,12000,,1600\n\
 V3,丙村,6000,30,1200\n\
 ,合计,28000,40,3800\n";
-
-fn tmp() -> TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
 
 /// Writes the rubric and runs `linkscore score DATA --rubric r.toml --format csv EXTRA…` in `dir`.
 fn score(dir: &Path, data: &str, extra: &[&str]) -> Run {

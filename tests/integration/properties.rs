@@ -6,6 +6,7 @@
 //! them, and go through the public readers (`Rubric::parse`,
 //! `input::from_bytes`) before `engine::score`.
 
+use crate::support::literal;
 use linkscore::engine::{self, Scored};
 use linkscore::input::{self, ReadOptions, Table};
 use linkscore::rubric::{DEFAULT_NA, Rubric};
@@ -14,11 +15,12 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use std::fmt::Write as _;
 
-/// Proptest settings for this file: `cases` cases, and no regression files
-/// written into the source tree.
+/// Proptest settings for this file: `cases` cases under
+/// `LINKSCORE_LONG_TESTS=1` (a quarter of them otherwise), and no regression
+/// files written into the source tree.
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
-        cases,
+        cases: crate::support::cases(cases / 4, cases),
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -103,11 +105,6 @@ impl Spec {
     }
 }
 
-/// A float as TOML (Rust's `{:?}` is shortest round-trip and valid TOML).
-fn num(x: f64) -> String {
-    format!("{x:?}")
-}
-
 /// The CSV header of indicator `k`: Chinese for even k (set with `column`),
 /// the id itself for odd k.
 fn column(k: usize) -> String {
@@ -123,7 +120,7 @@ fn rubric_toml(s: &Spec) -> String {
     let _ = writeln!(t, "[rubric]");
     let _ = writeln!(t, "name = \"性质测试\"");
     let _ = writeln!(t, "id = \"vid\"");
-    let _ = writeln!(t, "scale = {}", num(s.scale));
+    let _ = writeln!(t, "scale = {}", literal(s.scale));
     let _ = writeln!(t, "aggregate = \"{}\"", s.aggregate);
     for line in &s.header {
         let _ = writeln!(t, "{line}");
@@ -132,7 +129,7 @@ fn rubric_toml(s: &Spec) -> String {
         let _ = write!(
             t,
             "\n[[dimension]]\nid = \"d{d}\"\nname = \"维度{d}\"\nweight = {}\naggregate = \"{agg}\"\n",
-            num(*w)
+            literal(*w)
         );
     }
     for (k, ind) in s.inds.iter().enumerate() {
@@ -144,11 +141,11 @@ fn rubric_toml(s: &Spec) -> String {
             t,
             "dimension = \"d{}\"\nweight = {}\ndirection = \"{}\"\ntransform = \"{}\"\ngoalposts = [{}, {}]\n",
             ind.dim,
-            num(ind.weight),
+            literal(ind.weight),
             if ind.lower { "lower" } else { "higher" },
             ind.tf.name(),
-            num(ind.lo),
-            num(ind.hi)
+            literal(ind.lo),
+            literal(ind.hi)
         );
     }
     t
@@ -168,7 +165,7 @@ fn data_csv(m: usize, ids: &[String], rows: &[Vec<Option<f64>>]) -> Vec<u8> {
         for (k, v) in row.iter().enumerate() {
             t.push(',');
             match v {
-                Some(x) => t.push_str(&num(*x)),
+                Some(x) => t.push_str(&literal(*x)),
                 None => t.push_str(["", "NA", "—", " / "][(u + k) % 4]),
             }
         }
@@ -980,7 +977,7 @@ fn data_for(rubric: &Rubric, spread: &[f64]) -> Vec<u8> {
             if ind.transform.apply(x).is_none() {
                 x = hi;
             }
-            fields.push(if (u + k) % 5 == 4 { String::new() } else { num(x) });
+            fields.push(if (u + k) % 5 == 4 { String::new() } else { literal(x) });
         }
         t.push_str(&fields.join(","));
         t.push('\n');
@@ -1051,7 +1048,7 @@ proptest! {
                 text.push(',');
                 if let Some(v) = v {
                     let x = materialize(*v, ind).clamp(-1e12, 1e12);
-                    text.push_str(&num(ind.tf.into_domain(x)));
+                    text.push_str(&literal(ind.tf.into_domain(x)));
                 }
             }
         }

@@ -585,6 +585,13 @@ fn pixel_stats(bytes: &[u8]) -> (f64, usize) {
 #[test]
 fn report_renders_in_headless_chromium() {
     let required = std::env::var_os("LINKSCORE_BROWSER_TESTS").is_some();
+    // Ten seconds of browser: part of the long suite, or asked for.
+    if !required && !crate::support::long_tests() {
+        eprintln!(
+            "note: report_renders_in_headless_chromium skipped: LINKSCORE_BROWSER_TESTS=1 or LINKSCORE_LONG_TESTS=1 runs it"
+        );
+        return;
+    }
     let Some(browser) = chromium() else {
         assert!(
             !required,

@@ -31,8 +31,7 @@
 //! Mean absolute rank shift over units and runs: A and B each move one place
 //! in 31.25 % of runs, C never: 2 × 0.3125 / 3 = 0.2083.
 
-use crate::maths::Row;
-use crate::support::{self, Run, assert_mentions, fails, ls_in, ok};
+use crate::support::{self, Row, Run, assert_mentions, fails, ls, ls_in, ok};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -50,22 +49,6 @@ const COLUMNS: &str = "id,label,rank,rank_median,rank_p05,rank_p95,rank_spread";
 // ---------------------------------------------------------------------------
 // Helpers
 
-/// Runs `linkscore ARGS` in the repository root.
-fn ls(args: &[&str]) -> Run {
-    ls_in(&support::root(), args)
-}
-
-/// `linkscore ARGS` in the repository root with `RAYON_NUM_THREADS`, which must succeed.
-fn ok_threads(threads: &str, args: &[&str]) -> Vec<u8> {
-    let r = support::run(
-        support::linkscore()
-            .current_dir(support::root())
-            .env("RAYON_NUM_THREADS", threads)
-            .args(args),
-    );
-    ok(r).raw_stdout
-}
-
 /// `sensitivity DATA --rubric RUBRIC --format FORMAT EXTRA…` in the repository root; must succeed.
 fn sensitivity(data: &str, rubric: &str, format: &str, extra: &[&str]) -> Run {
     let mut args = vec!["sensitivity", data, "--rubric", rubric, "--format", format];
@@ -76,21 +59,7 @@ fn sensitivity(data: &str, rubric: &str, format: &str, extra: &[&str]) -> Run {
 /// Header and rows of CSV text.
 fn parse_csv(text: &str) -> (String, Vec<Row>) {
     let header = text.lines().next().expect("a header row").to_string();
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let names = reader.headers().expect("a CSV header").clone();
-    let rows = reader
-        .records()
-        .map(|record| {
-            let record = record.expect("a well-formed record");
-            assert_eq!(record.len(), names.len(), "one cell per column");
-            names
-                .iter()
-                .zip(record.iter())
-                .map(|(h, c)| (h.to_string(), c.to_string()))
-                .collect()
-        })
-        .collect();
-    (header, rows)
+    (header, support::read_csv(text))
 }
 
 fn int(row: &Row, key: &str) -> u32 {
@@ -99,15 +68,9 @@ fn int(row: &Row, key: &str) -> u32 {
         .unwrap_or_else(|_| panic!("`{key}` of {} is not a whole number: {:?}", row["id"], row[key]))
 }
 
-fn unit<'a>(rows: &'a [Row], id: &str) -> &'a Row {
-    rows.iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no row for {id}"))
-}
-
 /// (rank, rank_median, rank_p05, rank_p95, rank_spread) of `id`.
 fn ranks(rows: &[Row], id: &str) -> (u32, u32, u32, u32, u32) {
-    let r = unit(rows, id);
+    let r = support::row(rows, id);
     (
         int(r, "rank"),
         int(r, "rank_median"),
@@ -171,7 +134,7 @@ fn tiny_case_intervals_match_the_hand_computed_probability() {
     assert_eq!(ranks(&rows, "A"), (1, 1, 1, 2, 1));
     assert_eq!(ranks(&rows, "B"), (2, 2, 1, 2, 1));
     assert_eq!(ranks(&rows, "C"), (3, 3, 3, 3, 0));
-    assert_eq!(unit(&rows, "B")["label"], "Bea");
+    assert_eq!(support::row(&rows, "B")["label"], "Bea");
 }
 
 #[test]
@@ -331,7 +294,7 @@ fn a_unit_without_a_score_is_listed_last_with_empty_cells() {
     assert_eq!(ranks(&rows, "A"), (1, 1, 1, 2, 1));
     assert_eq!(ranks(&rows, "B"), (2, 2, 1, 2, 1));
     assert_eq!(ranks(&rows, "C"), (3, 3, 3, 3, 0));
-    let n = unit(&rows, "N");
+    let n = support::row(&rows, "N");
     for key in ["rank", "rank_median", "rank_p05", "rank_p95", "rank_spread"] {
         assert_eq!(n[key], "", "N {key}");
     }
@@ -411,7 +374,7 @@ fn intervals_contain_the_median_on_the_sample_with_every_alternative() {
     let score = ok(ls(&["score", SAMPLE, "--rubric", LINKAGE, "--format", "csv"])).stdout;
     let (_, scored) = parse_csv(&score);
     for s in &scored {
-        assert_eq!(unit(&rows, &s["id"])["rank"], s["rank"], "{}", s["id"]);
+        assert_eq!(support::row(&rows, &s["id"])["rank"], s["rank"], "{}", s["id"]);
     }
 }
 
@@ -437,7 +400,13 @@ fn a_rubric_without_a_label_has_no_label_column() {
         "id",
         "id,rank,rank_median,rank_p05,rank_p95,rank_spread",
     );
-    assert_eq!((int(unit(&rows, "A"), "rank"), int(unit(&rows, "B"), "rank")), (1, 1));
+    assert_eq!(
+        (
+            int(support::row(&rows, "A"), "rank"),
+            int(support::row(&rows, "B"), "rank")
+        ),
+        (1, 1)
+    );
     // Ties are ordered by id.
     let order: Vec<&str> = rows.iter().map(|r| r["id"].as_str()).collect();
     assert_eq!(order, ["A", "B", "C"]);
@@ -450,46 +419,68 @@ fn a_rubric_without_a_label_has_no_label_column() {
 // ---------------------------------------------------------------------------
 // 4. Determinism
 
+/// `sensitivity` through the library on pools of 1, 2 and 4 threads:
+/// byte-identical CSV and JSON (300 runs under `LINKSCORE_LONG_TESTS=1`,
+/// 24 otherwise: still six a thread at four threads); the
+/// executable once, under `RAYON_NUM_THREADS=4`, writes the same bytes.
 #[test]
 fn output_is_byte_identical_at_any_thread_count() {
-    for extra in [
-        &["--runs", "300"][..],
-        &[
-            "--runs",
-            "300",
-            "--normalize",
-            "minmax,rank",
-            "--aggregate",
-            "arithmetic,geometric",
-        ][..],
-    ] {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (sample, rubric) = (support::root().join(SAMPLE), support::root().join(LINKAGE));
+    let (sample, rubric) = (sample.to_str().expect("UTF-8"), rubric.to_str().expect("UTF-8"));
+    let runs = support::cases("24", "300");
+    let alternatives = ["--normalize", "minmax,rank", "--aggregate", "arithmetic,geometric"];
+    let mut weights_only = Vec::new();
+    for extra in [&[][..], &alternatives[..]] {
         for format in ["csv", "json"] {
             let mut args = vec![
                 "sensitivity",
-                SAMPLE,
+                sample,
                 "--rubric",
-                LINKAGE,
-                "--format",
-                format,
+                rubric,
                 "--seed",
                 "11",
+                "--runs",
+                runs,
             ];
             args.extend_from_slice(extra);
-            let one = ok_threads("1", &args);
+            let one = support::same_at_any_thread_count(dir.path(), format, &args);
             assert!(one.len() > 5000, "{args:?}: too little output");
-            for threads in ["2", "4"] {
-                assert!(
-                    ok_threads(threads, &args) == one,
-                    "{args:?}: {threads} threads differ from 1"
-                );
+            if extra.is_empty() && format == "csv" {
+                weights_only = one;
             }
         }
     }
+    let cli = [
+        "sensitivity",
+        SAMPLE,
+        "--rubric",
+        LINKAGE,
+        "--seed",
+        "11",
+        "--runs",
+        runs,
+        "--format",
+        "csv",
+    ];
+    assert!(
+        support::cli_output_at(&support::root(), 4, &cli) == weights_only,
+        "the executable at 4 threads differs from 1 thread"
+    );
 }
 
+/// `diff --uncertainty` through the library on pools of 1, 2 and 4 threads,
+/// and the executable once under `RAYON_NUM_THREADS=4`: the same bytes (200
+/// runs under `LINKSCORE_LONG_TESTS=1`, 40 otherwise).
 #[test]
 fn diff_uncertainty_is_byte_identical_at_any_thread_count() {
-    let args = [
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |p: &str| support::root().join(p).to_str().expect("UTF-8").to_string();
+    let (old, new, rubric) = (path("examples/villages-2023.csv"), path(SAMPLE), path(LINKAGE));
+    let runs = support::cases("40", "200");
+    let args = ["diff", &old, &new, "--rubric", &rubric, "--uncertainty", runs];
+    let one = support::same_at_any_thread_count(dir.path(), "csv", &args);
+    let cli = [
         "diff",
         "examples/villages-2023.csv",
         SAMPLE,
@@ -498,24 +489,26 @@ fn diff_uncertainty_is_byte_identical_at_any_thread_count() {
         "--format",
         "csv",
         "--uncertainty",
-        "200",
+        runs,
     ];
-    let one = ok_threads("1", &args);
-    for threads in ["2", "4"] {
-        assert!(ok_threads(threads, &args) == one, "{threads} threads differ from 1");
-    }
+    assert!(
+        support::cli_output_at(&support::root(), 4, &cli) == one,
+        "the executable at 4 threads differs from 1 thread"
+    );
 }
 
 #[test]
 fn the_same_seed_gives_the_same_bytes_and_another_seed_other_intervals() {
-    let run = |seed: &str| sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", "300", "--seed", seed]).raw_stdout;
+    // 300 runs under LINKSCORE_LONG_TESTS=1, 50 otherwise.
+    let runs = support::cases("50", "300");
+    let run = |seed: &str| sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", runs, "--seed", seed]).raw_stdout;
     let first = run("3");
     assert!(first == run("3"), "seed 3 twice gave different output");
     // 300 villages under ±25 % weights: some interval moves with the draws.
     assert!(first != run("4"), "seeds 3 and 4 gave the same output");
     // The default seed is 1.
     assert!(
-        sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", "300"]).raw_stdout == run("1"),
+        sensitivity(SAMPLE, LINKAGE, "csv", &["--runs", runs]).raw_stdout == run("1"),
         "no --seed is not --seed 1"
     );
 }
@@ -742,7 +735,7 @@ fn diff_uncertainty_marks_moves_by_the_hand_computed_intervals() {
         ("D", "gone", "4", "", "", "", ""),
     ];
     for (id, status, old, new, p05, p95, mv) in expected {
-        let r = unit(&rows, id);
+        let r = support::row(&rows, id);
         let got = (
             r["status"].as_str(),
             r["rank_old"].as_str(),

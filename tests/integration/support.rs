@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -11,6 +12,16 @@ pub fn root() -> PathBuf {
 /// A file under tests/fixtures.
 pub fn fixture(name: &str) -> PathBuf {
     root().join("tests").join("fixtures").join(name)
+}
+
+/// The shipped rubric, `rubrics/linkage.toml`.
+pub fn shipped_rubric() -> PathBuf {
+    root().join("rubrics").join("linkage.toml")
+}
+
+/// The small fixture rubric.
+pub fn small_toml() -> PathBuf {
+    fixture("small.toml")
 }
 
 /// The shared folder beside the repository (SPEC, conformance data, HDI data).
@@ -28,6 +39,84 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, content).expect("write a test file");
     p
+}
+
+/// A fresh temporary directory.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// A path as an argument (the tests' paths are UTF-8).
+pub fn p(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+/// A float as TOML and as a CSV cell: Rust's `{:?}`, the shortest text that
+/// reads back as the same double, always with a point or an exponent.
+pub fn literal(x: f64) -> String {
+    format!("{x:?}")
+}
+
+// ---------------------------------------------------------------------------
+// Reading what linkscore wrote, and comparing numbers.
+
+/// One output row: CSV header → cell.
+pub type Row = BTreeMap<String, String>;
+
+/// Parses CSV text (quoted fields allowed) into rows keyed by header name.
+pub fn read_csv(text: &str) -> Vec<Row> {
+    read_csv_with_header(text).1
+}
+
+/// Parses CSV text into its header and its rows keyed by header name.
+pub fn read_csv_with_header(text: &str) -> (Vec<String>, Vec<Row>) {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = reader.headers().expect("a CSV header row").clone();
+    let rows = reader
+        .records()
+        .map(|record| {
+            let record = record.expect("a well-formed CSV record");
+            assert_eq!(record.len(), headers.len(), "every row has one cell per column");
+            headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect()
+        })
+        .collect();
+    (headers.iter().map(str::to_string).collect(), rows)
+}
+
+/// The row whose `id` is `id`.
+pub fn row<'a>(rows: &'a [Row], id: &str) -> &'a Row {
+    rows.iter()
+        .find(|r| r.get("id").is_some_and(|v| v == id))
+        .unwrap_or_else(|| panic!("{id} is in the output: {rows:?}"))
+}
+
+/// The number in `column` of `row`.
+pub fn number(row: &Row, column: &str) -> f64 {
+    let cell = row
+        .get(column)
+        .unwrap_or_else(|| panic!("column {column} is in the output: {row:?}"));
+    cell.parse()
+        .unwrap_or_else(|_| panic!("`{column}` = {cell:?} is a number in {row:?}"))
+}
+
+/// The number in `column` of the row `id`.
+pub fn num(rows: &[Row], id: &str, column: &str) -> f64 {
+    number(row(rows, id), column)
+}
+
+/// `actual` equals `expected` within a relative tolerance of 1e-9 (an
+/// expected 0 must come out within 1e-12 of 0).
+pub fn assert_close(actual: f64, expected: f64, what: &str) {
+    let ok = if expected == 0.0 {
+        actual.abs() <= 1e-12
+    } else {
+        ((actual - expected) / expected).abs() <= 1e-9
+    };
+    assert!(ok, "{what}: got {actual}, expected {expected}");
 }
 
 // ---------------------------------------------------------------------------
@@ -49,6 +138,11 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         raw_stdout: out.stdout,
     }
+}
+
+/// Runs `linkscore ARGS` in the repository root.
+pub fn ls(args: &[&str]) -> Run {
+    ls_in(&root(), args)
 }
 
 /// Runs `linkscore ARGS` in `dir`.
@@ -160,4 +254,111 @@ pub fn limit_memory(cmd: &mut std::process::Command) {
             Ok(())
         });
     }
+}
+
+// ---------------------------------------------------------------------------
+// The suite's length (README "Tests").
+
+/// Whether the long suite was asked for (`LINKSCORE_LONG_TESTS=1`, which
+/// `.ci/run` sets): the randomized tests then run their full case counts.
+pub fn long_tests() -> bool {
+    std::env::var_os("LINKSCORE_LONG_TESTS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// For a test of the long suite only (an input of tens of MiB, or of 10^5
+/// columns, read by a debug build: seconds each): true under
+/// `LINKSCORE_LONG_TESTS=1`; otherwise false, with a note on stderr (seen
+/// with `--nocapture`), and the test returns without checking anything.
+/// README "Tests" lists these tests.
+#[must_use]
+pub fn long_only() -> bool {
+    let long = long_tests();
+    if !long {
+        eprintln!("skipped: a test of the long suite (LINKSCORE_LONG_TESTS=1 runs it)");
+    }
+    long
+}
+
+/// `long` under `LINKSCORE_LONG_TESTS=1`, else `fast`.
+pub fn cases<T>(fast: T, long: T) -> T {
+    if long_tests() { long } else { fast }
+}
+
+// ---------------------------------------------------------------------------
+// Running linkscore in this process, through the library.
+
+/// Runs `linkscore ARGS` in this test process through the library (the
+/// command's `run`, as the executable's `main` calls it), on the rayon pool
+/// the caller is in. Paths in ARGS are taken from the test process's working
+/// directory (the package root): give absolute ones, and `-o FILE` for what
+/// would go to stdout. Cheaper than a process when one is not the point.
+pub fn in_process(args: &[&str]) -> linkscore::Result<()> {
+    use clap::Parser;
+    use linkscore::cli::{Cli, Command};
+    use linkscore::commands;
+    let cli = Cli::try_parse_from(std::iter::once("linkscore").chain(args.iter().copied()))
+        .unwrap_or_else(|e| panic!("linkscore {args:?}: {e}"));
+    match cli.command {
+        Command::Score(a) => commands::score::run(&a),
+        Command::Check(a) => commands::check::run(&a),
+        Command::Weights(a) => commands::weights::run(&a),
+        Command::Diff(a) => commands::diff::run(&a),
+        Command::Explain(a) => commands::explain::run(&a),
+        Command::Report(a) => commands::report::run(&a),
+        Command::Sensitivity(a) => commands::sensitivity::run(&a),
+        other => panic!("in_process does not run {other:?}"),
+    }
+}
+
+/// `f` run on a rayon pool of `threads` threads (its parallel work, that
+/// is: what the library does under `RAYON_NUM_THREADS=threads`).
+pub fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a rayon pool")
+        .install(f)
+}
+
+/// The thread counts whose outputs must agree (issue 6).
+pub const THREADS: [usize; 3] = [1, 2, 4];
+
+/// Runs `linkscore ARGS --format FORMAT -o OUT` in this process on a pool
+/// of `threads` threads, which must succeed, and returns what it wrote to
+/// OUT (a file `out-THREADS.FORMAT` in `dir`).
+pub fn in_process_output(dir: &Path, format: &str, threads: usize, args: &[&str]) -> Vec<u8> {
+    let out = dir.join(format!("out-{threads}.{format}"));
+    let out_arg = out.to_str().expect("a UTF-8 temporary path");
+    let mut all = args.to_vec();
+    all.extend(["--format", format, "-o", out_arg]);
+    on_threads(threads, || in_process(&all)).unwrap_or_else(|e| panic!("linkscore {all:?} at {threads} threads: {e}"));
+    let bytes = std::fs::read(&out).expect("the run wrote its output");
+    std::fs::remove_file(&out).expect("remove the output");
+    bytes
+}
+
+/// Output is byte-identical at any thread count: `linkscore ARGS --format
+/// FORMAT` run in this process on pools of 1, 2 and 4 threads gives the same
+/// bytes each time; returns them. (Compare them once per command with the
+/// executable's, [`cli_output_at`]: the CSV writer formats on rayon's global
+/// pool, which only `RAYON_NUM_THREADS` sizes.)
+pub fn same_at_any_thread_count(dir: &Path, format: &str, args: &[&str]) -> Vec<u8> {
+    let one = in_process_output(dir, format, 1, args);
+    for threads in &THREADS[1..] {
+        assert!(
+            in_process_output(dir, format, *threads, args) == one,
+            "{args:?} --format {format}: {threads} threads differ from 1"
+        );
+    }
+    one
+}
+
+/// `linkscore ARGS` (the executable, in `dir`) under
+/// `RAYON_NUM_THREADS=threads`: it must succeed; returns its stdout.
+pub fn cli_output_at(dir: &Path, threads: usize, args: &[&str]) -> Vec<u8> {
+    let r = run(linkscore()
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", threads.to_string())
+        .args(args));
+    ok(r).raw_stdout
 }

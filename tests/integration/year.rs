@@ -32,8 +32,7 @@
 //! Grades: v01 good→fair, v02 fair→good, v03 poor→fair, v05 fair→fair
 //! (three transitions of one unit each, one unchanged).
 
-use crate::maths::{Row, read_csv};
-use crate::support::{self, write};
+use crate::support::{self, Row, Run, assert_close, ls_in, number, read_csv, write};
 use serde_json::Value;
 use std::path::Path;
 use tempfile::TempDir;
@@ -45,35 +44,10 @@ const RUBRIC: &str = "tests/fixtures/year.toml";
 // ---------------------------------------------------------------------------
 // Helpers
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `linkscore ARGS` in `dir`.
-fn ls_in(dir: &Path, args: &[&str]) -> Run {
-    let out = support::linkscore()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run linkscore");
-    Run {
-        code: out.status.code().expect("linkscore exited by itself"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// A run in `dir` that must succeed; returns it.
 fn ok_in(dir: &Path, args: &[&str]) -> Run {
-    let r = ls_in(dir, args);
-    assert_eq!(
-        r.code, 0,
-        "linkscore {args:?} failed; stderr:\n{}\nstdout:\n{}",
-        r.stderr, r.stdout
-    );
-    assert!(!r.stderr.contains("panicked"), "stderr:\n{}", r.stderr);
+    let r = support::ok(ls_in(dir, args));
+    assert!(std::str::from_utf8(&r.raw_stdout).is_ok(), "stdout is not UTF-8");
     r
 }
 
@@ -84,11 +58,7 @@ fn ok(args: &[&str]) -> Run {
 
 /// A run in `dir` that must exit 1 with nothing on stdout; returns stderr.
 fn fails_in(dir: &Path, args: &[&str]) -> String {
-    let r = ls_in(dir, args);
-    assert_eq!(r.code, 1, "linkscore {args:?}: expected exit 1; stderr:\n{}", r.stderr);
-    assert!(r.stdout.is_empty(), "a failed run wrote to stdout:\n{}", r.stdout);
-    assert!(!r.stderr.contains("panicked"), "stderr:\n{}", r.stderr);
-    r.stderr
+    support::fails(ls_in(dir, args), 1)
 }
 
 /// The fixture diff in `format` (run from the repository root).
@@ -96,29 +66,6 @@ fn fixture_diff(format: &str, extra: &[&str]) -> Run {
     let mut args = vec!["diff", OLD, NEW, "--rubric", RUBRIC, "--format", format];
     args.extend_from_slice(extra);
     ok(&args)
-}
-
-/// `actual` equals `expected` within a relative tolerance of 1e-9 (an
-/// expected 0 must come out within 1e-12 of 0).
-fn assert_close(actual: f64, expected: f64, what: &str) {
-    let ok = if expected == 0.0 {
-        actual.abs() <= 1e-12
-    } else {
-        ((actual - expected) / expected).abs() <= 1e-9
-    };
-    assert!(ok, "{what}: got {actual}, expected {expected}");
-}
-
-fn num(row: &Row, key: &str) -> f64 {
-    let cell = &row[key];
-    cell.parse()
-        .unwrap_or_else(|_| panic!("`{key}` of {} is not a number: {cell:?}", row["id"]))
-}
-
-fn unit<'a>(rows: &'a [Row], id: &str) -> &'a Row {
-    rows.iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no row for {id}"))
 }
 
 /// The ids of a CSV data file (column `column`), in file order.
@@ -164,38 +111,38 @@ fn diff_kept_units_have_hand_computed_changes() {
         ("v05", "2", "5", "-3", 75.0, 65.0, -10.0, "fair", "fair", -10.0, -10.0),
     ];
     for (id, ro, rn, rc, so, sn, sc, go, gn, ec, lc) in expected {
-        let r = unit(&rows, id);
+        let r = support::row(&rows, id);
         assert_eq!(r["status"], "kept", "{id}");
         assert_eq!((r["rank_old"].as_str(), r["rank_new"].as_str()), (ro, rn), "{id} ranks");
         assert_eq!(r["rank_change"], rc, "{id} rank_change");
-        assert_close(num(r, "score_old"), so, &format!("{id} score_old"));
-        assert_close(num(r, "score_new"), sn, &format!("{id} score_new"));
-        assert_close(num(r, "score_change"), sc, &format!("{id} score_change"));
+        assert_close(number(r, "score_old"), so, &format!("{id} score_old"));
+        assert_close(number(r, "score_new"), sn, &format!("{id} score_new"));
+        assert_close(number(r, "score_change"), sc, &format!("{id} score_change"));
         assert_eq!(
             (r["grade_old"].as_str(), r["grade_new"].as_str()),
             (go, gn),
             "{id} grades"
         );
-        assert_close(num(r, "econ_change"), ec, &format!("{id} econ_change"));
-        assert_close(num(r, "life_change"), lc, &format!("{id} life_change"));
+        assert_close(number(r, "econ_change"), ec, &format!("{id} econ_change"));
+        assert_close(number(r, "life_change"), lc, &format!("{id} life_change"));
         // rank_change = rank_old − rank_new, positive = moved up.
         let (o, n): (i64, i64) = (r["rank_old"].parse().unwrap(), r["rank_new"].parse().unwrap());
         assert_eq!(r["rank_change"], (o - n).to_string());
     }
     // Labels and groups are carried over.
-    assert_eq!(unit(&rows, "v03")["label"], "Gamma");
-    assert_eq!(unit(&rows, "v03")["group"], "South");
+    assert_eq!(support::row(&rows, "v03")["label"], "Gamma");
+    assert_eq!(support::row(&rows, "v03")["group"], "South");
 }
 
 #[test]
 fn diff_leaves_cells_that_do_not_apply_empty() {
     let rows = read_csv(&fixture_diff("csv", &[]).stdout);
-    let new = unit(&rows, "v06");
+    let new = support::row(&rows, "v06");
     // New: only the new year's rank (1), score (income 100 → 1, jobs 30
     // clamps to 20 → 1, water 100 → 1: score 100) and grade (good).
     assert_eq!(new["status"], "new");
     assert_eq!(new["rank_new"], "1");
-    assert_close(num(new, "score_new"), 100.0, "v06 score_new");
+    assert_close(number(new, "score_new"), 100.0, "v06 score_new");
     assert_eq!(new["grade_new"], "good");
     assert_eq!((new["label"].as_str(), new["group"].as_str()), ("Zeta", "North"));
     for key in [
@@ -209,12 +156,12 @@ fn diff_leaves_cells_that_do_not_apply_empty() {
     ] {
         assert_eq!(new[key], "", "v06 (new) has {key} = {:?}", new[key]);
     }
-    let gone = unit(&rows, "v04");
+    let gone = support::row(&rows, "v04");
     // Gone: only the old year's rank 5, score 43 ((40/100 + 4/20)/2 = 0.3 → 30,
     // water 56; (30 + 56)/2 = 43) and grade poor.
     assert_eq!(gone["status"], "gone");
     assert_eq!(gone["rank_old"], "5");
-    assert_close(num(gone, "score_old"), 43.0, "v04 score_old");
+    assert_close(number(gone, "score_old"), 43.0, "v04 score_old");
     assert_eq!(gone["grade_old"], "poor");
     assert_eq!((gone["label"].as_str(), gone["group"].as_str()), ("Delta", "South"));
     for key in [
@@ -277,7 +224,7 @@ fn diff_summary_counts_and_means_agree_with_the_csv() {
     let count = |s: &str| rows.iter().filter(|r| r["status"] == s).count();
     assert_eq!((count("kept"), count("new"), count("gone")), (4, 1, 1));
     let kept: Vec<&Row> = rows.iter().filter(|r| r["status"] == "kept").collect();
-    let mean = |key: &str| kept.iter().map(|r| num(r, key)).sum::<f64>() / kept.len() as f64;
+    let mean = |key: &str| kept.iter().map(|r| number(r, key)).sum::<f64>() / kept.len() as f64;
     assert_close(mean("score_change"), 7.5, "mean score_change over kept rows");
     assert_close(mean("econ_change"), 6.25, "mean econ_change over kept rows");
     assert_close(mean("life_change"), 8.75, "mean life_change over kept rows");
@@ -456,21 +403,21 @@ fn pooled_diff_keeps_an_unchanged_village_score_exactly() {
     // Pooled x: 10, 20, 30, 0, 20, 60 → min 0, max 60; y: 10, 40, 70, 10, 40, 100
     // → min 10, max 100. s2 in both years: x (20 − 0)/60 = 1/3, y (40 − 10)/90 = 1/3,
     // score 100 × (½·⅓ + ½·⅓) = 33.333…, the same computation both years.
-    let s2 = unit(&rows, "s2");
+    let s2 = support::row(&rows, "s2");
     assert_eq!(s2["score_old"], s2["score_new"]);
-    assert_close(num(s2, "score_old"), 100.0 / 3.0, "s2 pooled score");
+    assert_close(number(s2, "score_old"), 100.0 / 3.0, "s2 pooled score");
     assert_eq!(s2["score_change"], "0");
     assert_eq!((s2["d1_change"].as_str(), s2["d2_change"].as_str()), ("0", "0"));
     // s1: 2023 x 10/60 = 1/6, y 0 → 100 × ½ × ⅙ = 8.333…; 2024 x 0, y 0 → 0.
-    let s1 = unit(&rows, "s1");
-    assert_close(num(s1, "score_old"), 100.0 / 12.0, "s1 old");
-    assert_close(num(s1, "score_new"), 0.0, "s1 new");
-    assert_close(num(s1, "score_change"), -100.0 / 12.0, "s1 change");
+    let s1 = support::row(&rows, "s1");
+    assert_close(number(s1, "score_old"), 100.0 / 12.0, "s1 old");
+    assert_close(number(s1, "score_new"), 0.0, "s1 new");
+    assert_close(number(s1, "score_change"), -100.0 / 12.0, "s1 change");
     // s3: 2023 x 30/60 = ½, y 60/90 = ⅔ → 100 × (¼ + ⅓) = 58.333…; 2024 x 1, y 1 → 100.
-    let s3 = unit(&rows, "s3");
-    assert_close(num(s3, "score_old"), 175.0 / 3.0, "s3 old");
-    assert_close(num(s3, "score_new"), 100.0, "s3 new");
-    assert_close(num(s3, "score_change"), 125.0 / 3.0, "s3 change");
+    let s3 = support::row(&rows, "s3");
+    assert_close(number(s3, "score_old"), 175.0 / 3.0, "s3 old");
+    assert_close(number(s3, "score_new"), 100.0, "s3 new");
+    assert_close(number(s3, "score_change"), 125.0 / 3.0, "s3 change");
 }
 
 #[test]
@@ -498,10 +445,10 @@ fn no_pool_rescales_each_year_and_warns() {
     // 2023 alone: x min 10 max 30 → s2 ½; y min 10 max 70 → s2 30/60 = ½: score 50.
     // 2024 alone: x min 0 max 60 → ⅓; y min 10 max 100 → ⅓: score 33.333…
     // The same raw values now "fall" by 50/3 = 16.666… points: pure rescaling.
-    let s2 = unit(&rows, "s2");
-    assert_close(num(s2, "score_old"), 50.0, "s2 old alone");
-    assert_close(num(s2, "score_new"), 100.0 / 3.0, "s2 new alone");
-    assert_close(num(s2, "score_change"), -50.0 / 3.0, "s2 change without pooling");
+    let s2 = support::row(&rows, "s2");
+    assert_close(number(s2, "score_old"), 50.0, "s2 old alone");
+    assert_close(number(s2, "score_new"), 100.0 / 3.0, "s2 new alone");
+    assert_close(number(s2, "score_change"), -50.0 / 3.0, "s2 change without pooling");
 }
 
 #[test]
@@ -688,10 +635,10 @@ fn params_put_the_next_year_on_the_base_year_minmax_scale() {
         ("s2", 75.0, 75.0, 75.0, "1"),
         ("s3", 100.0, 0.0, 50.0, "2"),
     ] {
-        let r = unit(&rows, id);
-        assert_close(num(r, "d1"), d1, &format!("{id} d1"));
-        assert_close(num(r, "d2"), d2, &format!("{id} d2"));
-        assert_close(num(r, "score"), score, &format!("{id} score"));
+        let r = support::row(&rows, id);
+        assert_close(number(r, "d1"), d1, &format!("{id} d1"));
+        assert_close(number(r, "d2"), d2, &format!("{id} d2"));
+        assert_close(number(r, "score"), score, &format!("{id} score"));
         assert_eq!(r["rank"], rank, "{id}");
     }
 }
@@ -737,10 +684,10 @@ fn params_minmax_beyond_the_base_year_range_is_not_clamped() {
         ("s2", 50.0, 50.0, 50.0),
         ("s1", -50.0, 0.0, -25.0),
     ] {
-        let r = unit(&rows, id);
-        assert_close(num(r, "x"), x, &format!("{id} x"));
-        assert_close(num(r, "y"), y, &format!("{id} y"));
-        assert_close(num(r, "score"), score, &format!("{id} score"));
+        let r = support::row(&rows, id);
+        assert_close(number(r, "x"), x, &format!("{id} x"));
+        assert_close(number(r, "y"), y, &format!("{id} y"));
+        assert_close(number(r, "score"), score, &format!("{id} score"));
     }
 }
 
@@ -767,11 +714,11 @@ fn diff_with_params_scores_both_years_on_the_frozen_scale() {
     let rows = read_csv(&r.stdout);
     // Frozen from year 1, so year 1 scores as on its own: s2 50; in year 2
     // s2 has the same raw values and the same scale: 50 again, change 0.
-    let s2 = unit(&rows, "s2");
-    assert_close(num(s2, "score_old"), 50.0, "s2 old");
+    let s2 = support::row(&rows, "s2");
+    assert_close(number(s2, "score_old"), 50.0, "s2 old");
     assert_eq!(s2["score_change"], "0");
     // s3: 2023 x 1, y 1 → 100; 2024 200 (see the unclamped test): +100.
-    assert_close(num(unit(&rows, "s3"), "score_change"), 100.0, "s3 change");
+    assert_close(number(support::row(&rows, "s3"), "score_change"), 100.0, "s3 change");
 }
 
 #[test]
@@ -928,7 +875,7 @@ fn params_rank_normalization_stays_within_zero_and_one() {
     // Frozen x values 10, 20, 30: year 2's x = 60 is above them all and x = 0
     // below them all; (r − 1)/(n − 1) of a rank can only be in [0, 1].
     for row in &rows {
-        let x = num(row, "x");
+        let x = number(row, "x");
         assert!((0.0..=100.0).contains(&x), "{}: x × scale = {x}", row["id"]);
     }
 }
@@ -972,12 +919,12 @@ fn frozen_topsis_agrees_with_the_pool_on_the_leader() {
         args.extend(extra.clone());
         let r = support::ok(support::run(support::linkscore().args(&args)));
         let rows = read_csv(&r.stdout);
-        let leader = unit(&rows, "V530122001");
+        let leader = support::row(&rows, "V530122001");
         assert_eq!(
             (leader["rank_old"].as_str(), leader["rank_new"].as_str()),
             ("1", "1"),
             "{extra:?}"
         );
-        assert!(num(leader, "score_change") > 0.0, "{extra:?}");
+        assert!(number(leader, "score_change") > 0.0, "{extra:?}");
     }
 }
