@@ -28,9 +28,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
                 close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
             )
         };
-        Error::Data(format!(
-            "error: no unit with id `{wanted}` in the data\n  = help: {help}"
-        ))
+        Error::data(format!("no unit with id `{wanted}` in the data")).help(help)
     })?;
     let explanation = explain(&scored, u);
     let content = match format {

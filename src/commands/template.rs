@@ -18,10 +18,10 @@ pub fn run(args: &TemplateArgs) -> Result<()> {
         "xlsx" => xlsx(&rubric)?,
         "csv" => csv(&rubric),
         _ => {
-            return Err(Error::Usage(format!(
-                "the form must be .xlsx or .csv, not `{}`\n  = help: e.g. -o 填报模板.xlsx",
-                args.output
-            )));
+            return Err(
+                Error::usage(format!("the form must be .xlsx or .csv, not `{}`", args.output))
+                    .help("e.g. -o 填报模板.xlsx"),
+            );
         }
     };
     super::emit(&content, Some(&args.output))?;
@@ -159,5 +159,5 @@ fn xlsx(rubric: &Rubric) -> Result<Vec<u8>> {
         crate::output::xlsx::fill(notes, &sheet, &titles)?;
         book.save_to_buffer()
     };
-    build().map_err(|e| Error::Io(format!("error: cannot build the Excel form: {e}")))
+    build().map_err(|e| Error::file(format!("cannot build the Excel form: {e}")))
 }

@@ -59,9 +59,7 @@ pub(super) fn fit(rubric: &Rubric, z: &ZColumns, warnings: &mut Vec<String>) -> 
         Weighting::Ahp => ahp_weights(rubric),
         Weighting::Combined => {
             let Some(c) = rubric.combine else {
-                return Err(Error::Rubric(
-                    "error: weighting = \"combined\" needs a [combine] table".into(),
-                ));
+                return Err(Error::rubric("weighting = \"combined\" needs a [combine] table"));
             };
             let (dim, ind) = match c.subjective {
                 Subjective::Explicit => explicit_weights(rubric),
@@ -123,10 +121,11 @@ fn objective_weights(rubric: &Rubric, method: Weighting, z: &ZColumns, warnings:
         let mut d = Vec::with_capacity(z.divergence.len());
         for (j, divergence) in z.divergence.iter().enumerate() {
             d.push(divergence.ok_or_else(|| {
-                Error::Data(format!(
-                    "error: the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones\n  = help: use goalpost or minmax normalization for it (zscore gives negative values)",
+                Error::data(format!(
+                    "the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones",
                     rubric.indicators[j].id
                 ))
+                .help("use goalpost or minmax normalization for it (zscore gives negative values)")
             })?);
         }
         return Ok(methods::entropy_from_divergences(d));
