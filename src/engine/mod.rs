@@ -441,4 +441,6 @@ fn negative_z(rubric: &Rubric, table: &Table, indicator: usize, unit: usize) -> 
 }
 
 #[cfg(test)]
+mod errors;
+#[cfg(test)]
 mod soundness;
