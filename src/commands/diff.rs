@@ -30,47 +30,9 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let robustness = super::uncertainty(&new_scored, &scales.pool, &scales.new, args.uncertainty, &args.vary)?;
     comparison.uncertainty = robustness.map(|r| r.intervals);
     let frozen = super::freeze(&rubric, &scales.pool, &scales.new, &args.params)?;
-    if format == Format::Csv {
-        // Streamed: two national years are millions of rows.
-        let columns = output::diff::columns(&comparison);
-        super::emit_with(args.output.output.as_deref(), frozen, |w| {
-            output::csv::write(&columns, &comparison, w)
-        })?;
-        warn_years(args, &old_scored, &new_scored);
-        return Ok(());
-    }
-    let sheet = output::diff::sheet(&comparison);
-    let content = match format {
-        Format::Csv => output::csv::render(&sheet),
-        Format::Markdown => output::markdown::render(&sheet).into_bytes(),
-        Format::Jsonl => output::json::lines(&output::json::sheet_objects(&sheet)).into_bytes(),
-        Format::Json => output::json::render_diff(&comparison, &comparison.summary(args.top), &sheet).into_bytes(),
-        Format::Table => {
-            let summary = comparison.summary(args.top);
-            let mut out = output::summary::render(&summary, &rubric, &args.old, &args.new);
-            if let Some(runs) = args.uncertainty {
-                out.push_str(&output::diff::moves_line(
-                    &comparison,
-                    usize::try_from(runs).unwrap_or(usize::MAX),
-                ));
-                out.push('\n');
-            }
-            out.push('\n');
-            out.push_str(&output::table::render(&sheet));
-            out.push('\n');
-            out.into_bytes()
-        }
-        Format::Xlsx => output::xlsx::workbook(&[
-            ("diff", &sheet),
-            (
-                "summary",
-                &output::summary::sheet(&comparison.summary(args.top), &rubric),
-            ),
-            ("weights", &output::weights_sheet(&rubric, &new_scored.weights)),
-            ("rubric", &output::rubric_sheet(&rubric)),
-        ])?,
-    };
-    super::emit_with(args.output.output.as_deref(), frozen, |w| w.write_all(&content))?;
+    let runs = args.uncertainty.map(|runs| usize::try_from(runs).unwrap_or(usize::MAX));
+    let view = output::diff::DiffView::new(&comparison, args.top, (&args.old, &args.new), runs);
+    super::show(&view, format, args.output.output.as_deref(), frozen)?;
     warn_years(args, &old_scored, &new_scored);
     Ok(())
 }

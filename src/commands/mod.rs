@@ -102,6 +102,18 @@ pub fn emit_with(
     crate::files::commit(outputs)
 }
 
+/// `view` in `format`, written to stdout or `--output` together with the
+/// run's other files (see [`emit_with`]).
+pub fn show<'a, V: crate::output::View<'a>>(
+    view: &V,
+    format: Format,
+    output: Option<&str>,
+    others: Vec<Output<'_>>,
+) -> Result<()> {
+    let rendered = crate::output::render(view, format)?;
+    emit_with(output, others, |w| rendered.write_to(w))
+}
+
 /// The parameters of a run: frozen ones from `--params`, else fitted on `tables`.
 pub fn fit_or_load(
     rubric: &Rubric,
@@ -192,7 +204,7 @@ pub fn uncertainty(
     let settings = vary.settings(usize::try_from(runs).unwrap_or(usize::MAX));
     let table = scored.table;
     let nominal = nominal_ranks(scored);
-    let bar = progress_bar(settings.runs);
+    let bar = crate::progress::rescoring(settings.runs);
     let robustness =
         crate::sensitivity::analyse(scored.rubric, table, pool, params, nominal, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
@@ -204,17 +216,4 @@ pub fn nominal_ranks(scored: &crate::engine::Scored) -> Vec<Option<u32>> {
     (0..scored.table.len())
         .map(|u| scored.rank(u).map(|r| u32::try_from(r).unwrap_or(u32::MAX)))
         .collect()
-}
-
-/// A bar on stderr over the runs, only when stderr is a terminal.
-pub fn progress_bar(runs: usize) -> indicatif::ProgressBar {
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar =
-        indicatif::ProgressBar::with_draw_target(Some(runs as u64), indicatif::ProgressDrawTarget::stderr_with_hz(8));
-    if let Ok(style) = indicatif::ProgressStyle::with_template("re-scoring [{bar:30}] {pos}/{len} runs ({eta} left)") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
 }

@@ -245,10 +245,9 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
     // normalized values, column by column (each column built, summarized and
     // dropped); the whole matrix only for CRITIC's correlations, and nothing
     // at all when neither is used.
-    let objective = match (rubric.weighting, rubric.combine) {
-        (Weighting::Entropy | Weighting::Critic, _) => Some(rubric.weighting),
-        (Weighting::Combined, Some(c)) => Some(c.objective),
-        _ => None,
+    let objective = match rubric.weighting {
+        Weighting::Entropy | Weighting::Critic => Some(rubric.weighting),
+        _ => rubric.combined().map(|c| c.objective),
     };
     let needs_columns = objective.is_some() || rubric.method == Method::Topsis;
     type Summary = (Option<f64>, f64, f64, Vec<Option<f64>>);

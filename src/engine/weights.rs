@@ -58,8 +58,13 @@ pub(super) fn fit(rubric: &Rubric, z: &ZColumns, warnings: &mut Vec<String>) -> 
         }
         Weighting::Ahp => ahp_weights(rubric),
         Weighting::Combined => {
-            let Some(c) = rubric.combine else {
-                return Err(Error::rubric("weighting = \"combined\" needs a [combine] table"));
+            // Validation requires `[combine]` under "combined" and says so
+            // at the rubric's line; a model without it is a bug, refused
+            // rather than weighted some other way.
+            let Some(c) = rubric.combined() else {
+                return Err(Error::rubric(
+                    "internal: weighting = \"combined\" without [combine] passed validation",
+                ));
             };
             let (dim, ind) = match c.subjective {
                 Subjective::Explicit => explicit_weights(rubric),

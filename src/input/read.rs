@@ -56,7 +56,7 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
                 return Err(Error::io(path, "read the data file", &e));
             }
             let size = file.metadata().map_or(0, |m| m.len());
-            let progress = progress_bar(path, size);
+            let progress = crate::progress::reading(path, size);
             let result = read_source(
                 ProgressReader {
                     inner: file,
@@ -74,25 +74,6 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
     }
     check_duplicate_ids(&table)?;
     Ok(table)
-}
-
-/// Files at least this big show a progress bar while read (when stderr is a
-/// terminal): a few seconds of reading.
-const PROGRESS_BYTES: u64 = 64 << 20;
-
-/// A progress bar on stderr for a big file, hidden when stderr is not a
-/// terminal (scripts and CI see nothing).
-fn progress_bar(path: &str, size: u64) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if size < PROGRESS_BYTES || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(size), indicatif::ProgressDrawTarget::stderr_with_hz(8));
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta} left)") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(format!("reading {path}"));
-    bar
 }
 
 /// Counts the bytes read into a progress bar.

@@ -166,6 +166,7 @@ mod tests {
             })
             .collect();
         let sheet = Sheet {
+            lang: crate::lang::Lang::En,
             columns,
             rows: texts
                 .iter()

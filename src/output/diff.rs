@@ -1,128 +1,249 @@
 //! The diff's layout (SPEC "Year over year"): its columns and rows, from
 //! which every format is made, and its sentences for people.
 
-use crate::diff::{Comparison, Move};
+use super::listing::{Field, Listing, Value};
+use super::{Kind, Sheet, View};
+use crate::diff::{Comparison, Move, Pair, Summary};
 use crate::engine::Scored;
-use crate::output::{Cell, Column, Kind, RowSink, Rows, Sheet};
+use crate::lang::Words;
+use serde_json::{Map, json};
 
 /// One row per unit in either file: `id, label?, group?, status,
 /// rank_old, rank_new, rank_change, score_old, score_new, score_change,
-/// grade_old?, grade_new?, <dimension>_change…`.
-pub fn sheet(c: &Comparison) -> Sheet {
-    Sheet {
-        columns: columns(c),
-        rows: (0..c.pairs.len()).map(|i| row(c, i)).collect(),
-    }
-}
-
-/// The columns of [`sheet`].
-pub fn columns(c: &Comparison) -> Vec<Column> {
+/// grade_old?, grade_new?, <dimension>_change…` (and the new year's rank
+/// interval under `--uncertainty`).
+pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
     let r = c.new.rubric;
-    let zh = r.is_chinese();
-    let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-    let mut columns = vec![Column::new("id", r.id_column.clone(), Kind::Text)];
-    if let Some(label) = &r.label_column {
-        columns.push(Column::new("label", label.clone(), Kind::Text));
-    }
-    if let Some(group) = &r.group_column {
-        columns.push(Column::new("group", group.clone(), Kind::Text));
-    }
-    columns.extend([
-        Column::new("status", t("status", "状态"), Kind::Text),
-        Column::new("rank_old", t("rank old", "上年排名"), Kind::Int),
-        Column::new("rank_new", t("rank new", "本年排名"), Kind::Int),
-        Column::new("rank_change", t("rank change", "名次变化"), Kind::Int),
-        Column::new("score_old", t("score old", "上年总分"), Kind::Score),
-        Column::new("score_new", t("score new", "本年总分"), Kind::Score),
-        Column::new("score_change", t("score change", "总分变化"), Kind::Change),
-    ]);
-    let grades = !r.grades.is_empty();
-    if grades {
-        columns.push(Column::new("grade_old", t("grade old", "上年等级"), Kind::Text));
-        columns.push(Column::new("grade_new", t("grade new", "本年等级"), Kind::Text));
-    }
-    for d in &r.dimensions {
-        columns.push(Column::new(
-            &format!("{}_change", d.id),
-            format!("{}{}", d.name, t(" change", "变化")),
-            Kind::Change,
-        ));
-    }
-    if c.uncertainty.is_some() {
-        columns.extend([
-            Column::new("rank_new_p05", t("rank new p5", "本年排名P5"), Kind::Int),
-            Column::new("rank_new_p95", t("rank new p95", "本年排名P95"), Kind::Int),
-            Column::new("rank_move", t("move", "变化是否超出区间"), Kind::Text),
-        ]);
-    }
-
-    columns
-}
-
-/// Row `i` of [`sheet`], made on demand (a national diff is
-/// streamed, not held as cells).
-pub fn row(c: &Comparison, i: usize) -> Vec<Cell> {
-    let mut row = Vec::new();
-    c.row_into(i, &mut row);
-    row
-}
-
-impl Rows for Comparison<'_> {
-    fn count(&self) -> usize {
-        self.pairs.len()
-    }
-
-    fn warm(&self, rows: std::ops::Range<usize>) {
-        let pairs = self.pairs.get(rows).unwrap_or_default();
+    let lang = r.lang();
+    let mut l = Listing::new(lang, c.pairs.iter().collect::<Vec<_>>());
+    l.warm_with(move |pairs| {
         std::hint::black_box(pairs.iter().fold(0, |acc, p| {
-            acc ^ p.old.map_or(0, |o| self.old.touch(o)) ^ p.new.map_or(0, |n| self.new.touch(n))
+            acc ^ p.old.map_or(0, |o| c.old.touch(o)) ^ p.new.map_or(0, |n| c.new.touch(n))
+        }));
+    });
+    // The newer year's id, label and group where the unit is in it.
+    let unit = move |p: &Pair| {
+        let (table, u) = match (p.new, p.old) {
+            (Some(n), _) => (c.new.table, Some(n)),
+            (None, Some(o)) => (c.old.table, Some(o)),
+            (None, None) => (c.new.table, None),
+        };
+        u.filter(|&u| u < table.len()).map(|u| (table, u))
+    };
+    l.push(Field::new("id", &r.id_column, Kind::Text, move |p| {
+        Value::text(unit(p).map(|(t, u)| t.id(u)))
+    }));
+    if let Some(label) = &r.label_column {
+        l.push(Field::new("label", label, Kind::Text, move |p| {
+            Value::text(unit(p).and_then(|(t, u)| t.label(u)))
         }));
     }
-
-    fn row_into(&self, i: usize, out: &mut impl RowSink) {
-        let r = self.new.rubric;
-        let scale = self.scale();
-        let Some(p) = self.pairs.get(i) else { return };
-        // The newer year's id, label and group where the unit is in it.
-        let (table, u) = match (p.new, p.old) {
-            (Some(n), _) => (self.new.table, Some(n)),
-            (None, Some(o)) => (self.old.table, Some(o)),
-            (None, None) => (self.new.table, None),
+    if let Some(group) = &r.group_column {
+        l.push(Field::new("group", group, Kind::Text, move |p| {
+            Value::text(unit(p).and_then(|(t, u)| t.group(u)))
+        }));
+    }
+    let scale = c.scale();
+    let scaled = move |x: Option<f64>| Value::num(x.map(|v| v * scale));
+    let status = |p: &Pair| Value::str(p.status.as_str());
+    l.push(Field::new("status", Words::new("status", "状态"), Kind::Text, status));
+    let rank_old = move |p: &Pair| Value::int(p.old.and_then(|o| c.old.rank(o)));
+    let rank_new = move |p: &Pair| Value::int(p.new.and_then(|n| c.new.rank(n)));
+    l.push(Field::new(
+        "rank_old",
+        Words::new("rank old", "上年排名"),
+        Kind::Int,
+        rank_old,
+    ));
+    l.push(Field::new(
+        "rank_new",
+        Words::new("rank new", "本年排名"),
+        Kind::Int,
+        rank_new,
+    ));
+    let rank_change = move |p| Value::signed(c.rank_change(p));
+    l.push(Field::new(
+        "rank_change",
+        Words::new("rank change", "名次变化"),
+        Kind::Int,
+        rank_change,
+    ));
+    let score_old = move |p: &Pair| scaled(p.old.and_then(|o| c.old.score(o)));
+    let score_new = move |p: &Pair| scaled(p.new.and_then(|n| c.new.score(n)));
+    l.push(Field::new(
+        "score_old",
+        Words::new("score old", "上年总分"),
+        Kind::Score,
+        score_old,
+    ));
+    l.push(Field::new(
+        "score_new",
+        Words::new("score new", "本年总分"),
+        Kind::Score,
+        score_new,
+    ));
+    let score_change = move |p| Value::num(c.score_change(p));
+    l.push(Field::new(
+        "score_change",
+        Words::new("score change", "总分变化"),
+        Kind::Change,
+        score_change,
+    ));
+    if !r.grades.is_empty() {
+        let grade_old = move |p: &Pair| Value::text(grade_name(c.old, p.old));
+        let grade_new = move |p: &Pair| Value::text(grade_name(c.new, p.new));
+        l.push(Field::new(
+            "grade_old",
+            Words::new("grade old", "上年等级"),
+            Kind::Text,
+            grade_old,
+        ));
+        l.push(Field::new(
+            "grade_new",
+            Words::new("grade new", "本年等级"),
+            Kind::Text,
+            grade_new,
+        ));
+    }
+    for (d, dim) in r.dimensions.iter().enumerate() {
+        let title = Words {
+            en: format!("{} change", dim.name),
+            zh: format!("{}变化", dim.name),
         };
-        let u = u.filter(|&u| u < table.len());
-        out.opt_text(u.map(|u| table.id(u)));
-        if r.label_column.is_some() {
-            out.opt_text(u.and_then(|u| table.label(u)));
+        let change = move |p: &Pair| {
+            let o = p.old.and_then(|o| c.old.dimension(o, d));
+            let n = p.new.and_then(|n| c.new.dimension(n, d));
+            scaled(o.zip(n).map(|(o, n)| n - o))
+        };
+        l.push(Field::new(format!("{}_change", dim.id), title, Kind::Change, change));
+    }
+    if let Some(intervals) = &c.uncertainty {
+        let interval = move |p: &Pair| p.new.and_then(|n| intervals.get(n).copied().flatten());
+        let p05 = move |p| Value::int(interval(p).map(|i| i.p05 as usize));
+        let p95 = move |p| Value::int(interval(p).map(|i| i.p95 as usize));
+        let moved = move |p| Value::text(c.movement(p).map(Move::as_str));
+        l.push(Field::new(
+            "rank_new_p05",
+            Words::new("rank new p5", "本年排名P5"),
+            Kind::Int,
+            p05,
+        ));
+        l.push(Field::new(
+            "rank_new_p95",
+            Words::new("rank new p95", "本年排名P95"),
+            Kind::Int,
+            p95,
+        ));
+        l.push(Field::new(
+            "rank_move",
+            Words::new("move", "变化是否超出区间"),
+            Kind::Text,
+            moved,
+        ));
+    }
+    l
+}
+
+/// `diff`'s result in every format.
+pub struct DiffView<'a> {
+    comparison: &'a Comparison<'a>,
+    summary: Summary,
+    listing: Listing<'a, &'a Pair>,
+    /// The two files as the command line named them.
+    names: (&'a str, &'a str),
+    /// `--uncertainty`: how many re-scorings gave the intervals.
+    runs: Option<usize>,
+}
+
+impl<'a> DiffView<'a> {
+    pub fn new(
+        comparison: &'a Comparison<'a>,
+        top: usize,
+        names: (&'a str, &'a str),
+        runs: Option<usize>,
+    ) -> DiffView<'a> {
+        DiffView {
+            comparison,
+            summary: comparison.summary(top),
+            listing: listing(comparison),
+            names,
+            runs,
         }
-        if r.group_column.is_some() {
-            out.opt_text(u.and_then(|u| table.group(u)));
+    }
+}
+
+impl<'a> View<'a> for DiffView<'a> {
+    type Key = &'a Pair;
+
+    fn listing(&self) -> &Listing<'a, &'a Pair> {
+        &self.listing
+    }
+
+    /// Inputs, rubric, summary and one object per unit.
+    fn json(&self) -> serde_json::Value {
+        let (c, s) = (self.comparison, &self.summary);
+        let r = c.new.rubric;
+        let mover = |m: &crate::diff::Mover| {
+            json!({ "id": m.id, "label": m.label, "rank_old": m.rank_old, "rank_new": m.rank_new,
+                    "rank_change": m.rank_old as i64 - m.rank_new as i64, "score_change": m.score_change })
+        };
+        let dims: Map<String, serde_json::Value> = r
+            .dimensions
+            .iter()
+            .zip(&s.mean_dimension_change)
+            .map(|(d, v)| (d.id.clone(), json!(v)))
+            .collect();
+        let transitions: Vec<serde_json::Value> = s
+            .grade_transitions
+            .iter()
+            .map(|((from, to), n)| json!({ "from": from, "to": to, "count": n }))
+            .collect();
+        let mut summary = json!({
+            "kept": s.kept, "new": s.new, "gone": s.gone,
+            "mean_score_change": s.mean_score_change,
+            "mean_dimension_change": dims,
+            "risers": s.risers.iter().map(mover).collect::<Vec<_>>(),
+            "fallers": s.fallers.iter().map(mover).collect::<Vec<_>>(),
+            "grade_transitions": transitions,
+            "grade_unchanged": s.grade_unchanged,
+        });
+        if c.uncertainty.is_some()
+            && let Some(summary) = summary.as_object_mut()
+        {
+            let (beyond, within) = c.movements();
+            summary.insert("moves".into(), json!({ "beyond": beyond, "within": within }));
         }
-        let scaled = |x: Option<f64>| x.map(|v| v * scale);
-        out.text(p.status.as_str());
-        out.opt_int(p.old.and_then(|o| self.old.rank(o)));
-        out.opt_int(p.new.and_then(|n| self.new.rank(n)));
-        match self.rank_change(p) {
-            Some(c) => out.signed(c),
-            None => out.empty(),
+        let mut doc = super::json::header(&[c.old.table, c.new.table], r);
+        doc.insert("summary".into(), summary);
+        doc.insert("units".into(), serde_json::Value::Array(self.listing.json_objects()));
+        serde_json::Value::Object(doc)
+    }
+
+    /// The ten-second summary, then the table.
+    fn text(&self) -> String {
+        let c = self.comparison;
+        let mut out = super::summary::render(&self.summary, c.new.rubric, self.names.0, self.names.1);
+        if let Some(runs) = self.runs {
+            out.push_str(&moves_line(c, runs));
+            out.push('\n');
         }
-        out.opt_num(scaled(p.old.and_then(|o| self.old.score(o))));
-        out.opt_num(scaled(p.new.and_then(|n| self.new.score(n))));
-        out.opt_num(self.score_change(p));
-        if !r.grades.is_empty() {
-            out.opt_text(grade_name(self.old, p.old));
-            out.opt_text(grade_name(self.new, p.new));
-        }
-        for d in 0..r.dimensions.len() {
-            let o = p.old.and_then(|o| self.old.dimension(o, d));
-            let n = p.new.and_then(|n| self.new.dimension(n, d));
-            out.opt_num(o.zip(n).map(|(o, n)| (n - o) * scale));
-        }
-        if let Some(intervals) = &self.uncertainty {
-            let interval = p.new.and_then(|n| intervals.get(n).copied().flatten());
-            out.opt_int(interval.map(|i| i.p05 as usize));
-            out.opt_int(interval.map(|i| i.p95 as usize));
-            out.opt_text(self.movement(p).map(Move::as_str));
-        }
+        out.push('\n');
+        out.push_str(&super::table::render(&self.listing.sheet()));
+        out.push('\n');
+        out
+    }
+
+    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+        let r = self.comparison.new.rubric;
+        vec![
+            ("diff", self.listing.sheet()),
+            ("summary", super::summary::sheet(&self.summary, r)),
+            (
+                "weights",
+                super::weights::listing(r, &self.comparison.new.weights).sheet(),
+            ),
+            ("rubric", super::weights::rubric_listing(r).sheet()),
+        ]
     }
 }
 
@@ -137,7 +258,7 @@ fn grade_name<'s>(scored: &'s Scored, u: Option<usize>) -> Option<&'s str> {
 pub fn moves_line(c: &Comparison, runs: usize) -> String {
     let (beyond, within) = c.movements();
     let moved = beyond + within;
-    if c.new.rubric.is_chinese() {
+    if c.new.rubric.lang().is_chinese() {
         format!(
             "名次变化超出本年排名区间（{runs} 次改变权重重新计算的 5%–95%）：{beyond} / {moved} 个单位；其余 {within} 个在区间内，可能只是权重的不确定性"
         )

@@ -1,98 +1,247 @@
 //! The explanation's layout (SPEC "Explanations"): the indicator and
-//! dimension tables every format of `explain` is made from.
+//! dimension tables every format of `explain` is made from, and the text
+//! around them.
 
-use crate::explain::Explanation;
-use crate::output::{Cell, Column, Kind, Sheet};
+use super::listing::{Field, Listing, Value};
+use super::{Kind, Sheet, View};
+use crate::error::echo;
+use crate::explain::{Explanation, IndicatorLine};
+use crate::lang::Words;
+use crate::util::rounded;
+use serde_json::{Map, json};
+use std::fmt::Write as _;
 
 /// `indicator, dimension, linkage, raw, normalized, weight, contribution,
 /// obstacle, rank` (and `treated` after `raw` when the rubric treats
 /// outliers); `human` uses the rubric's names instead of ids.
-pub fn sheet(e: &Explanation, human: bool) -> Sheet {
+pub fn listing<'a>(e: &'a Explanation<'a>, human: bool) -> Listing<'a, &'a IndicatorLine> {
     let r = e.scored.rubric;
-    let zh = r.is_chinese();
-    let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-    let treats = r.outliers != crate::rubric::Outliers::None;
-    let mut columns = vec![
-        Column::new("indicator", t("indicator", "指标"), Kind::Text),
-        Column::new("dimension", t("dimension", "维度"), Kind::Text),
-        Column::new("linkage", t("linkage", "衔接"), Kind::Text),
-        Column::new("raw", t("raw", "原始值"), Kind::Raw),
-    ];
-    if treats {
-        columns.push(Column::new("treated", t("treated", "处理后值"), Kind::Raw));
+    let mut l = Listing::new(r.lang(), e.lines.iter().collect::<Vec<_>>());
+    let name = move |id: &'a str, name: &'a str| Value::str(if human { name } else { id });
+    let indicator = move |l: &IndicatorLine| r.indicators.get(l.indicator);
+    l.push(Field::new(
+        "indicator",
+        Words::new("indicator", "指标"),
+        Kind::Text,
+        move |l| indicator(l).map_or(Value::Empty, |i| name(&i.id, &i.name)),
+    ));
+    l.push(Field::new(
+        "dimension",
+        Words::new("dimension", "维度"),
+        Kind::Text,
+        move |l| {
+            let dim = indicator(l).and_then(|i| r.dimensions.get(i.dimension));
+            dim.map_or(Value::Empty, |d| name(&d.id, &d.name))
+        },
+    ));
+    l.push(Field::new(
+        "linkage",
+        Words::new("linkage", "衔接"),
+        Kind::Text,
+        move |l| {
+            let link = indicator(l).and_then(|i| i.linkage).and_then(|k| r.linkages.get(k));
+            link.map_or(Value::Empty, |k| name(&k.id, &k.name))
+        },
+    ));
+    l.push(Field::new(
+        "raw",
+        Words::new("raw", "原始值"),
+        Kind::Raw,
+        |l: &IndicatorLine| Value::num(l.raw),
+    ));
+    if r.outliers != crate::rubric::Outliers::None {
+        let treated = |l: &IndicatorLine| Value::num(l.treated);
+        l.push(Field::new(
+            "treated",
+            Words::new("treated", "处理后值"),
+            Kind::Raw,
+            treated,
+        ));
     }
-    columns.extend([
-        Column::new("normalized", t("normalized", "标准化值"), Kind::Score),
-        Column::new("weight", t("weight", "权重"), Kind::Share),
-        Column::new("contribution", t("contribution", "贡献"), Kind::Score),
-        Column::new("obstacle", t("obstacle", "障碍度"), Kind::Percent),
-        Column::new("rank", t("rank", "排名"), Kind::Int),
-    ]);
-    let num = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Num);
-    let rows = e
-        .lines
-        .iter()
-        .map(|l| {
-            let ind = &r.indicators[l.indicator];
-            let dim = &r.dimensions[ind.dimension];
-            let link = ind.linkage.map(|k| &r.linkages[k]);
-            let name = |id: &str, name: &str| Cell::Text(if human { name.to_string() } else { id.to_string() });
-            let mut row = vec![
-                name(&ind.id, &ind.name),
-                name(&dim.id, &dim.name),
-                link.map_or(Cell::Empty, |k| name(&k.id, &k.name)),
-                num(l.raw),
-            ];
-            if treats {
-                row.push(num(l.treated));
-            }
-            row.extend([
-                num(l.normalized),
-                num(l.weight),
-                num(l.contribution),
-                num(l.obstacle),
-                l.rank.map_or(Cell::Empty, Cell::Int),
-            ]);
-            row
-        })
-        .collect();
-    Sheet { columns, rows }
+    let normalized = |l: &IndicatorLine| Value::num(l.normalized);
+    l.push(Field::new(
+        "normalized",
+        Words::new("normalized", "标准化值"),
+        Kind::Score,
+        normalized,
+    ));
+    l.push(Field::new(
+        "weight",
+        Words::new("weight", "权重"),
+        Kind::Share,
+        |l: &IndicatorLine| Value::num(l.weight),
+    ));
+    let contribution = |l: &IndicatorLine| Value::num(l.contribution);
+    l.push(Field::new(
+        "contribution",
+        Words::new("contribution", "贡献"),
+        Kind::Score,
+        contribution,
+    ));
+    let obstacle = |l: &IndicatorLine| Value::num(l.obstacle);
+    l.push(Field::new(
+        "obstacle",
+        Words::new("obstacle", "障碍度"),
+        Kind::Percent,
+        obstacle,
+    ));
+    l.push(Field::new(
+        "rank",
+        Words::new("rank", "排名"),
+        Kind::Int,
+        |l: &IndicatorLine| Value::int(l.rank),
+    ));
+    l
 }
 
 /// The dimensions: name, value (× scale), rank.
-pub fn dimension_sheet(e: &Explanation) -> Sheet {
+pub fn dimension_listing<'a>(e: &'a Explanation<'a>) -> Listing<'a, usize> {
     let r = e.scored.rubric;
-    let zh = r.is_chinese();
-    let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-    let columns = vec![
-        Column {
-            key: "dimension".into(),
-            title: t("dimension", "维度"),
-            kind: Kind::Text,
-        },
-        Column {
-            key: "value".into(),
-            title: t("value", "得分"),
-            kind: Kind::Score,
-        },
-        Column {
-            key: "rank".into(),
-            title: t("rank", "排名"),
-            kind: Kind::Int,
-        },
-    ];
     let (s, u) = (e.scored, e.unit);
-    let rows = r
-        .dimensions
+    let mut l = Listing::new(r.lang(), (0..r.dimensions.len()).collect::<Vec<_>>());
+    l.push(Field::new(
+        "dimension",
+        Words::new("dimension", "维度"),
+        Kind::Text,
+        move |d: usize| Value::text(r.dimensions.get(d).map(|dim| dim.name.as_str())),
+    ));
+    l.push(Field::new(
+        "value",
+        Words::new("value", "得分"),
+        Kind::Score,
+        move |d| Value::num(s.dimension(u, d).map(|v| v * r.scale)),
+    ));
+    l.push(Field::new("rank", Words::new("rank", "排名"), Kind::Int, move |d| {
+        Value::int(e.dimension_ranks.get(d).copied().flatten())
+    }));
+    l
+}
+
+/// `explain`'s result in every format: ids for machines, names for people.
+pub struct ExplainView<'a> {
+    e: &'a Explanation<'a>,
+    listing: Listing<'a, &'a IndicatorLine>,
+}
+
+impl<'a> ExplainView<'a> {
+    pub fn new(e: &'a Explanation<'a>) -> ExplainView<'a> {
+        ExplainView {
+            e,
+            listing: listing(e, false),
+        }
+    }
+}
+
+impl<'a> View<'a> for ExplainView<'a> {
+    type Key = &'a IndicatorLine;
+
+    fn listing(&self) -> &Listing<'a, &'a IndicatorLine> {
+        &self.listing
+    }
+
+    fn people(&self) -> Sheet {
+        listing(self.e, true).sheet()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let e = self.e;
+        let s = e.scored;
+        let r = s.rubric;
+        let u = e.unit;
+        let dims: Vec<serde_json::Value> = r
+            .dimensions
+            .iter()
+            .enumerate()
+            .map(|(d, dim)| {
+                json!({ "id": dim.id, "name": dim.name, "value": s.dimension(u, d).map(|v| v * r.scale), "rank": e.dimension_ranks[d] })
+            })
+            .collect();
+        let mut doc: Map<String, serde_json::Value> = super::json::version();
+        doc.insert(
+            "unit".into(),
+            json!({
+                "id": s.table.id(u), "label": s.table.label(u), "group": s.table.group(u),
+                "score": s.score(u).map(|v| v * r.scale), "rank": s.rank(u), "group_rank": s.group_rank(u),
+                "grade": s.grade(u).map(|g| r.grades[g].name.clone()), "of": s.len(),
+            }),
+        );
+        doc.insert("dimensions".into(), serde_json::Value::Array(dims));
+        doc.insert(
+            "indicators".into(),
+            serde_json::Value::Array(self.listing.json_objects()),
+        );
+        let obstacles: Vec<&str> = e
+            .top_obstacles()
+            .iter()
+            .map(|l| r.indicators[l.indicator].id.as_str())
+            .collect();
+        doc.insert("largest_obstacles".into(), json!(obstacles));
+        serde_json::Value::Object(doc)
+    }
+
+    /// The unit's facts, its dimensions, its indicators, its largest
+    /// obstacles, and the run's warnings.
+    fn text(&self) -> String {
+        let e = self.e;
+        let s = e.scored;
+        let r = s.rubric;
+        let lang = r.lang();
+        let u = e.unit;
+        let mut out = String::new();
+        // Data text on a terminal: control characters escaped.
+        let label = s.table.label(u).map_or(String::new(), |l| format!(" {}", echo(l)));
+        let group = s.table.group(u).map_or(String::new(), |g| format!(" ({})", echo(g)));
+        let _ = writeln!(out, "{}{label}{group}", echo(s.table.id(u)));
+        let score = s.score(u).map_or("—".into(), |v| rounded(v * r.scale, 2));
+        let rank = s.rank(u).map_or("—".into(), |v| v.to_string());
+        let mut facts = vec![
+            format!("{} {score}", lang.pick("score", "总分")),
+            format!("{} {rank} / {}", lang.pick("rank", "排名"), s.len()),
+        ];
+        if let Some(g) = s.group_rank(u) {
+            facts.push(format!("{} {g}", lang.pick("group rank", "组内排名")));
+        }
+        if let Some(g) = s.grade(u) {
+            facts.push(format!("{} {}", lang.pick("grade", "等级"), r.grades[g].name));
+        }
+        let _ = writeln!(out, "{}", facts.join(" · "));
+        let _ = writeln!(out, "{}", super::table::render(&dimension_listing(e).sheet()));
+        let _ = writeln!(out, "{}", super::table::render(&self.people()));
+        let _ = writeln!(out, "{}", obstacle_line(e));
+        for w in &s.warnings {
+            let _ = writeln!(out, "warning: {w}");
+        }
+        out
+    }
+
+    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+        vec![
+            ("explain", self.listing.sheet()),
+            ("dimensions", dimension_listing(self.e).sheet()),
+        ]
+    }
+}
+
+/// "主要障碍因子：A 23.1%，…", by the indicators' names.
+fn obstacle_line(e: &Explanation) -> String {
+    let r = e.scored.rubric;
+    let lang = r.lang();
+    let list: Vec<String> = e
+        .top_obstacles()
         .iter()
-        .enumerate()
-        .map(|(d, dim)| {
-            vec![
-                Cell::Text(dim.name.clone()),
-                s.dimension(u, d).map_or(Cell::Empty, |v| Cell::Num(v * r.scale)),
-                e.dimension_ranks[d].map_or(Cell::Empty, Cell::Int),
-            ]
+        .map(|l| {
+            format!(
+                "{} {}%",
+                r.indicators[l.indicator].name,
+                rounded(l.obstacle.unwrap_or(0.0), 2)
+            )
         })
         .collect();
-    Sheet { columns, rows }
+    let title = lang.pick("largest obstacles: ", "主要障碍因子：");
+    if list.is_empty() {
+        let none = lang.pick("none (every indicator at its best)", "无（各指标均已达到目标值）");
+        format!("{title}{none}")
+    } else {
+        format!("{title}{}", list.join(lang.pick(", ", "，")))
+    }
 }

@@ -35,7 +35,7 @@ pub fn render(sheet: &Sheet) -> String {
         &sheet
             .columns
             .iter()
-            .map(|c| escape(&c.title))
+            .map(|c| escape(sheet.title(c)))
             .collect::<Vec<_>>()
             .join(" | "),
     );

@@ -7,13 +7,20 @@ pub mod csv;
 pub mod diff;
 pub mod explain;
 pub mod json;
+pub mod listing;
 pub mod markdown;
+pub mod ranking;
 pub mod sensitivity;
 pub mod summary;
 pub mod table;
+pub mod template;
+pub mod weights;
 pub mod xlsx;
 
-use crate::engine::{COORDINATION_GRADES, Scored};
+pub use listing::{Field, JsonSlot, Listing, Value};
+pub use ranking::{Detail, RankingView, top_obstacles};
+
+use crate::lang::{Lang, Words};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,15 +88,15 @@ pub enum Kind {
 
 #[derive(Debug, Clone)]
 pub struct Column {
-    /// Machine name (CSV header).
+    /// Machine name (CSV header, JSON key, workbook header).
     pub key: String,
-    /// Human heading (table and markdown).
-    pub title: String,
+    /// Human heading (table and markdown), in both languages.
+    pub title: Words,
     pub kind: Kind,
 }
 
 impl Column {
-    pub fn new(key: &str, title: impl Into<String>, kind: Kind) -> Column {
+    pub fn new(key: impl Into<String>, title: impl Into<Words>, kind: Kind) -> Column {
         Column {
             key: key.into(),
             title: title.into(),
@@ -98,11 +105,20 @@ impl Column {
     }
 }
 
-/// A rectangular layout: columns and rows of cells.
+/// A rectangular layout: columns and rows of cells, and the language its
+/// headings are read in.
 #[derive(Debug, Clone)]
 pub struct Sheet {
+    pub lang: Lang,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
+}
+
+impl Sheet {
+    /// A column's heading in the sheet's language.
+    pub fn title<'c>(&self, column: &'c Column) -> &'c str {
+        column.title.get(self.lang)
+    }
 }
 
 impl Cell {
@@ -212,332 +228,69 @@ impl Rows for Sheet {
     }
 }
 
-/// Which optional column groups a ranking shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Detail {
-    pub linkages: bool,
-    pub indicators: bool,
-    pub obstacles: bool,
-}
+/// One result as every format shows it. A view declares its rows once
+/// (a [`Listing`]); [`render`] makes each format from it, so the choice of
+/// format is made in one place for every command.
+pub trait View<'a>: 'a {
+    type Key: Copy + Send + Sync + 'a;
 
-/// The ids of the (up to) three indicators with the largest positive
-/// obstacle degree for unit `u`, largest first (ties in rubric order).
-pub fn top_obstacles(scored: &Scored, u: usize) -> Vec<usize> {
-    let degrees = crate::engine::obstacles(scored, u);
-    let mut ranked: Vec<(usize, f64)> = degrees
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| o.filter(|&o| o > 0.0).map(|o| (i, o)))
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.into_iter().take(3).map(|(i, _)| i).collect()
-}
+    /// The rows: CSV (streamed), JSON Lines, the first workbook sheet and,
+    /// by default, markdown and the terminal table.
+    fn listing(&self) -> &Listing<'a, Self::Key>;
 
-/// The ranking in the CSV layout of SPEC.md "Command line": `rank, id,
-/// label?, group?, group_rank?, score, coverage?, grade?`, dimensions,
-/// coupling columns, then linkages, indicators and obstacles on request.
-/// Rows are made one at a time, so a million units stream to CSV without
-/// being held as cells.
-pub struct Ranking<'a> {
-    scored: &'a Scored<'a>,
-    detail: Detail,
-    pub columns: Vec<Column>,
-    /// Units shown, in rank order.
-    units: &'a [usize],
-}
+    /// The `json` document.
+    fn json(&self) -> serde_json::Value;
 
-impl<'a> Ranking<'a> {
-    pub fn new(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> Ranking<'a> {
-        let r = scored.rubric;
-        let zh = r.is_chinese();
-        let t = |en: &str, cn: &str| if zh { cn.to_string() } else { en.to_string() };
-        let mut columns = vec![
-            Column {
-                key: "rank".into(),
-                title: t("rank", "排名"),
-                kind: Kind::Int,
-            },
-            Column {
-                key: "id".into(),
-                title: r.id_column.clone(),
-                kind: Kind::Text,
-            },
-        ];
-        if let Some(label) = &r.label_column {
-            columns.push(Column {
-                key: "label".into(),
-                title: label.clone(),
-                kind: Kind::Text,
-            });
-        }
-        if let Some(group) = &r.group_column {
-            columns.push(Column {
-                key: "group".into(),
-                title: group.clone(),
-                kind: Kind::Text,
-            });
-            columns.push(Column {
-                key: "group_rank".into(),
-                title: t("group rank", "组内排名"),
-                kind: Kind::Int,
-            });
-        }
-        columns.push(Column {
-            key: "score".into(),
-            title: t("score", "总分"),
-            kind: Kind::Score,
-        });
-        let coverage = r.missing != crate::rubric::MissingPolicy::Error;
-        if coverage {
-            columns.push(Column {
-                key: "coverage".into(),
-                title: t("coverage", "数据完整率"),
-                kind: Kind::Share,
-            });
-        }
-        let grades = !r.grades.is_empty();
-        if grades {
-            columns.push(Column {
-                key: "grade".into(),
-                title: t("grade", "等级"),
-                kind: Kind::Text,
-            });
-        }
-        for d in &r.dimensions {
-            columns.push(Column {
-                key: d.id.clone(),
-                title: d.name.clone(),
-                kind: Kind::Score,
-            });
-        }
-        if r.coupling.is_some() {
-            columns.push(Column {
-                key: "coupling".into(),
-                title: t("coupling", "耦合度"),
-                kind: Kind::Index,
-            });
-            columns.push(Column {
-                key: "coordination".into(),
-                title: t("coordination", "耦合协调度"),
-                kind: Kind::Index,
-            });
-            columns.push(Column {
-                key: "coordination_grade".into(),
-                title: t("coordination grade", "协调等级"),
-                kind: Kind::Text,
-            });
-        }
-        if detail.linkages {
-            for l in &r.linkages {
-                columns.push(Column {
-                    key: l.id.clone(),
-                    title: l.name.clone(),
-                    kind: Kind::Score,
-                });
-            }
-        }
-        if detail.indicators {
-            for i in &r.indicators {
-                columns.push(Column {
-                    key: i.id.clone(),
-                    title: i.name.clone(),
-                    kind: Kind::Score,
-                });
-            }
-        }
-
-        if detail.obstacles {
-            for k in 1..=3 {
-                columns.push(Column {
-                    key: format!("obstacle_{k}"),
-                    title: format!("{}{k}", t("obstacle ", "障碍因子")),
-                    kind: Kind::Text,
-                });
-            }
-        }
-
-        let count = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
-        Ranking {
-            scored,
-            detail,
-            columns,
-            units: &scored.order[..count],
-        }
+    /// What people read on a terminal (`table`).
+    fn text(&self) -> String {
+        let mut out = table::render(&self.listing().sheet());
+        out.push('\n');
+        out
     }
 
-    pub fn len(&self) -> usize {
-        self.units.len()
+    /// The `markdown` table's sheet.
+    fn people(&self) -> Sheet {
+        self.listing().sheet()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
-    }
-
-    /// The cells of row `i` (the unit ranked `i`-th).
-    pub fn row(&self, i: usize) -> Vec<Cell> {
-        let mut row = Vec::with_capacity(self.columns.len());
-        self.row_into(i, &mut row);
-        row
+    /// The sheets of an `xlsx` workbook, by name.
+    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+        vec![("sheet", self.listing().sheet())]
     }
 }
 
-impl Rows for Ranking<'_> {
-    fn count(&self) -> usize {
-        self.units.len()
-    }
+/// A view in one format, ready to be written: CSV streams from the view's
+/// getters (a national ranking is a million rows), the other formats are
+/// made whole first (so a failure leaves nothing written).
+pub enum Rendered<'v, V> {
+    Csv(&'v V),
+    Bytes(Vec<u8>),
+}
 
-    fn warm(&self, rows: std::ops::Range<usize>) {
-        let units = self.units.get(rows).unwrap_or_default();
-        std::hint::black_box(units.iter().fold(0, |acc, &u| acc ^ self.scored.touch(u)));
-    }
-
-    fn row_into(&self, i: usize, out: &mut impl RowSink) {
-        let (scored, detail) = (self.scored, self.detail);
-        let r = scored.rubric;
-        let table = scored.table;
-        let Some(&u) = self.units.get(i) else { return };
-        let scaled = |x: Option<f64>| x.map(|v| v * r.scale);
-        out.opt_int(scored.rank(u));
-        out.text(table.id(u));
-        if r.label_column.is_some() {
-            out.text(table.label(u).unwrap_or_default());
-        }
-        if r.group_column.is_some() {
-            out.text(table.group(u).unwrap_or_default());
-            out.opt_int(scored.group_rank(u));
-        }
-        out.opt_num(scaled(scored.score(u)));
-        if r.missing != crate::rubric::MissingPolicy::Error {
-            out.num(scored.coverage(u));
-        }
-        if !r.grades.is_empty() {
-            out.opt_text(scored.grade(u).map(|g| r.grades[g].name.as_str()));
-        }
-        for d in 0..r.dimensions.len() {
-            out.opt_num(scaled(scored.dimension(u, d)));
-        }
-        if r.coupling.is_some() {
-            match scored.coupling(u) {
-                Some(c) => {
-                    out.num(c.coupling);
-                    out.num(c.coordination);
-                    out.text(COORDINATION_GRADES[c.band]);
-                }
-                None => (0..3).for_each(|_| out.empty()),
+impl<'a, V: View<'a>> Rendered<'_, V> {
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self {
+            Rendered::Csv(view) => {
+                let listing = view.listing();
+                csv::write(&listing.columns(), listing, out)
             }
-        }
-        if detail.linkages {
-            for l in 0..r.linkages.len() {
-                out.opt_num(scaled(scored.linkage(u, l)));
-            }
-        }
-        if detail.indicators {
-            for i in 0..r.indicators.len() {
-                out.opt_num(scaled(scored.z(i, u)));
-            }
-        }
-        if detail.obstacles {
-            let top = top_obstacles(scored, u);
-            for k in 0..3 {
-                out.opt_text(top.get(k).map(|&i| r.indicators[i].id.as_str()));
-            }
+            Rendered::Bytes(bytes) => out.write_all(bytes),
         }
     }
 }
 
-/// The ranking as a sheet of cells (for the human formats and Excel).
-pub fn ranking_sheet(scored: &Scored, detail: Detail, top: Option<usize>) -> Sheet {
-    let ranking = Ranking::new(scored, detail, top);
-    let rows = (0..ranking.len()).map(|i| ranking.row(i)).collect();
-    Sheet {
-        columns: ranking.columns,
-        rows,
-    }
-}
-
-/// `level, id, parent, weight, global_weight`: dimensions, then indicators.
-pub fn weights_sheet(rubric: &crate::rubric::Rubric, w: &crate::engine::Weights) -> Sheet {
-    let col = |key: &str, kind| Column {
-        key: key.into(),
-        title: key.into(),
-        kind,
-    };
-    let columns = vec![
-        col("level", Kind::Text),
-        col("id", Kind::Text),
-        col("parent", Kind::Text),
-        col("weight", Kind::Index),
-        col("global_weight", Kind::Index),
-    ];
-    let mut rows = Vec::new();
-    for (d, dim) in rubric.dimensions.iter().enumerate() {
-        rows.push(vec![
-            Cell::Text("dimension".into()),
-            Cell::Text(dim.id.clone()),
-            Cell::Empty,
-            Cell::Num(w.dimension[d]),
-            Cell::Num(w.dimension[d]),
-        ]);
-    }
-    for (i, ind) in rubric.indicators.iter().enumerate() {
-        rows.push(vec![
-            Cell::Text("indicator".into()),
-            Cell::Text(ind.id.clone()),
-            Cell::Text(rubric.dimensions[ind.dimension].id.clone()),
-            Cell::Num(w.indicator[i]),
-            Cell::Num(w.global[i]),
-        ]);
-    }
-    Sheet { columns, rows }
-}
-
-/// The rubric's indicators as a table (the `rubric` sheet of a workbook).
-pub fn rubric_sheet(rubric: &crate::rubric::Rubric) -> Sheet {
-    let col = |key: &str, kind| Column {
-        key: key.into(),
-        title: key.into(),
-        kind,
-    };
-    let columns = vec![
-        col("id", Kind::Text),
-        col("column", Kind::Text),
-        col("name", Kind::Text),
-        col("unit", Kind::Text),
-        col("dimension", Kind::Text),
-        col("linkage", Kind::Text),
-        col("weight", Kind::Raw),
-        col("direction", Kind::Text),
-        col("transform", Kind::Text),
-        col("normalize", Kind::Text),
-        col("goalpost_low", Kind::Raw),
-        col("goalpost_high", Kind::Raw),
-        col("note", Kind::Text),
-    ];
-    let text = |s: &str| Cell::Text(s.to_string());
-    let rows = rubric
-        .indicators
-        .iter()
-        .map(|i| {
-            vec![
-                text(&i.id),
-                text(&i.column),
-                text(&i.name),
-                text(&i.unit),
-                text(&rubric.dimensions[i.dimension].id),
-                i.linkage.map_or(Cell::Empty, |l| text(&rubric.linkages[l].id)),
-                Cell::Num(i.raw_weight),
-                text(if i.direction == crate::rubric::Direction::Lower {
-                    "lower"
-                } else {
-                    "higher"
-                }),
-                text(i.transform.as_str()),
-                text(i.normalize.as_str()),
-                i.goalposts.map_or(Cell::Empty, |g| Cell::Num(g.0)),
-                i.goalposts.map_or(Cell::Empty, |g| Cell::Num(g.1)),
-                i.note.as_deref().map_or(Cell::Empty, text),
-            ]
-        })
-        .collect();
-    Sheet { columns, rows }
+/// `view` in `format`: the one place a format is chosen.
+pub fn render<'v, 'a, V: View<'a>>(view: &'v V, format: Format) -> crate::Result<Rendered<'v, V>> {
+    Ok(Rendered::Bytes(match format {
+        Format::Csv => return Ok(Rendered::Csv(view)),
+        Format::Table => view.text().into_bytes(),
+        Format::Markdown => markdown::render(&view.people()).into_bytes(),
+        Format::Json => json::pretty(&view.json()).into_bytes(),
+        Format::Jsonl => json::lines(&view.listing().json_objects()).into_bytes(),
+        Format::Xlsx => {
+            let sheets = view.workbook();
+            let named: Vec<(&str, &Sheet)> = sheets.iter().map(|(name, sheet)| (*name, sheet)).collect();
+            xlsx::workbook(&named)?
+        }
+    }))
 }

@@ -11,8 +11,8 @@ fn signed(x: f64) -> String {
 
 /// Renders the summary as plain lines, in Chinese when the rubric is.
 pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> String {
-    let zh = rubric.is_chinese();
-    let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    let lang = rubric.lang();
+    let t = |en: &'static str, zh: &'static str| lang.pick(en, zh);
     let mut out = String::new();
     let version = if rubric.version.is_empty() {
         String::new()
@@ -88,48 +88,33 @@ pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> Strin
 
 /// The summary as `item, value` rows (the `summary` sheet of a workbook).
 pub fn sheet(summary: &Summary, rubric: &Rubric) -> super::Sheet {
-    use super::{Cell, Column, Kind};
-    let columns = vec![
-        Column {
-            key: "item".into(),
-            title: "item".into(),
-            kind: Kind::Text,
-        },
-        Column {
-            key: "value".into(),
-            title: "value".into(),
-            kind: Kind::Raw,
-        },
-    ];
-    let mut rows = vec![
-        vec![Cell::Text("kept".into()), Cell::Int(summary.kept)],
-        vec![Cell::Text("new".into()), Cell::Int(summary.new)],
-        vec![Cell::Text("gone".into()), Cell::Int(summary.gone)],
-        vec![
-            Cell::Text("mean score_change".into()),
-            summary.mean_score_change.map_or(Cell::Empty, Cell::Num),
-        ],
+    use super::listing::{Field, Listing, Value};
+    let mut items: Vec<(String, Value)> = vec![
+        ("kept".into(), Value::Int(summary.kept)),
+        ("new".into(), Value::Int(summary.new)),
+        ("gone".into(), Value::Int(summary.gone)),
+        ("mean score_change".into(), Value::num(summary.mean_score_change)),
     ];
     for (d, c) in rubric.dimensions.iter().zip(&summary.mean_dimension_change) {
-        rows.push(vec![
-            Cell::Text(format!("mean {}_change", d.id)),
-            c.map_or(Cell::Empty, Cell::Num),
-        ]);
+        items.push((format!("mean {}_change", d.id), Value::num(*c)));
     }
     for (kind, list) in [("riser", &summary.risers), ("faller", &summary.fallers)] {
         for m in list.iter() {
-            rows.push(vec![
-                Cell::Text(format!("{kind} {} ({} → {})", m.id, m.rank_old, m.rank_new)),
-                Cell::Num(m.score_change),
-            ]);
+            let item = format!("{kind} {} ({} → {})", m.id, m.rank_old, m.rank_new);
+            items.push((item, Value::Num(m.score_change)));
         }
     }
     for ((from, to), n) in &summary.grade_transitions {
-        rows.push(vec![Cell::Text(format!("grade {from} → {to}")), Cell::Int(*n)]);
+        items.push((format!("grade {from} → {to}"), Value::Int(*n)));
     }
-    rows.push(vec![
-        Cell::Text("grade unchanged".into()),
-        Cell::Int(summary.grade_unchanged),
-    ]);
-    super::Sheet { columns, rows }
+    items.push(("grade unchanged".into(), Value::Int(summary.grade_unchanged)));
+    let items = &items;
+    let mut l = Listing::new(rubric.lang(), (0..items.len()).collect::<Vec<_>>());
+    l.push(Field::new("item", "item", super::Kind::Text, move |i: usize| {
+        items.get(i).map_or(Value::Empty, |(item, _)| Value::str(item.as_str()))
+    }));
+    l.push(Field::new("value", "value", super::Kind::Raw, move |i: usize| {
+        items.get(i).map_or(Value::Empty, |(_, value)| value.clone())
+    }));
+    l.sheet()
 }

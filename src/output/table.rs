@@ -12,7 +12,12 @@ pub fn render(sheet: &Sheet) -> String {
     table
         .load_style(presets::ASCII_BORDERS_ONLY_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(sheet.columns.iter().map(|c| escape_controls(&c.title).into_owned()));
+        .set_header(
+            sheet
+                .columns
+                .iter()
+                .map(|c| escape_controls(sheet.title(c)).into_owned()),
+        );
     // Cells are the data's own text: a control character (ESC, a line
     // break) is shown escaped, so a cell can neither drive the terminal nor
     // break the table's rows.
@@ -41,6 +46,7 @@ mod tests {
     #[test]
     fn control_characters_in_cells_are_escaped() {
         let sheet = Sheet {
+            lang: crate::lang::Lang::En,
             columns: vec![Column::new("label", "label\u{7}", Kind::Text)],
             rows: vec![vec![Cell::Text("a\u{1b}[31mred\nx".into())]],
         };

@@ -8,13 +8,17 @@
 //! attribute quoted, no named entities but the five of XML), so the tests
 //! parse the whole page, not only its charts.
 
+mod figures;
 pub mod svg;
+mod tables;
 
-use crate::diff::{Comparison, Status};
+use figures::median_of;
+pub use figures::{GroupMeans, group_means, histogram_bins};
+
+use crate::diff::Comparison;
 use crate::engine::Scored;
-use crate::output::{Cell, Detail, Kind};
+use crate::lang::Lang;
 use crate::util::{rounded, signed};
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use svg::esc;
 
@@ -62,7 +66,7 @@ pub const SECTIONS: [&str; 8] = [
 pub fn render(scored: &Scored, comparison: Option<&Comparison>, options: &Options) -> String {
     let page = Page {
         s: scored,
-        zh: scored.rubric.is_chinese(),
+        lang: scored.rubric.lang(),
         comparison,
         options,
     };
@@ -71,7 +75,7 @@ pub fn render(scored: &Scored, comparison: Option<&Comparison>, options: &Option
 
 struct Page<'a> {
     s: &'a Scored<'a>,
-    zh: bool,
+    lang: Lang,
     comparison: Option<&'a Comparison<'a>>,
     options: &'a Options,
 }
@@ -81,19 +85,9 @@ fn score_text(v: Option<f64>, scale: f64) -> String {
     v.map_or_else(|| "—".to_string(), |v| rounded(v * scale, 2))
 }
 
-/// The median of a sorted slice (the mean of the middle two when even).
-fn median_of(sorted: &[f64]) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => sorted.get(n / 2).copied(),
-        _ => Some(f64::midpoint(sorted[n / 2 - 1], sorted[n / 2])),
-    }
-}
-
 impl<'a> Page<'a> {
     fn t(&self, en: &'a str, zh: &'a str) -> &'a str {
-        if self.zh { zh } else { en }
+        self.lang.pick(en, zh)
     }
 
     fn scale(&self) -> f64 {
@@ -125,7 +119,7 @@ impl<'a> Page<'a> {
 
     fn render(&self) -> String {
         let mut out = String::with_capacity(64 * 1024 + self.s.len() * 512);
-        let lang = if self.zh { "zh-CN" } else { "en" };
+        let lang = self.lang.pick("en", "zh-CN");
         let _ = write!(
             out,
             "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n\
@@ -615,261 +609,6 @@ impl<'a> Page<'a> {
         out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
     }
 
-    fn changes(&self, out: &mut String) {
-        let Some(c) = self.comparison else { return };
-        let r = self.s.rubric;
-        self.section_open(out, "changes", self.t("Changes since the previous year", "与上期相比"));
-        let summary = c.summary(self.options.movers);
-        let dims: Vec<String> = r
-            .dimensions
-            .iter()
-            .zip(&summary.mean_dimension_change)
-            .map(|(d, v)| format!("{} {}", d.name, v.map_or("—".into(), |v| signed(v, 2))))
-            .collect();
-        let mean = summary.mean_score_change.map_or("—".into(), |v| signed(v, 2));
-        let line = if self.zh {
-            format!(
-                "单位：保留 {}，新增 {}，消失 {}。平均变化：总分 {mean}；{}。",
-                summary.kept,
-                summary.new,
-                summary.gone,
-                dims.join("，")
-            )
-        } else {
-            format!(
-                "Units: {} kept, {} new, {} gone. Mean change: score {mean}; {}.",
-                summary.kept,
-                summary.new,
-                summary.gone,
-                dims.join(", ")
-            )
-        };
-        let _ = writeln!(out, "<p>{}</p>", esc(&line));
-        let runs = self.options.uncertainty.as_ref().map(|(runs, _)| *runs);
-        if let (Some(runs), Some(_)) = (runs, &c.uncertainty) {
-            let end = if self.zh { "。" } else { "." };
-            let _ = writeln!(
-                out,
-                "<p id=\"moves\">{}{end}</p>",
-                esc(&crate::output::diff::moves_line(c, runs))
-            );
-        }
-        // Biggest movers: risers (largest first), then fallers (largest last).
-        let label = |m: &crate::diff::Mover| match &m.label {
-            Some(l) if !l.is_empty() => format!("{} {l}", m.id),
-            _ => m.id.clone(),
-        };
-        let mut items: Vec<(String, i64)> = summary
-            .risers
-            .iter()
-            .map(|m| (label(m), m.rank_old as i64 - m.rank_new as i64))
-            .collect();
-        items.extend(
-            summary
-                .fallers
-                .iter()
-                .rev()
-                .map(|m| (label(m), m.rank_old as i64 - m.rank_new as i64)),
-        );
-        let title = self.t("Biggest movers (places in the ranking)", "排名变化最大的单位（名次）");
-        out.push_str("<div class=\"row\">\n");
-        if items.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                self.t("No unit changed its rank.", "没有单位的排名发生变化。")
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-                svg::diverging(&items, title, UP, DOWN),
-                esc(title)
-            );
-        }
-        // Under --uncertainty: whether each move goes beyond the new rank interval, by id.
-        let moves: Option<HashMap<&str, crate::diff::Move>> = c.uncertainty.as_ref().map(|_| {
-            c.pairs
-                .iter()
-                .filter_map(|p| Some((c.new.table.id(p.new?), c.movement(p)?)))
-                .collect()
-        });
-        let move_head = if moves.is_some() {
-            format!("<th>{}</th>", self.t("beyond the interval?", "超出排名区间？"))
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            out,
-            "<table class=\"data\" id=\"movers\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>{move_head}</tr></thead>\n<tbody>\n",
-            self.t("unit", "单位"),
-            self.t("previous rank", "上期排名"),
-            self.t("rank", "本期排名"),
-            self.t("places", "名次变化"),
-            self.t("score change", "总分变化")
-        );
-        for m in summary.risers.iter().chain(summary.fallers.iter()) {
-            let change = m.rank_old as i64 - m.rank_new as i64;
-            let class = if change > 0 { "up" } else { "down" };
-            let verdict = match moves.as_ref().map(|moves| moves.get(m.id.as_str())) {
-                None => String::new(),
-                Some(Some(crate::diff::Move::Beyond)) => format!("<td>{}</td>", self.t("beyond", "超出")),
-                Some(Some(crate::diff::Move::Within)) => format!("<td>{}</td>", self.t("within", "区间内")),
-                Some(None) => "<td></td>".to_string(),
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num {class}\">{change:+}</td><td class=\"num\">{}</td>{verdict}</tr>",
-                esc(&label(m)),
-                m.rank_old,
-                m.rank_new,
-                signed(m.score_change, 2)
-            );
-        }
-        out.push_str("</tbody>\n</table>\n</div>\n");
-        if !r.grades.is_empty() {
-            let transitions: Vec<svg::Bar> = summary
-                .grade_transitions
-                .iter()
-                .map(|((from, to), count)| {
-                    let up = grade_index(r, to) < grade_index(r, from);
-                    svg::Bar {
-                        label: format!("{from} → {to}"),
-                        value: *count as f64,
-                        color: if up { UP } else { DOWN }.to_string(),
-                        text: count.to_string(),
-                    }
-                })
-                .collect();
-            let title = self.t("Grade changes (kept units)", "等级变化（保留单位）");
-            if transitions.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "<p>{}</p>",
-                    self.t("No unit changed its grade.", "没有单位的等级发生变化。")
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "<figure>\n{}\n<figcaption>{} · {} {}</figcaption>\n</figure>",
-                    svg::bars(&transitions, 0.0, title),
-                    esc(title),
-                    self.t("unchanged", "未变"),
-                    summary.grade_unchanged
-                );
-            }
-        }
-        out.push_str("</section>\n");
-    }
-
-    fn ranking(&self, out: &mut String) {
-        let r = self.s.rubric;
-        self.section_open(out, "ranking", self.t("Full ranking", "完整排名"));
-        let sheet = crate::output::ranking_sheet(self.s, Detail::default(), None);
-        // With --previous: each unit's rank change, by id.
-        let changes: Option<HashMap<&str, String>> = self.comparison.map(|c| {
-            c.pairs
-                .iter()
-                .filter_map(|p| {
-                    let n = p.new?;
-                    let text = match (p.status, p.old.and_then(|o| c.old.rank(o)), c.new.rank(n)) {
-                        (Status::New, _, _) => self.t("new", "新增").to_string(),
-                        (_, Some(o), Some(nr)) => {
-                            let change = o as i64 - nr as i64;
-                            if change == 0 {
-                                "0".to_string()
-                            } else {
-                                format!("{change:+}")
-                            }
-                        }
-                        _ => "—".to_string(),
-                    };
-                    Some((c.new.table.id(n), text))
-                })
-                .collect()
-        });
-        let intervals = self.options.uncertainty.as_ref().map(|(_, intervals)| intervals);
-        if let Some((runs, _)) = &self.options.uncertainty {
-            let note = if self.zh {
-                format!(
-                    "排名区间：{runs} 次随机改变权重后重新计算，该单位排名的第 5 至第 95 百分位。区间越窄，排名越可靠。"
-                )
-            } else {
-                format!(
-                    "Rank interval: the 5th to 95th percentile of the unit's rank over {runs} re-scorings with randomly varied weights. The narrower, the surer the rank."
-                )
-            };
-            let _ = writeln!(out, "<p>{}</p>", esc(&note));
-        }
-        out.push_str("<div class=\"scroll\">\n<table class=\"data ranking\">\n<thead><tr>");
-        for (k, col) in sheet.columns.iter().enumerate() {
-            let class = if col.kind == Kind::Text { "" } else { " class=\"num\"" };
-            let _ = write!(out, "<th{class}>{}</th>", esc(&col.title));
-            if k == 0 && changes.is_some() {
-                let _ = write!(out, "<th class=\"num\">{}</th>", self.t("change", "名次变化"));
-            }
-            if k == 0 && intervals.is_some() {
-                let _ = write!(
-                    out,
-                    "<th class=\"num\">{}</th>",
-                    self.t("rank interval (5–95 %)", "排名区间（5%–95%）")
-                );
-            }
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        let grade_col = sheet.columns.iter().position(|c| c.key == "grade");
-        for (i, row) in sheet.rows.iter().enumerate() {
-            out.push_str("<tr>");
-            for (k, (cell, col)) in row.iter().zip(&sheet.columns).enumerate() {
-                let text = cell.human(col.kind);
-                let class = if Some(k) == grade_col {
-                    match cell {
-                        Cell::Text(name) => {
-                            let g = grade_index(r, name);
-                            format!(
-                                " class=\"grade g{g}\" style=\"color:{}\"",
-                                grade_colour(g, r.grades.len())
-                            )
-                        }
-                        _ => String::new(),
-                    }
-                } else if col.kind == Kind::Text {
-                    String::new()
-                } else {
-                    " class=\"num\"".to_string()
-                };
-                let _ = write!(out, "<td{class}>{}</td>", esc(&text));
-                if k == 0
-                    && let Some(changes) = &changes
-                {
-                    let id = row.get(1).map(|c| c.human(Kind::Text)).unwrap_or_default();
-                    let change = changes.get(id.as_str()).cloned().unwrap_or_default();
-                    let class = if change.starts_with('+') {
-                        " up"
-                    } else if change.starts_with('-') {
-                        " down"
-                    } else {
-                        ""
-                    };
-                    let _ = write!(out, "<td class=\"num{class}\">{}</td>", esc(&change));
-                }
-                if k == 0
-                    && let Some(intervals) = intervals
-                {
-                    let interval = self.s.order.get(i).and_then(|&u| intervals.get(u).copied().flatten());
-                    let text = match interval {
-                        Some(v) if v.p05 == v.p95 => v.p05.to_string(),
-                        Some(v) => format!("{}–{}", v.p05, v.p95),
-                        None => String::new(),
-                    };
-                    let _ = write!(out, "<td class=\"num\">{text}</td>");
-                }
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
-    }
-
     fn footer(&self, out: &mut String) {
         out.push_str("<footer>\n");
         if !self.s.warnings.is_empty() {
@@ -905,101 +644,6 @@ fn grade_colour(g: usize, n: usize) -> &'static str {
     }
     let k = (g * last + (n - 1) / 2) / (n - 1);
     GRADE_COLOURS[k.min(last)]
-}
-
-/// Bins for the score histogram: `bins` equal bands over [0, scale],
-/// widened to take any score outside it. Returns (counts, low edge, width).
-pub fn histogram_bins(scores: &[f64], scale: f64, bins: usize) -> (Vec<usize>, f64, f64) {
-    let mut bins = bins.max(1);
-    let lo = scores.iter().copied().fold(0.0, f64::min);
-    let hi = scores.iter().copied().fold(scale, f64::max);
-    let mut width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
-    if !width.is_finite() {
-        // A range past the largest double: divide before subtracting.
-        width = hi / bins as f64 - lo / bins as f64;
-    }
-    if width == 0.0 {
-        // Bands narrower than the smallest double (a scale near 5e-324)
-        // cannot be told apart: one band over the whole range.
-        bins = 1;
-        width = hi - lo;
-    }
-    let mut counts = vec![0usize; bins];
-    for &s in scores {
-        if !s.is_finite() {
-            continue;
-        }
-        let k = (((s - lo) / width).floor().max(0.0) as usize).min(bins - 1);
-        counts[k] += 1;
-    }
-    (counts, lo, width)
-}
-
-/// One group's means, on 0..1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupMeans {
-    pub name: String,
-    pub units: usize,
-    /// Mean score over the group's units that have one.
-    pub score: Option<f64>,
-    /// Per dimension, the mean over the group's units that have a value.
-    pub dimensions: Vec<Option<f64>>,
-}
-
-/// Per group (in order of first appearance in the data): unit count, mean
-/// score and mean of each dimension. Units without a group are left out.
-pub fn group_means(s: &Scored) -> Vec<GroupMeans> {
-    /// A running mean: compensated sum and count of the values seen.
-    #[derive(Clone, Copy, Default)]
-    struct Mean(crate::stats::Sum, usize);
-    impl Mean {
-        fn add(&mut self, v: Option<f64>) {
-            if let Some(v) = v {
-                self.0.add(v);
-                self.1 += 1;
-            }
-        }
-        fn get(self) -> Option<f64> {
-            (self.1 > 0).then(|| self.0.value() / self.1 as f64)
-        }
-    }
-    struct Acc {
-        name: String,
-        units: usize,
-        score: Mean,
-        dimensions: Vec<Mean>,
-    }
-    let n_dims = s.rubric.dimensions.len();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut acc: Vec<Acc> = Vec::new();
-    for u in 0..s.len() {
-        let Some(g) = s.table.group(u).filter(|g| !g.is_empty()) else {
-            continue;
-        };
-        let k = *index.entry(g).or_insert_with(|| {
-            acc.push(Acc {
-                name: g.to_string(),
-                units: 0,
-                score: Mean::default(),
-                dimensions: vec![Mean::default(); n_dims],
-            });
-            acc.len() - 1
-        });
-        let Some(entry) = acc.get_mut(k) else { continue };
-        entry.units += 1;
-        entry.score.add(s.score(u));
-        for (d, mean) in entry.dimensions.iter_mut().enumerate() {
-            mean.add(s.dimension(u, d));
-        }
-    }
-    acc.into_iter()
-        .map(|a| GroupMeans {
-            name: a.name,
-            units: a.units,
-            score: a.score.get(),
-            dimensions: a.dimensions.into_iter().map(Mean::get).collect(),
-        })
-        .collect()
 }
 
 /// The page's style: a system CJK font stack (no web fonts), print-friendly.
@@ -1059,42 +703,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bins_cover_zero_to_scale() {
-        // Width 100/4 = 25: 0 and 24.9 → bin 0; 25 → 1; 99.9 and 100 → 3.
-        let (counts, lo, width) = histogram_bins(&[0.0, 24.9, 25.0, 99.9, 100.0], 100.0, 4);
-        assert_eq!((lo, width), (0.0, 25.0));
-        assert_eq!(counts, vec![2, 1, 0, 2]);
-    }
-
-    #[test]
-    fn bins_of_a_tiny_scale_do_not_collapse() {
-        // 5e-324 / 20 is 0 in doubles: one band of the whole width instead.
-        let (counts, lo, width) = histogram_bins(&[0.0, 5e-324], 5e-324, 20);
-        assert_eq!((counts, lo, width), (vec![2], 0.0, 5e-324));
-        let (counts, _, width) = histogram_bins(&[0.0, 1e-16], 1e-16, 20);
-        assert_eq!((counts.len(), width), (20, 1e-16 / 20.0));
-    }
-
-    #[test]
-    fn bins_widen_for_scores_outside_the_scale() {
-        // z-scores can go below 0: [-20, 100] in 4 bins of 30.
-        let (counts, lo, width) = histogram_bins(&[-20.0, 50.0], 100.0, 4);
-        assert_eq!((lo, width), (-20.0, 30.0));
-        assert_eq!(counts, vec![1, 0, 1, 0]);
-    }
-
-    #[test]
     fn grade_colours_run_green_to_red() {
         assert_eq!(grade_colour(0, 4), "#2e7d32");
         assert_eq!(grade_colour(3, 4), "#c62828");
         assert_eq!(grade_colour(0, 1), "#2e7d32");
         assert_eq!(grade_colour(1, 2), "#c62828");
-    }
-
-    #[test]
-    fn median_of_odd_and_even() {
-        assert_eq!(median_of(&[1.0, 2.0, 10.0]), Some(2.0));
-        assert_eq!(median_of(&[1.0, 2.0, 4.0, 10.0]), Some(3.0));
-        assert_eq!(median_of(&[]), None);
     }
 }

@@ -362,9 +362,10 @@ impl Rubric {
     }
 
     /// Whether the rubric reads in Chinese (so fixed headers are Chinese too).
-    pub fn is_chinese(&self) -> bool {
-        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-        cjk(&self.name) || self.dimensions.iter().any(|d| cjk(&d.name))
+    pub fn lang(&self) -> crate::lang::Lang {
+        crate::lang::Lang::of(
+            std::iter::once(self.name.as_str()).chain(self.dimensions.iter().map(|d| d.name.as_str())),
+        )
     }
 
     /// Whether the weights in use come from the `[ahp]` matrices: under

@@ -272,7 +272,7 @@ fn builtin_rubric_is_valid() {
     let r = Rubric::builtin().unwrap();
     assert_eq!(r.dimensions.len(), 5);
     assert_eq!(r.linkages.len(), 10);
-    assert!(r.is_chinese());
+    assert!(r.lang().is_chinese());
 }
 
 #[test]

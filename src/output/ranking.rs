@@ -1,0 +1,293 @@
+//! The ranking of `score` (SPEC "Command line"): its columns, declared once,
+//! and the document and text around them.
+
+use super::listing::{Field, JsonSlot, Listing, Value};
+use super::{Kind, Sheet, View};
+use crate::engine::{COORDINATION_GRADES, Scored};
+use crate::lang::Words;
+use serde_json::{Map, json};
+
+/// Which optional column groups a ranking shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Detail {
+    pub linkages: bool,
+    pub indicators: bool,
+    pub obstacles: bool,
+}
+
+/// The ids of the (up to) three indicators with the largest positive
+/// obstacle degree for unit `u`, largest first (ties in rubric order).
+pub fn top_obstacles(scored: &Scored, u: usize) -> Vec<usize> {
+    let degrees = crate::engine::obstacles(scored, u);
+    let mut ranked: Vec<(usize, f64)> = degrees
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.filter(|&o| o > 0.0).map(|o| (i, o)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.into_iter().take(3).map(|(i, _)| i).collect()
+}
+
+/// The key order of a unit's JSON object (SPEC "Command line": `json`).
+const UNIT_KEYS: &[&str] = &[
+    "rank",
+    "id",
+    "label",
+    "group",
+    "group_rank",
+    "score",
+    "coverage",
+    "grade",
+    "dimensions",
+    "linkages",
+    "coupling",
+    "coordination",
+    "coordination_grade",
+    "obstacles",
+    "indicators",
+];
+
+/// The ranking's rows (units in rank order, the first `top`) and columns:
+/// `rank, id, label?, group?, group_rank?, score, coverage?, grade?`,
+/// dimensions, coupling columns, then linkages, indicators and obstacles on
+/// request. JSON has label, group, grade and linkages always (null when
+/// absent), dimensions, linkages and indicators as objects and obstacles
+/// as a list.
+pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> Listing<'a, usize> {
+    let r = scored.rubric;
+    let table = scored.table;
+    let lang = r.lang();
+    let count = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
+    let mut l = Listing::new(lang, scored.order.get(..count).unwrap_or_default());
+    l.order_json(UNIT_KEYS);
+    l.always_json_objects(&["dimensions", "linkages"]);
+    l.warm_with(move |units| {
+        std::hint::black_box(units.iter().fold(0, |acc, &u| acc ^ scored.touch(u)));
+    });
+    let scaled = move |x: Option<f64>| Value::num(x.map(|v| v * r.scale));
+    l.push(Field::new("rank", Words::new("rank", "排名"), Kind::Int, move |u| {
+        Value::int(scored.rank(u))
+    }));
+    l.push(Field::new("id", &r.id_column, Kind::Text, move |u| {
+        Value::str(table.id(u))
+    }));
+    let label = r.label_column.as_deref().unwrap_or("label");
+    l.push(
+        Field::new("label", label, Kind::Text, move |u| Value::text(table.label(u))).shown_if(r.label_column.is_some()),
+    );
+    let (group, grouped) = (r.group_column.as_deref().unwrap_or("group"), r.group_column.is_some());
+    l.push(Field::new("group", group, Kind::Text, move |u| Value::text(table.group(u))).shown_if(grouped));
+    l.push(
+        Field::new(
+            "group_rank",
+            Words::new("group rank", "组内排名"),
+            Kind::Int,
+            move |u| Value::int(scored.group_rank(u)),
+        )
+        .shown_if(grouped),
+    );
+    l.push(Field::new(
+        "score",
+        Words::new("score", "总分"),
+        Kind::Score,
+        move |u| scaled(scored.score(u)),
+    ));
+    if r.missing != crate::rubric::MissingPolicy::Error {
+        l.push(Field::new(
+            "coverage",
+            Words::new("coverage", "数据完整率"),
+            Kind::Share,
+            move |u| Value::Num(scored.coverage(u)),
+        ));
+    }
+    let grade = move |u| Value::text(scored.grade(u).and_then(|g| r.grades.get(g)).map(|g| g.name.as_str()));
+    l.push(Field::new("grade", Words::new("grade", "等级"), Kind::Text, grade).shown_if(!r.grades.is_empty()));
+    for (d, dim) in r.dimensions.iter().enumerate() {
+        let get = move |u| scaled(scored.dimension(u, d));
+        l.push(Field::new(&dim.id, &dim.name, Kind::Score, get).json(JsonSlot::In("dimensions")));
+    }
+    if r.coupling.is_some() {
+        let coupling = move |u| Value::num(scored.coupling(u).map(|c| c.coupling));
+        let coordination = move |u| Value::num(scored.coupling(u).map(|c| c.coordination));
+        let band = move |u| {
+            Value::text(
+                scored
+                    .coupling(u)
+                    .and_then(|c| COORDINATION_GRADES.get(c.band).copied()),
+            )
+        };
+        l.push(Field::new(
+            "coupling",
+            Words::new("coupling", "耦合度"),
+            Kind::Index,
+            coupling,
+        ));
+        l.push(Field::new(
+            "coordination",
+            Words::new("coordination", "耦合协调度"),
+            Kind::Index,
+            coordination,
+        ));
+        let title = Words::new("coordination grade", "协调等级");
+        l.push(Field::new("coordination_grade", title, Kind::Text, band));
+    }
+    for (k, link) in r.linkages.iter().enumerate() {
+        let get = move |u| scaled(scored.linkage(u, k));
+        let field = Field::new(&link.id, &link.name, Kind::Score, get);
+        l.push(field.shown_if(detail.linkages).json(JsonSlot::In("linkages")));
+    }
+    if detail.indicators {
+        for (i, ind) in r.indicators.iter().enumerate() {
+            let get = move |u| scaled(scored.z(i, u));
+            l.push(Field::new(&ind.id, &ind.name, Kind::Score, get).json(JsonSlot::In("indicators")));
+        }
+    }
+    if detail.obstacles {
+        for k in 1..=3 {
+            let title = Words {
+                en: format!("obstacle {k}"),
+                zh: format!("障碍因子{k}"),
+            };
+            let get = move |u| {
+                let top = top_obstacles(scored, u);
+                Value::text(top.get(k - 1).and_then(|&i| r.indicators.get(i)).map(|i| i.id.as_str()))
+            };
+            l.push(Field::new(format!("obstacle_{k}"), title, Kind::Text, get).json(JsonSlot::Item("obstacles")));
+        }
+    }
+    l
+}
+
+/// `score`'s result in every format.
+pub struct RankingView<'a> {
+    scored: &'a Scored<'a>,
+    listing: Listing<'a, usize>,
+}
+
+impl<'a> RankingView<'a> {
+    pub fn new(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> RankingView<'a> {
+        RankingView {
+            scored,
+            listing: listing(scored, detail, top),
+        }
+    }
+}
+
+impl<'a> View<'a> for RankingView<'a> {
+    type Key = usize;
+
+    fn listing(&self) -> &Listing<'a, usize> {
+        &self.listing
+    }
+
+    /// The whole run: inputs, rubric, weights, missing cells, warnings,
+    /// units (and the outlier treatment when the rubric asks for one).
+    fn json(&self) -> serde_json::Value {
+        let scored = self.scored;
+        let r = scored.rubric;
+        let w = &scored.weights;
+        let dimensions: Map<String, serde_json::Value> = r
+            .dimensions
+            .iter()
+            .zip(&w.dimension)
+            .map(|(d, x)| (d.id.clone(), json!(x)))
+            .collect();
+        let indicators: Map<String, serde_json::Value> = r
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| {
+                let entry = json!({
+                    "dimension": r.dimensions[ind.dimension].id,
+                    "weight": w.indicator[i],
+                    "global_weight": w.global[i],
+                });
+                (ind.id.clone(), entry)
+            })
+            .collect();
+        let per_indicator: Map<String, serde_json::Value> = r
+            .indicators
+            .iter()
+            .zip(&scored.missing.per_indicator)
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (i.id.clone(), json!(c)))
+            .collect();
+        let mut doc = super::json::header(&[scored.table], r);
+        doc.insert(
+            "weights".into(),
+            json!({ "method": w.method.as_str(), "dimensions": dimensions, "indicators": indicators }),
+        );
+        doc.insert(
+            "missing".into(),
+            json!({ "policy": scored.missing.policy.as_str(), "cells": scored.missing.cells, "by_indicator": per_indicator }),
+        );
+        doc.insert("warnings".into(), json!(scored.warnings));
+        doc.insert("units".into(), serde_json::Value::Array(self.listing.json_objects()));
+        // Only a rubric that opts in has the key, so other outputs stay as they were.
+        if r.outliers != crate::rubric::Outliers::None {
+            doc.insert("treatment".into(), super::json::treatment(scored));
+        }
+        serde_json::Value::Object(doc)
+    }
+
+    /// Headed by the rubric and followed by the coordination grades and the
+    /// run's warnings, so a person sees everything in one place.
+    fn text(&self) -> String {
+        let scored = self.scored;
+        let r = scored.rubric;
+        let lang = r.lang();
+        let sheet = self.listing.sheet();
+        let version = if r.version.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", r.version)
+        };
+        let (n, shown) = (scored.order.len(), sheet.rows.len());
+        let count = match (lang.is_chinese(), shown < n) {
+            (true, false) => format!("{n} 个单位"),
+            (true, true) => format!("{n} 个单位，显示前 {shown} 名"),
+            (false, false) => format!("{n} units"),
+            (false, true) => format!("{n} units, top {shown} shown"),
+        };
+        let mut out = format!("{}{version}: {count}\n", r.name);
+        out.push_str(&super::table::render(&sheet));
+        out.push('\n');
+        if r.coupling.is_some() {
+            out.push_str(&coordination_counts(scored));
+        }
+        for w in &scored.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+        out
+    }
+
+    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+        let r = self.scored.rubric;
+        vec![
+            ("ranking", self.listing.sheet()),
+            ("weights", super::weights::listing(r, &self.scored.weights).sheet()),
+            ("rubric", super::weights::rubric_listing(r).sheet()),
+        ]
+    }
+}
+
+/// "协调等级：优质协调 12，良好协调 80，…" over all units, best band first.
+fn coordination_counts(scored: &Scored) -> String {
+    let mut counts = [0usize; 10];
+    for u in 0..scored.len() {
+        if let Some(count) = scored.coupling(u).and_then(|c| counts.get_mut(c.band)) {
+            *count += 1;
+        }
+    }
+    let lang = scored.rubric.lang();
+    let list: Vec<String> = (0..10)
+        .rev()
+        .filter(|&b| counts[b] > 0)
+        .map(|b| format!("{} {}", COORDINATION_GRADES[b], counts[b]))
+        .collect();
+    format!(
+        "{}{}\n",
+        lang.pick("coordination grades: ", "协调等级："),
+        list.join(lang.pick(", ", "，"))
+    )
+}

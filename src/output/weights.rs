@@ -1,0 +1,209 @@
+//! The weights in use and the rubric's indicators (SPEC "Weights"): the
+//! `weights` command's result and the sheets every workbook ends with.
+
+use super::listing::{Field, Listing, Value};
+use super::{Kind, Sheet, View};
+use crate::engine::Weights;
+use crate::rubric::{Direction, Rubric, Subjective};
+
+/// A row of the weights: a dimension or an indicator.
+#[derive(Debug, Clone, Copy)]
+pub enum Part {
+    Dimension(usize),
+    Indicator(usize),
+}
+
+/// `level, id, parent, weight, global_weight`: dimensions, then indicators.
+pub fn listing<'a>(rubric: &'a Rubric, w: &'a Weights) -> Listing<'a, Part> {
+    let rows: Vec<Part> = (0..rubric.dimensions.len())
+        .map(Part::Dimension)
+        .chain((0..rubric.indicators.len()).map(Part::Indicator))
+        .collect();
+    let mut l = Listing::new(rubric.lang(), rows);
+    let level = |p| {
+        Value::str(match p {
+            Part::Dimension(_) => "dimension",
+            Part::Indicator(_) => "indicator",
+        })
+    };
+    let id = move |p| match p {
+        Part::Dimension(d) => Value::text(rubric.dimensions.get(d).map(|d| d.id.as_str())),
+        Part::Indicator(i) => Value::text(rubric.indicators.get(i).map(|i| i.id.as_str())),
+    };
+    let parent = move |p| match p {
+        Part::Dimension(_) => Value::Empty,
+        Part::Indicator(i) => {
+            let dimension = rubric
+                .indicators
+                .get(i)
+                .and_then(|i| rubric.dimensions.get(i.dimension));
+            Value::text(dimension.map(|d| d.id.as_str()))
+        }
+    };
+    let weight = move |p| match p {
+        Part::Dimension(d) => Value::num(w.dimension.get(d).copied()),
+        Part::Indicator(i) => Value::num(w.indicator.get(i).copied()),
+    };
+    let global = move |p| match p {
+        Part::Dimension(d) => Value::num(w.dimension.get(d).copied()),
+        Part::Indicator(i) => Value::num(w.global.get(i).copied()),
+    };
+    l.push(Field::new("level", "level", Kind::Text, level));
+    l.push(Field::new("id", "id", Kind::Text, id));
+    l.push(Field::new("parent", "parent", Kind::Text, parent));
+    l.push(Field::new("weight", "weight", Kind::Index, weight));
+    l.push(Field::new("global_weight", "global_weight", Kind::Index, global));
+    l
+}
+
+/// The rubric's indicators as a table (the `rubric` sheet of a workbook).
+pub fn rubric_listing(rubric: &Rubric) -> Listing<'_, usize> {
+    let mut l = Listing::new(rubric.lang(), (0..rubric.indicators.len()).collect::<Vec<_>>());
+    let ind = move |i: usize| rubric.indicators.get(i);
+    let text = move |get: fn(&crate::rubric::Indicator) -> &str| move |i| Value::text(ind(i).map(get));
+    l.push(Field::new("id", "id", Kind::Text, text(|i| &i.id)));
+    l.push(Field::new("column", "column", Kind::Text, text(|i| &i.column)));
+    l.push(Field::new("name", "name", Kind::Text, text(|i| &i.name)));
+    l.push(Field::new("unit", "unit", Kind::Text, text(|i| &i.unit)));
+    let dimension = move |i| {
+        Value::text(
+            ind(i)
+                .and_then(|i| rubric.dimensions.get(i.dimension))
+                .map(|d| d.id.as_str()),
+        )
+    };
+    l.push(Field::new("dimension", "dimension", Kind::Text, dimension));
+    let linkage = move |i| {
+        let link = ind(i).and_then(|i| i.linkage).and_then(|k| rubric.linkages.get(k));
+        Value::text(link.map(|k| k.id.as_str()))
+    };
+    l.push(Field::new("linkage", "linkage", Kind::Text, linkage));
+    l.push(Field::new("weight", "weight", Kind::Raw, move |i| {
+        Value::num(ind(i).map(|i| i.raw_weight))
+    }));
+    let direction = move |i| {
+        Value::text(ind(i).map(|i| {
+            if i.direction == Direction::Lower {
+                "lower"
+            } else {
+                "higher"
+            }
+        }))
+    };
+    l.push(Field::new("direction", "direction", Kind::Text, direction));
+    l.push(Field::new(
+        "transform",
+        "transform",
+        Kind::Text,
+        text(|i| i.transform.as_str()),
+    ));
+    l.push(Field::new(
+        "normalize",
+        "normalize",
+        Kind::Text,
+        text(|i| i.normalize.as_str()),
+    ));
+    let goalpost =
+        move |i: usize, high: bool| Value::num(ind(i).and_then(|i| i.goalposts).map(|g| if high { g.1 } else { g.0 }));
+    l.push(Field::new("goalpost_low", "goalpost_low", Kind::Raw, move |i| {
+        goalpost(i, false)
+    }));
+    l.push(Field::new("goalpost_high", "goalpost_high", Kind::Raw, move |i| {
+        goalpost(i, true)
+    }));
+    l.push(Field::new("note", "note", Kind::Text, move |i| {
+        Value::text(ind(i).and_then(|i| i.note.as_deref()))
+    }));
+    l
+}
+
+/// `weights`' result in every format.
+pub struct WeightsView<'a> {
+    rubric: &'a Rubric,
+    weights: &'a Weights,
+    listing: Listing<'a, Part>,
+}
+
+impl<'a> WeightsView<'a> {
+    pub fn new(rubric: &'a Rubric, weights: &'a Weights) -> WeightsView<'a> {
+        WeightsView {
+            rubric,
+            weights,
+            listing: listing(rubric, weights),
+        }
+    }
+}
+
+impl<'a> View<'a> for WeightsView<'a> {
+    type Key = Part;
+
+    fn listing(&self) -> &Listing<'a, Part> {
+        &self.listing
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "method": self.weights.method.as_str(),
+            "weights": self.listing.json_objects(),
+        })
+    }
+
+    /// The method (and how `combined` combines), the AHP consistency of
+    /// each matrix in use, then the table.
+    fn text(&self) -> String {
+        let rubric = self.rubric;
+        let mut out = format!("weighting: {}\n", self.weights.method.as_str());
+        if let Some(c) = rubric.combined() {
+            out.push_str(&format!(
+                "combined ({} rule, alpha = {}): {} and {}\n",
+                if c.multiplicative { "multiplicative" } else { "linear" },
+                c.alpha,
+                if c.subjective == Subjective::Ahp {
+                    "ahp"
+                } else {
+                    "explicit"
+                },
+                c.objective.as_str()
+            ));
+        }
+        for line in ahp_lines(rubric) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str(&super::table::render(&self.listing.sheet()));
+        out.push('\n');
+        out
+    }
+
+    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+        vec![
+            ("weights", self.listing.sheet()),
+            ("rubric", rubric_listing(self.rubric).sheet()),
+        ]
+    }
+}
+
+/// One line per AHP matrix in use: λmax, CI and CR.
+fn ahp_lines(rubric: &Rubric) -> Vec<String> {
+    let Some(ahp) = rubric.ahp.as_ref().filter(|_| rubric.uses_ahp()) else {
+        return Vec::new();
+    };
+    let line = |what: String, m: &crate::rubric::AhpMatrix| {
+        format!(
+            "AHP {what}: n = {}, λmax = {:.4}, CI = {:.4}, CR = {:.4}",
+            m.items.len(),
+            m.result.lambda_max,
+            m.result.ci,
+            m.result.cr
+        )
+    };
+    let mut lines = Vec::new();
+    if let Some(m) = &ahp.dimensions {
+        lines.push(line("dimensions".into(), m));
+    }
+    for (d, m) in &ahp.indicators {
+        let id = rubric.dimensions.get(*d).map_or("", |d| d.id.as_str());
+        lines.push(line(format!("indicators of {id}"), m));
+    }
+    lines
+}
