@@ -1,59 +1,454 @@
-//! Typed errors of the library, and the source-pointing diagnostics they carry.
+//! Typed errors of the library, and the one renderer that shows them.
 //!
-//! Every error is a finished sentence for a person: what is wrong, where, and
-//! how to fix it. `main` only maps the kind to an exit code.
+//! An [`Error`] is data, not preformatted text: its [`ErrorKind`] (who has
+//! to fix it, which decides the exit code), a one-line `message` (the
+//! headline, without `error: `), an optional [`Location`], body lines
+//! (`notes`) and `help` lines. Call sites build it with
+//! [`Error::rubric`], [`Error::data`], [`Error::usage`] or [`Error::file`]
+//! (and [`Error::io`] for a failed [`std::io`] operation), then [`Error::at`],
+//! [`Error::note`] and [`Error::help`]:
+//!
+//! ```
+//! use linkscore::error::{Error, ErrorKind, Location};
+//! let e = Error::data("this row has 3 fields but the header has 4")
+//!     .at(Location::row("villages.csv", 7))
+//!     .help("quote cells that contain commas");
+//! assert_eq!(e.kind(), ErrorKind::Data);
+//! assert_eq!(
+//!     e.to_string(),
+//!     "error: villages.csv:7: this row has 3 fields but the header has 4\n  = help: quote cells that contain commas"
+//! );
+//! ```
+//!
+//! Its `Display` is the one renderer: nothing else writes `error: ` or
+//! `= help: `. It lays the parts out, in this order:
+//!
+//! 1. `error: `, then a [`Location::Cell`] as `path:row:column: `, then the
+//!    message;
+//! 2. a [`Location::File`] as `  --> path:line`, or a [`Location::Source`]
+//!    as a caret snippet (`--> path:line:column`, the source line, carets
+//!    under the span);
+//! 3. each note on a line of its own, as written (it brings its own indent);
+//! 4. each help line as `= help: …`, one column past the snippet's gutter
+//!    (`  = help: ` without a snippet, `   = help: ` under line 10 to 99).
+//!
+//! ```text
+//! error: invalid rubric: unknown key `directon`, expected one of …
+//!   --> rubric.toml:91:1
+//!    |
+//! 91 | directon = "lower"
+//!    | ^^^^^^^^
+//!    = help: did you mean `direction`?
+//! ```
+//!
+//! The whole text then passes through [`terminal_safe`], so a message cannot
+//! drive the terminal. A message that names its location in its own words
+//! ("missing value at …") keeps it as data with [`Error::about`], and the
+//! renderer does not repeat it. `main` prints the rendered error as it is
+//! and exits with [`Error::exit_code`] (usage 2, anything else 1); tests
+//! match on [`Error::kind`], [`Error::location`] and [`Error::helps`]
+//! instead of substrings.
+//!
+//! The rest of the module is what messages are made of: the caret snippet
+//! of a long or wide source line, "did you mean" suggestions ([`closest`],
+//! [`Suggester`]) and [`echo`] for text quoted from a data file.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthChar;
 
-/// What went wrong, by who has to fix it.
+/// Who has to fix what went wrong; decides the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The rubric file is not valid (exit 1).
+    Rubric,
+    /// The data is not valid for the rubric (exit 1).
+    Data,
+    /// The command line asks for something impossible (exit 2).
+    Usage,
+    /// Reading or writing a file failed (exit 1).
+    Io,
+}
+
+impl ErrorKind {
+    /// Process exit status for this kind (SPEC: 1 bad input, 2 bad usage).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Usage => 2,
+            ErrorKind::Rubric | ErrorKind::Data | ErrorKind::Io => 1,
+        }
+    }
+}
+
+/// Where in the input an error is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A span of a text file (a rubric, a params file), shown under the
+    /// headline as a caret snippet (see [`Source::new`]).
+    Source(Source),
+    /// A file, or one line of it, shown under the headline as
+    /// `  --> path:line`.
+    File { path: String, line: Option<u64> },
+    /// A row of a data file, or one cell of it, shown before the headline
+    /// as `path:row:column: ` (see [`Cell`]).
+    Cell(Cell),
+}
+
+impl Location {
+    /// The span `span` (byte offsets) of `text`, the contents of `path`.
+    pub fn source(path: &str, text: &str, span: std::ops::Range<usize>) -> Location {
+        Location::Source(Source::new(path, text, span))
+    }
+
+    /// A file as a whole.
+    pub fn file(path: &str) -> Location {
+        Location::File {
+            path: path.to_string(),
+            line: None,
+        }
+    }
+
+    /// One line of a file (1-based).
+    pub fn line(path: &str, line: u64) -> Location {
+        Location::File {
+            path: path.to_string(),
+            line: Some(line),
+        }
+    }
+
+    /// A whole row of a data file (1-based, as the file numbers its lines or a sheet its rows).
+    pub fn row(path: &str, row: u64) -> Location {
+        Location::Cell(Cell {
+            path: path.to_string(),
+            row,
+            column: None,
+            header: None,
+            unit: None,
+        })
+    }
+
+    /// One cell of a data file: `row` and `column` 1-based.
+    pub fn cell(path: &str, row: u64, column: usize) -> Location {
+        Location::Cell(Cell {
+            path: path.to_string(),
+            row,
+            column: Some(column),
+            header: None,
+            unit: None,
+        })
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// The location as a message names it in running text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Source(s) => write!(f, "{}:{}:{}", s.path, s.line, s.column),
+            Location::File { path, line: None } => f.write_str(path),
+            Location::File { path, line: Some(line) } => write!(f, "{path}:{line}"),
+            Location::Cell(cell) => cell.fmt(f),
+        }
+    }
+}
+
+/// A place in a text file and the source line around it, as a caret
+/// snippet shows it (in the style of rustc and just):
+///
+/// ```text
+/// error: unknown key `directon`
+///   --> rubric.toml:91:1
+///    |
+/// 91 | directon = "lower"
+///    | ^^^^^^^^
+///    = help: did you mean `direction`?
+/// ```
+///
+/// The caret is aligned by display width, so it sits under the right
+/// character even after Chinese text. A long line is kept as a window
+/// around the caret (so a 400 KB line is not echoed whole), with control
+/// characters escaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: String,
+    /// 1-based line of the span's start.
+    pub line: usize,
+    /// 1-based column (in characters) of the span's start.
+    pub column: usize,
+    /// The source line as shown.
+    shown: String,
+    /// Display columns before the caret.
+    pad: usize,
+    /// Width of the caret (at least 1).
+    carets: usize,
+}
+
+impl Source {
+    /// The span `span` (byte offsets, clamped to `text`) of `text`, the contents of `path`.
+    pub fn new(path: &str, text: &str, span: std::ops::Range<usize>) -> Source {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+        let (line, column) = line_col(text, start);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let shown = text[line_start..line_end].trim_end_matches('\r');
+        let at = (start - line_start).min(shown.len());
+        let snippet = Snippet::around(shown, at, (end.min(line_end) - line_start).min(shown.len()));
+        Source {
+            path: path.to_string(),
+            line,
+            column,
+            shown: snippet.text,
+            pad: snippet.pad,
+            carets: snippet.carets,
+        }
+    }
+
+    /// Width of the gutter left of the `|`: the digits of the line number.
+    fn gutter(&self) -> usize {
+        self.line.to_string().len()
+    }
+
+    /// The snippet's lines, each after a line break.
+    fn render(&self, out: &mut String) {
+        let gutter = self.gutter();
+        let _ = write!(out, "\n{:gutter$}--> {}:{}:{}", "", self.path, self.line, self.column);
+        let _ = write!(out, "\n{:gutter$} |", "");
+        let _ = write!(out, "\n{} | {}", self.line, self.shown);
+        let _ = write!(
+            out,
+            "\n{:gutter$} | {:pad$}{}",
+            "",
+            "",
+            "^".repeat(self.carets),
+            pad = self.pad
+        );
+    }
+}
+
+/// A row of a data file, or one cell of it, as `path:row:column`, with the
+/// indicator's column header and the unit's id when known:
+/// `villages.csv:12:4 (column `收入`, unit `V012`)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The file as messages name it (`<stdin>`, `book.xlsx[Sheet1]`).
+    pub path: String,
+    /// 1-based row: the file's line, or the sheet's row.
+    pub row: u64,
+    /// 1-based column; `None` for the whole row.
+    pub column: Option<usize>,
+    /// The column's header.
+    pub header: Option<String>,
+    /// The id of the row's unit.
+    pub unit: Option<String>,
+}
+
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path, self.row)?;
+        if let Some(column) = self.column {
+            write!(f, ":{column}")?;
+        }
+        let about: Vec<String> = [("column", &self.header), ("unit", &self.unit)]
+            .into_iter()
+            .filter_map(|(what, text)| text.as_deref().map(|t| format!("{what} `{}`", echo(t))))
+            .collect();
+        if !about.is_empty() {
+            write!(f, " ({})", about.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// What went wrong, as data: see the [module documentation](self) for how
+/// it is shown.
 ///
 /// A message is shown with its control characters other than line breaks
 /// and tabs escaped ([`terminal_safe`]): text from a file that some message
 /// forgot to pass through [`echo`] still cannot drive the terminal.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The rubric file is not valid (exit 1).
-    #[error("{}", terminal_safe(.0))]
-    Rubric(String),
-    /// The data is not valid for the rubric (exit 1).
-    #[error("{}", terminal_safe(.0))]
-    Data(String),
-    /// The command line asks for something impossible (exit 2).
-    #[error("{}", terminal_safe(.0))]
-    Usage(String),
-    /// Reading or writing a file failed (exit 1).
-    #[error("{}", terminal_safe(.0))]
-    Io(String),
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", terminal_safe(&self.render()))]
+pub struct Error(Box<Parts>);
+
+/// What an [`Error`] holds (boxed, so a `Result` stays small).
+#[derive(Debug, Clone)]
+struct Parts {
+    kind: ErrorKind,
+    /// The headline, without `error: ` and without the location.
+    message: String,
+    location: Option<Location>,
+    /// Whether the message names the location itself (so it is not shown again).
+    location_in_message: bool,
+    /// Body lines, each shown as it is on a line of its own.
+    notes: Vec<String>,
+    /// Help lines, each shown after `= help: `.
+    help: Vec<String>,
 }
 
 impl Error {
-    /// Process exit status for this error (SPEC: 1 bad input, 2 bad usage).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Usage(_) => 2,
-            _ => 1,
-        }
+    /// An error of `kind` whose headline is `message` (without `error: `).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error(Box::new(Parts {
+            kind,
+            message: message.into(),
+            location: None,
+            location_in_message: false,
+            notes: Vec::new(),
+            help: Vec::new(),
+        }))
     }
 
-    /// An I/O error with the path it concerns.
+    /// The rubric file is not valid.
+    pub fn rubric(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Rubric, message)
+    }
+
+    /// The data is not valid for the rubric.
+    pub fn data(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Data, message)
+    }
+
+    /// The command line asks for something impossible.
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Usage, message)
+    }
+
+    /// Reading or writing a file failed ([`ErrorKind::Io`]).
+    pub fn file(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Io, message)
+    }
+
+    /// Doing `action` to `path` failed with `err` ("cannot read the rubric
+    /// x.toml: no such file or directory"), with advice for the common causes.
     pub fn io(path: &str, action: &str, err: &std::io::Error) -> Error {
-        use std::io::ErrorKind;
+        use std::io::ErrorKind as Io;
         let advice = match err.kind() {
-            ErrorKind::NotFound => Some(("no such file or directory", "check the path and the current directory")),
-            ErrorKind::PermissionDenied => Some(("permission denied", "check the file's permissions")),
-            ErrorKind::IsADirectory => Some(("it is a directory", "name a file inside it")),
-            ErrorKind::AlreadyExists | ErrorKind::NotADirectory => Some((
+            Io::NotFound => Some(("no such file or directory", "check the path and the current directory")),
+            Io::PermissionDenied => Some(("permission denied", "check the file's permissions")),
+            Io::IsADirectory => Some(("it is a directory", "name a file inside it")),
+            Io::AlreadyExists | Io::NotADirectory => Some((
                 "a file is in the way (a directory was expected)",
                 "choose another path, or move the file",
             )),
             _ => None,
         };
         match advice {
-            Some((what, help)) => Error::Io(format!("error: cannot {action} {path}: {what}\n  = help: {help}")),
-            None => Error::Io(format!("error: cannot {action} {path}: {err}")),
+            Some((what, help)) => Error::new(ErrorKind::Io, format!("cannot {action} {path}: {what}")).help(help),
+            None => Error::new(ErrorKind::Io, format!("cannot {action} {path}: {err}")),
         }
+    }
+
+    /// The error at `location`, shown where that kind of location goes.
+    #[must_use]
+    pub fn at(mut self, location: Location) -> Error {
+        self.0.location = Some(location);
+        self.0.location_in_message = false;
+        self
+    }
+
+    /// The error at `location`, which its message already names in its own
+    /// words ("missing value at …"): kept as data, not shown again.
+    #[must_use]
+    pub fn about(mut self, location: Location) -> Error {
+        self.0.location = Some(location);
+        self.0.location_in_message = true;
+        self
+    }
+
+    /// Adds a body line, shown as it is (with its own indentation).
+    #[must_use]
+    pub fn note(mut self, line: impl Into<String>) -> Error {
+        self.0.notes.push(line.into());
+        self
+    }
+
+    /// Adds body lines.
+    #[must_use]
+    pub fn notes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, lines: I) -> Error {
+        self.0.notes.extend(lines.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds a help line (shown after `= help: `).
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Error {
+        self.0.help.push(help.into());
+        self
+    }
+
+    /// Who has to fix it.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// Process exit status for this error (SPEC: 1 bad input, 2 bad usage).
+    pub fn exit_code(&self) -> u8 {
+        self.0.kind.exit_code()
+    }
+
+    /// The headline, without `error: ` and without the location.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// Where the error is, when known.
+    pub fn location(&self) -> Option<&Location> {
+        self.0.location.as_ref()
+    }
+
+    /// The body lines.
+    pub fn body(&self) -> &[String] {
+        &self.0.notes
+    }
+
+    /// The help lines.
+    pub fn helps(&self) -> &[String] {
+        &self.0.help
+    }
+
+    /// The first line of the message as shown, without `error: ` (a cell
+    /// location before it included): for a message that quotes another.
+    pub fn headline(&self) -> String {
+        let text = self.render();
+        let first = text.lines().next().unwrap_or_default();
+        first.trim_start_matches("error: ").to_string()
+    }
+
+    /// The message laid out (before [`terminal_safe`]): the one renderer.
+    fn render(&self) -> String {
+        let parts = &self.0;
+        let shown = if parts.location_in_message {
+            None
+        } else {
+            parts.location.as_ref()
+        };
+        let mut out = String::from("error: ");
+        if let Some(Location::Cell(cell)) = shown {
+            let _ = write!(out, "{cell}: ");
+        }
+        out.push_str(&parts.message);
+        // Help lines are indented one past the gutter of a snippet.
+        let mut gutter = 1;
+        match shown {
+            Some(Location::Source(source)) => {
+                source.render(&mut out);
+                gutter = source.gutter();
+            }
+            Some(Location::File { path, line }) => {
+                let _ = write!(out, "\n  --> {path}");
+                if let Some(line) = line {
+                    let _ = write!(out, ":{line}");
+                }
+            }
+            Some(Location::Cell(_)) | None => {}
+        }
+        for note in &parts.notes {
+            out.push('\n');
+            out.push_str(note);
+        }
+        for help in &parts.help {
+            let _ = write!(out, "\n{:gutter$} = help: {help}", "");
+        }
+        out
     }
 }
 
@@ -74,50 +469,6 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-/// A message pointing into a source file, in the style of rustc and just:
-///
-/// ```text
-/// error: unknown key `directon`
-///   --> rubric.toml:91:1
-///    |
-/// 91 | directon = "lower"
-///    | ^^^^^^^^
-///    = help: did you mean `direction`?
-/// ```
-///
-/// The caret is aligned by display width, so it sits under the right
-/// character even after Chinese text. A long line is shown as a window
-/// around the caret (see [`Snippet`]), with control characters escaped.
-pub fn pointed(path: &str, text: &str, span: std::ops::Range<usize>, message: &str, help: Option<&str>) -> String {
-    let start = floor_char_boundary(text, span.start.min(text.len()));
-    let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
-    let (line, col) = line_col(text, start);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let source_line = &text[line_start..line_end];
-    let shown = source_line.trim_end_matches('\r');
-    let at = (start - line_start).min(shown.len());
-    let snippet = Snippet::around(shown, at, (end.min(line_end) - line_start).min(shown.len()));
-    let gutter = line.to_string().len();
-    let mut out = String::new();
-    let _ = writeln!(out, "{message}");
-    let _ = writeln!(out, "{:gutter$}--> {path}:{line}:{col}", "");
-    let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{line} | {}", snippet.text);
-    let _ = write!(
-        out,
-        "{:gutter$} | {:pad$}{}",
-        "",
-        "",
-        "^".repeat(snippet.carets),
-        pad = snippet.pad
-    );
-    if let Some(help) = help {
-        let _ = write!(out, "\n{:gutter$} = help: {help}", "");
-    }
-    out
 }
 
 /// Display columns a source line is shown in at most; longer lines are cut
@@ -438,123 +789,4 @@ pub fn terminal_safe(message: &str) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use unicode_width::UnicodeWidthStr;
-
-    #[test]
-    fn echo_escapes_control_characters_and_cuts_long_text() {
-        assert_eq!(echo("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
-        assert_eq!(echo("暂无"), "暂无");
-        let long = "数".repeat(250);
-        let shown = echo(&long);
-        assert_eq!(shown.chars().count(), ECHO_CHARS + 1);
-        assert!(shown.ends_with("数…"));
-        assert_eq!(echo(&"x".repeat(200)), "x".repeat(200));
-    }
-
-    #[test]
-    fn line_col_counts_characters_not_bytes() {
-        let text = "a = 1\n名称 = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        let off = text.find('=').unwrap();
-        assert_eq!(line_col(text, off), (1, 3));
-        let off2 = text.rfind('=').unwrap();
-        assert_eq!(line_col(text, off2), (2, 4));
-    }
-
-    #[test]
-    fn caret_aligns_under_wide_characters() {
-        let text = "名称 = -1\n";
-        let start = text.find('-').unwrap();
-        let msg = pointed("r.toml", text, start..start + 2, "bad", None);
-        let lines: Vec<&str> = msg.lines().collect();
-        assert_eq!(lines[3], "1 | 名称 = -1");
-        // "名称 = " is 7 columns wide: the caret starts at column 8 after "  | ".
-        assert_eq!(lines[4], "  |        ^^");
-    }
-
-    #[test]
-    fn a_long_line_is_cut_around_the_caret() {
-        let text = format!("name = \"{}\" {}\n", "x".repeat(400_000), "y".repeat(400_000));
-        let start = text.find('y').unwrap();
-        let msg = pointed("r.toml", &text, start..start + 1, "bad", None);
-        assert!(msg.len() < 1000, "{} bytes", msg.len());
-        let lines: Vec<&str> = msg.lines().collect();
-        assert_eq!(lines[1], " --> r.toml:1:400011");
-        // 40 columns before the caret after "…", then the marked `y`.
-        let shown = lines[3].strip_prefix("1 | ").unwrap();
-        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
-        let caret = lines[4].strip_prefix("  | ").unwrap();
-        assert_eq!(caret, format!("{}^", " ".repeat(41)));
-        assert_eq!(shown.chars().nth(41), Some('y'), "{shown}");
-        assert_eq!(shown.chars().nth(39), Some('"'), "{shown}");
-    }
-
-    #[test]
-    fn a_long_mark_is_cut_and_wide_characters_still_align() {
-        let text = format!("{}= {}\n", "名".repeat(100), "z".repeat(500));
-        let start = text.find('z').unwrap();
-        let msg = pointed("r.toml", &text, start..start + 500, "bad", None);
-        let lines: Vec<&str> = msg.lines().collect();
-        let shown = lines[3].strip_prefix("1 | ").unwrap();
-        let caret = lines[4].strip_prefix("  | ").unwrap();
-        // Before the caret: "…", then as many of "名名…= " as fit in 40 columns.
-        let pad = caret.len() - caret.trim_start().len();
-        let before: String = shown.chars().take_while(|c| *c != 'z').collect();
-        assert_eq!(UnicodeWidthStr::width(before.as_str()), pad, "{shown}\n{caret}");
-        assert_eq!(caret.trim_start(), "^".repeat(SNIPPET_MARK));
-        assert!(shown.ends_with("z…"), "{shown}");
-    }
-
-    #[test]
-    fn snippets_escape_control_characters() {
-        let text = "a = \u{1b}[31m\tb\n";
-        let start = text.find('b').unwrap();
-        let msg = pointed("r.toml", text, start..start + 1, "bad", None);
-        let lines: Vec<&str> = msg.lines().collect();
-        assert_eq!(lines[3], "1 | a = \\u{1b}[31m b");
-        assert_eq!(lines[4], format!("  | {}^", " ".repeat(15)));
-    }
-
-    #[test]
-    fn messages_reach_the_terminal_without_control_characters() {
-        let e = Error::Data("error: unit `v\u{1b}[2J1`\n  = help:\tfix\r".into());
-        assert_eq!(e.to_string(), "error: unit `v\\u{1b}[2J1`\n  = help:\tfix\\u{d}");
-        assert_eq!(escape_controls("a\u{9b}b\n"), "a\\u{9b}b\\u{a}");
-        assert!(matches!(escape_controls("plain 文字"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn the_suggester_answers_as_closest_does() {
-        let headers = ["village_id", "收入(元)", "Income", "incme", "人口", "", "income_x"];
-        let mut s = Suggester::new(&headers);
-        for wanted in ["income", "收入（元）", "village id", "zzzz", "人", "INCOME", ""] {
-            assert_eq!(s.suggest(wanted), closest(wanted, headers), "{wanted}");
-        }
-    }
-
-    #[test]
-    fn the_suggester_stops_at_its_budget() {
-        // 2,000 headers of 5 bytes: a lookup of a 6-character name reads
-        // them (2,000 × 6 = 12,000) and compares all (2,000 × 5 × 6 =
-        // 60,000): 72,000. A budget of 200,000 covers two such lookups; the
-        // third is abandoned part way, and none is made after it.
-        let headers: Vec<String> = (0..2000).map(|i| format!("h{i:04}")).collect();
-        let mut s = Suggester::with_budget(&headers, 200_000);
-        let answers: Vec<Option<&str>> = (0..4).map(|i| s.suggest(&format!("h{i:04}x"))).collect();
-        assert_eq!(answers, [Some("h0000"), Some("h0001"), None, None]);
-        assert_eq!(s.suggest("h0007"), None);
-        let mut s = Suggester::with_budget(&headers, 200_000);
-        // An equal header (but for case and width) ends the lookup early.
-        assert_eq!(s.suggest("Ｈ0007"), Some("h0007"));
-    }
-
-    #[test]
-    fn closest_suggests_typos_and_full_width_forms() {
-        let cands = ["direction", "dimension", "weight"];
-        assert_eq!(closest("directon", cands), Some("direction"));
-        assert_eq!(closest("zzzzzz", cands), None);
-        assert_eq!(closest("收入（元）", ["收入(元)", "人口"]), Some("收入(元)"));
-    }
-}
+mod tests;

@@ -32,9 +32,12 @@ pub fn read_small(path: &str, what: &str) -> Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, &format!("read the {what}"), &e))?;
     if bytes.len() as u64 > MAX_SMALL_FILE {
-        return Err(Error::Data(format!(
-            "error: {path} is larger than {} MiB, the most a {what} may be\n  = help: a {what} is a few kilobytes of TOML; check that {path} is the file you meant",
+        return Err(Error::data(format!(
+            "{path} is larger than {} MiB, the most a {what} may be",
             MAX_SMALL_FILE >> 20
+        ))
+        .help(format!(
+            "a {what} is a few kilobytes of TOML; check that {path} is the file you meant"
         )));
     }
     Ok(bytes)
@@ -68,7 +71,7 @@ pub fn check_destinations(sources: &[Source<'_>], destinations: &[Destination<'_
         // A read-only file or a missing directory is said when the run
         // writes (after the command's own checks of its arguments).
         let planned = match plan(dest.path) {
-            Err(e @ Error::Usage(_)) => return Err(e),
+            Err(e) if e.kind() == crate::error::ErrorKind::Usage => return Err(e),
             other => other,
         };
         let Ok(Plan::Replace(target)) = planned else { continue };
@@ -80,13 +83,14 @@ pub fn check_destinations(sources: &[Source<'_>], destinations: &[Destination<'_
                     same_file::Handle::from_path(source.path)
                 };
                 if handle.is_ok_and(|h| h == dest_handle) {
-                    return Err(Error::Usage(format!(
-                        "{} {} is the same file as {} {}: linkscore would replace its own input\n  = help: write to another file",
+                    return Err(Error::usage(format!(
+                        "{} {} is the same file as {} {}: linkscore would replace its own input",
                         dest.flag,
                         echo(dest.path),
                         source.what,
                         echo(source.path)
-                    )));
+                    ))
+                    .help("write to another file"));
                 }
             }
         }
@@ -94,13 +98,14 @@ pub fn check_destinations(sources: &[Source<'_>], destinations: &[Destination<'_
             if let Ok(Plan::Replace(other_target)) = plan(other.path)
                 && same_destination(&target, &other_target)
             {
-                return Err(Error::Usage(format!(
-                    "{} {} and {} {} are the same file\n  = help: give each output its own file",
+                return Err(Error::usage(format!(
+                    "{} {} and {} {} are the same file",
                     other.flag,
                     echo(other.path),
                     dest.flag,
                     echo(dest.path)
-                )));
+                ))
+                .help("give each output its own file"));
             }
         }
     }
@@ -139,23 +144,19 @@ fn plan(path: &str) -> Result<Plan> {
         return Ok(Plan::Stdout);
     }
     let is_a_directory = || {
-        Error::Usage(format!(
-            "cannot write to {}: it is a directory\n  = help: name a file, e.g. {}",
-            echo(path),
+        Error::usage(format!("cannot write to {}: it is a directory", echo(path))).help(format!(
+            "name a file, e.g. {}",
             echo(&Path::new(path).join("results.csv").display().to_string())
         ))
     };
     if path.is_empty() {
-        return Err(Error::Usage(
-            "the output file name is empty\n  = help: name a file, e.g. -o results.csv".into(),
-        ));
+        return Err(Error::usage("the output file name is empty").help("name a file, e.g. -o results.csv"));
     }
     if path.ends_with('/') && !Path::new(path).is_dir() {
-        return Err(Error::Usage(format!(
-            "cannot write to {}: a file name cannot end with /\n  = help: name a file, e.g. {}results.csv",
-            echo(path),
-            echo(path)
-        )));
+        return Err(
+            Error::usage(format!("cannot write to {}: a file name cannot end with /", echo(path)))
+                .help(format!("name a file, e.g. {}results.csv", echo(path))),
+        );
     }
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(is_a_directory()),
@@ -170,10 +171,13 @@ fn plan(path: &str) -> Result<Plan> {
             let dir = parent_dir(&target);
             match fs::metadata(dir) {
                 Ok(meta) if meta.is_dir() => Ok(Plan::Replace(target)),
-                _ => Err(Error::Io(format!(
-                    "error: cannot write {}: the directory {} does not exist\n  = help: create it first (mkdir -p {}), or write elsewhere",
+                _ => Err(Error::file(format!(
+                    "cannot write {}: the directory {} does not exist",
                     echo(path),
-                    echo(&dir.display().to_string()),
+                    echo(&dir.display().to_string())
+                ))
+                .help(format!(
+                    "create it first (mkdir -p {}), or write elsewhere",
                     echo(&dir.display().to_string())
                 ))),
             }
@@ -189,9 +193,12 @@ fn refuse_read_only(path: &str, meta: &fs::Metadata) -> Result<()> {
     if writable {
         return Ok(());
     }
-    Err(Error::Io(format!(
-        "error: cannot write {}: it is read-only; linkscore leaves it as it is\n  = help: make it writable (chmod u+w {}) or write to another file",
-        echo(path),
+    Err(Error::file(format!(
+        "cannot write {}: it is read-only; linkscore leaves it as it is",
+        echo(path)
+    ))
+    .help(format!(
+        "make it writable (chmod u+w {}) or write to another file",
         echo(path)
     )))
 }
@@ -209,10 +216,11 @@ fn follow_dangling_links(path: &Path) -> Result<PathBuf> {
             _ => return Ok(target),
         }
     }
-    Err(Error::Io(format!(
-        "error: cannot write {}: too many levels of symbolic links\n  = help: point the link at a file",
+    Err(Error::file(format!(
+        "cannot write {}: too many levels of symbolic links",
         echo(&path.display().to_string())
-    )))
+    ))
+    .help("point the link at a file"))
 }
 
 /// The directory holding `path` (`.` for a bare name).
@@ -286,11 +294,7 @@ impl Staged {
         let temp = self.file.path().to_path_buf();
         temps.retain(|p| p != &temp);
         self.file.persist(&self.target).map_err(|e| {
-            Error::Io(format!(
-                "error: cannot write {}: {}\n  = help: nothing was written there",
-                echo(&self.shown),
-                e.error
-            ))
+            Error::file(format!("cannot write {}: {}", echo(&self.shown), e.error)).help("nothing was written there")
         })?;
         // The rename itself reaches the disk with its directory.
         if let Ok(dir) = fs::File::open(parent_dir(&self.target)) {
@@ -309,7 +313,7 @@ fn stage(shown: &str, target: PathBuf, write: Writer<'_>) -> Result<Staged> {
             }
             _ => "nothing was written",
         };
-        Error::Io(format!("error: cannot write {}: {e}\n  = help: {help}", echo(shown)))
+        Error::file(format!("cannot write {}: {e}", echo(shown))).help(help)
     };
     let existing = fs::metadata(&target).ok();
     let dir = parent_dir(&target);
@@ -375,7 +379,7 @@ fn write_direct(path: Option<&Path>, shown: &str, write: Writer<'_>) -> Result<(
             } else {
                 "standard output".into()
             };
-            Err(Error::Io(format!("error: cannot write {name}: {e}")))
+            Err(Error::file(format!("cannot write {name}: {e}")))
         }
         _ => Ok(()),
     }

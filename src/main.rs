@@ -15,18 +15,17 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let code = e
-                .downcast_ref::<linkscore::Error>()
-                .map_or(1, linkscore::Error::exit_code);
-            let message = e.to_string();
-            if message.starts_with("error:") {
-                eprintln!("{message}");
-            } else {
-                eprintln!("error: {message}");
+        // A linkscore error renders itself, `error: ` included; anything else gets the prefix.
+        Err(e) => match e.downcast_ref::<linkscore::Error>() {
+            Some(e) => {
+                eprintln!("{e}");
+                ExitCode::from(e.exit_code())
             }
-            ExitCode::from(code)
-        }
+            None => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

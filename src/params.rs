@@ -3,7 +3,7 @@
 //! another year can be scored on exactly the same scale.
 
 use crate::engine::{Params, Scaling, Weights};
-use crate::error::{Error, Result, closest, pointed};
+use crate::error::{Error, Location, Result, closest};
 use crate::outliers::Treatment;
 use crate::rubric::{Normalize, Outliers, Rubric};
 use serde::Deserialize;
@@ -155,33 +155,33 @@ struct RawIndicator {
 pub fn from_path(path: &str, rubric: &Rubric) -> Result<Params> {
     let bytes = crate::files::read_small(path, "params file")?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        Error::Data(format!(
-            "error: {path} is not a params file: not UTF-8 text (invalid byte at offset {})\n  = help: write it with `linkscore score --freeze {path}`",
+        Error::data(format!(
+            "{path} is not a params file: not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
+        .help(format!("write it with `linkscore score --freeze {path}`"))
     })?;
     parse(path, &text, rubric)
 }
 
 pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
     let raw: RawParams = toml::from_str(text).map_err(|e| {
-        let message = format!(
-            "error: invalid params file: {}",
+        let error = Error::data(format!(
+            "invalid params file: {}",
             e.message().lines().next().unwrap_or("")
-        );
+        ));
         match e.span() {
-            Some(span) => Error::Data(pointed(path, text, span, &message, Some("write it with `--freeze`"))),
-            None => Error::Data(format!("{message}\n  --> {path}")),
+            Some(span) => error
+                .at(Location::source(path, text, span))
+                .help("write it with `--freeze`"),
+            None => error.at(Location::file(path)),
         }
     })?;
     let mismatch = |kind: &str, unknown: Vec<&str>, missing: Vec<&str>, known: Vec<&str>| -> Result<()> {
         if unknown.is_empty() && missing.is_empty() {
             return Ok(());
         }
-        let mut lines = vec![format!(
-            "error: the params file {path} does not fit the rubric {}",
-            rubric.source.path
-        )];
+        let mut lines = Vec::new();
         for u in &unknown {
             let hint = closest(u, known.iter().copied()).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
             lines.push(format!("  {kind} `{u}` is not in the rubric{hint}"));
@@ -189,8 +189,12 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
         for m in &missing {
             lines.push(format!("  {kind} `{m}` is missing from the params file"));
         }
-        lines.push("  = help: freeze the parameters again with this rubric (`--freeze`)".into());
-        Err(Error::Data(lines.join("\n")))
+        Err(Error::data(format!(
+            "the params file {path} does not fit the rubric {}",
+            rubric.source.path
+        ))
+        .notes(lines)
+        .help("freeze the parameters again with this rubric (`--freeze`)"))
     };
     let dim_ids: Vec<&str> = rubric.dimensions.iter().map(|d| d.id.as_str()).collect();
     let ind_ids: Vec<&str> = rubric.indicators.iter().map(|i| i.id.as_str()).collect();
@@ -224,13 +228,9 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
     )?;
 
     let bad = |span: std::ops::Range<usize>, what: String| {
-        Error::Data(pointed(
-            path,
-            text,
-            span,
-            &format!("error: invalid params file: {what}"),
-            Some("write it with `--freeze`"),
-        ))
+        Error::data(format!("invalid params file: {what}"))
+            .at(Location::source(path, text, span))
+            .help("write it with `--freeze`")
     };
     let mut dimension = Vec::new();
     for d in &rubric.dimensions {
@@ -262,9 +262,10 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
         match ideal.iter().copied().collect::<Option<Vec<_>>>() {
             Some(v) => Some(v),
             None => {
-                return Err(Error::Data(format!(
-                    "error: the rubric uses TOPSIS but the params file {path} has no `ideal` for every indicator\n  = help: freeze the parameters again with this rubric (`--freeze`)"
-                )));
+                return Err(Error::data(format!(
+                    "the rubric uses TOPSIS but the params file {path} has no `ideal` for every indicator"
+                ))
+                .help("freeze the parameters again with this rubric (`--freeze`)"));
             }
         }
     } else {

@@ -10,7 +10,7 @@
 //! seed), so a run's result does not depend on which thread makes it.
 
 use crate::engine::{self, Params, Weights};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::input::Table;
 use crate::methods;
 use crate::rubric::{Aggregate, Method, Normalize, Rubric};
@@ -62,10 +62,13 @@ pub fn check_rank_store(runs: usize, n: usize) -> Result<()> {
         return Ok(());
     }
     let largest = MAX_RANK_STORE / ((n as u64 + 2) * 4);
-    Err(Error::Data(format!(
-        "error: {runs} runs × {n} unit(s) need a rank store of {:.1} GiB, more than the {} GiB linkscore holds\n  = help: ask for at most {largest} runs (--runs, or --uncertainty in diff and report); a few hundred already give stable percentiles",
+    Err(Error::data(format!(
+        "{runs} runs × {n} unit(s) need a rank store of {:.1} GiB, more than the {} GiB linkscore holds",
         bytes as f64 / f64::from(1u32 << 30),
         MAX_RANK_STORE >> 30
+    ))
+    .help(format!(
+        "ask for at most {largest} runs (--runs, or --uncertainty in diff and report); a few hundred already give stable percentiles"
     )))
 }
 
@@ -149,26 +152,29 @@ struct Variant {
 /// error otherwise).
 pub fn check_settings(rubric: &Rubric, settings: &Settings) -> Result<()> {
     if !(0.0..1.0).contains(&settings.weights) {
-        return Err(Error::Usage(format!(
-            "--weights {} is outside [0, 1): each weight is multiplied by a factor from [1 − w, 1 + w], which must stay positive\n  = help: try --weights 0.25 (±25 %), or 0 to keep the weights",
+        return Err(Error::usage(format!(
+            "--weights {} is outside [0, 1): each weight is multiplied by a factor from [1 − w, 1 + w], which must stay positive",
             settings.weights
-        )));
+        ))
+        .help("try --weights 0.25 (±25 %), or 0 to keep the weights"));
     }
     if settings.runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
+        return Err(Error::usage("--runs must be at least 1"));
     }
     if settings.normalize.contains(&Normalize::Goalpost)
         && let Some(ind) = rubric.indicators.iter().find(|i| i.goalposts.is_none())
     {
-        return Err(Error::Usage(format!(
-            "--normalize goalpost needs goalposts for every indicator, and `{}` has none\n  = help: add `goalposts = [lo, hi]` to it in the rubric, or leave goalpost out of --normalize",
+        return Err(Error::usage(format!(
+            "--normalize goalpost needs goalposts for every indicator, and `{}` has none",
             ind.id
-        )));
+        ))
+        .help("add `goalposts = [lo, hi]` to it in the rubric, or leave goalpost out of --normalize"));
     }
     if !settings.aggregate.is_empty() && rubric.method == Method::Topsis {
-        return Err(Error::Usage(
-            "the rubric scores by TOPSIS (method = \"topsis\"), which has no top-level aggregation to vary\n  = help: leave out --aggregate".into(),
-        ));
+        return Err(Error::usage(
+            "the rubric scores by TOPSIS (method = \"topsis\"), which has no top-level aggregation to vary",
+        )
+        .help("leave out --aggregate"));
     }
     Ok(())
 }
@@ -340,16 +346,10 @@ fn variants(
 /// A data error met under an alternative, as a command-line error naming it
 /// (the rubric as written is fine; the alternative is what to change).
 fn as_usage(e: Error, what: &str) -> Error {
-    match e {
-        Error::Data(message) => {
-            let first = message.lines().next().unwrap_or_default();
-            Error::Usage(format!(
-                "{what} cannot score this data: {}\n  = help: leave that alternative out",
-                first.trim_start_matches("error: ")
-            ))
-        }
-        e => e,
+    if e.kind() != ErrorKind::Data {
+        return e;
     }
+    Error::usage(format!("{what} cannot score this data: {}", e.headline())).help("leave that alternative out")
 }
 
 /// The weights with every dimension and indicator weight multiplied by its

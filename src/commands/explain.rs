@@ -25,9 +25,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
                 close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
             )
         };
-        Error::Data(format!(
-            "error: no unit with id `{wanted}` in the data\n  = help: {help}"
-        ))
+        Error::data(format!("no unit with id `{wanted}` in the data")).help(help)
     })?;
     let explanation = explain(&scored, u);
     let view = output::explain::ExplainView::new(&explanation);

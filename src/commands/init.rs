@@ -23,10 +23,11 @@ pub fn run(args: &InitArgs) -> Result<()> {
             .map(|p| p.display().to_string())
             .collect();
         if !existing.is_empty() {
-            return Err(Error::Data(format!(
-                "error: {} already exist(s); nothing was written\n  = help: pass --force to overwrite, or choose another directory",
+            return Err(Error::data(format!(
+                "{} already exist(s); nothing was written",
                 existing.join(" and ")
-            )));
+            ))
+            .help("pass --force to overwrite, or choose another directory"));
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(&args.dir, "create the directory", &e))?;

@@ -59,10 +59,10 @@ pub fn choose_format(args: &OutputArgs) -> Result<Format> {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xls"))
     {
-        return Err(Error::Usage(format!(
-            "linkscore writes .xlsx workbooks, not the old .xls format ({path})\n  = help: use -o {}x",
-            path
-        )));
+        return Err(Error::usage(format!(
+            "linkscore writes .xlsx workbooks, not the old .xls format ({path})"
+        ))
+        .help(format!("use -o {path}x")));
     }
     if excel {
         // An .xlsx target is a workbook whatever --format says: text in an
@@ -159,11 +159,11 @@ pub fn load_data(
     let flags = crate::plausibility::flags(rubric, &table);
     let lines = crate::plausibility::messages(rubric, &table, &flags);
     if strict && !flags.is_empty() {
-        return Err(Error::Data(format!(
-            "error: {} implausible value(s), refused under --strict:\n  {}\n  = help: correct the cells (or run without --strict to score them as they are, with warnings)",
-            flags.len(),
-            lines.join("\n  ")
-        )));
+        return Err(
+            Error::data(format!("{} implausible value(s), refused under --strict:", flags.len()))
+                .notes(lines.iter().map(|line| format!("  {line}")))
+                .help("correct the cells (or run without --strict to score them as they are, with warnings)"),
+        );
     }
     table.notes.extend(lines);
     Ok(table)
@@ -180,9 +180,10 @@ pub fn warn_all(warnings: &[String]) {
 /// any data is read: the vary flags without it are a usage error.
 pub fn check_flags(rubric: &crate::rubric::Rubric, runs: Option<u64>, vary: &crate::cli::VaryArgs) -> Result<()> {
     match runs {
-        None if vary.any() => Err(crate::Error::Usage(
-            "--seed, --weights, --normalize and --aggregate say how --uncertainty re-scores; they need --uncertainty RUNS\n  = help: add --uncertainty 1000".into(),
-        )),
+        None if vary.any() => Err(crate::Error::usage(
+            "--seed, --weights, --normalize and --aggregate say how --uncertainty re-scores; they need --uncertainty RUNS",
+        )
+        .help("add --uncertainty 1000")),
         None => Ok(()),
         Some(_) => crate::sensitivity::check_settings(rubric, &vary.settings(1)),
     }

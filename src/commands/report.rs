@@ -72,9 +72,10 @@ fn check_output(path: &str) -> Result<()> {
         .and_then(|s| s.to_str())
         .filter(|s| !s.is_empty() && *s != "-")
         .unwrap_or("report");
-    Err(Error::Usage(format!(
-        "error: the report is an HTML page, but -o {path} does not end in .html or .htm\n  = help: use -o {stem}.html"
-    )))
+    Err(Error::usage(format!(
+        "the report is an HTML page, but -o {path} does not end in .html or .htm"
+    ))
+    .help(format!("use -o {stem}.html")))
 }
 
 /// The indices of the units named by `--unit`, each once, in the order given.
@@ -93,7 +94,7 @@ fn find_units(table: &input::Table, id_column: &str, wanted: &[String]) -> Resul
                     close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
                 )
             };
-            Error::Data(format!("error: no unit with id `{id}` in the data\n  = help: {help}"))
+            Error::data(format!("no unit with id `{id}` in the data")).help(help)
         })?;
         if !found.contains(&u) {
             found.push(u);

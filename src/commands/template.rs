@@ -16,10 +16,10 @@ pub fn run(args: &TemplateArgs) -> Result<()> {
         "xlsx" => xlsx(&rubric)?,
         "csv" => csv(&rubric),
         _ => {
-            return Err(Error::Usage(format!(
-                "the form must be .xlsx or .csv, not `{}`\n  = help: e.g. -o 填报模板.xlsx",
-                args.output
-            )));
+            return Err(
+                Error::usage(format!("the form must be .xlsx or .csv, not `{}`", args.output))
+                    .help("e.g. -o 填报模板.xlsx"),
+            );
         }
     };
     super::emit(&content, Some(&args.output))?;

@@ -15,7 +15,7 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
     );
     let (weights, warnings) = if args.data.is_empty() {
         if needs_data {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "weighting = \"{}\" takes its weights from the data: name the data file(s), e.g. `linkscore weights villages.csv --rubric {}`",
                 rubric.weighting.as_str(),
                 rubric.source.path

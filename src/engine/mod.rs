@@ -233,10 +233,11 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
         };
         if !finite {
             let ind = &rubric.indicators[i];
-            return Err(Error::Data(format!(
-                "error: the values of indicator `{}` (column `{}`) span a range too large to compute with (beyond ±1.8e308)\n  = help: check the column for wrong values, or record it in larger units",
+            return Err(Error::data(format!(
+                "the values of indicator `{}` (column `{}`) span a range too large to compute with (beyond ±1.8e308)",
                 ind.id, ind.column
-            )));
+            ))
+            .help("check the column for wrong values, or record it in larger units"));
         }
     }
     warnings.extend(constant_warning(rubric, &scaling));
@@ -360,11 +361,14 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
                     Ok(score) => score,
                     Err(Negative::Indicator(i)) => return Some(negative_z(rubric, table, i, u)),
                     Err(Negative::Dimension(d)) => {
-                        return Some(Error::Data(format!(
-                            "error: unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take\n  = help: use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\"",
-                            crate::error::echo(table.id(u)),
-                            rubric.dimensions[d].id
-                        )));
+                        return Some(
+                            Error::data(format!(
+                                "unit `{}` has a negative value in dimension `{}`, which a geometric mean cannot take",
+                                crate::error::echo(table.id(u)),
+                                rubric.dimensions[d].id
+                            ))
+                            .help("use goalpost or minmax normalization (zscore gives negative values), or aggregate = \"arithmetic\""),
+                        );
                     }
                 };
                 score_out[k] = score;
@@ -427,12 +431,15 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
 }
 
 fn negative_z(rubric: &Rubric, table: &Table, indicator: usize, unit: usize) -> Error {
-    Error::Data(format!(
-        "error: {}: the normalized value is negative, which a geometric mean cannot take\n  = help: use goalpost normalization for `{}` (zscore gives negative values, and so do minmax parameters frozen from another year for a value below that year's minimum), or aggregate = \"arithmetic\" in its dimension",
-        table.cell_location(rubric, unit, indicator),
-        rubric.indicators[indicator].id
-    ))
+    Error::data("the normalized value is negative, which a geometric mean cannot take")
+        .at(table.cell_location(rubric, unit, indicator))
+        .help(format!(
+            "use goalpost normalization for `{}` (zscore gives negative values, and so do minmax parameters frozen from another year for a value below that year's minimum), or aggregate = \"arithmetic\" in its dimension",
+            rubric.indicators[indicator].id
+        ))
 }
 
+#[cfg(test)]
+mod errors;
 #[cfg(test)]
 mod soundness;

@@ -130,10 +130,11 @@ pub(super) fn fill_values(rubric: &Rubric, tables: &[&Table]) -> Result<Vec<Opti
             let any_missing = tables.iter().any(|t| t.values[i].missing_count() > 0);
             if present.is_empty() {
                 if any_missing {
-                    return Err(Error::Data(format!(
-                        "error: indicator `{}` (column `{}`) has no value in any unit, so there is nothing to fill its missing cells with\n  = help: check the column, or remove the indicator from the rubric",
+                    return Err(Error::data(format!(
+                        "indicator `{}` (column `{}`) has no value in any unit, so there is nothing to fill its missing cells with",
                         rubric.indicators[i].id, rubric.indicators[i].column
-                    )));
+                    ))
+                    .help("check the column, or remove the indicator from the rubric"));
                 }
                 return Ok(None);
             }
@@ -198,10 +199,12 @@ pub(super) fn validate(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> 
         if total > 0 {
             for u in 0..table.len() {
                 if let Some(i) = (0..rubric.indicators.len()).find(|&i| table.values[i].is_missing(u)) {
-                    return Err(Error::Data(format!(
-                        "error: missing value at {}\n  = help: fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({total} cell(s) are missing in all)",
-                        table.cell_location(rubric, u, i),
-                    )));
+                    let cell = table.cell_location(rubric, u, i);
+                    return Err(Error::data(format!("missing value at {cell}"))
+                        .about(cell)
+                        .help(format!(
+                            "fill the cell, or choose how to treat missing cells with `missing = \"reweight\"`, \"mean\" or \"median\" in [rubric] ({total} cell(s) are missing in all)"
+                        )));
                 }
             }
         }
@@ -226,12 +229,13 @@ pub(super) fn validate(rubric: &Rubric, table: &Table, fill: &[Option<f64>]) -> 
     }
     if let Some((u, i, raw)) = first {
         let t = rubric.indicators[i].transform;
-        return Err(Error::Data(format!(
-            "error: {}: the value {raw} is outside the domain of transform = \"{}\", which needs {}\n  = help: correct the value, mark it missing, or use transform = \"log1p\" for data with zeros",
-            table.cell_location(rubric, u, i),
+        return Err(Error::data(format!(
+            "the value {raw} is outside the domain of transform = \"{}\", which needs {}",
             t.as_str(),
             t.domain()
-        )));
+        ))
+        .at(table.cell_location(rubric, u, i))
+        .help("correct the value, mark it missing, or use transform = \"log1p\" for data with zeros"));
     }
     Ok(())
 }

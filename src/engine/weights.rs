@@ -62,8 +62,8 @@ pub(super) fn fit(rubric: &Rubric, z: &ZColumns, warnings: &mut Vec<String>) -> 
             // at the rubric's line; a model without it is a bug, refused
             // rather than weighted some other way.
             let Some(c) = rubric.combined() else {
-                return Err(Error::Rubric(
-                    "error: internal: weighting = \"combined\" without [combine] passed validation".into(),
+                return Err(Error::rubric(
+                    "internal: weighting = \"combined\" without [combine] passed validation",
                 ));
             };
             let (dim, ind) = match c.subjective {
@@ -126,10 +126,11 @@ fn objective_weights(rubric: &Rubric, method: Weighting, z: &ZColumns, warnings:
         let mut d = Vec::with_capacity(z.divergence.len());
         for (j, divergence) in z.divergence.iter().enumerate() {
             d.push(divergence.ok_or_else(|| {
-                Error::Data(format!(
-                    "error: the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones\n  = help: use goalpost or minmax normalization for it (zscore gives negative values)",
+                Error::data(format!(
+                    "the entropy method needs normalized values ≥ 0, but indicator `{}` has negative ones",
                     rubric.indicators[j].id
                 ))
+                .help("use goalpost or minmax normalization for it (zscore gives negative values)")
             })?);
         }
         return Ok(methods::entropy_from_divergences(d));

@@ -3,7 +3,7 @@
 //! and what a cell's bytes say as text (blank, or not text at all).
 
 use super::records::Rec;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 
 /// Text encodings a data file may be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,9 +77,10 @@ fn refuse_wide(head: &[u8], path: &str) -> Result<()> {
             } else {
                 " without a byte-order mark"
             };
-            Err(Error::Data(format!(
-                "error: {path} is {name} text{bom} (\"Unicode text\" in Excel), which linkscore does not read\n  = help: save it as \"CSV UTF-8\" (or plain CSV) instead"
-            )))
+            Err(Error::data(format!(
+                "{path} is {name} text{bom} (\"Unicode text\" in Excel), which linkscore does not read"
+            ))
+            .help("save it as \"CSV UTF-8\" (or plain CSV) instead"))
         }
         None => Ok(()),
     }
@@ -113,12 +114,9 @@ pub fn sniff(head: &[u8], complete: bool, path: &str, forced: Option<Encoding>) 
     };
     let byte = |at: usize| head.get(at).copied().unwrap_or(0);
     match forced {
-        Some(Encoding::Utf8) => utf8().map(|()| Encoding::Utf8).map_err(|at| {
-            Error::Data(format!(
-                "error: {path} is not valid UTF-8: the first bad byte is at offset {at} (0x{:02X})\n  = help: leave out --encoding to detect GB18030/GBK, or re-save the file as UTF-8",
-                byte(at)
-            ))
-        }),
+        Some(Encoding::Utf8) => utf8()
+            .map(|()| Encoding::Utf8)
+            .map_err(|at| not_utf8(path, at, byte(at))),
         Some(Encoding::Gb18030) => {
             if !head.is_ascii() && std::str::from_utf8(head).is_ok() {
                 // Forced, so done; but the text may come out garbled.
@@ -126,20 +124,15 @@ pub fn sniff(head: &[u8], complete: bool, path: &str, forced: Option<Encoding>) 
                     "warning: {path} is also valid UTF-8; if names in the output look garbled, leave out --encoding gb18030"
                 );
             }
-            gb18030().map(|()| Encoding::Gb18030).map_err(|at| {
-            Error::Data(format!(
-                "error: {path} is not valid GB18030/GBK: the first bad byte is at offset {at} (0x{:02X})\n  = help: leave out --encoding to detect UTF-8",
-                byte(at)
-            ))
-            })
+            gb18030()
+                .map(|()| Encoding::Gb18030)
+                .map_err(|at| not_gb18030(path, at, byte(at)))
         }
         None => match utf8() {
             Ok(()) => Ok(Encoding::Utf8),
-            Err(utf8_at) => gb18030().map(|()| Encoding::Gb18030).map_err(|gb_at| {
-                Error::Data(format!(
-                    "error: {path} is neither UTF-8 (first bad byte at offset {utf8_at}) nor GB18030/GBK (first bad byte at offset {gb_at})\n  = help: re-save the file as \"CSV UTF-8\", or check that it is a text file"
-                ))
-            }),
+            Err(utf8_at) => gb18030()
+                .map(|()| Encoding::Gb18030)
+                .map_err(|gb_at| neither(path, utf8_at, gb_at)),
         },
     }
 }
@@ -193,25 +186,9 @@ pub fn decode(bytes: &[u8], path: &str, forced: Option<Encoding>) -> Result<Stri
         }
     };
     match forced {
-        Some(Encoding::Utf8) => utf8().map_err(|at| {
-            Error::Data(format!(
-                "error: {path} is not valid UTF-8: the first bad byte is at offset {at} (0x{:02X})\n  = help: leave out --encoding to detect GB18030/GBK, or re-save the file as UTF-8",
-                bytes.get(at).copied().unwrap_or(0)
-            ))
-        }),
-        Some(Encoding::Gb18030) => gb18030().map_err(|at| {
-            Error::Data(format!(
-                "error: {path} is not valid GB18030/GBK: the first bad byte is at offset {at} (0x{:02X})\n  = help: leave out --encoding to detect UTF-8",
-                bytes.get(at).copied().unwrap_or(0)
-            ))
-        }),
-        None => utf8().or_else(|utf8_at| {
-            gb18030().map_err(|gb_at| {
-                Error::Data(format!(
-                    "error: {path} is neither UTF-8 (first bad byte at offset {utf8_at}) nor GB18030/GBK (first bad byte at offset {gb_at})\n  = help: re-save the file as \"CSV UTF-8\", or check that it is a text file"
-                ))
-            })
-        }),
+        Some(Encoding::Utf8) => utf8().map_err(|at| not_utf8(path, at, bytes.get(at).copied().unwrap_or(0))),
+        Some(Encoding::Gb18030) => gb18030().map_err(|at| not_gb18030(path, at, bytes.get(at).copied().unwrap_or(0))),
+        None => utf8().or_else(|utf8_at| gb18030().map_err(|gb_at| neither(path, utf8_at, gb_at))),
     }
 }
 
@@ -231,10 +208,35 @@ pub(crate) fn bad_text(path: &str, row: u64, c: usize, record: Rec<'_>, at: usiz
         Encoding::Utf8 => "UTF-8",
         Encoding::Gb18030 => "GB18030/GBK",
     };
-    Error::Data(format!(
-        "error: {path}:{row}:{}: this cell is not valid {name} text (bad byte {at} bytes into the cell; the row starts at byte offset {offset})\n  = help: re-save the file in one encoding, or force it with --encoding",
-        c + 1
+    Error::data(format!(
+        "this cell is not valid {name} text (bad byte {at} bytes into the cell; the row starts at byte offset {offset})"
     ))
+    .at(Location::cell(path, row, c + 1))
+    .help("re-save the file in one encoding, or force it with --encoding")
+}
+
+/// A forced UTF-8 file with a bad byte `byte` at offset `at`.
+fn not_utf8(path: &str, at: usize, byte: u8) -> Error {
+    Error::data(format!(
+        "{path} is not valid UTF-8: the first bad byte is at offset {at} (0x{byte:02X})"
+    ))
+    .help("leave out --encoding to detect GB18030/GBK, or re-save the file as UTF-8")
+}
+
+/// A forced GB18030 file with a bad byte `byte` at offset `at`.
+fn not_gb18030(path: &str, at: usize, byte: u8) -> Error {
+    Error::data(format!(
+        "{path} is not valid GB18030/GBK: the first bad byte is at offset {at} (0x{byte:02X})"
+    ))
+    .help("leave out --encoding to detect UTF-8")
+}
+
+/// A file that is neither encoding: the first bad byte of each.
+fn neither(path: &str, utf8_at: usize, gb_at: usize) -> Error {
+    Error::data(format!(
+        "{path} is neither UTF-8 (first bad byte at offset {utf8_at}) nor GB18030/GBK (first bad byte at offset {gb_at})"
+    ))
+    .help("re-save the file as \"CSV UTF-8\", or check that it is a text file")
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 mod scan;
 
 use super::Batch;
-use crate::error::{Error, Result, closest, echo};
+use crate::error::{Error, Location, Result, closest, echo};
 use calamine::{Data, DataRef, Reader};
 use std::io::Cursor;
 
@@ -50,17 +50,19 @@ pub fn check_magic(head: &[u8], path: &str) -> Result<()> {
     if super::looks_like_workbook(head) {
         return Ok(());
     }
-    Err(Error::Data(format!(
-        "error: {path} is not a workbook: it does not start as one does (a zip archive for .xlsx and .ods, a compound file for .xls)\n  = help: if it is a CSV file, give it a .csv name; otherwise re-save it from Excel as .xlsx, or export the sheet as CSV"
-    )))
+    Err(Error::data(format!(
+        "{path} is not a workbook: it does not start as one does (a zip archive for .xlsx and .ods, a compound file for .xls)"
+    ))
+    .help("if it is a CSV file, give it a .csv name; otherwise re-save it from Excel as .xlsx, or export the sheet as CSV"))
 }
 
 /// The error for a workbook larger than [`MAX_WORKBOOK_BYTES`].
 pub fn too_big(path: &str) -> Error {
-    Error::Data(format!(
-        "error: {path} is larger than {} MiB, the most of a workbook linkscore reads into memory\n  = help: export the sheet as CSV (read as a stream, of any size), or split the workbook",
+    Error::data(format!(
+        "{path} is larger than {} MiB, the most of a workbook linkscore reads into memory",
         MAX_WORKBOOK_BYTES >> 20
     ))
+    .help("export the sheet as CSV (read as a stream, of any size), or split the workbook")
 }
 
 /// The text of a cell as a CSV would hold it: numbers in their exact
@@ -356,21 +358,23 @@ impl Rows {
     fn add(&mut self, col: u32, value: &Value<'_>) -> Result<()> {
         let damaged = "this is not a sheet Excel writes (a damaged file, or one made to exhaust memory); re-save the workbook from Excel, or export the sheet as CSV";
         if col >= MAX_COLUMNS {
-            return Err(Error::Data(format!(
-                "error: {}: a cell lies in column {}, beyond XFD, the last column of Excel ({MAX_COLUMNS})\n  = help: {damaged}",
+            return Err(Error::data(format!(
+                "{}: a cell lies in column {}, beyond XFD, the last column of Excel ({MAX_COLUMNS})",
                 self.cell_name(col),
                 u64::from(col) + 1
-            )));
+            ))
+            .help(damaged));
         }
         if let Some(text) = value.text()
             && text.len() > MAX_CELL_CHARS
             && text.chars().count() > MAX_CELL_CHARS
         {
-            return Err(Error::Data(format!(
-                "error: {}: this cell holds {} characters, more than the {MAX_CELL_CHARS} an Excel cell can hold\n  = help: {damaged}",
+            return Err(Error::data(format!(
+                "{}: this cell holds {} characters, more than the {MAX_CELL_CHARS} an Excel cell can hold",
                 self.cell_name(col),
                 text.chars().count()
-            )));
+            ))
+            .help(damaged));
         }
         let slot = match &self.slots {
             None => Some(col),
@@ -388,12 +392,12 @@ impl Rows {
             Value::Int(i) => self.text.push_str(&i.to_string()),
         }
         if self.text.len() > MAX_ROW_BYTES {
-            return Err(Error::Data(format!(
-                "error: {}:{}: this row holds more than {} MiB of text; no row of data is that long\n  = help: {damaged}",
-                self.name,
-                u64::from(self.number.unwrap_or(0)) + 1,
+            return Err(Error::data(format!(
+                "this row holds more than {} MiB of text; no row of data is that long",
                 MAX_ROW_BYTES >> 20
-            )));
+            ))
+            .at(Location::row(&self.name, u64::from(self.number.unwrap_or(0)) + 1))
+            .help(damaged));
         }
         if self.text.len() > start {
             // Offsets fit: a row holds at most MAX_ROW_BYTES.
@@ -413,13 +417,14 @@ impl Rows {
             .saturating_mul(self.used)
             .saturating_add(UNUSED_ALLOWANCE);
         if self.unused > allowed {
-            return Err(Error::Data(format!(
-                "error: {}: by row {} the sheet holds {} filled cells outside the {} columns the rubric reads, more than the {UNUSED_PER_USED} per cell it reads (beyond the first {UNUSED_ALLOWANCE}) that linkscore reads through\n  = help: delete the columns the rubric does not read (or copy its columns to a sheet of their own), or export the sheet as CSV",
+            return Err(Error::data(format!(
+                "{}: by row {} the sheet holds {} filled cells outside the {} columns the rubric reads, more than the {UNUSED_PER_USED} per cell it reads (beyond the first {UNUSED_ALLOWANCE}) that linkscore reads through",
                 self.name,
                 u64::from(self.number.unwrap_or(0)) + 1,
                 self.unused,
                 self.kept
-            )));
+            ))
+            .help("delete the columns the rubric does not read (or copy its columns to a sheet of their own), or export the sheet as CSV"));
         }
         self.hidden = true;
         Ok(())
@@ -479,9 +484,10 @@ pub fn with_sheet<T>(
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_sheet(bytes, path, sheet, read)));
     std::panic::set_hook(previous_hook);
     result.unwrap_or_else(|_| {
-        Err(Error::Data(format!(
-            "error: {path} is damaged: the workbook reader could not make sense of it\n  = help: open and re-save it in Excel, or export the sheet as CSV"
-        )))
+        Err(Error::data(format!(
+            "{path} is damaged: the workbook reader could not make sense of it"
+        ))
+        .help("open and re-save it in Excel, or export the sheet as CSV"))
     })
 }
 
@@ -493,15 +499,13 @@ fn unreadable(path: &str, sheet: Option<&str>, e: &dyn std::fmt::Display) -> Err
         None => format!("{path} is not a workbook linkscore can read"),
     };
     if text.contains("entity") {
-        return Error::Data(format!(
-            "error: {place}: its XML uses an entity that XML does not define ({})\n  = help: the workbook's XML is not what Excel writes; open and re-save it in Excel, or export the sheet as CSV",
+        return Error::data(format!(
+            "{place}: its XML uses an entity that XML does not define ({})",
             echo(&text)
-        ));
+        ))
+        .help("the workbook's XML is not what Excel writes; open and re-save it in Excel, or export the sheet as CSV");
     }
-    Error::Data(format!(
-        "error: {place}: {}\n  = help: save it as .xlsx from Excel, or export the sheet as CSV",
-        echo(&text)
-    ))
+    Error::data(format!("{place}: {}", echo(&text))).help("save it as .xlsx from Excel, or export the sheet as CSV")
 }
 
 /// The sheet to read among `names`.
@@ -515,12 +519,12 @@ fn pick(names: &[String], path: &str, sheet: Option<&str>) -> Result<String> {
                     names.iter().map(|n| echo(n)).collect::<Vec<_>>().join(", ")
                 ),
             };
-            Error::Usage(format!("{path} has no sheet `{}`\n  = help: {help}", echo(wanted)))
+            Error::usage(format!("{path} has no sheet `{}`", echo(wanted))).help(help)
         }),
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| Error::Data(format!("error: {path} has no sheets"))),
+            .ok_or_else(|| Error::data(format!("{path} has no sheets"))),
     }
 }
 

@@ -5,7 +5,7 @@
 use super::ReadOptions;
 use super::decode::{Encoding, bad_text, field_text, is_blank};
 use super::records::{Batch, Rec};
-use crate::error::{Error, Result, Suggester, echo};
+use crate::error::{Error, Location, Result, Suggester, echo};
 use crate::rubric::Rubric;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -102,8 +102,8 @@ pub fn find(
     let mut seen_rows = 0usize;
     let mut scratch = Batch::default();
     let empty = || {
-        Error::Data(format!(
-            "error: {path} is empty: it has no header row and no data\n  = help: the first row must name the columns, e.g. {},…",
+        Error::data(format!("{path} is empty: it has no header row and no data")).help(format!(
+            "the first row must name the columns, e.g. {},…",
             echo(&rubric.id_column)
         ))
     };
@@ -111,9 +111,10 @@ pub fn find(
         scratch.clear();
         if !next(&mut scratch)? {
             return Err(match options.header_row {
-                Some(n) if seen_rows > 0 => Error::Data(format!(
-                    "error: {path} has no row {n} for the header (--header-row {n})\n  = help: check --header-row"
-                )),
+                Some(n) if seen_rows > 0 => {
+                    Error::data(format!("{path} has no row {n} for the header (--header-row {n})"))
+                        .help("check --header-row")
+                }
                 _ => empty(),
             });
         }
@@ -133,9 +134,9 @@ pub fn find(
                 });
             }
             Some(n) if row > n as u64 => {
-                return Err(Error::Data(format!(
-                    "error: {path}:{n}: the header row (--header-row {n}) is empty\n  = help: point --header-row at the row that names the columns"
-                )));
+                return Err(Error::data(format!("the header row (--header-row {n}) is empty"))
+                    .at(Location::row(path, n as u64))
+                    .help("point --header-row at the row that names the columns"));
             }
             _ => {}
         }
@@ -278,23 +279,28 @@ impl<'h> Matcher<'h> {
             }
             [a, b, ..] => {
                 let (ha, hb) = (self.header(a), self.header(b));
-                Err(Error::Data(if ha == hb {
-                    format!(
-                        "error: {path}:{row}: the column `{}` appears twice (columns {} and {})\n  = help: rename or remove one of them",
+                let at = Location::row(path, row);
+                Err(if ha == hb {
+                    Error::data(format!(
+                        "the column `{}` appears twice (columns {} and {})",
                         echo(ha),
                         a + 1,
                         b + 1
-                    )
+                    ))
+                    .at(at)
+                    .help("rename or remove one of them")
                 } else {
-                    format!(
-                        "error: {path}:{row}: two headers match the column `{}` ({what}): `{}` (column {}) and `{}` (column {})\n  = help: headers are matched ignoring full-width/half-width forms and spaces; rename or remove one of them",
+                    Error::data(format!(
+                        "two headers match the column `{}` ({what}): `{}` (column {}) and `{}` (column {})",
                         echo(name),
                         echo(ha),
                         a + 1,
                         echo(hb),
                         b + 1
-                    )
-                }))
+                    ))
+                    .at(at)
+                    .help("headers are matched ignoring full-width/half-width forms and spaces; rename or remove one of them")
+                })
             }
         }
     }
@@ -328,11 +334,13 @@ pub fn check_same(path: &str, row: u64, headers: &[String], first: &str, expecte
     if here == there {
         return Ok(());
     }
-    Err(Error::Data(format!(
-        "error: {path} and {first} have different headers, so they cannot be scored as one table\n  --> {path}:{row}\n  only in {path}: {}\n  only in {first}: {}\n  = help: give every file the same columns (the order may differ)",
-        only(headers, &there),
-        only(expected, &here)
-    )))
+    Err(Error::data(format!(
+        "{path} and {first} have different headers, so they cannot be scored as one table"
+    ))
+    .at(Location::line(path, row))
+    .note(format!("  only in {path}: {}", only(headers, &there)))
+    .note(format!("  only in {first}: {}", only(expected, &here)))
+    .help("give every file the same columns (the order may differ)"))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::decode::{Encoding, bad_text, field_text, is_blank};
 use super::records::{Batch, Rec};
 use super::table::{CodedText, Table, TextColumn, Units};
 use super::{ReadOptions, header, totals};
-use crate::error::{Error, Result, echo};
+use crate::error::{Error, Location, Result, echo};
 use crate::rubric::Rubric;
 use std::borrow::Cow;
 
@@ -57,10 +57,12 @@ impl Layout {
             Some((first, expected)) => header::check_same(path, header_row, headers, first, expected)?,
         }
         if headers.iter().all(String::is_empty) {
-            return Err(Error::Data(format!(
-                "error: {path}:{header_row}: the header row is empty\n  = help: the header must name the columns, e.g. {},…; use --header-row N if the header is further down",
-                echo(&rubric.id_column)
-            )));
+            return Err(Error::data("the header row is empty")
+                .at(Location::row(path, header_row))
+                .help(format!(
+                    "the header must name the columns, e.g. {},…; use --header-row N if the header is further down",
+                    echo(&rubric.id_column)
+                )));
         }
         // Look every rubric column up first, so one message names every missing one.
         let matcher = header::Matcher::new(headers);
@@ -87,22 +89,28 @@ impl Layout {
         for ind in &rubric.indicators {
             indicators_found.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
         }
-        let advice = found
-            .advice
-            .as_ref()
-            .map_or(String::new(), |a| format!("\n  = help: {a}"));
+        let lacks = |headline: String, help: &str| {
+            let error = Error::data(headline)
+                .at(Location::line(path, header_row))
+                .notes(missing.iter().cloned())
+                .help(help);
+            match &found.advice {
+                Some(advice) => error.help(advice.clone()),
+                None => error,
+            }
+        };
         let (Some(id), Some(indicators)) = (id, indicators_found.into_iter().collect::<Option<Vec<usize>>>()) else {
             let noun = if missing.len() == 1 { "a column" } else { "columns" };
-            return Err(Error::Data(format!(
-                "error: {path} lacks {noun} the rubric needs\n  --> {path}:{header_row}\n{}\n  = help: rename the header(s), or set the rubric's `column` to the name the data uses{advice}",
-                missing.join("\n")
-            )));
+            return Err(lacks(
+                format!("{path} lacks {noun} the rubric needs"),
+                "rename the header(s), or set the rubric's `column` to the name the data uses",
+            ));
         };
         if !missing.is_empty() {
-            return Err(Error::Data(format!(
-                "error: {path} lacks a column the rubric names\n  --> {path}:{header_row}\n{}\n  = help: rename the header, or correct the rubric's `label`/`group`{advice}",
-                missing.join("\n")
-            )));
+            return Err(lacks(
+                format!("{path} lacks a column the rubric names"),
+                "rename the header, or correct the rubric's `label`/`group`",
+            ));
         }
         table.notes.extend(found.note);
         table.columns.push(indicators.iter().map(|c| c + 1).collect());
@@ -202,12 +210,15 @@ impl Layout {
             // A sheet's rows end at their last non-empty cell, and cells to
             // the right of the header are in unnamed, ignored columns.
             if record.len() != self.width && !self.short_rows {
-                part.fatal = Some(Error::Data(format!(
-                    "error: {}:{row}: this row has {} fields but the header has {}\n  = help: a quote left open or a stray comma inside an unquoted cell shifts the columns; quote cells that contain commas",
-                    self.path,
-                    record.len(),
-                    self.width
-                )));
+                part.fatal = Some(
+                    Error::data(format!(
+                        "this row has {} fields but the header has {}",
+                        record.len(),
+                        self.width
+                    ))
+                    .at(Location::row(&self.path, row))
+                    .help("a quote left open or a stray comma inside an unquoted cell shifts the columns; quote cells that contain commas"),
+                );
                 return part;
             }
             let text = |c: usize| -> Result<Cow<'_, str>> {
@@ -224,12 +235,11 @@ impl Layout {
             };
             let id = id.trim();
             if id.is_empty() {
-                part.fatal = Some(Error::Data(format!(
-                    "error: {}:{row}:{}: the id cell (column `{}`) is empty\n  = help: every unit needs an id",
-                    self.path,
-                    self.column(self.id) + 1,
-                    rubric.id_column
-                )));
+                part.fatal = Some(
+                    Error::data(format!("the id cell (column `{}`) is empty", rubric.id_column))
+                        .at(Location::cell(&self.path, row, self.column(self.id) + 1))
+                        .help("every unit needs an id"),
+                );
                 return part;
             }
             for (k, &c) in self.indicators.iter().enumerate() {

@@ -17,7 +17,7 @@ use super::layout::{Layout, Part};
 use super::records::{self, Batch, Splitter};
 use super::table::{InputFile, Table, check_duplicate_ids};
 use super::{MAX_LINE_BYTES, MAX_LISTED_ERRORS, ReadOptions, excel, totals};
-use crate::error::{Error, Result, echo};
+use crate::error::{Error, Location, Result, echo};
 use crate::rubric::Rubric;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -38,12 +38,12 @@ const IN_FLIGHT_BYTES: usize = 64 << 20;
 /// Reads every data file (`-` is standard input) as one table for `rubric`.
 pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
     if paths.is_empty() {
-        return Err(Error::Usage(
-            "no data file given; name one or more CSV files, or - for standard input".into(),
+        return Err(Error::usage(
+            "no data file given; name one or more CSV files, or - for standard input",
         ));
     }
     if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
-        return Err(Error::Usage("standard input (-) is named twice".into()));
+        return Err(Error::usage("standard input (-) is named twice"));
     }
     let mut table = Table::new(rubric);
     for path in paths {
@@ -128,10 +128,11 @@ fn read_source<R: Read + Send>(
         return read_workbook(&bytes, path, sha256, rubric, options, table);
     }
     if let Some(sheet) = &options.sheet {
-        return Err(Error::Usage(format!(
-            "--sheet {} names a sheet of a workbook, but {path} is a CSV file, which has no sheets\n  = help: leave out --sheet for CSV input",
+        return Err(Error::usage(format!(
+            "--sheet {} names a sheet of a workbook, but {path} is a CSV file, which has no sheets",
             echo(sheet)
-        )));
+        ))
+        .help("leave out --sheet for CSV input"));
     }
     let complete = head.len() < 1 << 20;
     let encoding = sniff(&head, complete, path, options.encoding)?;
@@ -144,8 +145,8 @@ fn read_source<R: Read + Send>(
         1 << 20,
         records::CrToLf::new(std::io::Cursor::new(head).chain(&mut reader), cr_lines),
     );
-    let mut splitter = Splitter::new(stream, path, |e, path| match guard_message(e) {
-        Some(message) => Error::Data(message),
+    let mut splitter = Splitter::new(stream, path, |e, path| match guard_error(e) {
+        Some(error) => error,
         None => Error::io(path, "read the data file", e),
     });
     // The file's entry is completed (its checksum) once it is read through.
@@ -193,11 +194,12 @@ fn read_workbook_bytes<R: Read>(head: Vec<u8>, reader: &mut Guard<R>) -> Result<
         if bytes.capacity() - bytes.len() < n {
             let wanted = (bytes.capacity() * 2).clamp(bytes.len() + n, limit);
             bytes.try_reserve_exact(wanted - bytes.len()).map_err(|_| {
-                Error::Data(format!(
-                    "error: not enough memory to read {} ({} MiB so far)\n  = help: export the sheet as CSV, which is read as a stream",
+                Error::data(format!(
+                    "not enough memory to read {} ({} MiB so far)",
                     reader.path,
                     bytes.len() >> 20
                 ))
+                .help("export the sheet as CSV, which is read as a stream")
             })?;
         }
         bytes.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
@@ -362,7 +364,7 @@ fn read_csv_rows<R: std::io::BufRead + Send>(
     });
     let merger = merger
         .into_inner()
-        .map_err(|_| Error::Io("error: a reading thread failed".into()))?;
+        .map_err(|_| Error::file("a reading thread failed"))?;
     merger.finish()
 }
 
@@ -383,17 +385,18 @@ struct Guard<R> {
 
 /// The I/O error a [`Guard`] raises for an over-long line.
 #[derive(Debug)]
-struct LineTooLong(String);
+struct LineTooLong(Error);
 
 impl std::fmt::Display for LineTooLong {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
 }
 
 impl std::error::Error for LineTooLong {}
 
-fn guard_message(e: &std::io::Error) -> Option<String> {
+/// The error a [`Guard`] raised, if `e` is one.
+fn guard_error(e: &std::io::Error) -> Option<Error> {
     e.get_ref()
         .and_then(|inner| inner.downcast_ref::<LineTooLong>())
         .map(|l| l.0.clone())
@@ -414,8 +417,8 @@ impl<R: Read> Guard<R> {
     }
 
     fn error(&self, e: &std::io::Error) -> Error {
-        match guard_message(e) {
-            Some(message) => Error::Data(message),
+        match guard_error(e) {
+            Some(error) => error,
             None => Error::io(&self.path, "read the data file", e),
         }
     }
@@ -459,12 +462,14 @@ impl<R: Read> Read for Guard<R> {
 impl<R> Guard<R> {
     fn check(&self) -> std::io::Result<()> {
         if self.line_len > MAX_LINE_BYTES {
-            return Err(std::io::Error::other(LineTooLong(format!(
-                "error: {}:{}: this line is longer than {} MiB; no row of data is that long\n  = help: the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell)",
-                self.path,
-                self.line_no,
-                MAX_LINE_BYTES >> 20
-            ))));
+            return Err(std::io::Error::other(LineTooLong(
+                Error::data(format!(
+                    "this line is longer than {} MiB; no row of data is that long",
+                    MAX_LINE_BYTES >> 20
+                ))
+                .at(Location::row(&self.path, self.line_no))
+                .help("the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell)"),
+            )));
         }
         Ok(())
     }
@@ -544,11 +549,8 @@ impl<'t> Merger<'t> {
             return Err(e);
         }
         if self.error_count > 0 {
-            let more = if self.error_count > self.cell_errors.len() {
-                format!("\n  … and {} more", self.error_count - self.cell_errors.len())
-            } else {
-                String::new()
-            };
+            let more = (self.error_count > self.cell_errors.len())
+                .then(|| format!("  … and {} more", self.error_count - self.cell_errors.len()));
             let noun = if self.error_count == 1 { "cell is" } else { "cells are" };
             let declare = match self.first_bad.as_deref() {
                 Some(cell) => {
@@ -563,22 +565,22 @@ impl<'t> Merger<'t> {
                     self.na_place
                 ),
             };
-            return Err(Error::Data(format!(
-                "error: {} {noun} not a number\n{}{more}\n  = help: write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})\n  = help: {declare}",
-                self.error_count,
-                self.cell_errors.join("\n"),
-                self.na
-                    .iter()
-                    .map(|s| format!("{:?}", echo(s)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            return Err(Error::data(format!("{} {noun} not a number", self.error_count))
+                .notes(self.cell_errors.iter().cloned())
+                .notes(more)
+                .help(format!(
+                    "write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})",
+                    self.na
+                        .iter()
+                        .map(|s| format!("{:?}", echo(s)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .help(declare));
         }
         if self.table.len() == self.before && self.totals == 0 {
-            return Err(Error::Data(format!(
-                "error: {} has a header but no data rows\n  = help: add one row per unit below the header",
-                self.path
-            )));
+            return Err(Error::data(format!("{} has a header but no data rows", self.path))
+                .help("add one row per unit below the header"));
         }
         let mut notes = self.notes;
         if self.totals > notes.len() {
@@ -607,10 +609,10 @@ impl<'t> Merger<'t> {
         self.table.remove_units(&by_values);
         self.table.notes.extend(notes);
         if self.table.len() == self.before {
-            return Err(Error::Data(format!(
-                "error: {} has no data rows besides its totals rows\n  = help: add one row per unit below the header",
-                self.path
-            )));
+            return Err(
+                Error::data(format!("{} has no data rows besides its totals rows", self.path))
+                    .help("add one row per unit below the header"),
+            );
         }
         Ok(())
     }

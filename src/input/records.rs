@@ -3,7 +3,7 @@
 //! fields of many records into one [`Batch`] (a byte buffer and field ends),
 //! which parsing threads read and the splitter then reuses.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use std::io::BufRead;
 
 /// Where one record sits in a [`Batch`].
@@ -328,12 +328,12 @@ impl<R> Splitter<R> {
     /// began on `line`.
     fn too_long(&self, line: u64) -> Error {
         let lines = self.core.line().saturating_sub(line) + 1;
-        Error::Data(format!(
-            "error: {}:{}: this row is longer than {} MiB (a quoted cell runs on over {lines} lines); no row of data is that long\n  = help: the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell); a cell of Excel holds at most 32,767 characters",
-            self.path,
-            line.max(1),
+        Error::data(format!(
+            "this row is longer than {} MiB (a quoted cell runs on over {lines} lines); no row of data is that long",
             super::MAX_LINE_BYTES >> 20
         ))
+        .at(Location::row(&self.path, line.max(1)))
+        .help("the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell); a cell of Excel holds at most 32,767 characters")
     }
 }
 
@@ -417,7 +417,7 @@ mod tests {
 
     fn split_with(text: &str, fast: bool, buffer: usize) -> Vec<(u64, Vec<String>)> {
         let input = std::io::BufReader::with_capacity(buffer, text.as_bytes());
-        let mut s = Splitter::new(input, "t", |e, _| Error::Io(e.to_string()));
+        let mut s = Splitter::new(input, "t", |e, _| Error::file(e.to_string()));
         s.fast = fast;
         let mut batch = Batch::default();
         while s.read_into(&mut batch).unwrap() {}

@@ -4,7 +4,7 @@
 //! How the table is read is in `read`; this is the model and its accessors.
 
 use super::cell::RawValues;
-use crate::error::{Error, Result, echo};
+use crate::error::{Cell, Error, Location, Result, echo};
 use crate::rubric::Rubric;
 use rayon::prelude::*;
 
@@ -187,8 +187,8 @@ impl Table {
         self.values.get(i).and_then(|c| c.get(u))
     }
 
-    /// "file:row:column (column name)" of one cell, for messages.
-    pub fn cell_location(&self, rubric: &Rubric, unit: usize, indicator: usize) -> String {
+    /// One cell, for messages: `file:row:column (column `name`, unit `id`)`.
+    pub fn cell_location(&self, rubric: &Rubric, unit: usize, indicator: usize) -> Location {
         let file = self.file(unit);
         let col = self
             .columns
@@ -196,14 +196,19 @@ impl Table {
             .and_then(|c| c.get(indicator))
             .copied()
             .unwrap_or(0);
-        format!(
-            "{}:{}:{} (column `{}`, unit `{}`)",
-            self.files.get(file).map_or("", |f| f.name.as_str()),
-            self.row(unit),
-            col,
-            echo(rubric.indicators.get(indicator).map_or("", |i| i.column.as_str())),
-            echo(self.id(unit))
-        )
+        Location::Cell(Cell {
+            path: self.files.get(file).map_or("", |f| f.name.as_str()).to_string(),
+            row: self.row(unit),
+            column: Some(col),
+            header: Some(
+                rubric
+                    .indicators
+                    .get(indicator)
+                    .map_or("", |i| i.column.as_str())
+                    .to_string(),
+            ),
+            unit: Some(self.id(unit).to_string()),
+        })
     }
 
     /// Leaves units out (`drop` in increasing order): rows found to be
@@ -321,12 +326,13 @@ pub(super) fn check_duplicate_ids(table: &Table) -> Result<()> {
             let name = table.files.get(table.file(v)).map_or("", |f| f.name.as_str());
             format!("{name}:{}", table.row(v))
         };
-        return Err(Error::Data(format!(
-            "error: duplicate id `{}`: {} and {}\n  = help: each unit must appear once; remove or renumber one of the rows",
+        return Err(Error::data(format!(
+            "duplicate id `{}`: {} and {}",
             echo(table.id(u)),
             place(j),
             place(u)
-        )));
+        ))
+        .help("each unit must appear once; remove or renumber one of the rows"));
     }
     Ok(())
 }

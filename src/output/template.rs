@@ -145,5 +145,5 @@ pub fn xlsx(rubric: &Rubric) -> Result<Vec<u8>> {
         crate::output::xlsx::fill(notes, &sheet, &titles)?;
         book.save_to_buffer()
     };
-    build().map_err(|e| Error::Io(format!("error: cannot build the Excel form: {e}")))
+    build().map_err(|e| Error::file(format!("cannot build the Excel form: {e}")))
 }

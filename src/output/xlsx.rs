@@ -7,7 +7,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 use unicode_width::UnicodeWidthStr;
 
 fn xlsx_error(e: &XlsxError) -> Error {
-    Error::Io(format!("error: cannot build the Excel workbook: {e}"))
+    Error::file(format!("cannot build the Excel workbook: {e}"))
 }
 
 /// Writes `sheet` into `ws` from row 0: a bold, frozen header row, then the rows.

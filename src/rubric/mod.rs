@@ -308,7 +308,7 @@ impl Rubric {
     pub fn from_path(path: &str) -> Result<Rubric> {
         let bytes = crate::files::read_small(path, "rubric")?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            Error::Rubric(format!(
+            Error::rubric(format!(
                 "{path}: the rubric is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
                 e.utf8_error().valid_up_to()
             ))

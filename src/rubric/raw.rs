@@ -7,7 +7,7 @@
 //! everything else is checked in [`super::validate`].
 
 use super::{Aggregate, Direction, Ideal, Method, MissingPolicy, Normalize, Outliers, Transform, Weighting};
-use crate::error::{Error, closest, echo, pointed};
+use crate::error::{Error, Location, closest, echo};
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
@@ -172,19 +172,17 @@ pub(super) fn toml_error(path: &str, text: &str, offset: usize, e: &toml::de::Er
         return deep_key_error(path, text);
     }
     let help = unknown_name_help(&message).or_else(|| type_help(&message));
-    let headline = format!(
-        "error: invalid rubric: {}",
+    let error = Error::rubric(format!(
+        "invalid rubric: {}",
         cut_line(&cut_quoted(&plain_words(first_line(&message))))
-    );
-    match e.span() {
-        Some(span) => Error::Rubric(pointed(
-            path,
-            text,
-            span.start + offset..span.end + offset,
-            &headline,
-            help.as_deref(),
-        )),
-        None => Error::Rubric(format!("{headline}\n  --> {path}")),
+    ));
+    let error = match e.span() {
+        Some(span) => error.at(Location::source(path, text, span.start + offset..span.end + offset)),
+        None => error.at(Location::file(path)),
+    };
+    match help {
+        Some(help) => error.help(help),
+        None => error,
     }
 }
 
@@ -197,13 +195,13 @@ const TOML_VALUE_DEPTH: &str = "cannot recurse further; max recursion depth met"
 /// The error for a key nested past toml's limit, pointing at the line whose
 /// key or table name has the most dotted parts (toml gives no place).
 fn deep_key_error(path: &str, text: &str) -> Error {
-    let headline = "error: invalid rubric: a key or table name has more dotted parts than the TOML reader accepts";
-    let help =
-        "a rubric's keys and table names have at most two parts (such as [ahp.indicators]); remove the extra `.part`s";
-    match deepest_key(text) {
-        Some(span) => Error::Rubric(pointed(path, text, span, headline, Some(help))),
-        None => Error::Rubric(format!("{headline}\n  --> {path}\n  = help: {help}")),
-    }
+    let location = match deepest_key(text) {
+        Some(span) => Location::source(path, text, span),
+        None => Location::file(path),
+    };
+    Error::rubric("invalid rubric: a key or table name has more dotted parts than the TOML reader accepts")
+        .at(location)
+        .help("a rubric's keys and table names have at most two parts (such as [ahp.indicators]); remove the extra `.part`s")
 }
 
 /// The key (or `[table]` name) with the most dots outside quotes, as a

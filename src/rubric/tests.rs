@@ -298,3 +298,20 @@ fn outliers_default_to_none_and_are_validated() {
     let e = err(&with("winsorize_max = 2.5"));
     assert!(e.contains("winsorize_max"), "{e}");
 }
+
+#[test]
+fn a_typo_is_a_rubric_error_pointing_at_the_key_with_the_suggestion() {
+    let e = match parse(&MINIMAL.replace("direction = \"lower\"", "directon = \"lower\"")) {
+        Ok(_) => panic!("a misspelled key is an error"),
+        Err(e) => e,
+    };
+    assert_eq!((e.kind(), e.exit_code()), (crate::error::ErrorKind::Rubric, 1));
+    assert!(e.message().starts_with("invalid rubric: unknown key `directon`"), "{e}");
+    assert_eq!(e.helps(), ["did you mean `direction`?"]);
+    let Some(crate::error::Location::Source(at)) = e.location() else {
+        panic!("a typo points into the rubric: {e:?}")
+    };
+    assert_eq!((at.path.as_str(), at.line, at.column), ("r.toml", 29, 1));
+    // Line 29 has two digits: the help sits one column further in.
+    assert!(e.to_string().ends_with("\n   = help: did you mean `direction`?"), "{e}");
+}

@@ -16,7 +16,7 @@ use super::{
     Aggregate, Combine, DEFAULT_NA, DEFAULT_WINSORIZE_MAX, Dimension, Direction, Grade, Ideal, Indicator, Linkage,
     Method, MissingPolicy, Normalize, Outliers, Rubric, RubricSource, Subjective, Transform, Weighting,
 };
-use crate::error::{Error, Result, closest, echo, pointed};
+use crate::error::{Error, Location, Result, closest, echo};
 use crate::util::readable;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -106,13 +106,15 @@ pub(super) struct Validator<'a> {
 
 impl Validator<'_> {
     fn err(&self, span: Range<usize>, message: &str, help: Option<&str>) -> Error {
-        Error::Rubric(pointed(
+        let error = Error::rubric(format!("invalid rubric: {message}")).at(Location::source(
             self.path,
             self.text,
             span.start + self.offset..span.end + self.offset,
-            &format!("error: invalid rubric: {message}"),
-            help,
-        ))
+        ));
+        match help {
+            Some(help) => error.help(help),
+            None => error,
+        }
     }
 
     fn check_id(&self, id: &Spanned<String>, kind: &str) -> Result<()> {

@@ -32,7 +32,7 @@ use xml::{Refusal, Scanner, Sheet};
 
 /// A refusal of the workbook at `path`: `what` follows the path in the message.
 fn refuse(path: &str, what: String, help: &str) -> Error {
-    Error::Data(format!("error: {path}{what}\n  = help: {help}"))
+    Error::data(format!("{path}{what}")).help(help)
 }
 
 /// What to look for in a part.

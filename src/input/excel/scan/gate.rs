@@ -27,7 +27,7 @@ pub struct Gate {
     moved: Condvar,
     stop: AtomicBool,
     /// The refusal the reader ran into.
-    hit: Mutex<Option<String>>,
+    hit: Mutex<Option<Error>>,
 }
 
 struct Progress {
@@ -35,7 +35,7 @@ struct Progress {
     end: u64,
     /// Reading is allowed below this offset.
     verified: u64,
-    refusal: Option<String>,
+    refusal: Option<Error>,
     /// Where the reader's next read of the part's stream would start: a
     /// stream is read from the part's start on, in order. Other reads (the
     /// zip library looking for the directory at the end of the file, which
@@ -112,8 +112,8 @@ impl Gate {
             match scan_part(part, Mode::Sheet(Sheet::default()), &mut progress) {
                 Ok(()) => self.update(k, |p| p.verified = p.end),
                 Err(refusal) => {
-                    let message = refusal.into_error(path, &w.name).to_string();
-                    self.update(k, |p| p.refusal = Some(message));
+                    let error = refusal.into_error(path, &w.name);
+                    self.update(k, |p| p.refusal = Some(error));
                 }
             }
             if self.stop.load(Ordering::Relaxed) {
@@ -129,7 +129,7 @@ impl Gate {
 
     /// The refusal of a part the reader tried to read past what was found sound.
     pub fn refusal(&self) -> Option<Error> {
-        self.hit.lock().ok()?.clone().map(Error::Data)
+        self.hit.lock().ok()?.clone()
     }
 
     /// How many bytes at `pos` may be read (at most `len`), once known.

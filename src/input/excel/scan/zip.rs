@@ -131,9 +131,8 @@ pub struct Watched {
 pub fn check_zip(bytes: &[u8], path: &str) -> Result<Checked> {
     check_directory(bytes, path)?;
     let unreadable = |e: &dyn std::fmt::Display| {
-        Error::Data(format!(
-            "error: {path} is not a readable workbook: {e}\n  = help: open and re-save it in Excel, or export the sheet as CSV"
-        ))
+        Error::data(format!("{path} is not a readable workbook: {e}"))
+            .help("open and re-save it in Excel, or export the sheet as CSV")
     };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut total: u64 = 0;
@@ -147,11 +146,12 @@ pub fn check_zip(bytes: &[u8], path: &str) -> Result<Checked> {
         places.push((name.clone(), start, start.saturating_add(part.compressed_size())));
         total = total.saturating_add(size);
         if size > MAX_PART_BYTES || total > 2 * MAX_PART_BYTES || (size > 16 << 20 && size / packed > MAX_RATIO) {
-            return Err(Error::Data(format!(
-                "error: {path} declares {size} bytes uncompressed for its part `{}` ({}× its packed size); refusing to unpack it\n  = help: this looks like a damaged file or a zip bomb; re-save the workbook from Excel, or export the sheet as CSV",
+            return Err(Error::data(format!(
+                "{path} declares {size} bytes uncompressed for its part `{}` ({}× its packed size); refusing to unpack it",
                 echo(&name),
                 size / packed
-            )));
+            ))
+            .help("this looks like a damaged file or a zip bomb; re-save the workbook from Excel, or export the sheet as CSV"));
         }
         let lower = name.to_ascii_lowercase();
         if let Some(limit) = read_whole(&lower)
