@@ -85,6 +85,9 @@ pub struct OutputArgs {
     /// Write to FILE instead of standard output (nothing is written if the run fails).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<String>,
+    /// Show every column of the table format; without it the table fits the terminal's width (or $COLUMNS, or 100 columns), leaving out the columns named under it.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ pub mod weights;
 use crate::cli::{Cli, Command, OutputArgs, RubricArg};
 use crate::error::{Error, Result};
 use crate::files::Output;
-use crate::output::Format;
+use crate::output::{Format, Layout};
 use crate::rubric::Rubric;
 use std::io::{IsTerminal, Write};
 
@@ -107,11 +107,33 @@ pub fn emit_with(
 pub fn show<'a, V: crate::output::View<'a>>(
     view: &V,
     format: Format,
-    output: Option<&str>,
+    args: &OutputArgs,
     others: Vec<Output<'_>>,
 ) -> Result<()> {
-    let rendered = crate::output::render(view, format)?;
-    emit_with(output, others, |w| rendered.write_to(w))
+    let rendered = crate::output::render(view, format, layout(args))?;
+    emit_with(args.output.as_deref(), others, |w| rendered.write_to(w))
+}
+
+/// How wide the table format may be: every column under `--wide`, else
+/// `$COLUMNS` when set, else the terminal's width when the table goes to
+/// one, else [`Layout::UNKNOWN_WIDTH`].
+fn layout(args: &OutputArgs) -> Layout {
+    if args.wide {
+        return Layout::WIDE;
+    }
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok());
+    let to_terminal = args.output.as_deref().is_none_or(|o| o == "-");
+    let terminal = to_terminal
+        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+        .flatten()
+        .map(|(w, _)| usize::from(w.0));
+    let width = from_env
+        .filter(|&w| w > 0)
+        .or(terminal)
+        .unwrap_or(Layout::UNKNOWN_WIDTH);
+    Layout { width: Some(width) }
 }
 
 /// The parameters of a run: frozen ones from `--params`, else fitted on `tables`.

@@ -157,14 +157,7 @@ mod tests {
             " lead",
             "#x",
         ];
-        let columns: Vec<Column> = ["a", "b"]
-            .iter()
-            .map(|k| Column {
-                key: (*k).into(),
-                title: (*k).into(),
-                kind: Kind::Text,
-            })
-            .collect();
+        let columns: Vec<Column> = ["a", "b"].iter().map(|k| Column::new(*k, *k, Kind::Text)).collect();
         let sheet = Sheet {
             lang: crate::lang::Lang::En,
             columns,

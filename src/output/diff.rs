@@ -8,7 +8,10 @@ use crate::engine::Scored;
 use crate::lang::Words;
 use serde_json::{Map, json};
 
-/// One row per unit in either file: `id, label?, group?, status,
+/// One row per unit in either file (the terminal table leaves out first,
+/// when too narrow: the dimensions' changes, the rank interval, the old
+/// score, the group and old grade; never the unit, its status, ranks, new
+/// score and the changes): `id, label?, group?, status,
 /// rank_old, rank_new, rank_change, score_old, score_new, score_change,
 /// grade_old?, grade_new?, <dimension>_change…` (and the new year's rank
 /// interval under `--uncertainty`).
@@ -39,9 +42,12 @@ pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
         }));
     }
     if let Some(group) = &r.group_column {
-        l.push(Field::new("group", group, Kind::Text, move |p| {
-            Value::text(unit(p).and_then(|(t, u)| t.group(u)))
-        }));
+        l.push(
+            Field::new("group", group, Kind::Text, move |p| {
+                Value::text(unit(p).and_then(|(t, u)| t.group(u)))
+            })
+            .fit(2),
+        );
     }
     let scale = c.scale();
     let scaled = move |x: Option<f64>| Value::num(x.map(|v| v * scale));
@@ -70,12 +76,7 @@ pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
     ));
     let score_old = move |p: &Pair| scaled(p.old.and_then(|o| c.old.score(o)));
     let score_new = move |p: &Pair| scaled(p.new.and_then(|n| c.new.score(n)));
-    l.push(Field::new(
-        "score_old",
-        Words::new("score old", "上年总分"),
-        Kind::Score,
-        score_old,
-    ));
+    l.push(Field::new("score_old", Words::new("score old", "上年总分"), Kind::Score, score_old).fit(3));
     l.push(Field::new(
         "score_new",
         Words::new("score new", "本年总分"),
@@ -92,12 +93,7 @@ pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
     if !r.grades.is_empty() {
         let grade_old = move |p: &Pair| Value::text(grade_name(c.old, p.old));
         let grade_new = move |p: &Pair| Value::text(grade_name(c.new, p.new));
-        l.push(Field::new(
-            "grade_old",
-            Words::new("grade old", "上年等级"),
-            Kind::Text,
-            grade_old,
-        ));
+        l.push(Field::new("grade_old", Words::new("grade old", "上年等级"), Kind::Text, grade_old).fit(2));
         l.push(Field::new(
             "grade_new",
             Words::new("grade new", "本年等级"),
@@ -115,25 +111,23 @@ pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
             let n = p.new.and_then(|n| c.new.dimension(n, d));
             scaled(o.zip(n).map(|(o, n)| n - o))
         };
-        l.push(Field::new(format!("{}_change", dim.id), title, Kind::Change, change));
+        l.push(Field::new(format!("{}_change", dim.id), title, Kind::Change, change).fit(5));
     }
     if let Some(intervals) = &c.uncertainty {
         let interval = move |p: &Pair| p.new.and_then(|n| intervals.get(n).copied().flatten());
         let p05 = move |p| Value::int(interval(p).map(|i| i.p05 as usize));
         let p95 = move |p| Value::int(interval(p).map(|i| i.p95 as usize));
         let moved = move |p| Value::text(c.movement(p).map(Move::as_str));
-        l.push(Field::new(
-            "rank_new_p05",
-            Words::new("rank new p5", "本年排名P5"),
-            Kind::Int,
-            p05,
-        ));
-        l.push(Field::new(
-            "rank_new_p95",
-            Words::new("rank new p95", "本年排名P95"),
-            Kind::Int,
-            p95,
-        ));
+        l.push(Field::new("rank_new_p05", Words::new("rank new p5", "本年排名P5"), Kind::Int, p05).fit(4));
+        l.push(
+            Field::new(
+                "rank_new_p95",
+                Words::new("rank new p95", "本年排名P95"),
+                Kind::Int,
+                p95,
+            )
+            .fit(4),
+        );
         l.push(Field::new(
             "rank_move",
             Words::new("move", "变化是否超出区间"),
@@ -220,7 +214,7 @@ impl<'a> View<'a> for DiffView<'a> {
     }
 
     /// The ten-second summary, then the table.
-    fn text(&self) -> String {
+    fn text(&self, layout: super::Layout) -> String {
         let c = self.comparison;
         let mut out = super::summary::render(&self.summary, c.new.rubric, self.names.0, self.names.1);
         if let Some(runs) = self.runs {
@@ -228,7 +222,7 @@ impl<'a> View<'a> for DiffView<'a> {
             out.push('\n');
         }
         out.push('\n');
-        out.push_str(&super::table::render(&self.listing.sheet()));
+        out.push_str(&super::table::fitted(&self.listing.sheet(), layout));
         out.push('\n');
         out
     }

@@ -181,7 +181,7 @@ impl<'a> View<'a> for ExplainView<'a> {
 
     /// The unit's facts, its dimensions, its indicators, its largest
     /// obstacles, and the run's warnings.
-    fn text(&self) -> String {
+    fn text(&self, layout: super::Layout) -> String {
         let e = self.e;
         let s = e.scored;
         let r = s.rubric;
@@ -205,8 +205,8 @@ impl<'a> View<'a> for ExplainView<'a> {
             facts.push(format!("{} {}", lang.pick("grade", "等级"), r.grades[g].name));
         }
         let _ = writeln!(out, "{}", facts.join(" · "));
-        let _ = writeln!(out, "{}", super::table::render(&dimension_listing(e).sheet()));
-        let _ = writeln!(out, "{}", super::table::render(&self.people()));
+        let _ = writeln!(out, "{}", super::table::fitted(&dimension_listing(e).sheet(), layout));
+        let _ = writeln!(out, "{}", super::table::fitted(&self.people(), layout));
         let _ = writeln!(out, "{}", obstacle_line(e));
         for w in &s.warnings {
             let _ = writeln!(out, "warning: {w}");

@@ -129,6 +129,13 @@ impl<'a, K> Field<'a, K> {
         self
     }
 
+    /// Left out of a terminal table too narrow for it before the columns
+    /// of lower `rank` (0: always shown; see [`super::table::fitted`]).
+    pub fn fit(mut self, rank: u8) -> Field<'a, K> {
+        self.column.fit = rank;
+        self
+    }
+
     /// Placed in its row's JSON object at `slot`.
     pub fn json(mut self, slot: JsonSlot) -> Field<'a, K> {
         self.json = slot;

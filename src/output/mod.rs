@@ -19,6 +19,7 @@ pub mod xlsx;
 
 pub use listing::{Field, JsonSlot, Listing, Value};
 pub use ranking::{Detail, RankingView, top_obstacles};
+pub use table::Layout;
 
 use crate::lang::{Lang, Words};
 
@@ -93,6 +94,9 @@ pub struct Column {
     /// Human heading (table and markdown), in both languages.
     pub title: Words,
     pub kind: Kind,
+    /// When the terminal table does not fit: 0 always shown, else left out
+    /// before the columns of lower ranks (see [`table::fitted`]).
+    pub fit: u8,
 }
 
 impl Column {
@@ -101,6 +105,7 @@ impl Column {
             key: key.into(),
             title: title.into(),
             kind,
+            fit: 0,
         }
     }
 }
@@ -241,9 +246,9 @@ pub trait View<'a>: 'a {
     /// The `json` document.
     fn json(&self) -> serde_json::Value;
 
-    /// What people read on a terminal (`table`).
-    fn text(&self) -> String {
-        let mut out = table::render(&self.listing().sheet());
+    /// What people read on a terminal (`table`), its tables within `layout`.
+    fn text(&self, layout: Layout) -> String {
+        let mut out = table::fitted(&self.listing().sheet(), layout);
         out.push('\n');
         out
     }
@@ -280,10 +285,10 @@ impl<'a, V: View<'a>> Rendered<'_, V> {
 }
 
 /// `view` in `format`: the one place a format is chosen.
-pub fn render<'v, 'a, V: View<'a>>(view: &'v V, format: Format) -> crate::Result<Rendered<'v, V>> {
+pub fn render<'v, 'a, V: View<'a>>(view: &'v V, format: Format, layout: Layout) -> crate::Result<Rendered<'v, V>> {
     Ok(Rendered::Bytes(match format {
         Format::Csv => return Ok(Rendered::Csv(view)),
-        Format::Table => view.text().into_bytes(),
+        Format::Table => view.text(layout).into_bytes(),
         Format::Markdown => markdown::render(&view.people()).into_bytes(),
         Format::Json => json::pretty(&view.json()).into_bytes(),
         Format::Jsonl => json::lines(&view.listing().json_objects()).into_bytes(),

@@ -28,6 +28,22 @@ pub fn top_obstacles(scored: &Scored, u: usize) -> Vec<usize> {
     ranked.into_iter().take(3).map(|(i, _)| i).collect()
 }
 
+/// Which columns a terminal table too narrow for the ranking leaves out
+/// first (the highest rank first, right to left among equals): the detail
+/// asked for with `--detail` (indicators, linkages), coupling, the
+/// dimensions, obstacles, coverage, the group's rank, the group. Rank, id,
+/// label, score and grade are always shown.
+mod fit {
+    pub const INDICATORS: u8 = 8;
+    pub const LINKAGES: u8 = 7;
+    pub const COUPLING: u8 = 6;
+    pub const DIMENSIONS: u8 = 5;
+    pub const OBSTACLES: u8 = 4;
+    pub const COVERAGE: u8 = 3;
+    pub const GROUP_RANK: u8 = 2;
+    pub const GROUP: u8 = 1;
+}
+
 /// The key order of a unit's JSON object (SPEC "Command line": `json`).
 const UNIT_KEYS: &[&str] = &[
     "rank",
@@ -76,35 +92,29 @@ pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -
         Field::new("label", label, Kind::Text, move |u| Value::text(table.label(u))).shown_if(r.label_column.is_some()),
     );
     let (group, grouped) = (r.group_column.as_deref().unwrap_or("group"), r.group_column.is_some());
-    l.push(Field::new("group", group, Kind::Text, move |u| Value::text(table.group(u))).shown_if(grouped));
-    l.push(
-        Field::new(
-            "group_rank",
-            Words::new("group rank", "组内排名"),
-            Kind::Int,
-            move |u| Value::int(scored.group_rank(u)),
-        )
-        .shown_if(grouped),
+    let group = Field::new("group", group, Kind::Text, move |u| Value::text(table.group(u)));
+    l.push(group.shown_if(grouped).fit(fit::GROUP));
+    let group_rank = move |u| Value::int(scored.group_rank(u));
+    let group_rank = Field::new(
+        "group_rank",
+        Words::new("group rank", "组内排名"),
+        Kind::Int,
+        group_rank,
     );
-    l.push(Field::new(
-        "score",
-        Words::new("score", "总分"),
-        Kind::Score,
-        move |u| scaled(scored.score(u)),
-    ));
+    l.push(group_rank.shown_if(grouped).fit(fit::GROUP_RANK));
+    let score = move |u| scaled(scored.score(u));
+    l.push(Field::new("score", Words::new("score", "总分"), Kind::Score, score));
     if r.missing != crate::rubric::MissingPolicy::Error {
-        l.push(Field::new(
-            "coverage",
-            Words::new("coverage", "数据完整率"),
-            Kind::Share,
-            move |u| Value::Num(scored.coverage(u)),
-        ));
+        let coverage = move |u| Value::Num(scored.coverage(u));
+        let title = Words::new("coverage", "数据完整率");
+        l.push(Field::new("coverage", title, Kind::Share, coverage).fit(fit::COVERAGE));
     }
     let grade = move |u| Value::text(scored.grade(u).and_then(|g| r.grades.get(g)).map(|g| g.name.as_str()));
     l.push(Field::new("grade", Words::new("grade", "等级"), Kind::Text, grade).shown_if(!r.grades.is_empty()));
     for (d, dim) in r.dimensions.iter().enumerate() {
         let get = move |u| scaled(scored.dimension(u, d));
-        l.push(Field::new(&dim.id, &dim.name, Kind::Score, get).json(JsonSlot::In("dimensions")));
+        let field = Field::new(&dim.id, &dim.name, Kind::Score, get).fit(fit::DIMENSIONS);
+        l.push(field.json(JsonSlot::In("dimensions")));
     }
     if r.coupling.is_some() {
         let coupling = move |u| Value::num(scored.coupling(u).map(|c| c.coupling));
@@ -116,30 +126,23 @@ pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -
                     .and_then(|c| COORDINATION_GRADES.get(c.band).copied()),
             )
         };
-        l.push(Field::new(
-            "coupling",
-            Words::new("coupling", "耦合度"),
-            Kind::Index,
-            coupling,
-        ));
-        l.push(Field::new(
-            "coordination",
-            Words::new("coordination", "耦合协调度"),
-            Kind::Index,
-            coordination,
-        ));
+        let title = Words::new("coupling", "耦合度");
+        l.push(Field::new("coupling", title, Kind::Index, coupling).fit(fit::COUPLING));
+        let title = Words::new("coordination", "耦合协调度");
+        l.push(Field::new("coordination", title, Kind::Index, coordination).fit(fit::COUPLING));
         let title = Words::new("coordination grade", "协调等级");
-        l.push(Field::new("coordination_grade", title, Kind::Text, band));
+        l.push(Field::new("coordination_grade", title, Kind::Text, band).fit(fit::COUPLING));
     }
     for (k, link) in r.linkages.iter().enumerate() {
         let get = move |u| scaled(scored.linkage(u, k));
-        let field = Field::new(&link.id, &link.name, Kind::Score, get);
+        let field = Field::new(&link.id, &link.name, Kind::Score, get).fit(fit::LINKAGES);
         l.push(field.shown_if(detail.linkages).json(JsonSlot::In("linkages")));
     }
     if detail.indicators {
         for (i, ind) in r.indicators.iter().enumerate() {
             let get = move |u| scaled(scored.z(i, u));
-            l.push(Field::new(&ind.id, &ind.name, Kind::Score, get).json(JsonSlot::In("indicators")));
+            let field = Field::new(&ind.id, &ind.name, Kind::Score, get).fit(fit::INDICATORS);
+            l.push(field.json(JsonSlot::In("indicators")));
         }
     }
     if detail.obstacles {
@@ -152,7 +155,8 @@ pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -
                 let top = top_obstacles(scored, u);
                 Value::text(top.get(k - 1).and_then(|&i| r.indicators.get(i)).map(|i| i.id.as_str()))
             };
-            l.push(Field::new(format!("obstacle_{k}"), title, Kind::Text, get).json(JsonSlot::Item("obstacles")));
+            let field = Field::new(format!("obstacle_{k}"), title, Kind::Text, get).fit(fit::OBSTACLES);
+            l.push(field.json(JsonSlot::Item("obstacles")));
         }
     }
     l
@@ -232,7 +236,7 @@ impl<'a> View<'a> for RankingView<'a> {
 
     /// Headed by the rubric and followed by the coordination grades and the
     /// run's warnings, so a person sees everything in one place.
-    fn text(&self) -> String {
+    fn text(&self, layout: super::Layout) -> String {
         let scored = self.scored;
         let r = scored.rubric;
         let lang = r.lang();
@@ -250,7 +254,7 @@ impl<'a> View<'a> for RankingView<'a> {
             (false, true) => format!("{n} units, top {shown} shown"),
         };
         let mut out = format!("{}{version}: {count}\n", r.name);
-        out.push_str(&super::table::render(&sheet));
+        out.push_str(&super::table::fitted(&sheet, layout));
         out.push('\n');
         if r.coupling.is_some() {
             out.push_str(&coordination_counts(scored));

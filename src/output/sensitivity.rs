@@ -108,13 +108,13 @@ impl<'a> View<'a> for SensitivityView<'a> {
     }
 
     /// What was varied, the table, the summary and the run's warnings.
-    fn text(&self) -> String {
+    fn text(&self, layout: super::Layout) -> String {
         let rubric = self.scored.rubric;
         let n = self.scored.table.len();
         let units = rubric.lang().pick(format!("{n} units, "), format!("{n} 个单位，"));
         let settings = settings_text(&self.robustness.settings, rubric);
         let mut out = format!("{}: {units}{settings}\n", rubric.name);
-        out.push_str(&super::table::render(&self.listing.sheet()));
+        out.push_str(&super::table::fitted(&self.listing.sheet(), layout));
         out.push('\n');
         out.push_str(&summary_text(self.robustness, rubric, self.within));
         for w in &self.scored.warnings {

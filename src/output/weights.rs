@@ -150,7 +150,7 @@ impl<'a> View<'a> for WeightsView<'a> {
 
     /// The method (and how `combined` combines), the AHP consistency of
     /// each matrix in use, then the table.
-    fn text(&self) -> String {
+    fn text(&self, layout: super::Layout) -> String {
         let rubric = self.rubric;
         let mut out = format!("weighting: {}\n", self.weights.method.as_str());
         if let Some(c) = rubric.combined() {
@@ -170,7 +170,7 @@ impl<'a> View<'a> for WeightsView<'a> {
             out.push_str(&line);
             out.push('\n');
         }
-        out.push_str(&super::table::render(&self.listing.sheet()));
+        out.push_str(&super::table::fitted(&self.listing.sheet(), layout));
         out.push('\n');
         out
     }

@@ -49,14 +49,53 @@ fn fixture_text(name: &str) -> String {
 
 #[test]
 fn score_table() {
-    insta::assert_snapshot!("score_table", score("table", &[]));
+    insta::assert_snapshot!("score_table", score("table", &["--wide"]));
+}
+
+/// Without --wide a table fits 100 columns (the width when the terminal's
+/// is unknown): the columns that do not fit are left out, dimensions from
+/// the right, and named under the table.
+#[test]
+fn score_table_fitted_to_100_columns() {
+    let text = score("table", &["--detail", "linkages"]);
+    let table = text.lines().filter(|l| l.starts_with(['|', '+']));
+    assert!(table.clone().count() > 3, "{text}");
+    assert!(
+        table.clone().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 100),
+        "{text}"
+    );
+    // Wider than 100 with every column: something was left out, and said.
+    assert!(text.contains("为适应 100 列宽度省略了"), "{text}");
+    insta::assert_snapshot!("score_table_100", text);
+}
+
+/// `$COLUMNS` sets the width: at 60, only what is never left out remains.
+#[test]
+fn score_table_fitted_to_60_columns() {
+    let out = support::linkscore()
+        .current_dir(support::root())
+        .env("COLUMNS", "60")
+        .args([
+            "score",
+            DATA,
+            "--rubric",
+            RUBRIC,
+            "--format",
+            "table",
+            "--detail",
+            "obstacles",
+        ])
+        .output()
+        .expect("run linkscore");
+    assert!(out.status.success());
+    insta::assert_snapshot!("score_table_60", String::from_utf8_lossy(&out.stdout));
 }
 
 #[test]
 fn score_table_with_linkages() {
     insta::assert_snapshot!(
         "score_table_linkages",
-        score("table", &["--detail", "linkages", "--top", "3"])
+        score("table", &["--detail", "linkages", "--top", "3", "--wide"])
     );
 }
 

@@ -29,9 +29,14 @@ pub fn shared(rel: &str) -> PathBuf {
     root().join("..").join("shared").join(rel)
 }
 
-/// The linkscore executable built for these tests.
+/// The linkscore executable built for these tests. `COLUMNS` is removed
+/// from its environment, so that a table is fitted to the documented 100
+/// columns whatever terminal runs the tests.
 pub fn linkscore() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("linkscore").expect("the linkscore binary is built for integration tests")
+    let mut cmd =
+        assert_cmd::Command::cargo_bin("linkscore").expect("the linkscore binary is built for integration tests");
+    cmd.env_remove("COLUMNS");
+    cmd
 }
 
 /// Writes `content` to `dir/name` and returns the path.

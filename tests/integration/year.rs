@@ -298,7 +298,7 @@ fn diff_top_limits_risers_and_fallers() {
 
 #[test]
 fn diff_table_snapshot() {
-    insta::assert_snapshot!("diff_table", fixture_diff("table", &[]).stdout);
+    insta::assert_snapshot!("diff_table", fixture_diff("table", &["--wide"]).stdout);
 }
 
 #[test]
