@@ -79,7 +79,7 @@ pub struct StrictArg {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format (default: table on a terminal, else csv; with --output, from its extension).
+    /// Output format (default: table on a terminal, else csv; with --output, from its extension: .csv, .json, .jsonl, .md, .txt, or .xlsx for an Excel workbook).
     #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
     /// Write to FILE instead of standard output (nothing is written if the run fails).
@@ -195,7 +195,7 @@ pub enum DetailPart {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Data files (CSV or Excel .xlsx/.xls; - reads standard input). Several are scored as one table.
+    /// Data files (CSV, or Excel .xlsx/.xls/.ods workbooks; - reads standard input). Several are scored as one table.
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
     #[command(flatten)]
@@ -218,7 +218,7 @@ pub struct ScoreArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Data files to validate against the rubric (optional).
+    /// Data files (CSV or workbooks) to validate against the rubric (optional).
     #[arg(value_name = "DATA")]
     pub data: Vec<String>,
     #[command(flatten)]
@@ -231,7 +231,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct WeightsArgs {
-    /// Data files (needed when the weights come from the data: entropy, critic).
+    /// Data files, CSV or workbooks (needed when the weights come from the data: entropy, critic, combined).
     #[arg(value_name = "DATA")]
     pub data: Vec<String>,
     #[command(flatten)]
@@ -254,10 +254,10 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier year's data (CSV).
+    /// The earlier year's data (CSV, or an .xlsx/.xls/.ods workbook).
     #[arg(value_name = "OLD")]
     pub old: String,
-    /// The later year's data (CSV).
+    /// The later year's data (CSV, or an .xlsx/.xls/.ods workbook).
     #[arg(value_name = "NEW")]
     pub new: String,
     #[command(flatten)]
@@ -285,7 +285,7 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Data files (CSV; - reads standard input).
+    /// Data files (CSV, or Excel .xlsx/.xls/.ods workbooks; - reads standard input).
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
     #[command(flatten)]
@@ -310,7 +310,7 @@ pub struct TemplateArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Data files (CSV or Excel; - reads standard input). Several are scored as one table.
+    /// Data files (CSV, or Excel .xlsx/.xls/.ods workbooks; - reads standard input). Several are scored as one table.
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
     #[command(flatten)]
@@ -343,7 +343,7 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
-    /// Data files (CSV or .xlsx; - reads standard input).
+    /// Data files (CSV, or Excel .xlsx/.xls/.ods workbooks; - reads standard input).
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
     #[command(flatten)]
