@@ -32,7 +32,7 @@ pub fn run(args: &DiffArgs) -> Result<()> {
     let frozen = super::freeze(&rubric, &scales.pool, &scales.new, &args.params)?;
     let runs = args.uncertainty.map(|runs| usize::try_from(runs).unwrap_or(usize::MAX));
     let view = output::diff::DiffView::new(&comparison, args.top, (&args.old, &args.new), runs);
-    super::show(&view, format, args.output.output.as_deref(), frozen)?;
+    super::show(&view, format, &args.output, frozen)?;
     warn_years(args, &old_scored, &new_scored);
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     })?;
     let explanation = explain(&scored, u);
     let view = output::explain::ExplainView::new(&explanation);
-    super::show(&view, format, args.output.output.as_deref(), Vec::new())?;
+    super::show(&view, format, &args.output, Vec::new())?;
     if format != Format::Table {
         super::warn_all(&scored.warnings);
     }

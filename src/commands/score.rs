@@ -20,7 +20,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     };
     let frozen = super::freeze(&rubric, &[&table], &params, &args.params)?;
     let view = output::RankingView::new(&scored, detail, args.top);
-    super::show(&view, format, args.output.output.as_deref(), frozen)?;
+    super::show(&view, format, &args.output, frozen)?;
     if format != Format::Table {
         super::warn_all(&scored.warnings);
     }

@@ -22,7 +22,7 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     let robustness = sensitivity::analyse(&rubric, &table, &[&table], &params, nominal, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let view = output::sensitivity::SensitivityView::new(&robustness, &scored, args.top, args.within);
-    super::show(&view, format, args.output.output.as_deref(), Vec::new())?;
+    super::show(&view, format, &args.output, Vec::new())?;
     if format != Format::Table {
         super::warn_all(&scored.warnings);
     }

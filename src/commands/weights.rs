@@ -28,7 +28,7 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
         (scored.weights, scored.warnings)
     };
     let view = output::weights::WeightsView::new(&rubric, &weights);
-    super::show(&view, format, args.output.output.as_deref(), Vec::new())?;
+    super::show(&view, format, &args.output, Vec::new())?;
     super::warn_all(&warnings);
     Ok(())
 }
