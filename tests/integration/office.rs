@@ -228,7 +228,19 @@ fn a_chinese_workbook_is_headed_in_chinese_and_maps_titles_to_ids() {
     let ranking = sheet(&book, "ranking");
     assert_eq!(texts(&ranking[0]), RANKING_TITLES);
     // The cells: numbers as numbers, as computed by hand (module comment).
-    let expected: [(f64, &str, &str, &str, f64, f64, f64, &str, f64, f64); 3] = [
+    type Row = (
+        f64,
+        &'static str,
+        &'static str,
+        &'static str,
+        f64,
+        f64,
+        f64,
+        &'static str,
+        f64,
+        f64,
+    );
+    let expected: [Row; 3] = [
         (1.0, "v01", "王家寨子村", "东乡", 1.0, 85.0, 1.0, "好", 80.0, 90.0),
         (2.0, "v02", "李庄", "东乡", 2.0, 67.5, 2.0 / 3.0, "中", 60.0, 75.0),
         (3.0, "v03", "张村", "西乡", 1.0, 45.0, 1.0, "差", 40.0, 50.0),
@@ -250,7 +262,7 @@ fn a_chinese_workbook_is_headed_in_chinese_and_maps_titles_to_ids() {
     assert_eq!(texts(&columns[0]), ["工作表", "列", "列名", "字段名"]);
     let ranking_map: Vec<Vec<String>> = columns[1..]
         .iter()
-        .filter(|r| r[0].to_string() == "ranking")
+        .filter(|r| r[0] == Data::String("ranking".into()))
         .map(|r| texts(r))
         .collect();
     let letters = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
@@ -264,7 +276,10 @@ fn a_chinese_workbook_is_headed_in_chinese_and_maps_titles_to_ids() {
     assert_eq!(ranking_map, expected);
     // The other sheets are mapped too.
     for name in ["weights", "rubric"] {
-        let mapped = columns[1..].iter().filter(|r| r[0].to_string() == name).count();
+        let mapped = columns[1..]
+            .iter()
+            .filter(|r| r[0] == Data::String(name.into()))
+            .count();
         assert_eq!(mapped, sheet(&book, name)[0].len(), "{name}");
     }
 }
