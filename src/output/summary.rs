@@ -194,3 +194,69 @@ pub fn sheet(summary: &Summary, rubric: &Rubric, (old, new): (&str, &str)) -> su
     ));
     l.sheet()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Cell;
+
+    fn mover(rank_old: usize, rank_new: usize, score_change: f64) -> Mover {
+        Mover {
+            id: "V007".into(),
+            label: Some("王寨".into()),
+            rank_old,
+            rank_new,
+            score_change,
+        }
+    }
+
+    #[test]
+    fn a_mover_whose_score_went_the_other_way_says_so() {
+        let rubric = Rubric::builtin().expect("the built-in rubric");
+        assert!(rubric.lang().is_chinese());
+        assert_eq!(
+            mover_sentence(&mover(427, 391, -1.2), true, &rubric),
+            "排名上升最多：王寨（V007），由第 427 名升至第 391 名（上升 36 名），总分变化 -1.20，但总分下降"
+        );
+        assert_eq!(
+            mover_sentence(&mover(377, 396, 5.06), false, &rubric),
+            "排名下降最多：王寨（V007），由第 377 名降至第 396 名（下降 19 名），总分变化 +5.06，但总分上升"
+        );
+        assert_eq!(
+            mover_sentence(&mover(10, 4, 3.0), true, &rubric),
+            "排名上升最多：王寨（V007），由第 10 名升至第 4 名（上升 6 名），总分变化 +3.00"
+        );
+    }
+
+    #[test]
+    fn the_summary_sheet_holds_sentences_and_their_values() {
+        let rubric = Rubric::builtin().expect("the built-in rubric");
+        let summary = Summary {
+            kept: 2,
+            new: 1,
+            gone: 0,
+            mean_score_change: Some(1.5),
+            mean_dimension_change: vec![None; rubric.dimensions.len()],
+            risers: vec![mover(5, 2, 4.0)],
+            fallers: Vec::new(),
+            grade_transitions: Vec::new(),
+            grade_unchanged: 2,
+        };
+        let sheet = sheet(&summary, &rubric, ("a.csv", "b.csv"));
+        assert_eq!(sheet.rows[0], [Cell::Text("比较：a.csv → b.csv".into()), Cell::Empty]);
+        assert_eq!(sheet.rows[1], [Cell::Text("两年都有的单位".into()), Cell::Int(2)]);
+        let riser = sheet
+            .rows
+            .iter()
+            .find(|r| r[1] == Cell::Signed(3))
+            .expect("the riser's row");
+        assert_eq!(
+            riser[0],
+            Cell::Text("排名上升最多：王寨（V007），由第 5 名升至第 2 名（上升 3 名），总分变化 +4.00".into())
+        );
+        assert_eq!(
+            sheet.rows.last().map(|r| r[0].clone()),
+            Some(Cell::Text("等级未变的单位".into()))
+        );
+    }
+}
