@@ -61,7 +61,7 @@ impl Format {
 pub enum Headers {
     /// The titles people read, in the rubric's language (as the table shows them).
     Names,
-    /// The machine ids (SPEC's CSV columns).
+    /// The machine ids (rank, score, the dimension ids…), as scripts read them.
     Ids,
 }
 
@@ -71,7 +71,9 @@ pub enum Bom {
     /// In a CSV written to a file (`--output FILE`), which Excel opens as
     /// UTF-8 only with it; not on standard output, a pipe or a device.
     Auto,
+    /// In every CSV, standard output included.
     Always,
+    /// In none.
     Never,
 }
 
