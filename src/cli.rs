@@ -2,7 +2,7 @@
 
 use crate::files::{Destination, Source};
 use crate::input::Encoding;
-use crate::output::Format;
+use crate::output::{Bom, Format, Headers};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Score and rank villages on how well poverty-alleviation gains carry over
@@ -88,6 +88,12 @@ pub struct OutputArgs {
     /// Show every column of the table format; without it the table fits the terminal's width (or $COLUMNS, or 100 columns), leaving out the columns named under it.
     #[arg(long)]
     pub wide: bool,
+    /// The header of CSV and xlsx output: the column names people read (in the rubric's language) or the machine ids [default: names in xlsx, ids in CSV].
+    #[arg(long, value_enum, value_name = "HEADERS")]
+    pub headers: Option<Headers>,
+    /// Start CSV with a UTF-8 byte order mark, so that Excel opens its Chinese as Chinese (auto: when written to a file with --output, not to standard output or a pipe).
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub bom: Bom,
 }
 
 #[derive(Debug, Args)]

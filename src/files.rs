@@ -125,6 +125,16 @@ fn same_destination(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether output to `path` goes to a stream, not to a file kept on disk:
+/// standard output (no path, or `-`), a device or a FIFO (which are written
+/// as `>` would).
+pub fn is_stream(path: Option<&str>) -> bool {
+    match path {
+        None | Some("-") => true,
+        Some(path) => fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()),
+    }
+}
+
 /// How a destination is written.
 #[derive(Debug)]
 enum Plan {

@@ -14,7 +14,7 @@ pub mod weights;
 use crate::cli::{Cli, Command, OutputArgs, RubricArg};
 use crate::error::{Error, Result};
 use crate::files::Output;
-use crate::output::{Format, Layout};
+use crate::output::{Bom, Format, Headers, Layout, Options};
 use crate::rubric::Rubric;
 use std::io::{IsTerminal, Write};
 
@@ -64,22 +64,60 @@ pub fn choose_format(args: &OutputArgs) -> Result<Format> {
         ))
         .help(format!("use -o {path}x")));
     }
-    if excel {
+    let format = if excel {
         // An .xlsx target is a workbook whatever --format says: text in an
         // .xlsx file would not open.
-        return Ok(Format::Xlsx);
-    }
-    if let Some(f) = args.format {
-        return Ok(f);
-    }
-    if let Some(path) = output {
-        return Ok(Format::from_extension(path).unwrap_or(Format::Csv));
-    }
-    Ok(if std::io::stdout().is_terminal() {
+        Format::Xlsx
+    } else if let Some(f) = args.format {
+        f
+    } else if let Some(path) = output {
+        Format::from_extension(path).unwrap_or(Format::Csv)
+    } else if std::io::stdout().is_terminal() {
         Format::Table
     } else {
         Format::Csv
-    })
+    };
+    output_options(args, format)?;
+    Ok(format)
+}
+
+/// How `format` is written, from `--headers` and `--bom`: a flag the format
+/// cannot honour is a usage error (JSON keys are always ids, the table and
+/// markdown are always headed by names, only CSV has a BOM).
+pub fn output_options(args: &OutputArgs, format: Format) -> Result<Options> {
+    let name = match format {
+        Format::Table => "table",
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Jsonl => "jsonl",
+        Format::Markdown => "markdown",
+        Format::Xlsx => "xlsx",
+    };
+    match (args.headers, format) {
+        (Some(Headers::Names), Format::Json | Format::Jsonl) => {
+            return Err(Error::usage(format!(
+                "--headers names does not apply to {name} output: its keys are the machine ids"
+            ))
+            .help("for names, use --format csv --headers names, or --output FILE.xlsx"));
+        }
+        (Some(Headers::Ids), Format::Table | Format::Markdown) => {
+            return Err(Error::usage(format!(
+                "--headers ids does not apply to the {name} format: it is headed by the names people read"
+            ))
+            .help("for ids, use --format csv (ids are its default header)"));
+        }
+        _ => {}
+    }
+    if args.bom == Bom::Always && format != Format::Csv {
+        return Err(
+            Error::usage(format!("--bom always applies to CSV only, not to {name} output"))
+                .help("add --format csv, or leave --bom out"),
+        );
+    }
+    let to_file = !crate::files::is_stream(args.output.as_deref());
+    let mut options = Options::new(format, args.headers, args.bom, to_file);
+    options.layout = layout(args);
+    Ok(options)
 }
 
 /// Writes a finished output to stdout or to `--output` (see
@@ -102,15 +140,15 @@ pub fn emit_with(
     crate::files::commit(outputs)
 }
 
-/// `view` in `format`, written to stdout or `--output` together with the
-/// run's other files (see [`emit_with`]).
+/// `view` in `format`, written as the output flags say to stdout or
+/// `--output`, together with the run's other files (see [`emit_with`]).
 pub fn show<'a, V: crate::output::View<'a>>(
     view: &V,
     format: Format,
     args: &OutputArgs,
     others: Vec<Output<'_>>,
 ) -> Result<()> {
-    let rendered = crate::output::render(view, format, layout(args))?;
+    let rendered = crate::output::render(view, format, output_options(args, format)?)?;
     emit_with(args.output.as_deref(), others, |w| rendered.write_to(w))
 }
 

@@ -1,7 +1,7 @@
 //! CSV: the machine layout, numbers in their shortest lossless form. Rows
 //! are formatted in parallel, a window at a time, and written in order.
 
-use super::{Column, RowSink, Rows, Sheet};
+use super::{RowSink, Rows, Sheet};
 use rayon::prelude::*;
 use std::io::Write;
 
@@ -12,22 +12,27 @@ const WINDOW_ROWS: usize = 16 * TASK_ROWS;
 /// few enough that it stays in a core's cache until they are formatted.
 const WARM_ROWS: usize = 256;
 
-/// Renders a sheet as CSV (UTF-8, no BOM, `\n` line ends).
+/// The UTF-8 byte order mark, by which Excel knows a CSV is UTF-8.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Renders a sheet as CSV under its machine names (UTF-8, no BOM, `\n`
+/// line ends).
 pub fn render(sheet: &Sheet) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(&sheet.columns, sheet, &mut out);
+    let _ = write(&sheet.header(super::Headers::Ids), sheet, &mut out);
     out
 }
 
-/// Writes `rows` under the columns' machine names. A window of rows is
-/// formatted (in parallel) while the one before it is being written.
-pub fn write(columns: &[Column], rows: &impl Rows, out: &mut dyn Write) -> std::io::Result<()> {
+/// Writes `rows` under `header`. A window of rows is formatted (in
+/// parallel) while the one before it is being written.
+pub fn write(header: &[String], rows: &impl Rows, out: &mut dyn Write) -> std::io::Result<()> {
     let len = rows.count();
-    let mut header = Record::new(Vec::new());
-    for c in columns {
-        header.text(&c.key);
+    let mut record = Record::new(Vec::new());
+    for title in header {
+        record.text(title);
     }
+    let header = record;
     out.write_all(&header.finish())?;
     std::thread::scope(|scope| {
         let (formatted, windows) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
@@ -142,7 +147,7 @@ impl RowSink for Record {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{Cell, Kind};
+    use crate::output::{Cell, Column, Kind};
 
     #[test]
     fn quotes_only_what_needs_quoting_like_the_csv_crate() {

@@ -231,7 +231,7 @@ impl<'a> View<'a> for DiffView<'a> {
         let r = self.comparison.new.rubric;
         vec![
             ("diff", self.listing.sheet()),
-            ("summary", super::summary::sheet(&self.summary, r)),
+            ("summary", super::summary::sheet(&self.summary, r, self.names)),
             (
                 "weights",
                 super::weights::listing(r, &self.comparison.new.weights).sheet(),

@@ -57,6 +57,74 @@ impl Format {
     }
 }
 
+/// What heads the columns of a CSV or a workbook (`--headers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Headers {
+    /// The titles people read, in the rubric's language (as the table shows them).
+    Names,
+    /// The machine ids (rank, score, the dimension ids…), as scripts read them.
+    Ids,
+}
+
+/// Whether a CSV starts with a UTF-8 byte order mark (`--bom`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Bom {
+    /// In a CSV written to a file (`--output FILE`), which Excel opens as
+    /// UTF-8 only with it; not on standard output, a pipe or a device.
+    Auto,
+    /// In every CSV, standard output included.
+    Always,
+    /// In none.
+    Never,
+}
+
+/// How a result is written, beyond its format: made once from the output
+/// flags (see `commands::output_options`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// The CSV header and the workbook's header row.
+    pub headers: Headers,
+    /// A CSV starts with a UTF-8 BOM.
+    pub bom: bool,
+    /// How wide the table format may be.
+    pub layout: Layout,
+}
+
+impl Options {
+    /// The defaults for `format`: names in a workbook, ids in CSV; a BOM
+    /// when the CSV goes to a file (`to_file`).
+    pub fn new(format: Format, headers: Option<Headers>, bom: Bom, to_file: bool) -> Options {
+        let headers = headers.unwrap_or(if format == Format::Xlsx {
+            Headers::Names
+        } else {
+            Headers::Ids
+        });
+        let bom = format == Format::Csv
+            && match bom {
+                Bom::Auto => to_file,
+                Bom::Always => true,
+                Bom::Never => false,
+            };
+        Options {
+            headers,
+            bom,
+            layout: Layout::default(),
+        }
+    }
+}
+
+impl Default for Options {
+    /// Machine headers, no BOM: CSV as SPEC.md shows it; tables fitted
+    /// to the width used when the terminal's is unknown.
+    fn default() -> Options {
+        Options {
+            headers: Headers::Ids,
+            bom: false,
+            layout: Layout::default(),
+        }
+    }
+}
+
 /// What a cell holds; each format renders it in its own way.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -124,6 +192,22 @@ impl Sheet {
     pub fn title<'c>(&self, column: &'c Column) -> &'c str {
         column.title.get(self.lang)
     }
+
+    /// The header row `headers` asks for: titles or machine ids.
+    pub fn header(&self, headers: Headers) -> Vec<String> {
+        header(&self.columns, self.lang, headers)
+    }
+}
+
+/// The header of `columns` that `headers` asks for, titles in `lang`.
+pub fn header(columns: &[Column], lang: Lang, headers: Headers) -> Vec<String> {
+    columns
+        .iter()
+        .map(|c| match headers {
+            Headers::Names => c.title.get(lang).to_string(),
+            Headers::Ids => c.key.clone(),
+        })
+        .collect()
 }
 
 impl Cell {
@@ -268,34 +352,39 @@ pub trait View<'a>: 'a {
 /// getters (a national ranking is a million rows), the other formats are
 /// made whole first (so a failure leaves nothing written).
 pub enum Rendered<'v, V> {
-    Csv(&'v V),
+    Csv(&'v V, Options),
     Bytes(Vec<u8>),
 }
 
 impl<'a, V: View<'a>> Rendered<'_, V> {
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         match self {
-            Rendered::Csv(view) => {
+            Rendered::Csv(view, options) => {
                 let listing = view.listing();
-                csv::write(&listing.columns(), listing, out)
+                if options.bom {
+                    out.write_all(csv::BOM)?;
+                }
+                let header = header(&listing.columns(), listing.lang, options.headers);
+                csv::write(&header, listing, out)
             }
             Rendered::Bytes(bytes) => out.write_all(bytes),
         }
     }
 }
 
-/// `view` in `format`: the one place a format is chosen.
-pub fn render<'v, 'a, V: View<'a>>(view: &'v V, format: Format, layout: Layout) -> crate::Result<Rendered<'v, V>> {
+/// `view` in `format`, written as `options` say: the one place a format is
+/// chosen.
+pub fn render<'v, 'a, V: View<'a>>(view: &'v V, format: Format, options: Options) -> crate::Result<Rendered<'v, V>> {
     Ok(Rendered::Bytes(match format {
-        Format::Csv => return Ok(Rendered::Csv(view)),
-        Format::Table => view.text(layout).into_bytes(),
+        Format::Csv => return Ok(Rendered::Csv(view, options)),
+        Format::Table => view.text(options.layout).into_bytes(),
         Format::Markdown => markdown::render(&view.people()).into_bytes(),
         Format::Json => json::pretty(&view.json()).into_bytes(),
         Format::Jsonl => json::lines(&view.listing().json_objects()).into_bytes(),
         Format::Xlsx => {
             let sheets = view.workbook();
             let named: Vec<(&str, &Sheet)> = sheets.iter().map(|(name, sheet)| (*name, sheet)).collect();
-            xlsx::workbook(&named)?
+            xlsx::workbook(&named, options.headers)?
         }
     }))
 }

@@ -86,35 +86,177 @@ pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> Strin
     out
 }
 
-/// The summary as `item, value` rows (the `summary` sheet of a workbook).
-pub fn sheet(summary: &Summary, rubric: &Rubric) -> super::Sheet {
+/// A mover as people name it: its label and id where the rubric has a
+/// label column, else its id.
+fn who(m: &Mover, lang: crate::lang::Lang) -> String {
+    match &m.label {
+        Some(label) => lang.pick(format!("{label} ({})", m.id), format!("{label}（{}）", m.id)),
+        None => m.id.clone(),
+    }
+}
+
+/// A riser's or faller's sentence, in the rubric's language: what it
+/// ranks by (the rank), and the score's change, said when it went the
+/// other way.
+fn mover_sentence(m: &Mover, rose: bool, rubric: &Rubric) -> String {
+    let lang = rubric.lang();
+    let (who, change) = (who(m, lang), signed(m.score_change));
+    let places = m.rank_old.abs_diff(m.rank_new);
+    let (old, new) = (m.rank_old, m.rank_new);
+    // Others may have risen more: a riser's score can have fallen.
+    let tolerance = 1e-9 * rubric.scale;
+    let against = if rose {
+        m.score_change < -tolerance
+    } else {
+        m.score_change > tolerance
+    };
+    match (lang.is_chinese(), rose) {
+        (true, true) => format!(
+            "排名上升最多：{who}，由第 {old} 名升至第 {new} 名（上升 {places} 名），总分变化 {change}{}",
+            if against { "，但总分下降" } else { "" }
+        ),
+        (true, false) => format!(
+            "排名下降最多：{who}，由第 {old} 名降至第 {new} 名（下降 {places} 名），总分变化 {change}{}",
+            if against { "，但总分上升" } else { "" }
+        ),
+        (false, true) => format!(
+            "Rose most in rank: {who}, from rank {old} to {new} (up {places}); score change {change}{}",
+            if against { ", although the score fell" } else { "" }
+        ),
+        (false, false) => format!(
+            "Fell most in rank: {who}, from rank {old} to {new} (down {places}); score change {change}{}",
+            if against { ", although the score rose" } else { "" }
+        ),
+    }
+}
+
+/// The summary as sentences in the rubric's language, each with its value
+/// (the `summary` sheet of a workbook): the files compared, the units kept,
+/// new and gone, the mean changes, the biggest movers in rank (their value
+/// the rank change) and the grade transitions.
+pub fn sheet(summary: &Summary, rubric: &Rubric, (old, new): (&str, &str)) -> super::Sheet {
     use super::listing::{Field, Listing, Value};
+    use crate::lang::Words;
+    let lang = rubric.lang();
+    let t = |en: &str, zh: &str| lang.pick(en, zh).to_string();
     let mut items: Vec<(String, Value)> = vec![
-        ("kept".into(), Value::Int(summary.kept)),
-        ("new".into(), Value::Int(summary.new)),
-        ("gone".into(), Value::Int(summary.gone)),
-        ("mean score_change".into(), Value::num(summary.mean_score_change)),
+        (format!("{}{old} → {new}", t("Compared: ", "比较：")), Value::Empty),
+        (t("Units in both years", "两年都有的单位"), Value::Int(summary.kept)),
+        (t("Units new this year", "本年新增的单位"), Value::Int(summary.new)),
+        (
+            t("Units no longer in the data", "本年不再有的单位"),
+            Value::Int(summary.gone),
+        ),
+        (
+            t(
+                "Mean change of the score (units in both years)",
+                "总分的平均变化（两年都有的单位）",
+            ),
+            Value::num(summary.mean_score_change),
+        ),
     ];
     for (d, c) in rubric.dimensions.iter().zip(&summary.mean_dimension_change) {
-        items.push((format!("mean {}_change", d.id), Value::num(*c)));
+        let item = lang.pick(format!("Mean change of {}", d.name), format!("{}的平均变化", d.name));
+        items.push((item, Value::num(*c)));
     }
-    for (kind, list) in [("riser", &summary.risers), ("faller", &summary.fallers)] {
+    for (rose, list) in [(true, &summary.risers), (false, &summary.fallers)] {
         for m in list.iter() {
-            let item = format!("{kind} {} ({} → {})", m.id, m.rank_old, m.rank_new);
-            items.push((item, Value::Num(m.score_change)));
+            let change = m.rank_old as i64 - m.rank_new as i64;
+            items.push((mover_sentence(m, rose, rubric), Value::Signed(change)));
         }
     }
-    for ((from, to), n) in &summary.grade_transitions {
-        items.push((format!("grade {from} → {to}"), Value::Int(*n)));
+    if !rubric.grades.is_empty() {
+        for ((from, to), n) in &summary.grade_transitions {
+            let item = lang.pick(
+                format!("Units whose grade went from {from} to {to}"),
+                format!("等级由“{from}”变为“{to}”的单位"),
+            );
+            items.push((item, Value::Int(*n)));
+        }
+        items.push((
+            t("Units whose grade did not change", "等级未变的单位"),
+            Value::Int(summary.grade_unchanged),
+        ));
     }
-    items.push(("grade unchanged".into(), Value::Int(summary.grade_unchanged)));
     let items = &items;
-    let mut l = Listing::new(rubric.lang(), (0..items.len()).collect::<Vec<_>>());
-    l.push(Field::new("item", "item", super::Kind::Text, move |i: usize| {
-        items.get(i).map_or(Value::Empty, |(item, _)| Value::str(item.as_str()))
-    }));
-    l.push(Field::new("value", "value", super::Kind::Raw, move |i: usize| {
-        items.get(i).map_or(Value::Empty, |(_, value)| value.clone())
-    }));
+    let mut l = Listing::new(lang, (0..items.len()).collect::<Vec<_>>());
+    l.push(Field::new(
+        "item",
+        Words::new("item", "事项"),
+        super::Kind::Text,
+        move |i: usize| items.get(i).map_or(Value::Empty, |(item, _)| Value::str(item.as_str())),
+    ));
+    l.push(Field::new(
+        "value",
+        Words::new("value", "数值"),
+        super::Kind::Change,
+        move |i: usize| items.get(i).map_or(Value::Empty, |(_, value)| value.clone()),
+    ));
     l.sheet()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Cell;
+
+    fn mover(rank_old: usize, rank_new: usize, score_change: f64) -> Mover {
+        Mover {
+            id: "V007".into(),
+            label: Some("王寨".into()),
+            rank_old,
+            rank_new,
+            score_change,
+        }
+    }
+
+    #[test]
+    fn a_mover_whose_score_went_the_other_way_says_so() {
+        let rubric = Rubric::builtin().expect("the built-in rubric");
+        assert!(rubric.lang().is_chinese());
+        assert_eq!(
+            mover_sentence(&mover(427, 391, -1.2), true, &rubric),
+            "排名上升最多：王寨（V007），由第 427 名升至第 391 名（上升 36 名），总分变化 -1.20，但总分下降"
+        );
+        assert_eq!(
+            mover_sentence(&mover(377, 396, 5.06), false, &rubric),
+            "排名下降最多：王寨（V007），由第 377 名降至第 396 名（下降 19 名），总分变化 +5.06，但总分上升"
+        );
+        assert_eq!(
+            mover_sentence(&mover(10, 4, 3.0), true, &rubric),
+            "排名上升最多：王寨（V007），由第 10 名升至第 4 名（上升 6 名），总分变化 +3.00"
+        );
+    }
+
+    #[test]
+    fn the_summary_sheet_holds_sentences_and_their_values() {
+        let rubric = Rubric::builtin().expect("the built-in rubric");
+        let summary = Summary {
+            kept: 2,
+            new: 1,
+            gone: 0,
+            mean_score_change: Some(1.5),
+            mean_dimension_change: vec![None; rubric.dimensions.len()],
+            risers: vec![mover(5, 2, 4.0)],
+            fallers: Vec::new(),
+            grade_transitions: Vec::new(),
+            grade_unchanged: 2,
+        };
+        let sheet = sheet(&summary, &rubric, ("a.csv", "b.csv"));
+        assert_eq!(sheet.rows[0], [Cell::Text("比较：a.csv → b.csv".into()), Cell::Empty]);
+        assert_eq!(sheet.rows[1], [Cell::Text("两年都有的单位".into()), Cell::Int(2)]);
+        let riser = sheet
+            .rows
+            .iter()
+            .find(|r| r[1] == Cell::Signed(3))
+            .expect("the riser's row");
+        assert_eq!(
+            riser[0],
+            Cell::Text("排名上升最多：王寨（V007），由第 5 名升至第 2 名（上升 3 名），总分变化 +4.00".into())
+        );
+        assert_eq!(
+            sheet.rows.last().map(|r| r[0].clone()),
+            Some(Cell::Text("等级未变的单位".into()))
+        );
+    }
 }

@@ -23,6 +23,15 @@ impl Layout {
     pub const WIDE: Layout = Layout { width: None };
 }
 
+impl Default for Layout {
+    /// Fitted to [`Layout::UNKNOWN_WIDTH`].
+    fn default() -> Layout {
+        Layout {
+            width: Some(Layout::UNKNOWN_WIDTH),
+        }
+    }
+}
+
 /// Renders a sheet as an aligned text table (no trailing newline).
 pub fn render(sheet: &Sheet) -> String {
     let all: Vec<usize> = (0..sheet.columns.len()).collect();

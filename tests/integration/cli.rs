@@ -488,7 +488,11 @@ fn output_file_takes_its_format_from_the_extension() {
             r.stdout
         );
         let written = std::fs::read_to_string(&target).expect("the output file is written");
-        let expected = ok(ls(&["score", p(&data), "--rubric", p(&rubric), "--format", format])).stdout;
+        let mut expected = ok(ls(&["score", p(&data), "--rubric", p(&rubric), "--format", format])).stdout;
+        if format == "csv" {
+            // A CSV written to a file starts with a BOM for Excel (issue 16).
+            expected.insert(0, '\u{feff}');
+        }
         assert_eq!(written, expected, "{name} is not in {format} format");
     }
     // -o is the short form; --format wins over the extension.
@@ -509,7 +513,10 @@ fn output_file_takes_its_format_from_the_extension() {
     let target = dir.path().join("again.csv");
     std::fs::write(&target, "old content that is longer than nothing\n".repeat(100)).unwrap();
     ok(ls(&["score", p(&data), "--rubric", p(&rubric), "-o", p(&target)]));
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), small_reference_csv());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        format!("\u{feff}{}", small_reference_csv())
+    );
     // No temporary files left beside the output.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

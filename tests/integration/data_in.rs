@@ -939,7 +939,17 @@ fn score_to_xlsx_writes_ranking_weights_and_rubric_sheets() {
     write(dir.path(), "small.csv", small_text());
     let rubric = p(&small_toml()).to_string();
     for detail in [&[][..], &["--detail", "linkages,indicators"]] {
-        let mut args = vec!["score", "small.csv", "--rubric", &rubric, "-o", "results.xlsx"];
+        // Headed by ids to compare with the CSV (names are the default: office.rs).
+        let mut args = vec![
+            "score",
+            "small.csv",
+            "--rubric",
+            &rubric,
+            "-o",
+            "results.xlsx",
+            "--headers",
+            "ids",
+        ];
         args.extend_from_slice(detail);
         let r = ok(ls_in(dir.path(), &args));
         assert!(
@@ -950,7 +960,7 @@ fn score_to_xlsx_writes_ranking_weights_and_rubric_sheets() {
         let path = dir.path().join("results.xlsx");
         assert!(std::fs::read(&path).unwrap().starts_with(b"PK\x03\x04"));
         let book = read_xlsx(&path);
-        assert_eq!(sheet_names(&book), ["ranking", "weights", "rubric"]);
+        assert_eq!(sheet_names(&book), ["ranking", "weights", "rubric", "columns"]);
 
         let mut csv_args = vec!["score", "small.csv", "--rubric", &rubric, "--format", "csv"];
         csv_args.extend_from_slice(detail);
@@ -1011,14 +1021,14 @@ fn score_to_xlsx_writes_ranking_weights_and_rubric_sheets() {
     ));
     assert_eq!(
         sheet_names(&read_xlsx(&dir.path().join("forced.xlsx"))),
-        ["ranking", "weights", "rubric"]
+        ["ranking", "weights", "rubric", "columns"]
     );
     // The extension is not case-sensitive.
     ok(ls_in(
         dir.path(),
         &["score", "small.csv", "--rubric", &rubric, "-o", "UPPER.XLSX"],
     ));
-    assert_eq!(read_xlsx(&dir.path().join("UPPER.XLSX")).len(), 3);
+    assert_eq!(read_xlsx(&dir.path().join("UPPER.XLSX")).len(), 4);
 }
 
 #[test]
@@ -1029,7 +1039,17 @@ fn diff_explain_and_weights_write_workbooks() {
     let new = p(&fixture("year-2024.csv")).to_string();
     let r = ok(ls_in(
         dir.path(),
-        &["diff", &old, &new, "--rubric", &year, "-o", "d.xlsx"],
+        &[
+            "diff",
+            &old,
+            &new,
+            "--rubric",
+            &year,
+            "-o",
+            "d.xlsx",
+            "--headers",
+            "ids",
+        ],
     ));
     assert!(r.raw_stdout.is_empty());
     let book = read_xlsx(&dir.path().join("d.xlsx"));
@@ -1057,7 +1077,16 @@ fn diff_explain_and_weights_write_workbooks() {
     ok(ls_in(
         dir.path(),
         &[
-            "explain", &small, "--rubric", &rubric, "--unit", "AP004", "-o", "e.xlsx",
+            "explain",
+            &small,
+            "--rubric",
+            &rubric,
+            "--unit",
+            "AP004",
+            "-o",
+            "e.xlsx",
+            "--headers",
+            "ids",
         ],
     ));
     let book = read_xlsx(&dir.path().join("e.xlsx"));
@@ -1079,9 +1108,9 @@ fn diff_explain_and_weights_write_workbooks() {
         args.extend_from_slice(data);
         args.extend_from_slice(&["--rubric", &rubric]);
         let csv = ok(ls_in(dir.path(), &cat(&args, &["-f", "csv"]))).stdout;
-        ok(ls_in(dir.path(), &cat(&args, &["-o", "w.xlsx"])));
+        ok(ls_in(dir.path(), &cat(&args, &["-o", "w.xlsx", "--headers", "ids"])));
         let book = read_xlsx(&dir.path().join("w.xlsx"));
-        assert_eq!(sheet_names(&book), ["weights", "rubric"]);
+        assert_eq!(sheet_names(&book), ["weights", "rubric", "columns"]);
         assert_sheet_is_csv(sheet(&book, "weights"), &csv, TEXT_COLUMNS, "weights");
     }
 }

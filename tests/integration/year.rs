@@ -340,7 +340,8 @@ fn diff_output_file_holds_what_stdout_would() {
     let r = fixture_diff("csv", &["--output", target]);
     assert!(r.stdout.is_empty(), "--output also wrote to stdout:\n{}", r.stdout);
     let written = std::fs::read_to_string(target).expect("the output file");
-    assert_eq!(written, fixture_diff("csv", &[]).stdout);
+    // ... with the BOM a CSV file has for Excel (issue 16).
+    assert_eq!(written, format!("\u{feff}{}", fixture_diff("csv", &[]).stdout));
 }
 
 #[test]
