@@ -231,7 +231,10 @@ pub fn band_counts(s: &Scored, groups: &[Group]) -> Option<BandCounts> {
         if let Some(c) = counts.overall.get_mut(band) {
             *c += 1;
         }
-        if let Some(c) = g.and_then(|g| counts.groups.get_mut(g)).and_then(|row| row.get_mut(band)) {
+        if let Some(c) = g
+            .and_then(|g| counts.groups.get_mut(g))
+            .and_then(|row| row.get_mut(band))
+        {
             *c += 1;
         }
     }
@@ -464,7 +467,10 @@ dimensions = ["d1", "d2"]
         // q3 band 4, q1 6, q4 7, q5 8, q2 9.
         assert_eq!(counts.overall, [0, 0, 0, 0, 1, 0, 1, 1, 1, 1]);
         // 南: q2 9, q4 7; 北: q1 6, q3 4.
-        assert_eq!(counts.groups, vec![[0, 0, 0, 0, 0, 0, 0, 1, 0, 1], [0, 0, 0, 0, 1, 0, 1, 0, 0, 0]]);
+        assert_eq!(
+            counts.groups,
+            vec![[0, 0, 0, 0, 0, 0, 0, 1, 0, 1], [0, 0, 0, 0, 1, 0, 1, 0, 0, 0]]
+        );
         assert_eq!(counts.without, 0);
         // Without [coupling] there are no bands.
         let (r, t) = fixture(&RUBRIC.replace("[coupling]\ndimensions = [\"d1\", \"d2\"]\n", ""));

@@ -298,9 +298,7 @@ impl Page<'_> {
             let _ = write!(out, "<tr><td>{}</td><td class=\"num\">{units}</td>", esc(&g.name));
             let top = most_frequent(row, 3);
             for k in 0..3 {
-                let cell = top
-                    .get(k)
-                    .map_or(String::new(), |&(i, n)| format!("{} ({n})", name(i)));
+                let cell = top.get(k).map_or(String::new(), |&(i, n)| format!("{} ({n})", name(i)));
                 let _ = write!(out, "<td>{}</td>", esc(&cell));
             }
             out.push_str("</tr>\n");

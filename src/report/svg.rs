@@ -668,25 +668,31 @@ mod tests {
         // Marks 2.5 apart on bins of 1 (5 px): the labels (≈ 45 px) need three
         // rows; the tallest bars stand beside the marks; the last label would
         // leave the chart, so it ends at its line.
+        let label = |at: f64| format!("良好 ≥ {at}");
         let marks: Vec<Mark> = [50.0, 52.5, 55.0, 99.5]
-            .iter()
-            .map(|&at| Mark {
-                at,
-                label: format!("良好 ≥ {at}"),
-            })
+            .map(|at| Mark { at, label: label(at) })
+            .to_vec();
+        let counts: Vec<usize> = (0..100)
+            .map(|k| if (48..58).contains(&k) { 30 } else { k % 7 })
             .collect();
-        let counts: Vec<usize> = (0..100).map(|k| if (48..58).contains(&k) { 30 } else { k % 7 }).collect();
         let svg = histogram(&counts, 0.0, 1.0, &marks, "t", "#000");
         let labels = boxes(&svg, "mark-label", 11.0);
         let values = boxes(&svg, "value", 12.0);
-        assert_eq!((labels.len(), values.len()), (4, counts.iter().filter(|&&c| c > 0).count()));
-        let apart = |a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)| a.1 <= b.0 || b.1 <= a.0 || a.3 <= b.2 || b.3 <= a.2;
+        assert_eq!(
+            (labels.len(), values.len()),
+            (4, counts.iter().filter(|&&c| c > 0).count())
+        );
+        type Rect = (f64, f64, f64, f64);
+        let apart = |a: Rect, b: Rect| a.1 <= b.0 || b.1 <= a.0 || a.3 <= b.2 || b.3 <= a.2;
         for (k, &l) in labels.iter().enumerate() {
-            assert!(l.0 >= 0.0 && l.1 <= 560.0 && l.2 >= 0.0, "label {k} leaves the chart: {l:?}");
-            assert!(values.iter().all(|&v| apart(l, v)), "label {k} overlaps a count:\n{svg}");
-            assert!(labels[..k].iter().all(|&o| apart(l, o)), "label {k} overlaps a label:\n{svg}");
+            let inside = l.0 >= 0.0 && l.1 <= 560.0 && l.2 >= 0.0;
+            let clear = values.iter().chain(&labels[..k]).all(|&o| apart(l, o));
+            assert!(inside && clear, "label {k} {l:?} leaves the chart or overlaps:\n{svg}");
         }
-        assert!(svg.contains(r#"text-anchor="end" class="mark-label">良好 ≥ 99.5<"#), "{svg}");
+        assert!(
+            svg.contains(r#"text-anchor="end" class="mark-label">良好 ≥ 99.5<"#),
+            "{svg}"
+        );
         // Three rows of labels: the plot starts at 14 × 3 + 22 = 64 px.
         assert!(svg.contains(r#"viewBox="0 0 560.0 340.0""#), "{svg}");
     }

@@ -84,7 +84,10 @@ fn sections_are_in_order_and_the_page_is_well_formed() {
             "ranking"
         ]
     );
-    assert_mentions(&page, &["<h2>衔接情况</h2>", "<h2>耦合协调度</h2>", "<h2>主要障碍因子</h2>"]);
+    assert_mentions(
+        &page,
+        &["<h2>衔接情况</h2>", "<h2>耦合协调度</h2>", "<h2>主要障碍因子</h2>"],
+    );
 }
 
 #[test]
@@ -181,7 +184,10 @@ fn coordination_bands_match_hand_computation() {
         .filter(|n| n.has_tag_name("th"))
         .map(text_of)
         .collect();
-    assert_eq!(header, ["county", "单位数", "优质协调", "良好协调", "中级协调", "勉强协调"]);
+    assert_eq!(
+        header,
+        ["county", "单位数", "优质协调", "良好协调", "中级协调", "勉强协调"]
+    );
     assert_eq!(
         table_rows(by_id(&doc, "coupling-table")),
         [["乙县", "3", "0", "1", "1", "1"], ["甲县", "3", "1", "0", "1", "1"]]
@@ -196,7 +202,13 @@ fn obstacles_match_hand_computation_and_use_names() {
     // Most often first; a2 and b2 tie at 3 and keep the rubric's order.
     assert_eq!(
         bar_labels(obstacles),
-        ["卫生厕所普及率", "集体经济收入", "产业项目覆盖", "污水处理率", "务工收入占比"]
+        [
+            "卫生厕所普及率",
+            "集体经济收入",
+            "产业项目覆盖",
+            "污水处理率",
+            "务工收入占比"
+        ]
     );
     let text = text_of(obstacles);
     assert_mentions(
@@ -214,7 +226,13 @@ fn obstacles_match_hand_computation_and_use_names() {
         table_rows(by_id(&doc, "obstacle-table")),
         [
             ["乙县", "3", "集体经济收入 (3)", "卫生厕所普及率 (3)", "污水处理率 (2)"],
-            ["甲县", "3", "卫生厕所普及率 (3)", "产业项目覆盖 (2)", "务工收入占比 (2)"],
+            [
+                "甲县",
+                "3",
+                "卫生厕所普及率 (3)",
+                "产业项目覆盖 (2)",
+                "务工收入占比 (2)"
+            ],
         ]
     );
     // Names, never ids, for people.
@@ -225,7 +243,11 @@ fn obstacles_match_hand_computation_and_use_names() {
 
 #[test]
 fn a_rubric_without_linkages_or_coupling_says_so() {
-    let (_dir, _, page) = report(&["tests/fixtures/report-2024.csv", "--rubric", "tests/fixtures/report.toml"]);
+    let (_dir, _, page) = report(&[
+        "tests/fixtures/report-2024.csv",
+        "--rubric",
+        "tests/fixtures/report.toml",
+    ]);
     let doc = parse(&page);
     assert_mentions(&text_of(by_id(&doc, "linkages")), &["评价体系未设衔接"]);
     assert!(!page.contains("<section id=\"coupling\">"));
