@@ -266,6 +266,49 @@ fn a_rubric_without_linkages_or_coupling_says_so() {
 }
 
 #[test]
+fn a_unit_without_any_value_counts_in_no_mean_and_has_no_band() {
+    // u7 (甲县) has no value at all: it changes no mean and no obstacle count,
+    // has no coordination band ("无值": 1 of 7 = 14.3 %), and counts as a unit.
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let root = crate::support::root();
+    let rubric = std::fs::read_to_string(root.join(RUBRIC))
+        .expect("the fixture rubric")
+        .replace(
+            "normalize = \"goalpost\"",
+            "normalize = \"goalpost\"\nmissing = \"reweight\"",
+        );
+    let data = std::fs::read_to_string(root.join(DATA)).expect("the fixture data") + "u7,空村,甲县,,,,,\n";
+    let (r, d) = (dir.path().join("r.toml"), dir.path().join("d.csv"));
+    std::fs::write(&r, rubric).expect("write the rubric");
+    std::fs::write(&d, data).expect("write the data");
+    let (_d, _, page) = report(&[d.to_str().expect("path"), "--rubric", r.to_str().expect("path")]);
+    let doc = parse(&page);
+    assert_eq!(
+        table_rows(by_id(&doc, "linkage-means"))[2],
+        ["扶贫资金 → 振兴资金", "53.33", "46.67", "60.00"]
+    );
+    assert_eq!(
+        table_rows(by_id(&doc, "weakest-linkages"))[1],
+        ["甲县", "4", "产业扶贫 → 经济多元化", "57.50"]
+    );
+    assert_mentions(
+        &text_of(by_id(&doc, "coupling")),
+        &["优质协调: 1 (14.3%)", "中级协调: 2 (28.6%)", "无值: 1 (14.3%)"],
+    );
+    assert_eq!(
+        table_rows(by_id(&doc, "coupling-table")),
+        [
+            ["乙县", "3", "0", "1", "1", "1", "0"],
+            ["甲县", "4", "1", "0", "1", "1", "1"]
+        ]
+    );
+    assert_mentions(
+        &text_of(by_id(&doc, "obstacles")),
+        &["共 6 个单位存在障碍", "卫生厕所普及率: 6 (100.0%)"],
+    );
+}
+
+#[test]
 fn names_from_the_rubric_are_escaped() {
     let dir = tempfile::TempDir::new().expect("temp dir");
     let rubric = std::fs::read_to_string(crate::support::root().join(RUBRIC))
