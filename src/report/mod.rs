@@ -9,6 +9,7 @@
 //! parse the whole page, not only its charts.
 
 mod figures;
+mod linkages;
 pub mod svg;
 mod tables;
 
@@ -50,14 +51,18 @@ pub struct Options {
     pub uncertainty: Option<(usize, Vec<Option<crate::sensitivity::Interval>>)>,
 }
 
-/// The section ids, in page order (the tests look for each).
-pub const SECTIONS: [&str; 8] = [
+/// The section ids, in page order (the tests look for each). `coupling`
+/// is there when the rubric has `[coupling]`, `changes` with `--previous`.
+pub const SECTIONS: [&str; 11] = [
     "summary",
     "rubric",
     "distribution",
     "grades",
     "profiles",
     "groups",
+    "linkages",
+    "coupling",
+    "obstacles",
     "changes",
     "ranking",
 ];
@@ -69,6 +74,7 @@ pub fn render(scored: &Scored, comparison: Option<&Comparison>, options: &Option
         lang: scored.rubric.lang(),
         comparison,
         options,
+        group_order: figures::groups(scored),
     };
     page.render()
 }
@@ -78,6 +84,8 @@ struct Page<'a> {
     lang: Lang,
     comparison: Option<&'a Comparison<'a>>,
     options: &'a Options,
+    /// The groups, best mean score first (every per-group table lists them so).
+    group_order: Vec<figures::Group>,
 }
 
 /// A score on 0..1 as people read it (× scale, two decimals).
@@ -137,6 +145,9 @@ impl<'a> Page<'a> {
         out.push_str("</div>\n");
         self.profiles(&mut out);
         self.groups(&mut out);
+        self.linkages(&mut out);
+        self.coupling(&mut out);
+        self.obstacles(&mut out);
         self.changes(&mut out);
         self.ranking(&mut out);
         self.footer(&mut out);
@@ -571,6 +582,11 @@ impl<'a> Page<'a> {
             self.t("Dimension averages by group", "各组维度均值"),
             group_column
         );
+        let _ = writeln!(
+            out,
+            "<p>{}</p>",
+            self.t("Groups by mean score, best first.", "各组按平均总分从高到低排列。")
+        );
         out.push_str("<p class=\"legend\">");
         for (name, colour) in &series {
             let _ = write!(
@@ -686,6 +702,7 @@ table.data th { background: var(--band); position: sticky; top: 0; }
 table.data th, table.data td { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data td.weak { background: #fde8e8; color: #c62828; font-weight: bold; }
 table.data tbody tr:nth-child(even) { background: #fafbfc; }
 .up { color: #2e7d32; }
 .down { color: #c62828; }

@@ -185,21 +185,54 @@ pub struct Mark {
     pub label: String,
 }
 
+/// Where the labels of histogram marks go, as (x, anchor, row) per mark in
+/// `at` (x positions): each starts 3 px right of its line (ends 3 px left
+/// of it when it would leave the chart) and takes the first row, from the
+/// top, where it clears the label before it by 6 px. Returns the rows used.
+fn mark_rows(at: &[(f64, &str)], chart_w: f64) -> (Vec<(f64, &'static str, usize)>, usize) {
+    let size = 11.0;
+    let mut ends: Vec<f64> = Vec::new();
+    let mut placed = Vec::with_capacity(at.len());
+    for &(x, label) in at {
+        let width = text_width(label, size);
+        let (tx, anchor, from) = if x + 3.0 + width > chart_w - 2.0 {
+            (x - 3.0, "end", x - 3.0 - width)
+        } else {
+            (x + 3.0, "start", x + 3.0)
+        };
+        let row = ends.iter().position(|&end| end + 6.0 <= from).unwrap_or(ends.len());
+        if let Some(end) = ends.get_mut(row) {
+            *end = from + width;
+        } else {
+            ends.push(from + width);
+        }
+        placed.push((tx, anchor, row));
+    }
+    (placed, ends.len())
+}
+
 /// A histogram: `counts[k]` units fall in [lo + k·width, lo + (k+1)·width).
-/// `marks` are drawn as dashed vertical lines (grade thresholds).
+/// `marks` are drawn as dashed vertical lines (grade thresholds), their
+/// labels in rows of 14 px above the plot, clear of the bar counts (the
+/// tallest count stands at most 12 px above the plot).
 pub fn histogram(counts: &[usize], lo: f64, width: f64, marks: &[Mark], title: &str, fill: &str) -> String {
-    let (w, h) = (560.0, 300.0);
-    let (left, right, top, bottom) = (44.0, 12.0, 24.0, 40.0);
+    let w = 560.0;
+    let (left, right, bottom, plot_h) = (44.0, 12.0, 40.0, 236.0);
     let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
     let bins = counts.len().max(1);
+    let hi = lo + width * bins as f64;
+    let x = |v: f64| left + (v - lo) / (hi - lo) * plot_w;
+    let mut shown: Vec<&Mark> = marks.iter().filter(|m| m.at > lo && m.at < hi).collect();
+    shown.sort_by(|a, b| a.at.total_cmp(&b.at));
+    let at: Vec<(f64, &str)> = shown.iter().map(|m| (x(m.at), m.label.as_str())).collect();
+    let (placed, rows) = mark_rows(&at, w);
+    let top = if rows == 0 { 24.0 } else { 14.0 * rows as f64 + 22.0 };
+    let h = top + plot_h + bottom;
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
     let step = nice_step(max, 5).max(1.0);
     let y_max = (max / step).ceil() * step;
     let y = |v: f64| top + plot_h - v / y_max * plot_h;
     let bin_w = plot_w / bins as f64;
-    let hi = lo + width * bins as f64;
-    let x = |v: f64| left + (v - lo) / (hi - lo) * plot_w;
 
     let mut out = String::new();
     open(&mut out, w, h, title);
@@ -249,11 +282,9 @@ pub fn histogram(counts: &[usize], lo: f64, width: f64, marks: &[Mark], title: &
         );
     }
     line(&mut out, (left, y(0.0)), (w - right, y(0.0)), "axis");
-    for m in marks {
-        if m.at > lo && m.at < hi {
-            line(&mut out, (x(m.at), top - 4.0), (x(m.at), y(0.0)), "mark");
-            text(&mut out, x(m.at) + 3.0, top + 8.0, "start", "mark-label", &m.label);
-        }
+    for (m, (tx, anchor, row)) in shown.iter().zip(placed) {
+        line(&mut out, (x(m.at), top - 4.0), (x(m.at), y(0.0)), "mark");
+        text(&mut out, tx, 14.0 * (row + 1) as f64, anchor, "mark-label", &m.label);
     }
     out.push_str("</svg>");
     out
@@ -611,6 +642,59 @@ mod tests {
         assert_eq!(count(&svg, r#"class="mark""#), 1);
         // The bin with 5 units is the tallest: y axis up to 5 (step 1).
         assert!(svg.contains(">5</text>"));
+    }
+
+    /// The boxes of the texts of `class`: (left, right, top, bottom), with
+    /// ascent 0.8 em and descent 0.2 em at `size` px.
+    fn boxes(svg: &str, class: &str, size: f64) -> Vec<(f64, f64, f64, f64)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let num = |n: roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok()).unwrap();
+        let texts = doc.descendants().filter(|n| n.attribute("class") == Some(class));
+        texts
+            .map(|n| {
+                let (x, y, w) = (num(n, "x"), num(n, "y"), text_width(n.text().unwrap_or(""), size));
+                let left = match n.attribute("text-anchor") {
+                    Some("end") => x - w,
+                    Some("middle") => x - w / 2.0,
+                    _ => x,
+                };
+                (left, left + w, y - 0.8 * size, y + 0.2 * size)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn histogram_mark_labels_clear_the_counts_and_each_other() {
+        // Marks 2.5 apart on bins of 1 (5 px): the labels (≈ 45 px) need three
+        // rows; the tallest bars stand beside the marks; the last label would
+        // leave the chart, so it ends at its line.
+        let label = |at: f64| format!("良好 ≥ {at}");
+        let marks: Vec<Mark> = [50.0, 52.5, 55.0, 99.5]
+            .map(|at| Mark { at, label: label(at) })
+            .to_vec();
+        let counts: Vec<usize> = (0..100)
+            .map(|k| if (48..58).contains(&k) { 30 } else { k % 7 })
+            .collect();
+        let svg = histogram(&counts, 0.0, 1.0, &marks, "t", "#000");
+        let labels = boxes(&svg, "mark-label", 11.0);
+        let values = boxes(&svg, "value", 12.0);
+        assert_eq!(
+            (labels.len(), values.len()),
+            (4, counts.iter().filter(|&&c| c > 0).count())
+        );
+        type Rect = (f64, f64, f64, f64);
+        let apart = |a: Rect, b: Rect| a.1 <= b.0 || b.1 <= a.0 || a.3 <= b.2 || b.3 <= a.2;
+        for (k, &l) in labels.iter().enumerate() {
+            let inside = l.0 >= 0.0 && l.1 <= 560.0 && l.2 >= 0.0;
+            let clear = values.iter().chain(&labels[..k]).all(|&o| apart(l, o));
+            assert!(inside && clear, "label {k} {l:?} leaves the chart or overlaps:\n{svg}");
+        }
+        assert!(
+            svg.contains(r#"text-anchor="end" class="mark-label">良好 ≥ 99.5<"#),
+            "{svg}"
+        );
+        // Three rows of labels: the plot starts at 14 × 3 + 22 = 64 px.
+        assert!(svg.contains(r#"viewBox="0 0 560.0 340.0""#), "{svg}");
     }
 
     #[test]

@@ -18,6 +18,8 @@ mod outliers;
 mod plausibility;
 mod properties;
 mod report;
+mod report_browser;
+mod report_linkages;
 mod sensitivity;
 mod snapshots;
 mod support;

@@ -1,7 +1,8 @@
 //! Reports (SPEC.md "Reports: report") through the real binary: the page is
 //! self-contained, well-formed (the whole document, and every chart on its
-//! own), has every section, and shows numbers worked out by hand; and an
-//! end-to-end run in headless Chromium renders it without console errors.
+//! own), has every section, and shows numbers worked out by hand. The
+//! linkages, coupling and obstacles sections are in `report_linkages.rs`, the
+//! run in headless Chromium in `report_browser.rs`.
 //!
 //! The fixture (`tests/fixtures/report.toml`, `report-2023.csv`,
 //! `report-2024.csv`): three dimensions, one goalpost indicator [0, 100] each,
@@ -18,10 +19,11 @@
 //! ```
 //!
 //! u5's label is `石<桥>&"村'` (every character HTML escapes).
-//! Group means: 甲县 (u1, u2) score (80 + 45)/2 = 62.50, a (80 + 60)/2 = 70.00,
-//! b (60 + 40)/2 = 50.00, c (100 + 20)/2 = 60.00; 乙县 (u3, u4, u5) score
-//! (95 + 55 + 40)/3 = 63.33, a (100 + 40 + 50)/3 = 63.33, b (100 + 80 + 20)/3
-//! = 66.67, c (80 + 60 + 40)/3 = 60.00.
+//! Group means, listed best mean score first (乙县, then 甲县): 甲县 (u1, u2)
+//! score (80 + 45)/2 = 62.50, a (80 + 60)/2 = 70.00, b (60 + 40)/2 = 50.00,
+//! c (100 + 20)/2 = 60.00; 乙县 (u3, u4, u5) score (95 + 55 + 40)/3 = 63.33,
+//! a (100 + 40 + 50)/3 = 63.33, b (100 + 80 + 20)/3 = 66.67, c (80 + 60 + 40)/3
+//! = 60.00.
 //! Best u3, median u4 (3rd of 5), worst u5. Grade counts 优 1, 良 1, 中 1, 差 2.
 //! Rank changes (old − new): u3 1−1 = 0, u1 3−2 = +1, u4 5−3 = +2, u2 2−4 = −2;
 //! score changes u1 +20, u2 −35, u3 +5, u4 +35: mean 25/4 = +6.25.
@@ -29,19 +31,23 @@
 //! [55, 60), 80 → [80, 85), 95 → [95, 100].
 
 use crate::support::{assert_mentions, fails, ls_in, ok, root};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tempfile::TempDir;
 
 const RUBRIC: &str = "tests/fixtures/report.toml";
 const NEW: &str = "tests/fixtures/report-2024.csv";
 const OLD: &str = "tests/fixtures/report-2023.csv";
-const SECTIONS: [&str; 8] = [
+/// The fixture has no linkages (the section says so) and no `[coupling]`
+/// (no section).
+const SECTIONS: [&str; 10] = [
     "summary",
     "rubric",
     "distribution",
     "grades",
     "profiles",
     "groups",
+    "linkages",
+    "obstacles",
     "changes",
     "ranking",
 ];
@@ -51,7 +57,7 @@ const SECTIONS: [&str; 8] = [
 
 /// Runs `linkscore report` in the repository root with `args` and `-o` into a
 /// temp dir; returns the page.
-fn report(args: &[&str]) -> (TempDir, PathBuf, String) {
+pub(crate) fn report(args: &[&str]) -> (TempDir, PathBuf, String) {
     let dir = TempDir::new().expect("temp dir");
     let out = dir.path().join("report.html");
     let out_s = out.to_str().expect("UTF-8 temp path").to_string();
@@ -70,7 +76,7 @@ fn fixture_report(extra: &[&str]) -> String {
     report(&args).2
 }
 
-fn parse(page: &str) -> roxmltree::Document<'_> {
+pub(crate) fn parse(page: &str) -> roxmltree::Document<'_> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..Default::default()
@@ -80,21 +86,21 @@ fn parse(page: &str) -> roxmltree::Document<'_> {
 }
 
 /// The text of a node and its descendants.
-fn text_of(node: roxmltree::Node) -> String {
+pub(crate) fn text_of(node: roxmltree::Node) -> String {
     node.descendants()
         .filter(|n| n.is_text())
         .filter_map(|n| n.text())
         .collect()
 }
 
-fn by_id<'a, 'i>(doc: &'a roxmltree::Document<'i>, id: &str) -> roxmltree::Node<'a, 'i> {
+pub(crate) fn by_id<'a, 'i>(doc: &'a roxmltree::Document<'i>, id: &str) -> roxmltree::Node<'a, 'i> {
     doc.descendants()
         .find(|n| n.attribute("id") == Some(id))
         .unwrap_or_else(|| panic!("no element with id {id}"))
 }
 
 /// The rows of the first table under `node`, as cell texts (header row excluded).
-fn table_rows(node: roxmltree::Node) -> Vec<Vec<String>> {
+pub(crate) fn table_rows(node: roxmltree::Node) -> Vec<Vec<String>> {
     let table = node.descendants().find(|n| n.has_tag_name("table")).expect("a table");
     table
         .descendants()
@@ -105,7 +111,7 @@ fn table_rows(node: roxmltree::Node) -> Vec<Vec<String>> {
 }
 
 /// Asserts nothing in the page would be fetched from outside it.
-fn assert_self_contained(page: &str) {
+pub(crate) fn assert_self_contained(page: &str) {
     let doc = parse(page);
     for node in doc.descendants().filter(|n| n.is_element()) {
         for a in node.attributes() {
@@ -148,8 +154,8 @@ fn report_is_self_contained_and_well_formed() {
     assert_eq!(doc.root_element().tag_name().name(), "html");
     // Every chart is an <svg> that also parses on its own, as a file would.
     let svgs: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("svg")).collect();
-    // weights, histogram, grades, radar, groups, movers, grade changes.
-    assert_eq!(svgs.len(), 7, "charts: {}", svgs.len());
+    // weights, histogram, grades, radar, groups, obstacles, movers, grade changes.
+    assert_eq!(svgs.len(), 8, "charts: {}", svgs.len());
     let mut rest = page.as_str();
     let mut standalone = 0;
     while let Some(start) = rest.find("<svg") {
@@ -246,12 +252,13 @@ fn group_averages_match_hand_computation() {
     let page = fixture_report(&[]);
     let doc = parse(&page);
     let rows = table_rows(by_id(&doc, "groups"));
-    // county, units, mean score, 产业兴旺, 生态宜居, 治理有效.
+    // county, units, mean score, 产业兴旺, 生态宜居, 治理有效; best mean
+    // score first (乙县 63.33 before 甲县 62.50, though 甲县 comes first in the data).
     assert_eq!(
         rows,
         vec![
-            vec!["甲县", "2", "62.50", "70.00", "50.00", "60.00"],
             vec!["乙县", "3", "63.33", "63.33", "66.67", "60.00"],
+            vec!["甲县", "2", "62.50", "70.00", "50.00", "60.00"],
         ]
     );
     // The chart draws the same values (its tooltips carry them).
@@ -486,160 +493,6 @@ fn bad_previous_file_is_an_error() {
 }
 
 // ---------------------------------------------------------------------------
-// End to end in a browser
-
-/// Chromium, if installed.
-fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-/// Renders `page` (a file) in headless Chromium; returns the PNG and stderr.
-fn screenshot(browser: &Path, page: &Path, work: &Path, size: &str) -> (Vec<u8>, String) {
-    let png = work.join("shot.png");
-    let profile = TempDir::new().expect("temp dir");
-    let url = format!("file://{}", page.display());
-    let mut child = std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(["--enable-logging=stderr", "--v=0"])
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("--window-size={size}"))
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start chromium");
-    // Read stderr on a thread so a chatty browser never blocks on a full pipe.
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
-        s
-    });
-    let start = std::time::Instant::now();
-    loop {
-        if child.try_wait().expect("wait for chromium").is_some() {
-            break;
-        }
-        if start.elapsed() > std::time::Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish in 120 s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let log = reader.join().unwrap_or_default();
-    let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot ({e}); chromium said:\n{log}"));
-    (bytes, log)
-}
-
-/// Lines of Chromium's log that report the page's console or a failed load.
-/// (Chromium logs every console message as `INFO:CONSOLE(...)` whatever its
-/// level; a page without script should produce none at all.)
-fn console_problems(log: &str) -> Vec<&str> {
-    log.lines()
-        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught") || l.contains("net::ERR_"))
-        .collect()
-}
-
-/// Decodes an RGB(A) PNG: (non-white pixel share, distinct colours).
-fn pixel_stats(bytes: &[u8]) -> (f64, usize) {
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("a sane PNG size")];
-    let info = reader.next_frame(&mut buf).expect("a PNG frame");
-    let channels = match info.color_type {
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        other => panic!("unexpected PNG colour type {other:?}"),
-    };
-    assert_eq!(info.bit_depth, png::BitDepth::Eight);
-    let data = &buf[..info.buffer_size()];
-    let mut colours = std::collections::HashSet::new();
-    let mut non_white = 0usize;
-    let pixels = data.len() / channels;
-    for px in data.chunks_exact(channels) {
-        let rgb = (px[0], px[1], px[2]);
-        if rgb.0 < 245 || rgb.1 < 245 || rgb.2 < 245 {
-            non_white += 1;
-        }
-        colours.insert(rgb);
-    }
-    (non_white as f64 / pixels.max(1) as f64, colours.len())
-}
-
-#[test]
-fn report_renders_in_headless_chromium() {
-    let required = std::env::var_os("LINKSCORE_BROWSER_TESTS").is_some();
-    // Ten seconds of browser: part of the long suite, or asked for.
-    if !required && !crate::support::long_tests() {
-        eprintln!(
-            "note: report_renders_in_headless_chromium skipped: LINKSCORE_BROWSER_TESTS=1 or LINKSCORE_LONG_TESTS=1 runs it"
-        );
-        return;
-    }
-    let Some(browser) = chromium() else {
-        assert!(
-            !required,
-            "LINKSCORE_BROWSER_TESTS is set but chromium is not installed (apt-get install chromium)"
-        );
-        eprintln!(
-            "note: report_renders_in_headless_chromium skipped: chromium not found (set LINKSCORE_BROWSER_TESTS=1 to require it)"
-        );
-        return;
-    };
-    let (dir, page_path, _) = report(&[
-        "examples/villages-2024.csv",
-        "--rubric",
-        "rubrics/linkage.toml",
-        "--previous",
-        "examples/villages-2023.csv",
-        "--unit",
-        "V530121009",
-    ]);
-
-    // The harness itself: a page with console errors must be caught.
-    let bad = dir.path().join("bad.html");
-    std::fs::write(
-        &bad,
-        "<html><body><p>x</p><script>console.error('boom'); undefinedFunction();</script></body></html>",
-    )
-    .expect("write the bad page");
-    let (_, bad_log) = screenshot(&browser, &bad, dir.path(), "400,300");
-    assert!(
-        console_problems(&bad_log).len() >= 2,
-        "the console check sees nothing on a page with errors; chromium said:\n{bad_log}"
-    );
-
-    let (png, log) = screenshot(&browser, &page_path, dir.path(), "1280,2400");
-    let problems = console_problems(&log);
-    assert!(problems.is_empty(), "console errors:\n{}", problems.join("\n"));
-    let (ink, colours) = pixel_stats(&png);
-    // Charts and text cover far more than 5 % of the page, in many colours
-    // (five dimension colours, grade colours, anti-aliased text).
-    assert!(
-        ink > 0.05,
-        "the screenshot is nearly blank: {:.1} % non-white",
-        ink * 100.0
-    );
-    assert!(colours > 50, "the screenshot has only {colours} colours");
-}
-
-// ---------------------------------------------------------------------------
 // The previous year as `diff` scores it, and units without a score
 
 #[test]
@@ -726,9 +579,9 @@ fn a_unit_without_any_value_is_listed_last_without_a_grade() {
     assert_mentions(&grades, &["差: 2 (33.3%)", "无等级: 1 (16.7%)"]);
     assert_mentions(&text_of(by_id(&doc, "summary")), &["1 个无得分"]);
     // 甲县's dimension means are still over u1 and u2 only: 70.00, 50.00, 60.00,
-    // but it counts 3 units.
+    // but it counts 3 units (second: 乙县's mean 63.33 is higher).
     let groups = table_rows(by_id(&doc, "groups"));
-    assert_eq!(groups[0], ["甲县", "3", "62.50", "70.00", "50.00", "60.00"]);
+    assert_eq!(groups[1], ["甲县", "3", "62.50", "70.00", "50.00", "60.00"]);
 }
 
 #[test]
