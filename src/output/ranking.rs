@@ -54,6 +54,17 @@ const UNIT_KEYS: &[&str] = &[
 /// absent), dimensions, linkages and indicators as objects and obstacles
 /// as a list.
 pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> Listing<'a, usize> {
+    columns(scored, detail, top, false)
+}
+
+/// The ranking as people read it (table, markdown, workbook): the same
+/// columns, with obstacles named by the indicators' names, not their ids.
+pub fn people<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> Listing<'a, usize> {
+    columns(scored, detail, top, true)
+}
+
+/// The columns of [`listing`]; `human` names obstacles by their names.
+fn columns<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>, human: bool) -> Listing<'a, usize> {
     let r = scored.rubric;
     let table = scored.table;
     let lang = r.lang();
@@ -150,7 +161,8 @@ pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -
             };
             let get = move |u| {
                 let top = top_obstacles(scored, u);
-                Value::text(top.get(k - 1).and_then(|&i| r.indicators.get(i)).map(|i| i.id.as_str()))
+                let ind = top.get(k - 1).and_then(|&i| r.indicators.get(i));
+                Value::text(ind.map(|i| if human { i.name.as_str() } else { i.id.as_str() }))
             };
             l.push(Field::new(format!("obstacle_{k}"), title, Kind::Text, get).json(JsonSlot::Item("obstacles")));
         }
@@ -162,6 +174,8 @@ pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -
 pub struct RankingView<'a> {
     scored: &'a Scored<'a>,
     listing: Listing<'a, usize>,
+    /// The same rows with names for ids, for people.
+    people: Listing<'a, usize>,
 }
 
 impl<'a> RankingView<'a> {
@@ -169,6 +183,7 @@ impl<'a> RankingView<'a> {
         RankingView {
             scored,
             listing: listing(scored, detail, top),
+            people: people(scored, detail, top),
         }
     }
 }
@@ -178,6 +193,10 @@ impl<'a> View<'a> for RankingView<'a> {
 
     fn listing(&self) -> &Listing<'a, usize> {
         &self.listing
+    }
+
+    fn people(&self) -> Sheet {
+        self.people.sheet()
     }
 
     /// The whole run: inputs, rubric, weights, missing cells, warnings,
@@ -236,7 +255,7 @@ impl<'a> View<'a> for RankingView<'a> {
         let scored = self.scored;
         let r = scored.rubric;
         let lang = r.lang();
-        let sheet = self.listing.sheet();
+        let sheet = self.people();
         let version = if r.version.is_empty() {
             String::new()
         } else {
@@ -264,8 +283,8 @@ impl<'a> View<'a> for RankingView<'a> {
     fn workbook(&self) -> Vec<(&'static str, Sheet)> {
         let r = self.scored.rubric;
         vec![
-            ("ranking", self.listing.sheet()),
-            ("weights", super::weights::listing(r, &self.scored.weights).sheet()),
+            ("ranking", self.people()),
+            ("weights", super::weights::people(r, &self.scored.weights).sheet()),
             ("rubric", super::weights::rubric_listing(r).sheet()),
         ]
     }

@@ -14,6 +14,7 @@ mod tests;
 mod validate;
 
 use crate::error::{Error, Result};
+use crate::lang::Words;
 use serde::Deserialize;
 
 /// The rubric shipped in the binary (what `init` writes and what runs when
@@ -77,6 +78,17 @@ impl MissingPolicy {
             MissingPolicy::Median => "median",
         }
     }
+
+    /// The policy as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        let zh = match self {
+            MissingPolicy::Error => "报错",
+            MissingPolicy::Reweight => "剔除缺失指标，权重重新归一",
+            MissingPolicy::Mean => "均值填补",
+            MissingPolicy::Median => "中位数填补",
+        };
+        Words::new(self.as_str(), zh)
+    }
 }
 
 /// `outliers` in `[rubric]` (SPEC "Data as offices fill it in": Outliers).
@@ -120,6 +132,19 @@ impl Weighting {
             Weighting::Ahp => "ahp",
             Weighting::Combined => "combined",
         }
+    }
+
+    /// The method as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        let zh = match self {
+            Weighting::Explicit => "给定权重",
+            Weighting::Equal => "等权",
+            Weighting::Entropy => "熵权法",
+            Weighting::Critic => "CRITIC 法",
+            Weighting::Ahp => "层次分析法",
+            Weighting::Combined => "组合赋权",
+        };
+        Words::new(self.as_str(), zh)
     }
 }
 
@@ -248,6 +273,8 @@ pub struct Linkage {
 pub struct Indicator {
     pub id: String,
     pub column: String,
+    /// The name people read (tables, sheets, warnings): the rubric's `name`,
+    /// else `column`, else the id. Machine outputs use `id`.
     pub name: String,
     pub unit: String,
     pub dimension: usize,
