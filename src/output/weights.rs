@@ -246,7 +246,7 @@ fn ahp_lines(rubric: &Rubric) -> Vec<String> {
         let dim = rubric.dimensions.get(*d);
         let what = match lang {
             crate::lang::Lang::En => format!("indicators of {}", dim.map_or("", |d| d.id.as_str())),
-            crate::lang::Lang::Zh => format!("{}的指标", dim.map_or("", |d| d.name.as_str())),
+            crate::lang::Lang::Zh => dim.map_or(String::new(), |d| format!("{}（{}）的指标", d.name, d.id)),
         };
         lines.push(line(what, m));
     }

@@ -140,7 +140,7 @@ impl Weighting {
             Weighting::Explicit => "给定权重",
             Weighting::Equal => "等权",
             Weighting::Entropy => "熵权法",
-            Weighting::Critic => "CRITIC 法",
+            Weighting::Critic => "CRITIC法",
             Weighting::Ahp => "层次分析法",
             Weighting::Combined => "组合赋权",
         };
