@@ -243,17 +243,20 @@ pub fn find_unit(table: &crate::input::Table, rubric: &Rubric, wanted: &str) -> 
             if many.len() > LISTED {
                 ids.push_str(&format!(" and {} more", many.len() - LISTED));
             }
-            return Err(Error::data(format!(
-                "{} units are labelled `{shown}`: {ids}",
-                many.len()
-            ))
-            .help("name one by its id, e.g. --unit ".to_string() + many.first().map_or("", |&u| table.id(u))));
+            return Err(
+                Error::data(format!("{} units are labelled `{shown}`: {ids}", many.len()))
+                    .help("name one by its id, e.g. --unit ".to_string() + many.first().map_or("", |&u| table.id(u))),
+            );
         }
     }
     let labels = units.clone().filter_map(|u| table.label(u));
     let mut close = crate::error::closest_n(wanted, units.map(|u| table.id(u)).chain(labels), 3);
     close.dedup();
-    let what = if rubric.label_column.is_some() { "id or label" } else { "id" };
+    let what = if rubric.label_column.is_some() {
+        "id or label"
+    } else {
+        "id"
+    };
     let help = if close.is_empty() {
         let columns = match &rubric.label_column {
             Some(label) => format!("ids are in column `{}`, labels in `{label}`", rubric.id_column),

@@ -266,13 +266,21 @@ fn formation_line(e: &Explanation) -> String {
     let all = geometric.len() == r.dimensions.len();
     let (top, dims, why) = match lang {
         Lang::En => (
-            format!("the score is the weighted {} mean of the dimensions", if top_geometric { "geometric" } else { "arithmetic" }),
+            format!(
+                "the score is the weighted {} mean of the dimensions",
+                if top_geometric { "geometric" } else { "arithmetic" }
+            ),
             match (geometric.is_empty(), all) {
                 (true, _) => "each dimension the weighted arithmetic mean of its indicators".to_string(),
                 (false, true) => "each dimension the weighted geometric mean of its indicators".to_string(),
-                (false, false) => format!("{} the weighted geometric mean of its indicators, the other dimensions the arithmetic mean", geometric.join(", ")),
+                (false, false) => format!(
+                    "{} the weighted geometric mean of its indicators, the other dimensions the arithmetic mean",
+                    geometric.join(", ")
+                ),
             },
-            format!(". The contributions add up to {sum_text}, not to the score {score_text}: a geometric mean multiplies its parts (one at 0 makes it 0) instead of adding them"),
+            format!(
+                ". The contributions add up to {sum_text}, not to the score {score_text}: a geometric mean multiplies its parts (one at 0 makes it 0) instead of adding them"
+            ),
         ),
         Lang::Zh => (
             format!("总分为各维度的加权{}平均", if top_geometric { "几何" } else { "算术" }),
@@ -281,7 +289,9 @@ fn formation_line(e: &Explanation) -> String {
                 (false, true) => "各维度为其指标的加权几何平均".to_string(),
                 (false, false) => format!("{}为其指标的加权几何平均，其余维度为加权算术平均", geometric.join("、")),
             },
-            format!("。各指标贡献合计 {sum_text}，不等于总分 {score_text}：几何平均是各部分相乘（一项为 0 则为 0），不是相加"),
+            format!(
+                "。各指标贡献合计 {sum_text}，不等于总分 {score_text}：几何平均是各部分相乘（一项为 0 则为 0），不是相加"
+            ),
         ),
     };
     let sep = lang.pick("; ", "；");

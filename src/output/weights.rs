@@ -75,7 +75,12 @@ fn columns<'a>(rubric: &'a Rubric, w: &'a Weights, human: bool) -> Listing<'a, P
     }
     let parent_title = title("parent", "parent", "所属维度");
     l.push(Field::new("parent", parent_title, Kind::Text, parent));
-    l.push(Field::new("weight", title("weight", "weight", "权重"), Kind::Index, weight));
+    l.push(Field::new(
+        "weight",
+        title("weight", "weight", "权重"),
+        Kind::Index,
+        weight,
+    ));
     let global_title = title("global_weight", "global weight", "全局权重");
     l.push(Field::new("global_weight", global_title, Kind::Index, global));
     l
@@ -199,8 +204,14 @@ impl<'a> View<'a> for WeightsView<'a> {
                 Words::new("linear", "线性")
             };
             let line = match lang {
-                crate::lang::Lang::En => format!("combined ({} rule, alpha = {}): {} and {}", rule.en, c.alpha, subjective.en, objective.en),
-                crate::lang::Lang::Zh => format!("组合赋权（{}组合，α = {}）：{}与{}", rule.zh, c.alpha, subjective.zh, objective.zh),
+                crate::lang::Lang::En => format!(
+                    "combined ({} rule, alpha = {}): {} and {}",
+                    rule.en, c.alpha, subjective.en, objective.en
+                ),
+                crate::lang::Lang::Zh => format!(
+                    "组合赋权（{}组合，α = {}）：{}与{}",
+                    rule.zh, c.alpha, subjective.zh, objective.zh
+                ),
             };
             out.push_str(&line);
             out.push('\n');

@@ -831,7 +831,15 @@ fn weights_lists_dimensions_and_indicators() {
     // Table format names the method, in the rubric's language (small.toml is
     // Chinese), and each id beside its name.
     let table = ok(ls(&["weights", "--rubric", p(&rubric), "-f", "table"])).stdout;
-    assert_mentions(&table, &["赋权方法：给定权重", "collective_income", "村集体经营性收入", "全局权重"]);
+    assert_mentions(
+        &table,
+        &[
+            "赋权方法：给定权重",
+            "collective_income",
+            "村集体经营性收入",
+            "全局权重",
+        ],
+    );
 }
 
 #[test]

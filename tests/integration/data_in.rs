@@ -931,7 +931,16 @@ fn a_workbook_whose_sheet_is_empty_is_an_error() {
 // 3. Excel output
 
 /// Columns of the outputs that are text even when they look like numbers.
-const TEXT_COLUMNS: &[&str] = &["id", "label", "group", "grade", "coordination_grade", "parent", "level", "name"];
+const TEXT_COLUMNS: &[&str] = &[
+    "id",
+    "label",
+    "group",
+    "grade",
+    "coordination_grade",
+    "parent",
+    "level",
+    "name",
+];
 
 /// The names small.toml gives its dimensions, linkages and indicators.
 const SMALL_NAMES: &[(&str, &str)] = &[
@@ -968,7 +977,11 @@ fn for_people(csv: &str, columns: &[usize], weights: bool) -> String {
             }
         }
         if weights {
-            let name = if r == 0 { "name".to_string() } else { small_name(&row[1]) };
+            let name = if r == 0 {
+                "name".to_string()
+            } else {
+                small_name(&row[1])
+            };
             if r > 0 {
                 row[0] = if row[0] == "dimension" { "维度" } else { "指标" }.to_string();
             }

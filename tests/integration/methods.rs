@@ -191,11 +191,7 @@ fn check(e: &Expected) {
     .into_iter()
     .find(|m| method.starts_with(m.0))
     .map_or("给定权重", |m| m.1);
-    assert!(
-        table.contains(&format!("赋权方法：{method}")),
-        "{}:\n{table}",
-        e.rubric
-    );
+    assert!(table.contains(&format!("赋权方法：{method}")), "{}:\n{table}", e.rubric);
     if !e.ahp.is_empty() {
         for &(what, lambda, ci, cr) in e.ahp {
             // The dimensions' matrix is 维度; a dimension's is named with its id.
