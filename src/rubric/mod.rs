@@ -47,6 +47,18 @@ impl Normalize {
         }
     }
 
+    /// The normalization as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        let zh = match self {
+            Normalize::Goalpost => "目标值法",
+            Normalize::Minmax => "极差标准化",
+            Normalize::Zscore => "Z-score 标准化",
+            Normalize::Rank => "排序标准化",
+            Normalize::None => "不标准化",
+        };
+        Words::new(self.as_str(), zh)
+    }
+
     /// Whether the normalization takes statistics from the scored sample.
     pub fn is_sample_relative(self) -> bool {
         matches!(self, Normalize::Minmax | Normalize::Zscore | Normalize::Rank)
@@ -58,6 +70,16 @@ impl Normalize {
 pub enum Aggregate {
     Arithmetic,
     Geometric,
+}
+
+impl Aggregate {
+    /// The aggregation as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        match self {
+            Aggregate::Arithmetic => Words::new("arithmetic", "算术平均"),
+            Aggregate::Geometric => Words::new("geometric", "几何平均"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -211,6 +211,21 @@ fn the_report_names_weighting_and_missing_policy_in_chinese() {
     assert!(!page.contains(">explicit<") && !page.contains(">reweight<"));
 }
 
+#[test]
+fn sensitivity_names_its_alternatives_in_chinese() {
+    let dir = tmp();
+    named(dir.path());
+    let out = ok(ls_in(
+        dir.path(),
+        &[
+            "sensitivity", "d.csv", "--rubric", "r.toml", "--runs", "3", "--normalize", "goalpost,minmax",
+            "--aggregate", "arithmetic,geometric", "-f", "table",
+        ],
+    ))
+    .stdout;
+    assert_mentions(&out, &["标准化：目标值法、极差标准化；综合方法：算术平均、几何平均"]);
+}
+
 // ---------------------------------------------------------------- --unit
 
 #[test]
