@@ -218,8 +218,18 @@ fn sensitivity_names_its_alternatives_in_chinese() {
     let out = ok(ls_in(
         dir.path(),
         &[
-            "sensitivity", "d.csv", "--rubric", "r.toml", "--runs", "3", "--normalize", "goalpost,minmax",
-            "--aggregate", "arithmetic,geometric", "-f", "table",
+            "sensitivity",
+            "d.csv",
+            "--rubric",
+            "r.toml",
+            "--runs",
+            "3",
+            "--normalize",
+            "goalpost,minmax",
+            "--aggregate",
+            "arithmetic,geometric",
+            "-f",
+            "table",
         ],
     ))
     .stdout;
