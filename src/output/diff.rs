@@ -181,7 +181,6 @@ pub struct DiffView<'a> {
     comparison: &'a Comparison<'a>,
     summary: Summary,
     listing: Listing<'a, &'a Pair>,
-    people: Listing<'a, &'a Pair>,
     /// The two files as the command line named them.
     names: (&'a str, &'a str),
     /// `--uncertainty`: how many re-scorings gave the intervals.
@@ -199,7 +198,6 @@ impl<'a> DiffView<'a> {
             comparison,
             summary: comparison.summary(top),
             listing: listing(comparison),
-            people: people(comparison),
             names,
             runs,
         }
@@ -213,8 +211,9 @@ impl<'a> View<'a> for DiffView<'a> {
         &self.listing
     }
 
+    /// Made when a person's format asks for it (CSV never does).
     fn people(&self) -> Sheet {
-        self.people.sheet()
+        people(self.comparison).sheet()
     }
 
     /// Inputs, rubric, summary and one object per unit.

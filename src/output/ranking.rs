@@ -174,8 +174,8 @@ fn columns<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>, human
 pub struct RankingView<'a> {
     scored: &'a Scored<'a>,
     listing: Listing<'a, usize>,
-    /// The same rows with names for ids, for people.
-    people: Listing<'a, usize>,
+    detail: Detail,
+    top: Option<usize>,
 }
 
 impl<'a> RankingView<'a> {
@@ -183,7 +183,8 @@ impl<'a> RankingView<'a> {
         RankingView {
             scored,
             listing: listing(scored, detail, top),
-            people: people(scored, detail, top),
+            detail,
+            top,
         }
     }
 }
@@ -195,8 +196,10 @@ impl<'a> View<'a> for RankingView<'a> {
         &self.listing
     }
 
+    /// The same rows with names for ids, made when a person's format asks
+    /// for it (CSV never does).
     fn people(&self) -> Sheet {
-        self.people.sheet()
+        people(self.scored, self.detail, self.top).sheet()
     }
 
     /// The whole run: inputs, rubric, weights, missing cells, warnings,
