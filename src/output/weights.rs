@@ -66,22 +66,20 @@ fn columns<'a>(rubric: &'a Rubric, w: &'a Weights, human: bool) -> Listing<'a, P
         Part::Dimension(d) => Value::num(w.dimension.get(d).copied()),
         Part::Indicator(i) => Value::num(w.global.get(i).copied()),
     };
-    // Machine listings keep the SPEC's keys as their headings.
-    let title = move |key: &str, en: &str, zh: &str| if human { Words::new(en, zh) } else { Words::same(key) };
-    l.push(Field::new("level", title("level", "level", "层级"), Kind::Text, level));
+    l.push(Field::new("level", Words::new("level", "层级"), Kind::Text, level));
     l.push(Field::new("id", "id", Kind::Text, id));
+    // The name is for people; SPEC's CSV has none.
     if human {
         l.push(Field::new("name", Words::new("name", "名称"), Kind::Text, name));
     }
-    let parent_title = title("parent", "parent", "所属维度");
-    l.push(Field::new("parent", parent_title, Kind::Text, parent));
     l.push(Field::new(
-        "weight",
-        title("weight", "weight", "权重"),
-        Kind::Index,
-        weight,
+        "parent",
+        Words::new("parent", "所属维度"),
+        Kind::Text,
+        parent,
     ));
-    let global_title = title("global_weight", "global weight", "全局权重");
+    l.push(Field::new("weight", Words::new("weight", "权重"), Kind::Index, weight));
+    let global_title = Words::new("global weight", "全局权重");
     l.push(Field::new("global_weight", global_title, Kind::Index, global));
     l
 }
