@@ -271,11 +271,12 @@ fn formation_line(e: &Explanation) -> String {
                 if top_geometric { "geometric" } else { "arithmetic" }
             ),
             match (geometric.is_empty(), all) {
-                (true, _) => "each dimension the weighted arithmetic mean of its indicators".to_string(),
-                (false, true) => "each dimension the weighted geometric mean of its indicators".to_string(),
+                (true, _) => "each dimension is the weighted arithmetic mean of its indicators".to_string(),
+                (false, true) => "each dimension is the weighted geometric mean of its indicators".to_string(),
                 (false, false) => format!(
-                    "{} the weighted geometric mean of its indicators, the other dimensions the arithmetic mean",
-                    geometric.join(", ")
+                    "{} {} the weighted geometric mean of its indicators, the other dimensions the arithmetic mean",
+                    geometric.join(", "),
+                    if geometric.len() == 1 { "is" } else { "are each" }
                 ),
             },
             format!(

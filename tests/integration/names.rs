@@ -435,6 +435,32 @@ fn explain_says_a_geometric_dimension_keeps_contributions_from_adding_up() {
 }
 
 #[test]
+fn explain_in_english_names_a_geometric_top_level() {
+    let dir = tmp();
+    let english = GEOMETRIC
+        .replace("aggregate = \"arithmetic\"", "aggregate = \"geometric\"")
+        .replace("几何测试", "Geometric test")
+        .replace("生态宜居", "Ecology")
+        .replace("产业兴旺", "Industry");
+    write(dir.path(), "g.toml", english);
+    write(dir.path(), "g.csv", GEOMETRIC_DATA);
+    let out = ok(ls_in(
+        dir.path(),
+        &["explain", "g.csv", "--rubric", "g.toml", "--unit", "v1", "-f", "table"],
+    ))
+    .stdout;
+    // Ecology .5 and Industry .5: the score .5^½ × .5^½ = .5, 50.00; the
+    // contributions are v1's as above, 56.25.
+    assert_mentions(
+        &out,
+        &[
+            "score 50.00",
+            "how the score is formed: the score is the weighted geometric mean of the dimensions; Ecology is the weighted geometric mean of its indicators, the other dimensions the arithmetic mean. The contributions add up to 56.25, not to the score 50.00",
+        ],
+    );
+}
+
+#[test]
 fn a_dimension_zeroed_by_one_lowest_indicator_is_named_with_the_floor_hint() {
     let dir = tmp();
     write(dir.path(), "g.toml", GEOMETRIC);
