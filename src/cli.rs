@@ -296,8 +296,8 @@ pub struct ExplainArgs {
     pub data: Vec<String>,
     #[command(flatten)]
     pub rubric: RubricArg,
-    /// The id of the unit to explain.
-    #[arg(long, short = 'u', value_name = "ID")]
+    /// The unit to explain: its id, or its label (村名) when no other unit has that label.
+    #[arg(long, short = 'u', value_name = "ID|LABEL")]
     pub unit: String,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -327,8 +327,8 @@ pub struct ReportArgs {
     /// The previous year's data: adds rank changes and the biggest movers.
     #[arg(long, value_name = "OLD")]
     pub previous: Option<String>,
-    /// Also draw this unit's dimension profile (repeatable).
-    #[arg(long, short = 'u', value_name = "ID")]
+    /// Also draw this unit's dimension profile (repeatable): its id, or a label no other unit has.
+    #[arg(long, short = 'u', value_name = "ID|LABEL")]
     pub unit: Vec<String>,
     /// The report's title (default: the rubric's name).
     #[arg(long, value_name = "TEXT")]

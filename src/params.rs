@@ -275,7 +275,7 @@ pub fn parse(path: &str, text: &str, rubric: &Rubric) -> Result<Params> {
         .indicators
         .iter()
         .zip(&treatment)
-        .filter_map(|(ind, t)| crate::outliers::describe_frozen(&ind.id, *t))
+        .filter_map(|(ind, t)| crate::outliers::describe_frozen(&ind.name, *t))
         .collect();
     warnings.extend(crate::engine::constant_warning(rubric, &scaling));
     Ok(Params {

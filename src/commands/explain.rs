@@ -2,7 +2,7 @@
 
 use crate::cli::ExplainArgs;
 use crate::engine;
-use crate::error::{Error, Result, closest_n};
+use crate::error::Result;
 use crate::explain::explain;
 use crate::output::{self, Format};
 
@@ -11,22 +11,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     let rubric = super::load_rubric(&args.rubric)?;
     let table = super::load_data(&args.data, &rubric, &args.read.options(), false)?;
     let scored = engine::score(&rubric, &table)?;
-    let wanted = args.unit.trim();
-    let u = (0..table.len()).position(|u| table.id(u) == wanted).ok_or_else(|| {
-        let close = closest_n(wanted, (0..table.len()).map(|u| table.id(u)), 3);
-        let help = if close.is_empty() {
-            format!(
-                "the ids are in column `{}`; `linkscore score` lists them",
-                rubric.id_column
-            )
-        } else {
-            format!(
-                "did you mean {}?",
-                close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-            )
-        };
-        Error::data(format!("no unit with id `{wanted}` in the data")).help(help)
-    })?;
+    let u = super::find_unit(&table, &rubric, &args.unit)?;
     let explanation = explain(&scored, u);
     let view = output::explain::ExplainView::new(&explanation);
     super::show(&view, format, &args.output, Vec::new())?;

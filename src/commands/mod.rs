@@ -277,3 +277,54 @@ pub fn nominal_ranks(scored: &crate::engine::Scored) -> Vec<Option<u32>> {
         .map(|u| scored.rank(u).map(|r| u32::try_from(r).unwrap_or(u32::MAX)))
         .collect()
 }
+
+/// The unit `--unit` names (`explain`, `report`): its id, else its exact
+/// label (the data's text, trimmed). A label several units share is an
+/// error listing their ids; a name that matches nothing suggests close ids
+/// and labels.
+pub fn find_unit(table: &crate::input::Table, rubric: &Rubric, wanted: &str) -> Result<usize> {
+    let wanted = wanted.trim();
+    let units = 0..table.len();
+    if let Some(u) = units.clone().find(|&u| table.id(u) == wanted) {
+        return Ok(u);
+    }
+    let by_label: Vec<usize> = units
+        .clone()
+        .filter(|&u| table.label(u).is_some_and(|l| l.trim() == wanted))
+        .collect();
+    let quoted = |list: &mut dyn Iterator<Item = &str>| list.map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    let shown = crate::error::echo(wanted);
+    match by_label.as_slice() {
+        [u] => return Ok(*u),
+        [] => {}
+        many => {
+            const LISTED: usize = 10;
+            let mut ids = quoted(&mut many.iter().take(LISTED).map(|&u| table.id(u)));
+            if many.len() > LISTED {
+                ids.push_str(&format!(" and {} more", many.len() - LISTED));
+            }
+            return Err(
+                Error::data(format!("{} units are labelled `{shown}`: {ids}", many.len()))
+                    .help("name one by its id, e.g. --unit ".to_string() + many.first().map_or("", |&u| table.id(u))),
+            );
+        }
+    }
+    let labels = units.clone().filter_map(|u| table.label(u));
+    let mut close = crate::error::closest_n(wanted, units.map(|u| table.id(u)).chain(labels), 3);
+    close.dedup();
+    let what = if rubric.label_column.is_some() {
+        "id or label"
+    } else {
+        "id"
+    };
+    let help = if close.is_empty() {
+        let columns = match &rubric.label_column {
+            Some(label) => format!("ids are in column `{}`, labels in `{label}`", rubric.id_column),
+            None => format!("ids are in column `{}`", rubric.id_column),
+        };
+        format!("the {columns}; `linkscore score` lists them")
+    } else {
+        format!("did you mean {}?", quoted(&mut close.into_iter()))
+    };
+    Err(Error::data(format!("no unit with {what} `{shown}` in the data")).help(help))
+}

@@ -3,7 +3,7 @@
 
 use crate::cli::ReportArgs;
 use crate::diff::Comparison;
-use crate::error::{Error, Result, closest_n};
+use crate::error::{Error, Result};
 use crate::{engine, input, pooling, report};
 
 pub fn run(args: &ReportArgs) -> Result<()> {
@@ -13,7 +13,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let mut options = args.read.options();
     options.skip_checksums = true;
     let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
-    let units = find_units(&table, &rubric.id_column, &args.unit)?;
+    let units = find_units(&table, &rubric, &args.unit)?;
     let mut report_options = report::Options {
         title: args.title.clone(),
         inputs: args.data.clone(),
@@ -78,24 +78,12 @@ fn check_output(path: &str) -> Result<()> {
     .help(format!("use -o {stem}.html")))
 }
 
-/// The indices of the units named by `--unit`, each once, in the order given.
-/// An unknown id is an error that suggests close ones.
-fn find_units(table: &input::Table, id_column: &str, wanted: &[String]) -> Result<Vec<usize>> {
+/// The indices of the units named by `--unit` (an id or a label), each
+/// once, in the order given.
+fn find_units(table: &input::Table, rubric: &crate::rubric::Rubric, wanted: &[String]) -> Result<Vec<usize>> {
     let mut found = Vec::new();
-    for id in wanted {
-        let id = id.trim();
-        let u = (0..table.len()).find(|&u| table.id(u) == id).ok_or_else(|| {
-            let close = closest_n(id, (0..table.len()).map(|u| table.id(u)), 3);
-            let help = if close.is_empty() {
-                format!("the ids are in column `{id_column}`; `linkscore score` lists them")
-            } else {
-                format!(
-                    "did you mean {}?",
-                    close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-                )
-            };
-            Error::data(format!("no unit with id `{id}` in the data")).help(help)
-        })?;
+    for name in wanted {
+        let u = super::find_unit(table, rubric, name)?;
         if !found.contains(&u) {
             found.push(u);
         }

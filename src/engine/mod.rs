@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::input::Table;
 use crate::methods;
 use crate::outliers::Treatment;
-use crate::rubric::{Method, Rubric, Weighting};
+use crate::rubric::{Aggregate, Method, Rubric, Weighting};
 use crate::stats;
 use aggregate::weighted_mean;
 use pipeline::{Eval, fill_values, fit_treatment, missing_report, validate};
@@ -414,7 +414,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         ));
     }
 
-    Ok(Scored {
+    let mut scored = Scored {
         rubric,
         table,
         params: params.clone(),
@@ -427,7 +427,63 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         order,
         warnings,
         missing,
-    })
+    };
+    let zeroed = zeroed_by_one(&scored);
+    scored.warnings.extend(zeroed);
+    Ok(scored)
+}
+
+/// Units listed by name in a warning before the rest are counted.
+const ZEROED_LISTED: usize = 5;
+
+/// Per geometric dimension, the units whose value is 0 because one of its
+/// indicators is at its lowest normalized value (z = 0: at or beyond a
+/// goalpost, or the column's minimum under minmax), named with the `floor`
+/// setting that keeps one lowest value from zeroing a geometric mean
+/// (SPEC "Methods": floor). Nothing when the rubric has a floor.
+fn zeroed_by_one(scored: &Scored) -> Vec<String> {
+    let r = scored.rubric;
+    if r.floor > 0.0 {
+        return Vec::new();
+    }
+    let mut warnings = Vec::new();
+    for (d, dim) in r.dimensions.iter().enumerate() {
+        if dim.aggregate != Aggregate::Geometric {
+            continue;
+        }
+        let weighed = |i: usize| scored.weights.indicator.get(i).is_some_and(|&w| w > 0.0);
+        let mut units = 0usize;
+        let mut by_indicator = vec![0usize; dim.indicators.len()];
+        for u in (0..scored.len()).filter(|&u| scored.dimension(u, d) == Some(0.0)) {
+            let mut found = false;
+            for (k, &i) in dim.indicators.iter().enumerate() {
+                if weighed(i) && scored.z(i, u).is_some_and(|z| z <= 0.0) {
+                    by_indicator[k] += 1;
+                    found = true;
+                }
+            }
+            units += usize::from(found);
+        }
+        if units == 0 {
+            continue;
+        }
+        let mut listed: Vec<(usize, usize)> = by_indicator.into_iter().enumerate().filter(|(_, c)| *c > 0).collect();
+        listed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut names: Vec<String> = listed
+            .iter()
+            .take(ZEROED_LISTED)
+            .filter_map(|&(k, c)| Some(format!("{} {c}", r.indicators.get(*dim.indicators.get(k)?)?.name)))
+            .collect();
+        if listed.len() > ZEROED_LISTED {
+            names.push(format!("and {} more indicators", listed.len() - ZEROED_LISTED));
+        }
+        warnings.push(format!(
+            "{units} unit(s) have {} at 0: it is a geometric mean, which one indicator at its lowest value (at or beyond its goalpost, or the column's minimum) makes 0 ({}); set `floor = 0.01` in [rubric] so that one lowest value does not zero the dimension",
+            dim.name,
+            names.join(", ")
+        ));
+    }
+    warnings
 }
 
 fn negative_z(rubric: &Rubric, table: &Table, indicator: usize, unit: usize) -> Error {

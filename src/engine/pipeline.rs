@@ -168,7 +168,7 @@ pub(super) fn missing_report(
         let mut listed: Vec<String> = by_count
             .iter()
             .take(5)
-            .map(|(i, c)| format!("{} {c}", rubric.indicators[*i].id))
+            .map(|(i, c)| format!("{} {c}", rubric.indicators[*i].name))
             .collect();
         if by_count.len() > 5 {
             listed.push(format!("and {} more indicators", by_count.len() - 5));
@@ -272,7 +272,7 @@ pub(super) fn fit_treatment(
         .zip(&rubric.indicators)
         .map(|(fit, ind)| match fit {
             Some(fit) => {
-                warnings.push(outliers::describe(&ind.id, fit, rubric.winsorize_max));
+                warnings.push(outliers::describe(&ind.name, fit, rubric.winsorize_max));
                 fit.treatment
             }
             None => Treatment::None,

@@ -239,7 +239,7 @@ pub fn constant_warning(rubric: &Rubric, scaling: &[Scaling]) -> Option<String> 
         .iter()
         .zip(&rubric.indicators)
         .filter(|(s, _)| matches!(s, Scaling::Constant(_)))
-        .map(|(_, ind)| ind.id.as_str())
+        .map(|(_, ind)| ind.name.as_str())
         .collect();
     (!constant.is_empty()).then(|| {
         format!(

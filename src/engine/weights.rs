@@ -141,7 +141,7 @@ fn objective_weights(rubric: &Rubric, method: Weighting, z: &ZColumns, warnings:
             "CRITIC: constant normalized column(s) {}: their correlation is undefined and taken as 0",
             constant
                 .iter()
-                .map(|&j| rubric.indicators[j].id.as_str())
+                .map(|&j| rubric.indicators[j].name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

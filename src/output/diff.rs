@@ -3,7 +3,7 @@
 
 use super::listing::{Field, Listing, Value};
 use super::{Kind, Sheet, View};
-use crate::diff::{Comparison, Move, Pair, Summary};
+use crate::diff::{Comparison, Move, Pair, Status, Summary};
 use crate::engine::Scored;
 use crate::lang::Words;
 use serde_json::{Map, json};
@@ -16,6 +16,25 @@ use serde_json::{Map, json};
 /// grade_old?, grade_new?, <dimension>_change…` (and the new year's rank
 /// interval under `--uncertainty`).
 pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
+    columns(c, false)
+}
+
+/// The same rows as people read them: `status` and `rank_move` in the
+/// rubric's language (保留/新增/消失).
+pub fn people<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
+    columns(c, true)
+}
+
+/// A status as people read it.
+pub fn status_words(status: Status) -> Words {
+    match status {
+        Status::Kept => Words::new("kept", "保留"),
+        Status::New => Words::new("new", "新增"),
+        Status::Gone => Words::new("gone", "消失"),
+    }
+}
+
+fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
     let r = c.new.rubric;
     let lang = r.lang();
     let mut l = Listing::new(lang, c.pairs.iter().collect::<Vec<_>>());
@@ -51,7 +70,13 @@ pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
     }
     let scale = c.scale();
     let scaled = move |x: Option<f64>| Value::num(x.map(|v| v * scale));
-    let status = |p: &Pair| Value::str(p.status.as_str());
+    let status = move |p: &Pair| {
+        if human {
+            Value::owned(status_words(p.status).get(lang).to_string())
+        } else {
+            Value::str(p.status.as_str())
+        }
+    };
     l.push(Field::new("status", Words::new("status", "状态"), Kind::Text, status));
     let rank_old = move |p: &Pair| Value::int(p.old.and_then(|o| c.old.rank(o)));
     let rank_new = move |p: &Pair| Value::int(p.new.and_then(|n| c.new.rank(n)));
@@ -117,7 +142,14 @@ pub fn listing<'a>(c: &'a Comparison<'a>) -> Listing<'a, &'a Pair> {
         let interval = move |p: &Pair| p.new.and_then(|n| intervals.get(n).copied().flatten());
         let p05 = move |p| Value::int(interval(p).map(|i| i.p05 as usize));
         let p95 = move |p| Value::int(interval(p).map(|i| i.p95 as usize));
-        let moved = move |p| Value::text(c.movement(p).map(Move::as_str));
+        let moved = move |p| {
+            let words = move |m: Move| match (m, human) {
+                (Move::Beyond, true) => lang.pick("beyond", "超出区间"),
+                (Move::Within, true) => lang.pick("within", "区间内"),
+                (m, false) => m.as_str(),
+            };
+            Value::text(c.movement(p).map(words))
+        };
         l.push(Field::new("rank_new_p05", Words::new("rank new p5", "本年排名P5"), Kind::Int, p05).fit(4));
         l.push(
             Field::new(
@@ -173,6 +205,11 @@ impl<'a> View<'a> for DiffView<'a> {
         &self.listing
     }
 
+    /// Made when a person's format asks for it (CSV never does).
+    fn people(&self) -> Sheet {
+        people(self.comparison).sheet()
+    }
+
     /// Inputs, rubric, summary and one object per unit.
     fn json(&self) -> serde_json::Value {
         let (c, s) = (self.comparison, &self.summary);
@@ -222,7 +259,7 @@ impl<'a> View<'a> for DiffView<'a> {
             out.push('\n');
         }
         out.push('\n');
-        out.push_str(&super::table::fitted(&self.listing.sheet(), layout));
+        out.push_str(&super::table::fitted(&self.people(), layout));
         out.push('\n');
         out
     }
@@ -230,11 +267,11 @@ impl<'a> View<'a> for DiffView<'a> {
     fn workbook(&self) -> Vec<(&'static str, Sheet)> {
         let r = self.comparison.new.rubric;
         vec![
-            ("diff", self.listing.sheet()),
+            ("diff", self.people()),
             ("summary", super::summary::sheet(&self.summary, r, self.names)),
             (
                 "weights",
-                super::weights::listing(r, &self.comparison.new.weights).sheet(),
+                super::weights::people(r, &self.comparison.new.weights).sheet(),
             ),
             ("rubric", super::weights::rubric_listing(r).sheet()),
         ]

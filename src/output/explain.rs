@@ -207,6 +207,7 @@ impl<'a> View<'a> for ExplainView<'a> {
         let _ = writeln!(out, "{}", facts.join(" · "));
         let _ = writeln!(out, "{}", super::table::fitted(&dimension_listing(e).sheet(), layout));
         let _ = writeln!(out, "{}", super::table::fitted(&self.people(), layout));
+        let _ = writeln!(out, "{}", formation_line(e));
         let _ = writeln!(out, "{}", obstacle_line(e));
         for w in &s.warnings {
             let _ = writeln!(out, "warning: {w}");
@@ -216,10 +217,86 @@ impl<'a> View<'a> for ExplainView<'a> {
 
     fn workbook(&self) -> Vec<(&'static str, Sheet)> {
         vec![
-            ("explain", self.listing.sheet()),
+            ("explain", self.people()),
             ("dimensions", dimension_listing(self.e).sheet()),
         ]
     }
+}
+
+/// How the score is formed, and whether the contributions add up to it
+/// (SPEC "Explanations": they do when both levels are arithmetic): a
+/// geometric level or TOPSIS is named, with the sum beside the score.
+fn formation_line(e: &Explanation) -> String {
+    use crate::lang::Lang;
+    use crate::rubric::{Aggregate, Method};
+    let s = e.scored;
+    let r = s.rubric;
+    let lang = r.lang();
+    let score = s.score(e.unit).map(|v| v * r.scale);
+    let sum: f64 = e.lines.iter().filter_map(|l| l.contribution).sum();
+    let (sum_text, score_text) = (rounded(sum, 2), score.map_or("—".into(), |v| rounded(v, 2)));
+    let adds_up = score.is_none() || sum_text == score_text;
+    let title = lang.pick("how the score is formed: ", "总分的构成：");
+    if r.method == Method::Topsis {
+        return match lang {
+            Lang::En => format!(
+                "{title}TOPSIS closeness to the ideal, scale × D⁻ / (D⁺ + D⁻), from the distances of the weighted normalized values to the ideal and the anti-ideal; the contributions (sum {sum_text}) show each indicator's weighted value and do not add up to the score {score_text}"
+            ),
+            Lang::Zh => format!(
+                "{title}TOPSIS 贴近度，满分 × D⁻ / (D⁺ + D⁻)，由加权标准化值到正、负理想解的距离算出；贡献（合计 {sum_text}）是各指标的加权值，相加不等于总分 {score_text}"
+            ),
+        };
+    }
+    let geometric: Vec<&str> = r
+        .dimensions
+        .iter()
+        .filter(|d| d.aggregate == Aggregate::Geometric)
+        .map(|d| d.name.as_str())
+        .collect();
+    let top_geometric = r.aggregate == Aggregate::Geometric;
+    if geometric.is_empty() && !top_geometric {
+        return format!(
+            "{title}{}",
+            lang.pick(
+                "weighted arithmetic means, of the indicators in each dimension and of the dimensions; the contributions add up to the score",
+                "各维度为其指标的加权算术平均，总分为各维度的加权算术平均；各指标贡献之和即为总分"
+            )
+        );
+    }
+    let all = geometric.len() == r.dimensions.len();
+    let (top, dims, why) = match lang {
+        Lang::En => (
+            format!(
+                "the score is the weighted {} mean of the dimensions",
+                if top_geometric { "geometric" } else { "arithmetic" }
+            ),
+            match (geometric.is_empty(), all) {
+                (true, _) => "each dimension is the weighted arithmetic mean of its indicators".to_string(),
+                (false, true) => "each dimension is the weighted geometric mean of its indicators".to_string(),
+                (false, false) => format!(
+                    "{} {} the weighted geometric mean of its indicators, the other dimensions the arithmetic mean",
+                    geometric.join(", "),
+                    if geometric.len() == 1 { "is" } else { "are each" }
+                ),
+            },
+            format!(
+                ". The contributions add up to {sum_text}, not to the score {score_text}: a geometric mean multiplies its parts (one at 0 makes it 0) instead of adding them"
+            ),
+        ),
+        Lang::Zh => (
+            format!("总分为各维度的加权{}平均", if top_geometric { "几何" } else { "算术" }),
+            match (geometric.is_empty(), all) {
+                (true, _) => "各维度为其指标的加权算术平均".to_string(),
+                (false, true) => "各维度为其指标的加权几何平均".to_string(),
+                (false, false) => format!("{}为其指标的加权几何平均，其余维度为加权算术平均", geometric.join("、")),
+            },
+            format!(
+                "。各指标贡献合计 {sum_text}，不等于总分 {score_text}：几何平均是各部分相乘（一项为 0 则为 0），不是相加"
+            ),
+        ),
+    };
+    let sep = lang.pick("; ", "；");
+    format!("{title}{top}{sep}{dims}{}", if adds_up { "" } else { &why })
 }
 
 /// "主要障碍因子：A 23.1%，…", by the indicators' names.

@@ -70,6 +70,17 @@ const UNIT_KEYS: &[&str] = &[
 /// absent), dimensions, linkages and indicators as objects and obstacles
 /// as a list.
 pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> Listing<'a, usize> {
+    columns(scored, detail, top, false)
+}
+
+/// The ranking as people read it (table, markdown, workbook): the same
+/// columns, with obstacles named by the indicators' names, not their ids.
+pub fn people<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -> Listing<'a, usize> {
+    columns(scored, detail, top, true)
+}
+
+/// The columns of [`listing`]; `human` names obstacles by their names.
+fn columns<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>, human: bool) -> Listing<'a, usize> {
     let r = scored.rubric;
     let table = scored.table;
     let lang = r.lang();
@@ -153,7 +164,8 @@ pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -
             };
             let get = move |u| {
                 let top = top_obstacles(scored, u);
-                Value::text(top.get(k - 1).and_then(|&i| r.indicators.get(i)).map(|i| i.id.as_str()))
+                let ind = top.get(k - 1).and_then(|&i| r.indicators.get(i));
+                Value::text(ind.map(|i| if human { i.name.as_str() } else { i.id.as_str() }))
             };
             let field = Field::new(format!("obstacle_{k}"), title, Kind::Text, get).fit(fit::OBSTACLES);
             l.push(field.json(JsonSlot::Item("obstacles")));
@@ -166,6 +178,8 @@ pub fn listing<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) -
 pub struct RankingView<'a> {
     scored: &'a Scored<'a>,
     listing: Listing<'a, usize>,
+    detail: Detail,
+    top: Option<usize>,
 }
 
 impl<'a> RankingView<'a> {
@@ -173,6 +187,8 @@ impl<'a> RankingView<'a> {
         RankingView {
             scored,
             listing: listing(scored, detail, top),
+            detail,
+            top,
         }
     }
 }
@@ -182,6 +198,12 @@ impl<'a> View<'a> for RankingView<'a> {
 
     fn listing(&self) -> &Listing<'a, usize> {
         &self.listing
+    }
+
+    /// The same rows with names for ids, made when a person's format asks
+    /// for it (CSV never does).
+    fn people(&self) -> Sheet {
+        people(self.scored, self.detail, self.top).sheet()
     }
 
     /// The whole run: inputs, rubric, weights, missing cells, warnings,
@@ -240,7 +262,7 @@ impl<'a> View<'a> for RankingView<'a> {
         let scored = self.scored;
         let r = scored.rubric;
         let lang = r.lang();
-        let sheet = self.listing.sheet();
+        let sheet = self.people();
         let version = if r.version.is_empty() {
             String::new()
         } else {
@@ -268,8 +290,8 @@ impl<'a> View<'a> for RankingView<'a> {
     fn workbook(&self) -> Vec<(&'static str, Sheet)> {
         let r = self.scored.rubric;
         vec![
-            ("ranking", self.listing.sheet()),
-            ("weights", super::weights::listing(r, &self.scored.weights).sheet()),
+            ("ranking", self.people()),
+            ("weights", super::weights::people(r, &self.scored.weights).sheet()),
             ("rubric", super::weights::rubric_listing(r).sheet()),
         ]
     }

@@ -151,29 +151,21 @@ pub fn summary_text(robustness: &Robustness, rubric: &Rubric, within: u32) -> St
 
 /// What was varied, in one line.
 pub fn settings_text(settings: &Settings, rubric: &Rubric) -> String {
-    let list = |names: Vec<&str>, own: &str| {
+    let lang = rubric.lang();
+    // The alternatives in the rubric's language (the English words are the
+    // flags' own values).
+    let list = |names: Vec<crate::lang::Words>| {
         if names.is_empty() {
-            own.to_string()
+            lang.pick("as in the rubric", "同评价体系").to_string()
         } else {
-            names.join(", ")
+            let names: Vec<&str> = names.iter().map(|n| n.get(lang)).collect();
+            names.join(lang.pick(", ", "、"))
         }
     };
-    let norms = list(
-        settings.normalize.iter().map(|n| n.as_str()).collect(),
-        "as in the rubric",
-    );
-    let aggs = list(
-        settings
-            .aggregate
-            .iter()
-            .map(|&a| crate::sensitivity::aggregate_name(a))
-            .collect(),
-        "as in the rubric",
-    );
+    let norms = list(settings.normalize.iter().map(|n| n.words()).collect());
+    let aggs = list(settings.aggregate.iter().map(|a| a.words()).collect());
     let w = crate::util::lossless(settings.weights);
-    if rubric.lang().is_chinese() {
-        let norms = norms.replace("as in the rubric", "同评价体系");
-        let aggs = aggs.replace("as in the rubric", "同评价体系");
+    if lang.is_chinese() {
         format!(
             "{} 次模拟（种子 {}）：权重 × U[1−{w}, 1+{w}]；标准化：{norms}；综合方法：{aggs}",
             settings.runs, settings.seed

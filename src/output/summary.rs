@@ -45,7 +45,10 @@ pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> Strin
         summary.mean_score_change.map_or_else(|| "—".to_string(), signed),
         dims.join(", ")
     );
-    let movers = |out: &mut String, title: &str, list: &[Mover]| {
+    // The lists rank by rank change: a unit's score may have moved the
+    // other way (others rose more), and the line says so.
+    let tolerance = 1e-9 * rubric.scale;
+    let movers = |out: &mut String, title: &str, list: &[Mover], rose: bool| {
         if list.is_empty() {
             return;
         }
@@ -53,9 +56,14 @@ pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> Strin
         for m in list {
             // Data text on a terminal: control characters escaped.
             let label = m.label.as_deref().map_or(String::new(), |l| format!(" {}", echo(l)));
+            let against = match (rose, m.score_change) {
+                (true, c) if c < -tolerance => t(" (score fell)", "（总分下降）"),
+                (false, c) if c > tolerance => t(" (score rose)", "（总分上升）"),
+                _ => "",
+            };
             let _ = writeln!(
                 out,
-                "  {}{label}: {} → {} ({:+}), {} {}",
+                "  {}{label}: {} → {} ({:+}), {} {}{against}",
                 echo(&m.id),
                 m.rank_old,
                 m.rank_new,
@@ -65,8 +73,12 @@ pub fn render(summary: &Summary, rubric: &Rubric, old: &str, new: &str) -> Strin
             );
         }
     };
-    movers(&mut out, t("biggest risers:", "进步最大："), &summary.risers);
-    movers(&mut out, t("biggest fallers:", "退步最大："), &summary.fallers);
+    let (rises, falls) = (
+        t("biggest rank rises:", "排名上升最多："),
+        t("biggest rank falls:", "排名下降最多："),
+    );
+    movers(&mut out, rises, &summary.risers, true);
+    movers(&mut out, falls, &summary.fallers, false);
     if !rubric.grades.is_empty() {
         let list: Vec<String> = summary
             .grade_transitions

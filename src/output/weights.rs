@@ -4,6 +4,7 @@
 use super::listing::{Field, Listing, Value};
 use super::{Kind, Sheet, View};
 use crate::engine::Weights;
+use crate::lang::Words;
 use crate::rubric::{Direction, Rubric, Subjective};
 
 /// A row of the weights: a dimension or an indicator.
@@ -15,20 +16,37 @@ pub enum Part {
 
 /// `level, id, parent, weight, global_weight`: dimensions, then indicators.
 pub fn listing<'a>(rubric: &'a Rubric, w: &'a Weights) -> Listing<'a, Part> {
+    columns(rubric, w, false)
+}
+
+/// The weights as people read them (table, markdown, workbook): the level
+/// in the rubric's language, a name beside each id, the parent by its name.
+pub fn people<'a>(rubric: &'a Rubric, w: &'a Weights) -> Listing<'a, Part> {
+    columns(rubric, w, true)
+}
+
+fn columns<'a>(rubric: &'a Rubric, w: &'a Weights, human: bool) -> Listing<'a, Part> {
     let rows: Vec<Part> = (0..rubric.dimensions.len())
         .map(Part::Dimension)
         .chain((0..rubric.indicators.len()).map(Part::Indicator))
         .collect();
-    let mut l = Listing::new(rubric.lang(), rows);
-    let level = |p| {
-        Value::str(match p {
-            Part::Dimension(_) => "dimension",
-            Part::Indicator(_) => "indicator",
+    let lang = rubric.lang();
+    let mut l = Listing::new(lang, rows);
+    let level = move |p| {
+        Value::str(match (p, human) {
+            (Part::Dimension(_), false) => "dimension",
+            (Part::Indicator(_), false) => "indicator",
+            (Part::Dimension(_), true) => lang.pick("dimension", "维度"),
+            (Part::Indicator(_), true) => lang.pick("indicator", "指标"),
         })
     };
     let id = move |p| match p {
         Part::Dimension(d) => Value::text(rubric.dimensions.get(d).map(|d| d.id.as_str())),
         Part::Indicator(i) => Value::text(rubric.indicators.get(i).map(|i| i.id.as_str())),
+    };
+    let name = move |p| match p {
+        Part::Dimension(d) => Value::text(rubric.dimensions.get(d).map(|d| d.name.as_str())),
+        Part::Indicator(i) => Value::text(rubric.indicators.get(i).map(|i| i.name.as_str())),
     };
     let parent = move |p| match p {
         Part::Dimension(_) => Value::Empty,
@@ -37,7 +55,7 @@ pub fn listing<'a>(rubric: &'a Rubric, w: &'a Weights) -> Listing<'a, Part> {
                 .indicators
                 .get(i)
                 .and_then(|i| rubric.dimensions.get(i.dimension));
-            Value::text(dimension.map(|d| d.id.as_str()))
+            Value::text(dimension.map(|d| if human { d.name.as_str() } else { d.id.as_str() }))
         }
     };
     let weight = move |p| match p {
@@ -48,11 +66,21 @@ pub fn listing<'a>(rubric: &'a Rubric, w: &'a Weights) -> Listing<'a, Part> {
         Part::Dimension(d) => Value::num(w.dimension.get(d).copied()),
         Part::Indicator(i) => Value::num(w.global.get(i).copied()),
     };
-    l.push(Field::new("level", "level", Kind::Text, level));
+    l.push(Field::new("level", Words::new("level", "层级"), Kind::Text, level));
     l.push(Field::new("id", "id", Kind::Text, id));
-    l.push(Field::new("parent", "parent", Kind::Text, parent));
-    l.push(Field::new("weight", "weight", Kind::Index, weight));
-    l.push(Field::new("global_weight", "global_weight", Kind::Index, global));
+    // The name is for people; SPEC's CSV has none.
+    if human {
+        l.push(Field::new("name", Words::new("name", "名称"), Kind::Text, name));
+    }
+    l.push(Field::new(
+        "parent",
+        Words::new("parent", "所属维度"),
+        Kind::Text,
+        parent,
+    ));
+    l.push(Field::new("weight", Words::new("weight", "权重"), Kind::Index, weight));
+    let global_title = Words::new("global weight", "全局权重");
+    l.push(Field::new("global_weight", global_title, Kind::Index, global));
     l
 }
 
@@ -122,6 +150,7 @@ pub struct WeightsView<'a> {
     rubric: &'a Rubric,
     weights: &'a Weights,
     listing: Listing<'a, Part>,
+    people: Listing<'a, Part>,
 }
 
 impl<'a> WeightsView<'a> {
@@ -130,6 +159,7 @@ impl<'a> WeightsView<'a> {
             rubric,
             weights,
             listing: listing(rubric, weights),
+            people: people(rubric, weights),
         }
     }
 }
@@ -141,6 +171,10 @@ impl<'a> View<'a> for WeightsView<'a> {
         &self.listing
     }
 
+    fn people(&self) -> Sheet {
+        self.people.sheet()
+    }
+
     fn json(&self) -> serde_json::Value {
         serde_json::json!({
             "method": self.weights.method.as_str(),
@@ -149,35 +183,49 @@ impl<'a> View<'a> for WeightsView<'a> {
     }
 
     /// The method (and how `combined` combines), the AHP consistency of
-    /// each matrix in use, then the table.
+    /// each matrix in use, then the table, in the rubric's language.
     fn text(&self, layout: super::Layout) -> String {
         let rubric = self.rubric;
-        let mut out = format!("weighting: {}\n", self.weights.method.as_str());
+        let lang = rubric.lang();
+        let method = self.weights.method.words();
+        let mut out = format!("{}{}\n", lang.pick("weighting: ", "赋权方法："), method.get(lang));
         if let Some(c) = rubric.combined() {
-            out.push_str(&format!(
-                "combined ({} rule, alpha = {}): {} and {}\n",
-                if c.multiplicative { "multiplicative" } else { "linear" },
-                c.alpha,
-                if c.subjective == Subjective::Ahp {
-                    "ahp"
-                } else {
-                    "explicit"
-                },
-                c.objective.as_str()
-            ));
+            let subjective = if c.subjective == Subjective::Ahp {
+                crate::rubric::Weighting::Ahp
+            } else {
+                crate::rubric::Weighting::Explicit
+            };
+            let (subjective, objective) = (subjective.words(), c.objective.words());
+            let rule = if c.multiplicative {
+                Words::new("multiplicative", "乘法")
+            } else {
+                Words::new("linear", "线性")
+            };
+            let line = match lang {
+                crate::lang::Lang::En => format!(
+                    "combined ({} rule, alpha = {}): {} and {}",
+                    rule.en, c.alpha, subjective.en, objective.en
+                ),
+                crate::lang::Lang::Zh => format!(
+                    "组合赋权（{}组合，α = {}）：{}与{}",
+                    rule.zh, c.alpha, subjective.zh, objective.zh
+                ),
+            };
+            out.push_str(&line);
+            out.push('\n');
         }
         for line in ahp_lines(rubric) {
             out.push_str(&line);
             out.push('\n');
         }
-        out.push_str(&super::table::fitted(&self.listing.sheet(), layout));
+        out.push_str(&super::table::fitted(&self.people(), layout));
         out.push('\n');
         out
     }
 
     fn workbook(&self) -> Vec<(&'static str, Sheet)> {
         vec![
-            ("weights", self.listing.sheet()),
+            ("weights", self.people()),
             ("rubric", rubric_listing(self.rubric).sheet()),
         ]
     }
@@ -188,9 +236,11 @@ fn ahp_lines(rubric: &Rubric) -> Vec<String> {
     let Some(ahp) = rubric.ahp.as_ref().filter(|_| rubric.uses_ahp()) else {
         return Vec::new();
     };
+    let lang = rubric.lang();
     let line = |what: String, m: &crate::rubric::AhpMatrix| {
         format!(
-            "AHP {what}: n = {}, λmax = {:.4}, CI = {:.4}, CR = {:.4}",
+            "AHP {what}{}n = {}, λmax = {:.4}, CI = {:.4}, CR = {:.4}",
+            lang.pick(": ", "："),
             m.items.len(),
             m.result.lambda_max,
             m.result.ci,
@@ -199,11 +249,15 @@ fn ahp_lines(rubric: &Rubric) -> Vec<String> {
     };
     let mut lines = Vec::new();
     if let Some(m) = &ahp.dimensions {
-        lines.push(line("dimensions".into(), m));
+        lines.push(line(lang.pick("dimensions", "维度").into(), m));
     }
     for (d, m) in &ahp.indicators {
-        let id = rubric.dimensions.get(*d).map_or("", |d| d.id.as_str());
-        lines.push(line(format!("indicators of {id}"), m));
+        let dim = rubric.dimensions.get(*d);
+        let what = match lang {
+            crate::lang::Lang::En => format!("indicators of {}", dim.map_or("", |d| d.id.as_str())),
+            crate::lang::Lang::Zh => dim.map_or(String::new(), |d| format!("{}（{}）的指标", d.name, d.id)),
+        };
+        lines.push(line(what, m));
     }
     lines
 }

@@ -280,9 +280,15 @@ impl<'a> Page<'a> {
         let facts = [
             (self.t("indicators", "指标数"), r.indicators.len().to_string()),
             (self.t("dimensions", "维度数"), r.dimensions.len().to_string()),
-            (self.t("weighting", "赋权方法"), w.method.as_str().to_string()),
+            (
+                self.t("weighting", "赋权方法"),
+                w.method.words().get(self.lang).to_string(),
+            ),
             (self.t("method", "综合方法"), method.to_string()),
-            (self.t("missing values", "缺失值处理"), r.missing.as_str().to_string()),
+            (
+                self.t("missing values", "缺失值处理"),
+                r.missing.words().get(self.lang).to_string(),
+            ),
             (self.t("scale", "满分"), crate::util::lossless(r.scale)),
             (self.t("grades", "等级"), grades),
         ];

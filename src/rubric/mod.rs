@@ -14,6 +14,7 @@ mod tests;
 mod validate;
 
 use crate::error::{Error, Result};
+use crate::lang::Words;
 use serde::Deserialize;
 
 /// The rubric shipped in the binary (what `init` writes and what runs when
@@ -46,6 +47,18 @@ impl Normalize {
         }
     }
 
+    /// The normalization as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        let zh = match self {
+            Normalize::Goalpost => "目标值法",
+            Normalize::Minmax => "极差标准化",
+            Normalize::Zscore => "Z-score 标准化",
+            Normalize::Rank => "排序标准化",
+            Normalize::None => "不标准化",
+        };
+        Words::new(self.as_str(), zh)
+    }
+
     /// Whether the normalization takes statistics from the scored sample.
     pub fn is_sample_relative(self) -> bool {
         matches!(self, Normalize::Minmax | Normalize::Zscore | Normalize::Rank)
@@ -57,6 +70,16 @@ impl Normalize {
 pub enum Aggregate {
     Arithmetic,
     Geometric,
+}
+
+impl Aggregate {
+    /// The aggregation as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        match self {
+            Aggregate::Arithmetic => Words::new("arithmetic", "算术平均"),
+            Aggregate::Geometric => Words::new("geometric", "几何平均"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -76,6 +99,17 @@ impl MissingPolicy {
             MissingPolicy::Mean => "mean",
             MissingPolicy::Median => "median",
         }
+    }
+
+    /// The policy as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        let zh = match self {
+            MissingPolicy::Error => "报错",
+            MissingPolicy::Reweight => "剔除缺失指标，权重重新归一",
+            MissingPolicy::Mean => "均值填补",
+            MissingPolicy::Median => "中位数填补",
+        };
+        Words::new(self.as_str(), zh)
     }
 }
 
@@ -120,6 +154,19 @@ impl Weighting {
             Weighting::Ahp => "ahp",
             Weighting::Combined => "combined",
         }
+    }
+
+    /// The method as people read it (the rubric's word in English).
+    pub fn words(self) -> Words {
+        let zh = match self {
+            Weighting::Explicit => "给定权重",
+            Weighting::Equal => "等权",
+            Weighting::Entropy => "熵权法",
+            Weighting::Critic => "CRITIC法",
+            Weighting::Ahp => "层次分析法",
+            Weighting::Combined => "组合赋权",
+        };
+        Words::new(self.as_str(), zh)
     }
 }
 
@@ -248,6 +295,8 @@ pub struct Linkage {
 pub struct Indicator {
     pub id: String,
     pub column: String,
+    /// The name people read (tables, sheets, warnings): the rubric's `name`,
+    /// else `column`, else the id. Machine outputs use `id`.
     pub name: String,
     pub unit: String,
     pub dimension: usize,

@@ -448,9 +448,13 @@ impl Validator<'_> {
                 Some("add goalposts = [low, high] in raw units, or set normalize = \"minmax\" for it"),
             ));
         }
+        // The name people read: `name`, else the data's header (`column`),
+        // else the id (which `column` defaults to). Said here once, so every
+        // table, sheet and warning shows the same name.
+        let column = ind.column.unwrap_or_else(|| id.clone());
         Ok(Indicator {
-            column: ind.column.unwrap_or_else(|| id.clone()),
-            name: ind.name.unwrap_or_else(|| id.clone()),
+            name: ind.name.unwrap_or_else(|| column.clone()),
+            column,
             unit: ind.unit.unwrap_or_default(),
             id,
             dimension,

@@ -835,9 +835,18 @@ fn weights_lists_dimensions_and_indicators() {
     // The shipped rubric: 5 dimensions, 35 indicators.
     let shipped = ok(ls(&["weights", p(&shipped_data()), "--rubric", p(&shipped_rubric())])).stdout;
     check_weights_csv(&shipped, 5, 35);
-    // Table format names the method.
+    // Table format names the method, in the rubric's language (small.toml is
+    // Chinese), and each id beside its name.
     let table = ok(ls(&["weights", "--rubric", p(&rubric), "-f", "table"])).stdout;
-    assert_mentions(&table, &["explicit", "collective_income", "global_weight"]);
+    assert_mentions(
+        &table,
+        &[
+            "赋权方法：给定权重",
+            "collective_income",
+            "村集体经营性收入",
+            "全局权重",
+        ],
+    );
 }
 
 #[test]

@@ -931,7 +931,67 @@ fn a_workbook_whose_sheet_is_empty_is_an_error() {
 // 3. Excel output
 
 /// Columns of the outputs that are text even when they look like numbers.
-const TEXT_COLUMNS: &[&str] = &["id", "label", "group", "grade", "coordination_grade", "parent"];
+const TEXT_COLUMNS: &[&str] = &[
+    "id",
+    "label",
+    "group",
+    "grade",
+    "coordination_grade",
+    "parent",
+    "level",
+    "name",
+];
+
+/// The names small.toml gives its dimensions, linkages and indicators.
+const SMALL_NAMES: &[(&str, &str)] = &[
+    ("industry", "产业兴旺"),
+    ("ecology", "生态宜居"),
+    ("prosperity", "生活富裕"),
+    ("economy", "产业扶贫 → 乡村经济多元化"),
+    ("funds", "扶贫资金 → 乡村振兴资金"),
+    ("collective_income", "村集体经营性收入"),
+    ("lead_industry_share", "主导产业收入占比"),
+    ("fund_execution", "衔接资金预算执行率"),
+    ("toilet_rate", "卫生厕所普及率"),
+    ("engel", "恩格尔系数"),
+    ("income", "农村居民人均可支配收入"),
+];
+
+fn small_name(id: &str) -> String {
+    if id.is_empty() {
+        return String::new();
+    }
+    let name = SMALL_NAMES.iter().find(|(i, _)| *i == id);
+    name.unwrap_or_else(|| panic!("no name for {id}")).1.to_string()
+}
+
+/// A machine CSV of small.toml as a workbook shows it to people: the
+/// `columns` (by index) hold names for ids; for the weights, the level is
+/// in Chinese and a `name` column follows the id.
+fn for_people(csv: &str, columns: &[usize], weights: bool) -> String {
+    let mut out = String::new();
+    for (r, mut row) in csv_rows(csv).into_iter().enumerate() {
+        if r > 0 {
+            for &c in columns {
+                row[c] = small_name(&row[c]);
+            }
+        }
+        if weights {
+            let name = if r == 0 {
+                "name".to_string()
+            } else {
+                small_name(&row[1])
+            };
+            if r > 0 {
+                row[0] = if row[0] == "dimension" { "维度" } else { "指标" }.to_string();
+            }
+            row.insert(2, name);
+        }
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
 
 #[test]
 fn score_to_xlsx_writes_ranking_weights_and_rubric_sheets() {
@@ -976,7 +1036,10 @@ fn score_to_xlsx_writes_ranking_weights_and_rubric_sheets() {
             &["weights", "small.csv", "--rubric", &rubric, "--format", "csv"],
         ))
         .stdout;
-        assert_sheet_is_csv(sheet(&book, "weights"), &weights, TEXT_COLUMNS, "weights");
+        // The weights sheet is for people: names beside ids (the parent by
+        // its name), the level in the rubric's language.
+        let people = for_people(&weights, &[2], true);
+        assert_sheet_is_csv(sheet(&book, "weights"), &people, TEXT_COLUMNS, "weights");
     }
 
     // The rubric sheet: one row per indicator, in rubric order.
@@ -1096,9 +1159,10 @@ fn diff_explain_and_weights_write_workbooks() {
         &["explain", &small, "--rubric", &rubric, "--unit", "AP004", "-f", "csv"],
     ))
     .stdout;
+    // For people: the indicators, dimensions and linkages by their names.
     assert_sheet_is_csv(
         sheet(&book, "explain"),
-        &csv,
+        &for_people(&csv, &[0, 1, 2], false),
         &["indicator", "dimension", "linkage"],
         "explain",
     );
@@ -1111,7 +1175,8 @@ fn diff_explain_and_weights_write_workbooks() {
         ok(ls_in(dir.path(), &cat(&args, &["-o", "w.xlsx", "--headers", "ids"])));
         let book = read_xlsx(&dir.path().join("w.xlsx"));
         assert_eq!(sheet_names(&book), ["weights", "rubric", "columns"]);
-        assert_sheet_is_csv(sheet(&book, "weights"), &csv, TEXT_COLUMNS, "weights");
+        let people = for_people(&csv, &[2], true);
+        assert_sheet_is_csv(sheet(&book, "weights"), &people, TEXT_COLUMNS, "weights");
     }
 }
 

@@ -12,6 +12,7 @@ mod hdi;
 mod hostile;
 mod maths;
 mod methods;
+mod names;
 mod office;
 mod offices_in;
 mod outliers;

@@ -177,20 +177,25 @@ fn check(e: &Expected) {
         );
     }
 
-    // The table format names the method (and, for AHP, each matrix's CR).
+    // The table format names the method (and, for AHP, each matrix's CR),
+    // in the rubric's language: these fixtures name their dimensions in
+    // Chinese.
     let table = ok(&["weights", data, "--rubric", &rubric, "--format", "table"]);
     let method = e.rubric.trim_start_matches("methods-").trim_end_matches(".toml");
-    let method = ["ahp", "critic", "entropy", "combined"]
-        .into_iter()
-        .find(|m| method.starts_with(m))
-        .unwrap_or("explicit");
-    assert!(
-        table.contains(&format!("weighting: {method}")),
-        "{}:\n{table}",
-        e.rubric
-    );
+    let method = [
+        ("ahp", "层次分析法"),
+        ("critic", "CRITIC法"),
+        ("entropy", "熵权法"),
+        ("combined", "组合赋权"),
+    ]
+    .into_iter()
+    .find(|m| method.starts_with(m.0))
+    .map_or("给定权重", |m| m.1);
+    assert!(table.contains(&format!("赋权方法：{method}")), "{}:\n{table}", e.rubric);
     if !e.ahp.is_empty() {
         for &(what, lambda, ci, cr) in e.ahp {
+            // The dimensions' matrix is 维度; a dimension's is named with its id.
+            let what = if what == "dimensions" { "维度" } else { what };
             let line = table
                 .lines()
                 .find(|l| l.contains("AHP") && l.contains(what))

@@ -232,7 +232,7 @@ V3,丙村,6000,30,1200\n\
             "warning: t.csv:5: `TOTAL` is a totals row, not a unit: left out",
             "warning: t.csv:6: `总 计` is a totals row, not a unit: left out",
             "warning: t.csv:8: `平均` is a totals row, not a unit: left out",
-            "warning: 1 missing cell(s) (coop 1): left out, with the remaining weights renormalized",
+            "warning: 1 missing cell(s) (合作社覆盖率(%) 1): left out, with the remaining weights renormalized",
         ]
     );
 }

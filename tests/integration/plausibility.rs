@@ -213,7 +213,7 @@ fn expected_check(file: &str, header_note: &str, totals_row: &str) -> String {
          \x20 - {totals_row}: `合计` is a totals row, not a unit: left out\n\
          \x20 - implausible value at {file}:6:4 (column `卫生厕所普及率(%)`, unit `V03`): 0.782 looks like a share written as a fraction of 1; did you mean 78.2?\n\
          \x20 - implausible value at {file}:8:3 (column `人均可支配收入(元)`, unit `V05`): 1.8 looks 10000 times too small (a unit slip?); did you mean 18000?\n\
-         \x20 - outliers: `collective` winsorized: 1 value(s) above 15 set to 15 (skew 3.46 → -0.11, kurtosis 11.98 → -1.32)\n"
+         \x20 - outliers: `村集体经营性收入(万元)` winsorized: 1 value(s) above 15 set to 15 (skew 3.46 → -0.11, kurtosis 11.98 → -1.32)\n"
     )
 }
 

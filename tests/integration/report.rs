@@ -459,7 +459,7 @@ fn unknown_unit_suggests_close_ids_and_writes_nothing() {
         ),
         1,
     );
-    assert_mentions(&err, &["no unit with id `u33`", "did you mean", "`u3`"]);
+    assert_mentions(&err, &["no unit with id or label `u33`", "did you mean", "`u3`"]);
     assert!(!out.exists(), "a failed run left a report");
     assert_eq!(
         std::fs::read_dir(dir.path()).expect("list").count(),

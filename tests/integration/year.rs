@@ -243,9 +243,9 @@ fn diff_table_opens_with_the_summary() {
     );
     // Risers by rank change: v03 and v02 (+1 each; v03's +30 before v02's +20);
     // fallers: v05 (−3), then v01 (−2).
-    assert!(out.contains("biggest risers:\n  v03 Gamma: 4 → 3 (+1)"), "{out}");
+    assert!(out.contains("biggest rank rises:\n  v03 Gamma: 4 → 3 (+1)"), "{out}");
     assert!(out.contains("  v02 Beta: 3 → 2 (+1)"), "{out}");
-    assert!(out.contains("biggest fallers:\n  v05 Epsilon: 2 → 5 (-3)"), "{out}");
+    assert!(out.contains("biggest rank falls:\n  v05 Epsilon: 2 → 5 (-3)"), "{out}");
     assert!(out.contains("  v01 Alpha: 1 → 3 (-2)"), "{out}");
     // Grade transitions, one of each, one unit unchanged.
     let grades = lines
@@ -276,11 +276,11 @@ fn movers<'a>(out: &'a str, heading: &str) -> Vec<&'a str> {
 #[test]
 fn diff_top_limits_risers_and_fallers() {
     let all = fixture_diff("table", &[]).stdout;
-    assert_eq!(movers(&all, "biggest risers:").len(), 2, "{all}");
-    assert_eq!(movers(&all, "biggest fallers:").len(), 2, "{all}");
+    assert_eq!(movers(&all, "biggest rank rises:").len(), 2, "{all}");
+    assert_eq!(movers(&all, "biggest rank falls:").len(), 2, "{all}");
     let one = fixture_diff("table", &["--top", "1"]).stdout;
-    let risers = movers(&one, "biggest risers:");
-    let fallers = movers(&one, "biggest fallers:");
+    let risers = movers(&one, "biggest rank rises:");
+    let fallers = movers(&one, "biggest rank falls:");
     // The biggest riser is v03 (+1 place, +30 points), the biggest faller v05 (−3 places).
     assert_eq!(risers.len(), 1, "{one}");
     assert!(risers[0].starts_with("  v03 "), "{one}");
