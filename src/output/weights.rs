@@ -89,10 +89,25 @@ pub fn rubric_listing(rubric: &Rubric) -> Listing<'_, usize> {
     let mut l = Listing::new(rubric.lang(), (0..rubric.indicators.len()).collect::<Vec<_>>());
     let ind = move |i: usize| rubric.indicators.get(i);
     let text = move |get: fn(&crate::rubric::Indicator) -> &str| move |i| Value::text(ind(i).map(get));
-    l.push(Field::new("id", "id", Kind::Text, text(|i| &i.id)));
-    l.push(Field::new("column", "column", Kind::Text, text(|i| &i.column)));
-    l.push(Field::new("name", "name", Kind::Text, text(|i| &i.name)));
-    l.push(Field::new("unit", "unit", Kind::Text, text(|i| &i.unit)));
+    l.push(Field::new("id", Words::new("id", "标识"), Kind::Text, text(|i| &i.id)));
+    l.push(Field::new(
+        "column",
+        Words::new("column", "列名"),
+        Kind::Text,
+        text(|i| &i.column),
+    ));
+    l.push(Field::new(
+        "name",
+        Words::new("name", "名称"),
+        Kind::Text,
+        text(|i| &i.name),
+    ));
+    l.push(Field::new(
+        "unit",
+        Words::new("unit", "单位"),
+        Kind::Text,
+        text(|i| &i.unit),
+    ));
     let dimension = move |i| {
         Value::text(
             ind(i)
@@ -100,15 +115,28 @@ pub fn rubric_listing(rubric: &Rubric) -> Listing<'_, usize> {
                 .map(|d| d.id.as_str()),
         )
     };
-    l.push(Field::new("dimension", "dimension", Kind::Text, dimension));
+    l.push(Field::new(
+        "dimension",
+        Words::new("dimension", "维度"),
+        Kind::Text,
+        dimension,
+    ));
     let linkage = move |i| {
         let link = ind(i).and_then(|i| i.linkage).and_then(|k| rubric.linkages.get(k));
         Value::text(link.map(|k| k.id.as_str()))
     };
-    l.push(Field::new("linkage", "linkage", Kind::Text, linkage));
-    l.push(Field::new("weight", "weight", Kind::Raw, move |i| {
-        Value::num(ind(i).map(|i| i.raw_weight))
-    }));
+    l.push(Field::new(
+        "linkage",
+        Words::new("linkage", "衔接"),
+        Kind::Text,
+        linkage,
+    ));
+    l.push(Field::new(
+        "weight",
+        Words::new("weight", "权重"),
+        Kind::Raw,
+        move |i| Value::num(ind(i).map(|i| i.raw_weight)),
+    ));
     let direction = move |i| {
         Value::text(ind(i).map(|i| {
             if i.direction == Direction::Lower {
@@ -118,28 +146,39 @@ pub fn rubric_listing(rubric: &Rubric) -> Listing<'_, usize> {
             }
         }))
     };
-    l.push(Field::new("direction", "direction", Kind::Text, direction));
+    l.push(Field::new(
+        "direction",
+        Words::new("direction", "方向"),
+        Kind::Text,
+        direction,
+    ));
     l.push(Field::new(
         "transform",
-        "transform",
+        Words::new("transform", "变换"),
         Kind::Text,
         text(|i| i.transform.as_str()),
     ));
     l.push(Field::new(
         "normalize",
-        "normalize",
+        Words::new("normalize", "标准化"),
         Kind::Text,
         text(|i| i.normalize.as_str()),
     ));
     let goalpost =
         move |i: usize, high: bool| Value::num(ind(i).and_then(|i| i.goalposts).map(|g| if high { g.1 } else { g.0 }));
-    l.push(Field::new("goalpost_low", "goalpost_low", Kind::Raw, move |i| {
-        goalpost(i, false)
-    }));
-    l.push(Field::new("goalpost_high", "goalpost_high", Kind::Raw, move |i| {
-        goalpost(i, true)
-    }));
-    l.push(Field::new("note", "note", Kind::Text, move |i| {
+    l.push(Field::new(
+        "goalpost_low",
+        Words::new("goalpost_low", "目标下限"),
+        Kind::Raw,
+        move |i| goalpost(i, false),
+    ));
+    l.push(Field::new(
+        "goalpost_high",
+        Words::new("goalpost_high", "目标上限"),
+        Kind::Raw,
+        move |i| goalpost(i, true),
+    ));
+    l.push(Field::new("note", Words::new("note", "说明"), Kind::Text, move |i| {
         Value::text(ind(i).and_then(|i| i.note.as_deref()))
     }));
     l

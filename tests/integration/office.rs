@@ -324,7 +324,7 @@ fn numbers_are_formatted_by_what_they_are() {
     let header = texts(&sheet(&book, "rubric")[0]);
     let low = header
         .iter()
-        .position(|h| h == "goalpost_low")
+        .position(|h| h == "目标下限")
         .expect("a goalpost column");
     let cell = format!("{}2", char::from(b'A' + low as u8));
     assert_eq!(rubric.get(&cell).map(String::as_str), Some("General"), "{cell}");
