@@ -322,10 +322,7 @@ fn numbers_are_formatted_by_what_they_are() {
     let rubric = formats(&path, 3);
     let book = read_book(&path);
     let header = texts(&sheet(&book, "rubric")[0]);
-    let low = header
-        .iter()
-        .position(|h| h == "目标下限")
-        .expect("a goalpost column");
+    let low = header.iter().position(|h| h == "目标下限").expect("a goalpost column");
     let cell = format!("{}2", char::from(b'A' + low as u8));
     assert_eq!(rubric.get(&cell).map(String::as_str), Some("General"), "{cell}");
 
