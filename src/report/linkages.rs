@@ -3,7 +3,7 @@
 //! come from [`super::figures`]; groups are listed best mean score first.
 
 use super::figures::{band_counts, linkage_means, most_frequent, obstacle_counts, weakest};
-use super::{DOWN, PALETTE, Page, esc, score_text, svg};
+use super::{DOWN, PALETTE, Page, esc, figure, score_text, svg};
 use crate::engine::COORDINATION_GRADES;
 use crate::util::rounded;
 use std::fmt::Write as _;
@@ -187,12 +187,7 @@ impl Page<'_> {
             });
         }
         let title = self.t("Units per coordination band", "各协调等级单位数");
-        let _ = writeln!(
-            out,
-            "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-            svg::bars(&bars, 0.0, title),
-            esc(title)
-        );
+        figure(out, &svg::bars(&bars, 0.0, title), title);
         if self.group_order.is_empty() {
             out.push_str("</section>\n");
             return;
@@ -275,12 +270,7 @@ impl Page<'_> {
             "Indicators most often among the top three obstacles",
             "进入前三大障碍因子次数最多的指标",
         );
-        let _ = writeln!(
-            out,
-            "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-            svg::bars(&bars, 0.0, title),
-            esc(title)
-        );
+        figure(out, &svg::bars(&bars, 0.0, title), title);
         if self.group_order.is_empty() {
             out.push_str("</section>\n");
             return;

@@ -436,12 +436,8 @@ impl<'a> Page<'a> {
             });
         }
         let title = self.t("Units per grade", "各等级单位数");
-        let _ = writeln!(
-            out,
-            "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n</section>",
-            svg::bars(&bars, 0.0, title),
-            esc(title)
-        );
+        figure(out, &svg::bars(&bars, 0.0, title), title);
+        out.push_str("</section>\n");
     }
 
     /// The units drawn on the radar: best, median and worst, then `--unit`s,
@@ -651,6 +647,15 @@ impl<'a> Page<'a> {
             &r.source.sha256[..r.source.sha256.len().min(12)]
         );
     }
+}
+
+/// A chart with its caption.
+fn figure(out: &mut String, chart: &str, title: &str) {
+    let _ = writeln!(
+        out,
+        "<figure>\n{chart}\n<figcaption>{}</figcaption>\n</figure>",
+        esc(title)
+    );
 }
 
 /// The position of a grade by name (best first); unknown names after all.

@@ -1,7 +1,7 @@
 //! The report's two long tables: the changes since the previous year and
 //! the full ranking.
 
-use super::{DOWN, Page, UP, esc, grade_colour, grade_index, svg};
+use super::{DOWN, Page, UP, esc, figure, grade_colour, grade_index, svg};
 use crate::diff::Status;
 use crate::output::{Cell, Detail, Kind};
 use crate::util::signed;
@@ -74,12 +74,7 @@ impl Page<'_> {
                 self.t("No unit changed its rank.", "没有单位的排名发生变化。")
             );
         } else {
-            let _ = writeln!(
-                out,
-                "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-                svg::diverging(&items, title, UP, DOWN),
-                esc(title)
-            );
+            figure(out, &svg::diverging(&items, title, UP, DOWN), title);
         }
         // Under --uncertainty: whether each move goes beyond the new rank interval, by id.
         let moves: Option<HashMap<&str, crate::diff::Move>> = c.uncertainty.as_ref().map(|_| {
