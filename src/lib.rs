@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod diff;
+pub mod disparity;
 pub mod engine;
 pub mod error;
 pub mod explain;
