@@ -71,6 +71,7 @@ fn pysal_theil_t_per_year() {
     for (y, want) in years.iter().zip(published) {
         let t = disparity(y, None).unwrap().theil.unwrap().t;
         // Published to 8 decimals: agree to their last digit.
+        eprintln!("pysal T: {t:.17} published {want}");
         assert!((t - want).abs() < 5e-9, "T {t} vs {want}");
     }
 }
@@ -86,6 +87,10 @@ fn pysal_theil_between_within_hanson98() {
     let (years, regions) = mexico();
     for ((y, b), w) in years.iter().zip(between).zip(within) {
         let theil = disparity(y, Some(&regions)).unwrap().theil.unwrap();
+        eprintln!(
+            "pysal T_b {:.17} ({b}), T_w {:.17} ({w})",
+            theil.t_between, theil.t_within
+        );
         assert!((theil.t_between - b).abs() < 5e-9, "T_b {} vs {b}", theil.t_between);
         assert!((theil.t_within - w).abs() < 5e-9, "T_w {} vs {w}", theil.t_within);
         assert!(rel(theil.t_within + theil.t_between, theil.t) < 1e-12);
@@ -108,6 +113,14 @@ fn pysal_gini_1940() {
     let grouped = disparity(y, Some(&regions)).unwrap().dagum.unwrap();
     assert!(rel(grouped.gini, PYSAL_GINI_1940) < 1e-12);
     assert!(grouped.identity_holds(), "identity error {}", grouped.identity_error());
+    eprintln!(
+        "pysal G {:.17}; by hanson98 G_w {} G_nb {} G_t {}, identity error {:e}",
+        grouped.gini,
+        grouped.within,
+        grouped.between,
+        grouped.transvariation,
+        grouped.identity_error()
+    );
     // PySAL's formula written out, as a check of the claim above.
     let mut sorted = y.clone();
     sorted.sort_by(f64::total_cmp);
@@ -146,6 +159,7 @@ fn pysal_pair_sums_1940() {
             }
         }
     }
+    eprintln!("pysal pair sums: within {within:.6}, across {across:.6}");
     assert!(rel(within, 884130.0) < 1e-12, "within {within}");
     assert!(rel(across, 4353856.0) < 1e-12, "across {across}");
 }
@@ -309,6 +323,15 @@ fn compare(values: &[f64], groups: &[usize]) {
         None => assert_eq!(slow.gini, 0.0),
     }
     compare_pairs(&dagum.pairs, &slow, unit);
+    // Properties: G in [0, 1), shares sum to 1, d_jh − p_jh = Ȳ_j − Ȳ_h.
+    assert!((0.0..1.0).contains(&dagum.gini), "G {}", dagum.gini);
+    if let Some(sh) = dagum.shares {
+        assert_close("shares", sh.within + sh.between + sh.transvariation, 1.0, 1e-12);
+    }
+    for pair in &dagum.pairs {
+        let gap = fast.groups[pair.richer].mean - fast.groups[pair.poorer].mean;
+        assert_close("d - p", pair.d - pair.p, gap, unit * 1e3);
+    }
     match (fast.theil, slow.theil) {
         (Ok(t), Some(r)) => {
             let got = [t.t, t.t_within, t.t_between, t.l, t.l_within, t.l_between];
@@ -371,6 +394,7 @@ fn random_case(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<usize>) {
         let level = rng.random_range(0.5..5.0);
         for _ in 0..size {
             let y = match shape {
+                0 if rng.random_bool(0.02) => 0.0, // Theil left out
                 0 => rng.random_range(0.01..10.0),
                 1 => f64::from(rng.random_range(1..=4)), // ties
                 2 => level,                              // a group of equal values
@@ -393,11 +417,21 @@ fn random_case(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<usize>) {
 #[test]
 fn agrees_with_pairwise_reference_on_random_cases() {
     let mut rng = ChaCha8Rng::seed_from_u64(17);
+    let (mut with_zero, mut one_group, mut singleton) = (0, 0, 0);
     for case in 0..400 {
         let (values, groups) = random_case(&mut rng);
+        with_zero += usize::from(values.contains(&0.0));
+        one_group += usize::from(groups.iter().all(|&g| g == 0));
+        singleton += usize::from((0..6).any(|g| groups.iter().filter(|&&x| x == g).count() == 1));
         let outcome = std::panic::catch_unwind(|| compare(&values, &groups));
         assert!(outcome.is_ok(), "case {case}: {values:?} {groups:?}");
     }
+    // The seeded cases do cover zeros (Theil left out), one group and
+    // groups of one unit.
+    assert!(
+        with_zero > 0 && one_group > 0 && singleton > 0,
+        "{with_zero} {one_group} {singleton}"
+    );
 }
 
 #[test]
