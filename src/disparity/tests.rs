@@ -209,6 +209,11 @@ fn ref_pos(a: &[f64], b: &[f64]) -> f64 {
     ref_sum(a.iter().flat_map(|x| b.iter().map(move |y| (x - y).max(0.0))))
 }
 
+/// num/den, with 0/0 (all values 0) taken as 0, as the module documents.
+fn div(num: f64, den: f64) -> f64 {
+    if num == 0.0 { 0.0 } else { num / den }
+}
+
 fn reference(values: &[f64], groups: &[usize]) -> Reference {
     let k = groups.iter().max().map_or(0, |m| m + 1);
     let sets: Vec<Vec<f64>> = (0..k)
@@ -228,16 +233,16 @@ fn reference(values: &[f64], groups: &[usize]) -> Reference {
     let s: Vec<f64> = sets
         .iter()
         .zip(&means)
-        .map(|(set, m)| set.len() as f64 * m / (n * mean))
+        .map(|(set, m)| div(set.len() as f64 * m, n * mean))
         .collect();
-    let gini = ref_abs(values, values) / (2.0 * n * n * mean);
+    let gini = div(ref_abs(values, values), 2.0 * n * n * mean);
     let group_gini: Vec<f64> = sets
         .iter()
         .zip(&means)
         .map(|(set, m)| {
             let nj = set.len() as f64;
             let num = ref_abs(set, set);
-            if num == 0.0 { 0.0 } else { num / (2.0 * nj * nj * m) }
+            div(num, 2.0 * nj * nj * m)
         })
         .collect();
     let mut pairs = Vec::new();
@@ -246,7 +251,7 @@ fn reference(values: &[f64], groups: &[usize]) -> Reference {
         for b in a + 1..k {
             let (j, h) = if means[b] > means[a] { (b, a) } else { (a, b) };
             let count = sets[j].len() as f64 * sets[h].len() as f64;
-            let gjh = ref_abs(&sets[j], &sets[h]) / (count * (means[j] + means[h]));
+            let gjh = div(ref_abs(&sets[j], &sets[h]), count * (means[j] + means[h]));
             let d = ref_pos(&sets[j], &sets[h]) / count;
             let pp = ref_pos(&sets[h], &sets[j]) / count;
             let dd = if d + pp == 0.0 { 0.0 } else { (d - pp) / (d + pp) };
@@ -378,7 +383,7 @@ fn compare_pairs(fast: &[Pair], slow: &Reference, unit: f64) {
 }
 
 /// One random case: 1..6 groups, sizes from 1, several value shapes (ties,
-/// equal values, wide and narrow spreads), magnitudes from 1e-8 to 1e12.
+/// equal values, wide and narrow spreads, a spread 1e-6 of the level), magnitudes from 1e-8 to 1e12.
 fn random_case(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<usize>) {
     let k = rng.random_range(1..=6);
     let magnitude = 10f64.powi(rng.random_range(-8..=12));
@@ -390,7 +395,7 @@ fn random_case(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<usize>) {
         } else {
             rng.random_range(1..=60)
         };
-        let shape = rng.random_range(0..5);
+        let shape = rng.random_range(0..6);
         let level = rng.random_range(0.5..5.0);
         for _ in 0..size {
             let y = match shape {
@@ -399,7 +404,8 @@ fn random_case(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<usize>) {
                 1 => f64::from(rng.random_range(1..=4)), // ties
                 2 => level,                              // a group of equal values
                 3 => (rng.random_range(-3.0..3.0_f64)).exp(),
-                _ => 100.0 + rng.random_range(0.0..1.0), // narrow spread, high level
+                4 => 100.0 + rng.random_range(0.0..1.0), // narrow spread, high level
+                _ => 1e6 + rng.random_range(0.0..1.0),   // very narrow: cancellation
             };
             values.push(y * magnitude);
             groups.push(g);
