@@ -14,9 +14,10 @@
 //! within a group or between two, as well as d_jh and p_jh, comes from
 //! prefix sums over sorted values (a merge walk of the two sorted groups
 //! per pair, O(n_j + n_h)), never from a loop over pairs of units. Sums
-//! are compensated ([`crate::stats::Sum`]); values are first divided by a
-//! power of two (exact) so that no sum overflows, every index being scale
-//! invariant.
+//! are compensated ([`crate::stats::Sum`]); for the Gini sums the values are
+//! first divided by a power of two (exact) so that no sum overflows, every
+//! index being scale invariant, and shifted by a mean (differences are
+//! shift invariant) to keep the prefix-sum terms small.
 
 use crate::stats::{self, Sum};
 
@@ -179,33 +180,38 @@ pub fn disparity(values: &[f64], groups: Option<&[usize]>) -> Result<Disparity, 
         return Err(DisparityError::NotFinite { unit });
     }
     let members = split(values.len(), groups)?;
-    // A power of two (exact division) bringing every value into [−2, 2].
-    let scale = power_of_two_scale(values);
-    let scaled: Vec<f64> = values.iter().map(|v| v / scale).collect();
-    let sets: Vec<Vec<f64>> = members
-        .iter()
-        .map(|units| units.iter().filter_map(|&u| scaled.get(u).copied()).collect())
-        .collect();
+    let gather = |from: &[f64]| -> Vec<Vec<f64>> {
+        members
+            .iter()
+            .map(|units| units.iter().filter_map(|&u| from.get(u).copied()).collect())
+            .collect()
+    };
+    let raw_sets = gather(values);
     let mean = stats::mean(values);
-    let group_figures: Vec<GroupFigures> = sets
+    let group_figures: Vec<GroupFigures> = raw_sets
         .iter()
         .map(|set| {
-            let m = stats::mean(set) * scale;
-            let raw: Vec<f64> = set.iter().map(|v| v * scale).collect();
+            let m = stats::mean(set);
             GroupFigures {
                 n: set.len(),
                 mean: m,
-                cv: cv(&raw, m),
+                cv: cv(set, m),
             }
         })
         .collect();
+    // Theil on the values themselves: y/Ȳ neither overflows nor underflows.
     let theil = match values.iter().position(|&v| v <= 0.0) {
         Some(unit) => Err(NonPositive {
             unit,
             value: values.get(unit).copied().unwrap_or(0.0),
         }),
-        None => Ok(theil(&scaled, &sets)),
+        None => Ok(theil(values, &raw_sets)),
     };
+    // Dagum on values divided by a power of two (exact) bringing them into
+    // [−2, 2], so that no sum of differences overflows.
+    let scale = power_of_two_scale(values);
+    let scaled: Vec<f64> = values.iter().map(|v| v / scale).collect();
+    let sets = gather(&scaled);
     let dagum = dagum(&scaled, sets, scale);
     Ok(Disparity {
         n: values.len(),
@@ -411,8 +417,7 @@ fn pairs(sets: &[Vec<f64>], means: &[f64], scale: f64) -> Option<Vec<Pair>> {
     Some(out)
 }
 
-/// Theil T and L with their parts, on positive scaled values (every
-/// figure is scale invariant).
+/// Theil T and L with their parts, of positive values.
 fn theil(all: &[f64], sets: &[Vec<f64>]) -> Theil {
     let n = all.len() as f64;
     let mean = stats::mean(all);
@@ -424,9 +429,9 @@ fn theil(all: &[f64], sets: &[Vec<f64>]) -> Theil {
         let sg = pg * (mg / mean);
         let (tg, lg) = theil_tl(set, mg);
         tw.add(sg * tg);
-        tb.add(sg * (mg / mean).ln());
+        tb.add(sg * ln_ratio(mg, mean));
         lw.add(pg * lg);
-        lb.add(pg * (mean / mg).ln());
+        lb.add(pg * ln_ratio(mean, mg));
     }
     Theil {
         t,
@@ -443,9 +448,17 @@ fn theil_tl(values: &[f64], mean: f64) -> (f64, f64) {
     let n = values.len() as f64;
     let (mut t, mut l) = (Sum::default(), Sum::default());
     for &y in values {
-        let r = y / mean;
-        t.add(r * r.ln());
-        l.add(-r.ln());
+        let ln = ln_ratio(y, mean);
+        // y/Ȳ may underflow to 0 when ln(y/Ȳ) is not: the term tends to 0.
+        t.add(y / mean * ln);
+        l.add(-ln);
     }
     (t.value() / n, l.value() / n)
+}
+
+/// ln(a/b) for positive a and b: from the ratio when it is a normal
+/// number (most accurate), else as ln a − ln b (no underflow or overflow).
+fn ln_ratio(a: f64, b: f64) -> f64 {
+    let r = a / b;
+    if r.is_normal() { r.ln() } else { a.ln() - b.ln() }
 }

@@ -572,3 +572,17 @@ fn scale_invariance_and_huge_values() {
         assert!(rel(ta.t, tb.t) < 1e-13 && rel(ta.l, tb.l) < 1e-13, "c = {c}");
     }
 }
+
+#[test]
+fn extreme_range_stays_finite() {
+    let d = disparity(&[1e300, 1e-300, 5e299, 1.0], Some(&[0, 1, 0, 1])).unwrap();
+    let t = d.theil.unwrap();
+    assert!(
+        [t.t, t.t_within, t.t_between, t.l, t.l_within, t.l_between]
+            .iter()
+            .all(|v| v.is_finite())
+    );
+    assert!(rel(t.t_within + t.t_between, t.t) < 1e-12);
+    let dagum = d.dagum.unwrap();
+    assert!(dagum.identity_holds() && dagum.gini.is_finite() && dagum.gini < 1.0);
+}
