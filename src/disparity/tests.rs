@@ -586,3 +586,24 @@ fn extreme_range_stays_finite() {
     let dagum = d.dagum.unwrap();
     assert!(dagum.identity_holds() && dagum.gini.is_finite() && dagum.gini < 1.0);
 }
+
+/// A million units in 30 groups (the SPEC's size): run with `--ignored`;
+/// a timing belongs in `bench/`, this only checks it finishes and holds.
+#[test]
+#[ignore]
+fn a_million_units_in_thirty_groups() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let groups: Vec<usize> = (0..1_000_000)
+        .map(|i| if i < 30 { i } else { rng.random_range(0..30) })
+        .collect();
+    let values: Vec<f64> = groups
+        .iter()
+        .map(|&g| (g as f64 + 1.0) * rng.random_range(0.5..1.5))
+        .collect();
+    let started = std::time::Instant::now();
+    let d = disparity(&values, Some(&groups)).unwrap();
+    eprintln!("1e6 units, 30 groups: {:?}", started.elapsed());
+    let dagum = d.dagum.unwrap();
+    assert_eq!(dagum.pairs.len(), 30 * 29 / 2);
+    assert!(dagum.identity_holds(), "identity error {}", dagum.identity_error());
+}
