@@ -37,6 +37,10 @@ pub enum Command {
     Report(ReportArgs),
     /// How robust each rank is: re-score many times with varied weights (and methods).
     Sensitivity(SensitivityArgs),
+    /// Score several periods on one pooled scale (a panel: 2023=a.csv 2024=b.csv, or a long table).
+    Panel(PanelArgs),
+    /// Regional disparity per period: Dagum's Gini decomposition, Theil T and L, CV, by group.
+    Disparity(DisparityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +70,7 @@ impl ReadArgs {
             header_row: self.header_row.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             sheet: self.sheet.clone(),
             skip_checksums: false,
+            period: None,
         }
     }
 }
@@ -216,6 +221,62 @@ pub struct ScoreArgs {
     pub detail: Vec<DetailPart>,
     #[command(flatten)]
     pub params: ParamsArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub strict: StrictArg,
+}
+
+/// The data of a command that reads a panel, and how its periods are scaled.
+#[derive(Debug, Args)]
+pub struct PanelData {
+    /// The periods: LABEL=PATH each (2023=villages-2023.csv; a plain path is labelled by its file name), or one long table with a period column (--period, or the rubric's `period`). CSV or Excel workbooks.
+    #[arg(required = true, value_name = "PANEL")]
+    pub data: Vec<String>,
+    /// The column that names each row's period in a long table (default: the rubric's `period`).
+    #[arg(long, value_name = "COLUMN")]
+    pub period: Option<String>,
+    /// Fit each period alone instead of all on one pooled scale (scores then do not compare across periods).
+    #[arg(long)]
+    pub per_period: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PanelArgs {
+    #[command(flatten)]
+    pub panel: PanelData,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Extra columns: linkages, indicators, obstacles (comma-separated or repeated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub detail: Vec<DetailPart>,
+    #[command(flatten)]
+    pub params: ParamsArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub strict: StrictArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DisparityArgs {
+    #[command(flatten)]
+    pub panel: PanelData,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The column whose values form the groups (default: the rubric's `group`; without either, overall figures only).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+    /// Measure one dimension's values (its id) instead of the overall score.
+    #[arg(long, value_name = "DIMENSION")]
+    pub of: Option<String>,
+    /// Score with parameters frozen earlier by --freeze instead of fitting them on the panel.
+    #[arg(long, value_name = "FILE", conflicts_with = "per_period")]
+    pub params: Option<String>,
     #[command(flatten)]
     pub read: ReadArgs,
     #[command(flatten)]
@@ -390,6 +451,15 @@ impl Command {
                 path: p,
             })
         }
+        fn panel(arg: &PanelData) -> Vec<Source<'_>> {
+            arg.data
+                .iter()
+                .map(|a| Source {
+                    what: "the data file",
+                    path: crate::panel::Source::split(a).1,
+                })
+                .collect()
+        }
         fn params(arg: &ParamsArgs) -> Option<Source<'_>> {
             arg.params.as_deref().map(|p| Source {
                 what: "the params file",
@@ -427,6 +497,17 @@ impl Command {
                 ],
             ),
             Command::Sensitivity(a) => (data(&a.data), vec![rubric(&a.rubric)]),
+            Command::Panel(a) => (panel(&a.panel), vec![rubric(&a.rubric), params(&a.params)]),
+            Command::Disparity(a) => (
+                panel(&a.panel),
+                vec![
+                    rubric(&a.rubric),
+                    a.params.as_deref().map(|p| Source {
+                        what: "the params file",
+                        path: p,
+                    }),
+                ],
+            ),
         };
         sources.extend(extra.into_iter().flatten());
         sources
@@ -452,6 +533,8 @@ impl Command {
             Command::Weights(a) => vec![output(&a.output)],
             Command::Explain(a) => vec![output(&a.output)],
             Command::Sensitivity(a) => vec![output(&a.output)],
+            Command::Panel(a) => vec![output(&a.output), freeze(&a.params)],
+            Command::Disparity(a) => vec![output(&a.output)],
             Command::Template(a) => vec![Some(Destination {
                 flag: "--output",
                 path: &a.output,

@@ -124,6 +124,7 @@ impl Location {
             column: None,
             header: None,
             unit: None,
+            period: None,
         })
     }
 
@@ -135,6 +136,7 @@ impl Location {
             column: Some(column),
             header: None,
             unit: None,
+            period: None,
         })
     }
 }
@@ -240,6 +242,8 @@ pub struct Cell {
     pub header: Option<String>,
     /// The id of the row's unit.
     pub unit: Option<String>,
+    /// The period of a panel the row belongs to (SPEC "Panels").
+    pub period: Option<String>,
 }
 
 impl std::fmt::Display for Cell {
@@ -248,7 +252,7 @@ impl std::fmt::Display for Cell {
         if let Some(column) = self.column {
             write!(f, ":{column}")?;
         }
-        let about: Vec<String> = [("column", &self.header), ("unit", &self.unit)]
+        let about: Vec<String> = [("column", &self.header), ("unit", &self.unit), ("period", &self.period)]
             .into_iter()
             .filter_map(|(what, text)| text.as_deref().map(|t| format!("{what} `{}`", echo(t))))
             .collect();
@@ -351,6 +355,18 @@ impl Error {
     pub fn about(mut self, location: Location) -> Error {
         self.0.location = Some(location);
         self.0.location_in_message = true;
+        self
+    }
+
+    /// The error as met while reading period `label` of a panel: a data
+    /// cell's location names the period; any other error says it in a note.
+    #[must_use]
+    pub fn in_period(mut self, label: &str) -> Error {
+        match &mut self.0.location {
+            Some(Location::Cell(cell)) if cell.period.is_none() => cell.period = Some(label.to_string()),
+            Some(Location::Cell(_)) => {}
+            _ => self.0.notes.push(format!("  (in period `{}`)", echo(label))),
+        }
         self
     }
 

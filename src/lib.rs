@@ -18,6 +18,7 @@ pub mod lang;
 pub mod methods;
 pub mod outliers;
 pub mod output;
+pub mod panel;
 pub mod params;
 pub mod plausibility;
 pub mod pooling;

@@ -261,6 +261,23 @@ pub fn messages(rubric: &Rubric, table: &Table, flags: &[Flag]) -> Vec<String> {
     lines
 }
 
+/// Judges a table's cells (SPEC "Data as offices fill it in"): flagged
+/// cells become the table's first warnings, or under `strict` an error that
+/// lists them.
+pub fn judge(rubric: &Rubric, table: &mut Table, strict: bool) -> crate::Result<()> {
+    let flags = flags(rubric, table);
+    let lines = messages(rubric, table, &flags);
+    if strict && !flags.is_empty() {
+        return Err(
+            crate::Error::data(format!("{} implausible value(s), refused under --strict:", flags.len()))
+                .notes(lines.iter().map(|line| format!("  {line}")))
+                .help("correct the cells (or run without --strict to score them as they are, with warnings)"),
+        );
+    }
+    table.notes.extend(lines);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,64 @@
-//! Which parameters two periods are scored with, and on which tables they
-//! were fitted (SPEC "Year over year": pooling). One policy for `diff`,
-//! `report` and the panels to come, so no command re-derives it.
+//! Which parameters the periods of a panel are scored with, and on which
+//! tables they were fitted (SPEC "Panels": one pooled scale; "Year over
+//! year": pooling). One policy for `panel`, the analyses on panels, `diff`
+//! and `report`, so no command re-derives it.
 
 use crate::engine::{self, Params};
 use crate::error::Result;
 use crate::input::Table;
 use crate::rubric::Rubric;
+
+/// How the periods are put on a scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale<'p> {
+    /// Every period with the parameters frozen in this file (`--params`).
+    Frozen(&'p str),
+    /// Each period fitted on itself alone.
+    Own,
+    /// One set of parameters fitted on every unit-period together.
+    Pooled,
+}
+
+/// The parameters of every period of a panel.
+pub struct PanelScales {
+    /// The one set of a frozen or pooled scale.
+    shared: Option<Params>,
+    /// Per period, on its own scale.
+    own: Vec<Params>,
+}
+
+impl PanelScales {
+    /// The parameters period `p` is scored with.
+    pub fn of(&self, p: usize) -> Option<&Params> {
+        self.shared.as_ref().or_else(|| self.own.get(p))
+    }
+
+    /// Whether every period has the same parameters (a frozen or pooled scale).
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+}
+
+/// The parameters of each of `tables` on `scale`.
+pub fn panel_scales(rubric: &Rubric, tables: &[&Table], scale: Scale<'_>) -> Result<PanelScales> {
+    Ok(match scale {
+        Scale::Frozen(path) => PanelScales {
+            shared: Some(crate::params::from_path(path, rubric)?),
+            own: Vec::new(),
+        },
+        Scale::Own => PanelScales {
+            shared: None,
+            own: tables
+                .iter()
+                .map(|t| engine::fit(rubric, std::slice::from_ref(t)))
+                .collect::<Result<_>>()?,
+        },
+        Scale::Pooled => PanelScales {
+            shared: Some(engine::fit(rubric, tables)?),
+            own: Vec::new(),
+        },
+    })
+}
 
 /// The parameters of two years and what they came from.
 pub struct YearScales<'t> {
@@ -29,35 +82,41 @@ pub fn year_scales<'t>(
     frozen: Option<&str>,
     no_pool: bool,
 ) -> Result<YearScales<'t>> {
-    Ok(if let Some(path) = frozen {
-        let frozen = crate::params::from_path(path, rubric)?;
-        YearScales {
-            old: frozen.clone(),
-            new: frozen,
-            pool: vec![new],
-            message: Some(format!(
+    let (scale, message) = if let Some(path) = frozen {
+        (
+            Scale::Frozen(path),
+            Some(format!(
                 "note: both years are scored with the parameters frozen in {path}"
             )),
-        }
+        )
     } else if !rubric.is_sample_relative() || no_pool {
-        let message = no_pool.then(|| {
+        let message = (no_pool && rubric.is_sample_relative()).then(|| {
             "warning: --no-pool: each year is scored on its own sample's statistics and weights, so the changes mix real change with rescaling".to_string()
         });
-        YearScales {
-            old: engine::fit(rubric, &[old])?,
-            new: engine::fit(rubric, &[new])?,
-            pool: vec![new],
-            message: message.filter(|_| rubric.is_sample_relative()),
-        }
+        (Scale::Own, message)
     } else {
-        let pooled = engine::fit(rubric, &[old, new])?;
-        YearScales {
-            old: pooled.clone(),
-            new: pooled,
-            pool: vec![old, new],
-            message: Some(format!(
+        (
+            Scale::Pooled,
+            Some(format!(
                 "note: the rubric takes statistics or weights from the data (sample-relative normalization, objective weighting or a sample TOPSIS ideal): {old_name} and {new_name} are pooled into one panel so both years are on one scale (--no-pool to score each alone)"
             )),
-        }
+        )
+    };
+    let scales = panel_scales(rubric, &[old, new], scale)?;
+    let pool = if scale == Scale::Pooled {
+        vec![old, new]
+    } else {
+        vec![new]
+    };
+    let (Some(old), Some(new)) = (scales.of(0), scales.of(1)) else {
+        return Err(crate::Error::data(
+            "internal error: no parameters for a year of the comparison",
+        ));
+    };
+    Ok(YearScales {
+        old: old.clone(),
+        new: new.clone(),
+        pool,
+        message,
     })
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod panel;
 pub mod report;
 pub mod score;
 pub mod sensitivity;
@@ -32,6 +33,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Template(args) => template::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Sensitivity(args) => sensitivity::run(&args),
+        Command::Panel(args) => panel::run(&args),
+        Command::Disparity(_args) => Err(Error::usage("disparity: not yet")),
     }
 }
 
@@ -216,17 +219,52 @@ pub fn load_data(
     strict: bool,
 ) -> Result<crate::input::Table> {
     let mut table = crate::input::load(paths, rubric, options)?;
-    let flags = crate::plausibility::flags(rubric, &table);
-    let lines = crate::plausibility::messages(rubric, &table, &flags);
-    if strict && !flags.is_empty() {
+    crate::plausibility::judge(rubric, &mut table, strict)?;
+    Ok(table)
+}
+
+/// How a panel command puts its periods on a scale (SPEC "Panels"): the
+/// frozen `params`, else each period alone under `--per-period` (said on
+/// stderr when it matters; `--freeze` and `--params` are then usage
+/// errors), else one pooled scale.
+pub fn panel_scale<'p>(
+    rubric: &Rubric,
+    data: &crate::cli::PanelData,
+    params: Option<&'p str>,
+    freeze: bool,
+) -> Result<crate::pooling::Scale<'p>> {
+    use crate::pooling::Scale;
+    if !data.per_period {
+        return Ok(params.map_or(Scale::Pooled, Scale::Frozen));
+    }
+    if freeze {
         return Err(
-            Error::data(format!("{} implausible value(s), refused under --strict:", flags.len()))
-                .notes(lines.iter().map(|line| format!("  {line}")))
-                .help("correct the cells (or run without --strict to score them as they are, with warnings)"),
+            Error::usage("--freeze writes one pooled scale, but --per-period fits each period alone")
+                .help("leave out --per-period to freeze the panel's pooled scale"),
         );
     }
-    table.notes.extend(lines);
-    Ok(table)
+    if params.is_some() {
+        return Err(Error::usage(
+            "--params scores every period with frozen parameters, but --per-period fits each period alone",
+        )
+        .help("leave out one of them"));
+    }
+    if rubric.is_sample_relative() {
+        eprintln!(
+            "warning: --per-period: each period is fitted on its own units alone, so scores do not compare across periods (leave it out for one pooled scale)"
+        );
+    }
+    Ok(Scale::Own)
+}
+
+/// Reads the periods of a panel command's data (see [`crate::panel::load`]).
+pub fn load_panel(
+    data: &crate::cli::PanelData,
+    rubric: &Rubric,
+    options: &crate::input::ReadOptions,
+    strict: bool,
+) -> Result<crate::panel::Panel> {
+    crate::panel::load(&data.data, rubric, options, data.period.as_deref(), strict)
 }
 
 /// Prints warnings on stderr.

@@ -135,6 +135,7 @@ fn a_location_the_message_names_itself_is_kept_but_not_shown_twice() {
         column: Some(2),
         header: Some("收入\u{1b}".into()),
         unit: Some("V1".into()),
+        period: None,
     });
     assert_eq!(at.to_string(), "f.csv:4:2 (column `收入\\u{1b}`, unit `V1`)");
     let e = Error::data(format!("missing value at {at}")).about(at.clone());

@@ -22,6 +22,8 @@ pub(super) struct Layout {
     id: usize,
     label: Option<usize>,
     group: Option<usize>,
+    /// The period column of a long panel table.
+    period: Option<usize>,
     /// Per indicator: its 0-based field index.
     indicators: Vec<usize>,
     /// The rubric's missing-value tokens, trimmed.
@@ -85,6 +87,10 @@ impl Layout {
             Some(c) => find(c, "the rubric's `group` column")?,
             None => None,
         };
+        let period = match options.period.as_deref() {
+            Some(c) => find(c, "the period column (`--period`, or the rubric's `period`)")?,
+            None => None,
+        };
         let mut indicators_found = Vec::with_capacity(rubric.indicators.len());
         for ind in &rubric.indicators {
             indicators_found.push(find(&ind.column, &format!("indicator `{}`", ind.id))?);
@@ -109,7 +115,7 @@ impl Layout {
         if !missing.is_empty() {
             return Err(lacks(
                 format!("{path} lacks a column the rubric names"),
-                "rename the header, or correct the rubric's `label`/`group`",
+                "rename the header, or correct the rubric's `label`/`group`/`period` (or --period)",
             ));
         }
         table.notes.extend(found.note);
@@ -125,6 +131,7 @@ impl Layout {
             id,
             label,
             group,
+            period,
             indicators,
             na,
             numeric_na,
@@ -142,7 +149,7 @@ impl Layout {
     /// From now on records hold only the columns the rubric reads, in file
     /// order: renumbers the fields so, and returns those columns.
     pub(super) fn keep_only_used(&mut self) -> Vec<usize> {
-        let mut kept: Vec<usize> = [Some(self.id), self.label, self.group]
+        let mut kept: Vec<usize> = [Some(self.id), self.label, self.group, self.period]
             .into_iter()
             .flatten()
             .chain(self.indicators.iter().copied())
@@ -153,12 +160,25 @@ impl Layout {
         self.id = field(self.id);
         self.label = self.label.map(field);
         self.group = self.group.map(field);
+        self.period = self.period.map(field);
         for c in &mut self.indicators {
             *c = field(*c);
         }
         self.width = kept.len();
         self.columns.clone_from(&kept);
         kept
+    }
+
+    /// The period of a row of a long panel table, from field `c`: its text
+    /// trimmed, never empty.
+    fn period_of<'r>(&self, text: &dyn Fn(usize) -> Result<Cow<'r, str>>, c: usize, row: u64) -> Result<String> {
+        let period = text(c)?.trim().to_string();
+        if period.is_empty() {
+            return Err(Error::data("the period cell is empty")
+                .at(Location::cell(&self.path, row, self.column(c) + 1))
+                .help("every row of a long panel table names its period (e.g. 2024)"));
+        }
+        Ok(period)
     }
 
     /// The id or label of a row that names it a totals row.
@@ -180,6 +200,7 @@ impl Layout {
                 file: u32::try_from(file).unwrap_or(u32::MAX),
                 labels: self.label.map(|_| TextColumn::default()),
                 groups: self.group.map(|_| CodedText::default()),
+                periods: self.period.map(|_| CodedText::default()),
                 values: vec![RawValues::with_capacity(records.len()); self.indicators.len()],
                 ..Units::default()
             },
@@ -234,12 +255,21 @@ impl Layout {
                 }
             };
             let id = id.trim();
+            let period = match self.period.map(|c| self.period_of(&text, c, row)).transpose() {
+                Ok(p) => p,
+                Err(e) => {
+                    part.fatal = Some(e);
+                    return part;
+                }
+            };
             if id.is_empty() {
-                part.fatal = Some(
-                    Error::data(format!("the id cell (column `{}`) is empty", rubric.id_column))
-                        .at(Location::cell(&self.path, row, self.column(self.id) + 1))
-                        .help("every unit needs an id"),
-                );
+                let error = Error::data(format!("the id cell (column `{}`) is empty", rubric.id_column))
+                    .at(Location::cell(&self.path, row, self.column(self.id) + 1))
+                    .help("every unit needs an id");
+                part.fatal = Some(match &period {
+                    Some(p) => error.in_period(p),
+                    None => error,
+                });
                 return part;
             }
             for (k, &c) in self.indicators.iter().enumerate() {
@@ -270,10 +300,13 @@ impl Layout {
                         part.error_count += 1;
                         if part.cell_errors.len() < MAX_LISTED_ERRORS {
                             part.cell_errors.push(format!(
-                                "  --> {}:{row}:{} (column `{}`): \"{}\" is not a number",
+                                "  --> {}:{row}:{} (column `{}`{}): \"{}\" is not a number",
                                 self.path,
                                 self.column(c) + 1,
                                 echo(rubric.indicators.get(k).map_or("", |i| i.column.as_str())),
+                                period
+                                    .as_deref()
+                                    .map_or(String::new(), |p| format!(", period `{}`", echo(p))),
                                 echo(&cell)
                             ));
                         }
@@ -291,6 +324,9 @@ impl Layout {
                 }
                 if let (Some(c), Some(groups)) = (self.group, &mut part.units.groups) {
                     groups.push(text(c)?.trim());
+                }
+                if let (Some(p), Some(periods)) = (&period, &mut part.units.periods) {
+                    periods.push(p);
                 }
                 Ok(())
             })();

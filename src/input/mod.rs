@@ -42,6 +42,10 @@ pub struct ReadOptions {
     /// Leave `InputFile::sha256` empty (only the JSON output shows it, and
     /// hashing a large file costs time on the reading thread).
     pub skip_checksums: bool,
+    /// The column naming each row's period: the file is then a long panel
+    /// table (SPEC "Panels"). The panel commands set it from `--period` or
+    /// the rubric's `period`; the others read one period and leave it out.
+    pub period: Option<String>,
 }
 
 /// The most cell errors listed in one message before "and N more".

@@ -45,7 +45,7 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
     if paths.iter().filter(|p| p.as_str() == "-").count() > 1 {
         return Err(Error::usage("standard input (-) is named twice"));
     }
-    let mut table = Table::new(rubric);
+    let mut table = Table::new(rubric, options);
     for path in paths {
         if path == "-" {
             read_source(std::io::stdin(), "<stdin>", false, rubric, options, &mut table)?;
@@ -92,7 +92,7 @@ impl<R: Read> Read for ProgressReader<'_, R> {
 
 /// Builds the table from data already in memory: `(name for messages, bytes)`.
 pub fn from_bytes(sources: &[(String, Vec<u8>)], rubric: &Rubric, options: &ReadOptions) -> Result<Table> {
-    let mut table = Table::new(rubric);
+    let mut table = Table::new(rubric, options);
     for (name, bytes) in sources {
         let workbook = excel::is_workbook(name);
         read_source(bytes.as_slice(), name, workbook, rubric, options, &mut table)?;

@@ -112,6 +112,8 @@ pub struct Table {
     ids: TextColumn,
     labels: Option<TextColumn>,
     groups: Option<CodedText>,
+    /// Per unit: its period, in a long panel table (SPEC "Panels").
+    periods: Option<CodedText>,
     /// Per unit: index into `files`.
     file_of: Vec<u32>,
     /// Per unit: 1-based row in its file (the header row is 1).
@@ -128,10 +130,11 @@ pub struct Table {
 }
 
 impl Table {
-    pub(super) fn new(rubric: &Rubric) -> Table {
+    pub(super) fn new(rubric: &Rubric, options: &super::ReadOptions) -> Table {
         Table {
             labels: rubric.label_column.as_ref().map(|_| TextColumn::default()),
             groups: rubric.group_column.as_ref().map(|_| CodedText::default()),
+            periods: options.period.as_ref().map(|_| CodedText::default()),
             values: vec![RawValues::default(); rubric.indicators.len()],
             ..Table::default()
         }
@@ -162,6 +165,22 @@ impl Table {
 
     pub fn group(&self, u: usize) -> Option<&str> {
         self.groups.as_ref().map(|g| g.get(u))
+    }
+
+    /// Unit `u`'s period, in a long panel table.
+    pub fn period(&self, u: usize) -> Option<&str> {
+        self.periods.as_ref().map(|p| p.get(u))
+    }
+
+    /// The periods of a long panel table, in order of first appearance
+    /// (empty for any other table).
+    pub fn period_names(&self) -> &[String] {
+        self.periods.as_ref().map_or(&[], |p| p.names.as_slice())
+    }
+
+    /// Unit `u`'s period as an index into [`Table::period_names`].
+    pub fn period_code(&self, u: usize) -> Option<usize> {
+        self.periods.as_ref().and_then(|p| p.code(u))
     }
 
     /// Unit `u`'s group as an index among the groups, and how many groups
@@ -208,6 +227,7 @@ impl Table {
                     .to_string(),
             ),
             unit: Some(self.id(unit).to_string()),
+            period: self.period(unit).map(str::to_string),
         })
     }
 
@@ -217,48 +237,79 @@ impl Table {
         if drop.is_empty() {
             return;
         }
-        let mut dropped = drop.iter().peekable();
-        let keep: Vec<bool> = (0..self.len())
-            .map(|u| {
-                let gone = dropped.peek() == Some(&&u);
-                if gone {
-                    dropped.next();
-                }
-                !gone
-            })
-            .collect();
+        let mut keep = vec![true; self.len()];
+        for &u in drop {
+            if let Some(k) = keep.get_mut(u) {
+                *k = false;
+            }
+        }
+        let notes = std::mem::take(&mut self.notes);
+        *self = self.subset(&keep);
+        self.notes = notes;
+    }
+
+    /// The units `keep` marks, in order, with the same files and columns
+    /// (and no notes: they belong to the reading, not to a part of it).
+    fn subset(&self, keep: &[bool]) -> Table {
         let kept = |u: &usize| keep.get(*u).copied().unwrap_or(false);
+        let units = || (0..self.len()).filter(kept);
         let mut ids = TextColumn::default();
-        (0..self.len()).filter(kept).for_each(|u| ids.push(self.ids.get(u)));
-        if let Some(labels) = &self.labels {
+        units().for_each(|u| ids.push(self.ids.get(u)));
+        let labels = self.labels.as_ref().map(|labels| {
             let mut new = TextColumn::default();
-            (0..self.len()).filter(kept).for_each(|u| new.push(labels.get(u)));
-            self.labels = Some(new);
-        }
-        if let Some(groups) = &self.groups {
-            let mut new = CodedText::default();
-            (0..self.len()).filter(kept).for_each(|u| new.push(groups.get(u)));
-            self.groups = Some(new);
-        }
-        let mut u = 0;
-        self.file_of.retain(|_| {
-            u += 1;
-            kept(&(u - 1))
+            units().for_each(|u| new.push(labels.get(u)));
+            new
         });
-        let mut u = 0;
-        self.row_of.retain(|_| {
-            u += 1;
-            kept(&(u - 1))
-        });
-        for column in &mut self.values {
-            *column = column
+        let coded = |column: &Option<CodedText>| {
+            column.as_ref().map(|column| {
+                let mut new = CodedText::default();
+                units().for_each(|u| new.push(column.get(u)));
+                new
+            })
+        };
+        let pick = |column: &[u64]| units().filter_map(|u| column.get(u).copied()).collect::<Vec<u64>>();
+        Table {
+            files: self.files.clone(),
+            ids,
+            labels,
+            groups: coded(&self.groups),
+            periods: coded(&self.periods),
+            file_of: units().filter_map(|u| self.file_of.get(u).copied()).collect(),
+            row_of: pick(&self.row_of),
+            values: self
+                .values
                 .iter()
-                .enumerate()
-                .filter(|(u, _)| kept(u))
-                .map(|(_, v)| v)
-                .collect();
+                .map(|column| {
+                    column
+                        .iter()
+                        .enumerate()
+                        .filter(|(u, _)| kept(u))
+                        .map(|(_, v)| v)
+                        .collect()
+                })
+                .collect(),
+            columns: self.columns.clone(),
+            first_header: self.first_header.clone(),
+            notes: Vec::new(),
         }
-        self.ids = ids;
+    }
+
+    /// A long panel table cut into one table per period, in order of first
+    /// appearance (SPEC "Panels"); the period column stays, for messages.
+    /// A table without a period column is returned whole, as one part.
+    pub fn split_periods(self) -> Vec<(String, Table)> {
+        let names = self.period_names().to_vec();
+        if self.periods.is_none() {
+            return vec![(String::new(), self)];
+        }
+        names
+            .iter()
+            .enumerate()
+            .map(|(p, name)| {
+                let keep: Vec<bool> = (0..self.len()).map(|u| self.period_code(u) == Some(p)).collect();
+                (name.clone(), self.subset(&keep))
+            })
+            .collect()
     }
 
     /// Appends the units of one batch of rows, after those read so far.
@@ -268,6 +319,9 @@ impl Table {
             mine.append(theirs);
         }
         if let (Some(mine), Some(theirs)) = (&mut self.groups, &units.groups) {
+            mine.append(theirs);
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.periods, &units.periods) {
             mine.append(theirs);
         }
         self.file_of.extend(std::iter::repeat_n(units.file, units.rows.len()));
@@ -287,6 +341,7 @@ pub(super) struct Units {
     pub(super) ids: TextColumn,
     pub(super) labels: Option<TextColumn>,
     pub(super) groups: Option<CodedText>,
+    pub(super) periods: Option<CodedText>,
     /// Per unit: its 1-based row in the file.
     pub(super) rows: Vec<u64>,
     /// Per indicator (rubric order): the raw values.
@@ -298,10 +353,12 @@ pub(super) struct Units {
 pub(super) fn check_duplicate_ids(table: &Table) -> Result<()> {
     // Sorted (hash, unit) pairs rather than a map of every id: a million ids
     // take 16 MB instead of about 50, and sort in parallel. Equal ids have
-    // equal hashes, so duplicates sit in runs of equal hashes.
+    // equal hashes, so duplicates sit in runs of equal hashes. In a long
+    // panel table an id is unique within its period.
+    let key = |u: usize| (table.id(u), table.period(u));
     let hash = |u: usize| {
         let mut h = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(table.id(u), &mut h);
+        std::hash::Hash::hash(&key(u), &mut h);
         std::hash::Hasher::finish(&h)
     };
     let mut keyed: Vec<(u64, usize)> = (0..table.len()).into_par_iter().map(|u| (hash(u), u)).collect();
@@ -312,8 +369,8 @@ pub(super) fn check_duplicate_ids(table: &Table) -> Result<()> {
     for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
         let mut units: Vec<usize> = run.iter().map(|&(_, u)| u).collect();
         // Different ids can share a hash: order by id, then by unit.
-        units.sort_unstable_by(|&a, &b| table.id(a).cmp(table.id(b)).then(a.cmp(&b)));
-        for same in units.chunk_by(|&a, &b| table.id(a) == table.id(b)) {
+        units.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
+        for same in units.chunk_by(|&a, &b| key(a) == key(b)) {
             if let [j, u, ..] = *same
                 && first.is_none_or(|(_, fu)| u < fu)
             {
@@ -326,13 +383,19 @@ pub(super) fn check_duplicate_ids(table: &Table) -> Result<()> {
             let name = table.files.get(table.file(v)).map_or("", |f| f.name.as_str());
             format!("{name}:{}", table.row(v))
         };
+        let (within, once) = match table.period(u) {
+            Some(period) => (format!(" in period `{}`", echo(period)), "once in each period"),
+            None => (String::new(), "once"),
+        };
         return Err(Error::data(format!(
-            "duplicate id `{}`: {} and {}",
+            "duplicate id `{}`{within}: {} and {}",
             echo(table.id(u)),
             place(j),
             place(u)
         ))
-        .help("each unit must appear once; remove or renumber one of the rows"));
+        .help(format!(
+            "each unit must appear {once}; remove or renumber one of the rows"
+        )));
     }
     Ok(())
 }

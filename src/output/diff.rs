@@ -264,16 +264,16 @@ impl<'a> View<'a> for DiffView<'a> {
         out
     }
 
-    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+    fn workbook(&self) -> Vec<(String, Sheet)> {
         let r = self.comparison.new.rubric;
         vec![
-            ("diff", self.people()),
-            ("summary", super::summary::sheet(&self.summary, r, self.names)),
+            ("diff".into(), self.people()),
+            ("summary".into(), super::summary::sheet(&self.summary, r, self.names)),
             (
-                "weights",
+                "weights".into(),
                 super::weights::people(r, &self.comparison.new.weights).sheet(),
             ),
-            ("rubric", super::weights::rubric_listing(r).sheet()),
+            ("rubric".into(), super::weights::rubric_listing(r).sheet()),
         ]
     }
 }

@@ -215,10 +215,10 @@ impl<'a> View<'a> for ExplainView<'a> {
         out
     }
 
-    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+    fn workbook(&self) -> Vec<(String, Sheet)> {
         vec![
-            ("explain", self.people()),
-            ("dimensions", dimension_listing(self.e).sheet()),
+            ("explain".into(), self.people()),
+            ("dimensions".into(), dimension_listing(self.e).sheet()),
         ]
     }
 }

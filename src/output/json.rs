@@ -6,9 +6,12 @@ use serde_json::{Map, Value, json};
 /// What every JSON document opens with: the program's version, the input
 /// files with their checksums, and the rubric.
 pub fn header(tables: &[&crate::input::Table], rubric: &crate::rubric::Rubric) -> Map<String, Value> {
+    // The periods of one long panel table share its files: each is listed once.
+    let mut seen = std::collections::HashSet::new();
     let inputs: Vec<Value> = tables
         .iter()
         .flat_map(|t| &t.files)
+        .filter(|f| seen.insert((&f.path, &f.name)))
         .map(|f| json!({ "path": f.path, "sha256": f.sha256 }))
         .collect();
     let mut doc = version();

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod json;
 pub mod listing;
 pub mod markdown;
+pub mod panel;
 pub mod ranking;
 pub mod sensitivity;
 pub mod summary;
@@ -343,8 +344,8 @@ pub trait View<'a>: 'a {
     }
 
     /// The sheets of an `xlsx` workbook, by name.
-    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
-        vec![("sheet", self.listing().sheet())]
+    fn workbook(&self) -> Vec<(String, Sheet)> {
+        vec![("sheet".into(), self.listing().sheet())]
     }
 }
 
@@ -383,7 +384,7 @@ pub fn render<'v, 'a, V: View<'a>>(view: &'v V, format: Format, options: Options
         Format::Jsonl => json::lines(&view.listing().json_objects()).into_bytes(),
         Format::Xlsx => {
             let sheets = view.workbook();
-            let named: Vec<(&str, &Sheet)> = sheets.iter().map(|(name, sheet)| (*name, sheet)).collect();
+            let named: Vec<(&str, &Sheet)> = sheets.iter().map(|(name, sheet)| (name.as_str(), sheet)).collect();
             xlsx::workbook(&named, options.headers)?
         }
     }))

@@ -63,6 +63,26 @@ const UNIT_KEYS: &[&str] = &[
     "indicators",
 ];
 
+/// The same for a unit-period of a panel: its period first.
+pub const PANEL_UNIT_KEYS: &[&str] = &[
+    "period",
+    "rank",
+    "id",
+    "label",
+    "group",
+    "group_rank",
+    "score",
+    "coverage",
+    "grade",
+    "dimensions",
+    "linkages",
+    "coupling",
+    "coordination",
+    "coordination_grade",
+    "obstacles",
+    "indicators",
+];
+
 /// The ranking's rows (units in rank order, the first `top`) and columns:
 /// `rank, id, label?, group?, group_rank?, score, coverage?, grade?`,
 /// dimensions, coupling columns, then linkages, indicators and obstacles on
@@ -81,31 +101,50 @@ pub fn people<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>) ->
 
 /// The columns of [`listing`]; `human` names obstacles by their names.
 fn columns<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>, human: bool) -> Listing<'a, usize> {
-    let r = scored.rubric;
-    let table = scored.table;
-    let lang = r.lang();
     let count = top.map_or(scored.order.len(), |n| n.min(scored.order.len()));
-    let mut l = Listing::new(lang, scored.order.get(..count).unwrap_or_default());
+    let rows = scored.order.get(..count).unwrap_or_default();
+    let mut l = Listing::new(scored.rubric.lang(), rows);
+    push_columns(&mut l, scored.rubric, move |u| (scored, u), detail, human);
+    l
+}
+
+/// The ranking's columns, for rows keyed by `K`: `at` gives a row's scored
+/// table and unit (one period's ranking, or the rows of a panel).
+pub fn push_columns<'a, K: Copy + Send + Sync + 'a>(
+    l: &mut Listing<'a, K>,
+    r: &'a crate::rubric::Rubric,
+    at: impl Fn(K) -> (&'a Scored<'a>, usize) + Copy + Send + Sync + 'a,
+    detail: Detail,
+    human: bool,
+) {
     l.order_json(UNIT_KEYS);
     l.always_json_objects(&["dimensions", "linkages"]);
-    l.warm_with(move |units| {
-        std::hint::black_box(units.iter().fold(0, |acc, &u| acc ^ scored.touch(u)));
+    l.warm_with(move |keys| {
+        std::hint::black_box(keys.iter().fold(0, |acc, &k| {
+            let (s, u) = at(k);
+            acc ^ s.touch(u)
+        }));
     });
     let scaled = move |x: Option<f64>| Value::num(x.map(|v| v * r.scale));
-    l.push(Field::new("rank", Words::new("rank", "排名"), Kind::Int, move |u| {
-        Value::int(scored.rank(u))
+    let get = move |k: K, f: fn(&'a Scored<'a>, usize) -> Value<'a>| {
+        let (s, u) = at(k);
+        f(s, u)
+    };
+    l.push(Field::new("rank", Words::new("rank", "排名"), Kind::Int, move |k| {
+        get(k, |s, u| Value::int(s.rank(u)))
     }));
-    l.push(Field::new("id", &r.id_column, Kind::Text, move |u| {
-        Value::str(table.id(u))
+    l.push(Field::new("id", &r.id_column, Kind::Text, move |k| {
+        get(k, |s, u| Value::str(s.table.id(u)))
     }));
     let label = r.label_column.as_deref().unwrap_or("label");
-    l.push(
-        Field::new("label", label, Kind::Text, move |u| Value::text(table.label(u))).shown_if(r.label_column.is_some()),
-    );
+    let label_of = move |k| get(k, |s, u| Value::text(s.table.label(u)));
+    l.push(Field::new("label", label, Kind::Text, label_of).shown_if(r.label_column.is_some()));
     let (group, grouped) = (r.group_column.as_deref().unwrap_or("group"), r.group_column.is_some());
-    let group = Field::new("group", group, Kind::Text, move |u| Value::text(table.group(u)));
+    let group = Field::new("group", group, Kind::Text, move |k| {
+        get(k, |s, u| Value::text(s.table.group(u)))
+    });
     l.push(group.shown_if(grouped).fit(fit::GROUP));
-    let group_rank = move |u| Value::int(scored.group_rank(u));
+    let group_rank = move |k| get(k, |s, u| Value::int(s.group_rank(u)));
     let group_rank = Field::new(
         "group_rank",
         Words::new("group rank", "组内排名"),
@@ -113,29 +152,36 @@ fn columns<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>, human
         group_rank,
     );
     l.push(group_rank.shown_if(grouped).fit(fit::GROUP_RANK));
-    let score = move |u| scaled(scored.score(u));
+    let score = move |k| {
+        let (s, u) = at(k);
+        scaled(s.score(u))
+    };
     l.push(Field::new("score", Words::new("score", "总分"), Kind::Score, score));
     if r.missing != crate::rubric::MissingPolicy::Error {
-        let coverage = move |u| Value::Num(scored.coverage(u));
+        let coverage = move |k| get(k, |s, u| Value::Num(s.coverage(u)));
         let title = Words::new("coverage", "数据完整率");
         l.push(Field::new("coverage", title, Kind::Share, coverage).fit(fit::COVERAGE));
     }
-    let grade = move |u| Value::text(scored.grade(u).and_then(|g| r.grades.get(g)).map(|g| g.name.as_str()));
+    let grade = move |k| {
+        let (s, u) = at(k);
+        Value::text(s.grade(u).and_then(|g| r.grades.get(g)).map(|g| g.name.as_str()))
+    };
     l.push(Field::new("grade", Words::new("grade", "等级"), Kind::Text, grade).shown_if(!r.grades.is_empty()));
     for (d, dim) in r.dimensions.iter().enumerate() {
-        let get = move |u| scaled(scored.dimension(u, d));
-        let field = Field::new(&dim.id, &dim.name, Kind::Score, get).fit(fit::DIMENSIONS);
+        let value = move |k| {
+            let (s, u) = at(k);
+            scaled(s.dimension(u, d))
+        };
+        let field = Field::new(&dim.id, &dim.name, Kind::Score, value).fit(fit::DIMENSIONS);
         l.push(field.json(JsonSlot::In("dimensions")));
     }
     if r.coupling.is_some() {
-        let coupling = move |u| Value::num(scored.coupling(u).map(|c| c.coupling));
-        let coordination = move |u| Value::num(scored.coupling(u).map(|c| c.coordination));
-        let band = move |u| {
-            Value::text(
-                scored
-                    .coupling(u)
-                    .and_then(|c| COORDINATION_GRADES.get(c.band).copied()),
-            )
+        let coupling = move |k| get(k, |s, u| Value::num(s.coupling(u).map(|c| c.coupling)));
+        let coordination = move |k| get(k, |s, u| Value::num(s.coupling(u).map(|c| c.coordination)));
+        let band = move |k| {
+            get(k, |s, u| {
+                Value::text(s.coupling(u).and_then(|c| COORDINATION_GRADES.get(c.band).copied()))
+            })
         };
         let title = Words::new("coupling", "耦合度");
         l.push(Field::new("coupling", title, Kind::Index, coupling).fit(fit::COUPLING));
@@ -145,33 +191,39 @@ fn columns<'a>(scored: &'a Scored<'a>, detail: Detail, top: Option<usize>, human
         l.push(Field::new("coordination_grade", title, Kind::Text, band).fit(fit::COUPLING));
     }
     for (k, link) in r.linkages.iter().enumerate() {
-        let get = move |u| scaled(scored.linkage(u, k));
-        let field = Field::new(&link.id, &link.name, Kind::Score, get).fit(fit::LINKAGES);
+        let value = move |key| {
+            let (s, u) = at(key);
+            scaled(s.linkage(u, k))
+        };
+        let field = Field::new(&link.id, &link.name, Kind::Score, value).fit(fit::LINKAGES);
         l.push(field.shown_if(detail.linkages).json(JsonSlot::In("linkages")));
     }
     if detail.indicators {
         for (i, ind) in r.indicators.iter().enumerate() {
-            let get = move |u| scaled(scored.z(i, u));
-            let field = Field::new(&ind.id, &ind.name, Kind::Score, get).fit(fit::INDICATORS);
+            let value = move |k| {
+                let (s, u) = at(k);
+                scaled(s.z(i, u))
+            };
+            let field = Field::new(&ind.id, &ind.name, Kind::Score, value).fit(fit::INDICATORS);
             l.push(field.json(JsonSlot::In("indicators")));
         }
     }
     if detail.obstacles {
-        for k in 1..=3 {
+        for n in 1..=3 {
             let title = Words {
-                en: format!("obstacle {k}"),
-                zh: format!("障碍因子{k}"),
+                en: format!("obstacle {n}"),
+                zh: format!("障碍因子{n}"),
             };
-            let get = move |u| {
-                let top = top_obstacles(scored, u);
-                let ind = top.get(k - 1).and_then(|&i| r.indicators.get(i));
+            let value = move |k| {
+                let (s, u) = at(k);
+                let top = top_obstacles(s, u);
+                let ind = top.get(n - 1).and_then(|&i| r.indicators.get(i));
                 Value::text(ind.map(|i| if human { i.name.as_str() } else { i.id.as_str() }))
             };
-            let field = Field::new(format!("obstacle_{k}"), title, Kind::Text, get).fit(fit::OBSTACLES);
+            let field = Field::new(format!("obstacle_{n}"), title, Kind::Text, value).fit(fit::OBSTACLES);
             l.push(field.json(JsonSlot::Item("obstacles")));
         }
     }
-    l
 }
 
 /// `score`'s result in every format.
@@ -287,12 +339,15 @@ impl<'a> View<'a> for RankingView<'a> {
         out
     }
 
-    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+    fn workbook(&self) -> Vec<(String, Sheet)> {
         let r = self.scored.rubric;
         vec![
-            ("ranking", self.people()),
-            ("weights", super::weights::people(r, &self.scored.weights).sheet()),
-            ("rubric", super::weights::rubric_listing(r).sheet()),
+            ("ranking".into(), self.people()),
+            (
+                "weights".into(),
+                super::weights::people(r, &self.scored.weights).sheet(),
+            ),
+            ("rubric".into(), super::weights::rubric_listing(r).sheet()),
         ]
     }
 }

@@ -123,8 +123,8 @@ impl<'a> View<'a> for SensitivityView<'a> {
         out
     }
 
-    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
-        vec![("sensitivity", self.listing.sheet())]
+    fn workbook(&self) -> Vec<(String, Sheet)> {
+        vec![("sensitivity".into(), self.listing.sheet())]
     }
 }
 

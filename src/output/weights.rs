@@ -262,10 +262,10 @@ impl<'a> View<'a> for WeightsView<'a> {
         out
     }
 
-    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
+    fn workbook(&self) -> Vec<(String, Sheet)> {
         vec![
-            ("weights", self.people()),
-            ("rubric", rubric_listing(self.rubric).sheet()),
+            ("weights".into(), self.people()),
+            ("rubric".into(), rubric_listing(self.rubric).sheet()),
         ]
     }
 }

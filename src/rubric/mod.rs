@@ -327,6 +327,8 @@ pub struct Rubric {
     pub id_column: String,
     pub label_column: Option<String>,
     pub group_column: Option<String>,
+    /// The column naming each row's period in a long panel table (SPEC "Panels").
+    pub period_column: Option<String>,
     pub scale: f64,
     pub aggregate: Aggregate,
     pub missing: MissingPolicy,

@@ -38,6 +38,7 @@ pub(super) struct RawHeader {
     pub(super) id: Spanned<String>,
     pub(super) label: Option<Spanned<String>>,
     pub(super) group: Option<Spanned<String>>,
+    pub(super) period: Option<Spanned<String>>,
     pub(super) scale: Option<Spanned<f64>>,
     pub(super) normalize: Option<Normalize>,
     pub(super) aggregate: Option<Aggregate>,

@@ -313,6 +313,7 @@ impl Validator<'_> {
             id_column: header.id.into_inner(),
             label_column: header.label.map(Spanned::into_inner),
             group_column: header.group.map(Spanned::into_inner),
+            period_column: header.period.map(Spanned::into_inner),
             scale: settings.scale,
             aggregate: header.aggregate.unwrap_or(Aggregate::Arithmetic),
             missing: header.missing.unwrap_or(MissingPolicy::Error),
@@ -713,9 +714,13 @@ impl Validator<'_> {
         Ok(())
     }
 
-    /// `id` names a column, and `label` and `group` other columns.
+    /// `id` names a column, and `label`, `group` and `period` other columns.
     fn check_columns(&self, header: &RawHeader) -> Result<()> {
-        for (key, value) in [("label", &header.label), ("group", &header.group)] {
+        for (key, value) in [
+            ("label", &header.label),
+            ("group", &header.group),
+            ("period", &header.period),
+        ] {
             if let Some(v) = value
                 && v.get_ref() == header.id.get_ref()
             {
