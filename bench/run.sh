@@ -1,49 +1,34 @@
 #!/usr/bin/env bash
-# Benchmark for issues 6 and 7 (not a test; not run by CI).
+# Benchmark for issues 6, 7 and 17 (not a test; not run by CI).
 #
 #   bash bench/run.sh            # 1,000,000 rows x 40 indicators, 3 runs each
 #   ROWS=100000 RUNS=5 bash bench/run.sh
+#   DISPARITY=0 bash bench/run.sh   # without the disparity/panel part
 #
 # Generates the data deterministically (seeded; into bench/data/, not
 # committed), builds the floor program (csv crate + parse every number) and
 # linkscore, runs each configuration RUNS times and prints the median wall
 # time, peak resident memory (/usr/bin/time -v) and the ratios the issue
-# sets targets for.
+# sets targets for. Then runs bench/disparity.sh (issue 17: `disparity` and
+# `panel` against `score`, on data with 30 counties) with the same settings.
 set -euo pipefail
-cd "$(dirname "$0")"
+. "$(dirname "$0")/lib.sh"
 ROWS=${ROWS:-1000000}
 M=${INDICATORS:-40}
 RUNS=${RUNS:-3}
 
-cargo build --release --quiet --manifest-path ../Cargo.toml
-cargo build --release --quiet
-mkdir -p data
+build
 y1=data/y1-$ROWS-$M.csv
 y2=data/y2-$ROWS-$M.csv
-[ -f "$y1" ] || target/release/gen "$ROWS" "$M" 7 2023 "$y1"
-[ -f "$y2" ] || target/release/gen "$ROWS" "$M" 7 2024 "$y2"
+[ -f "$y1" ] || "$BIN/gen" "$ROWS" "$M" 7 2023 "$y1"
+[ -f "$y2" ] || "$BIN/gen" "$ROWS" "$M" 7 2024 "$y2"
 for spec in goalpost:explicit minmax:explicit zscore:explicit rank:explicit goalpost:entropy; do
   norm=${spec%%:*}; weighting=${spec##*:}
   ./make_rubric.sh "$M" "$norm" "$weighting" > "data/$norm-$weighting.toml"
 done
-LS=../target/release/linkscore
-
-# median wall seconds and max peak KB over RUNS runs of a command
-measure() {
-  local times=() mems=() out
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o data/time.txt -f "%e %M" "$@" > /dev/null 2> /dev/null
-    out=$(tail -n 1 data/time.txt)
-    times+=("${out% *}"); mems+=("${out#* }")
-  done
-  local median max
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  max=$(printf '%s\n' "${mems[@]}" | sort -g | tail -n 1)
-  echo "$median $max"
-}
 
 printf '%-28s %10s %10s %10s %12s\n' "run" "median s" "peak MB" "vs floor" "vs goalpost"
-read -r floor floor_mem < <(measure target/release/floor "$y1")
+read -r floor floor_mem < <(measure "$BIN/floor" "$y1")
 printf '%-28s %10s %10d %10s\n' "floor (csv + parse)" "$floor" $((floor_mem / 1024)) "1.00"
 goal=""
 for spec in goalpost-explicit minmax-explicit zscore-explicit rank-explicit goalpost-entropy; do
@@ -57,10 +42,15 @@ printf '%-28s %10s %10d %10s %12s\n' "diff goalpost (2 years)" "$t" $((mem / 102
   "$(awk -v a="$t" -v b="$floor" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$t" -v b="$goal" 'BEGIN {printf "%.2f", a / b}')"
 # Issue 7: 1,000 re-scorings of a county-sized table (3,000 units × 35 indicators).
 s_data=data/s-3000-35.csv
-[ -f "$s_data" ] || target/release/gen 3000 35 7 2024 "$s_data"
+[ -f "$s_data" ] || "$BIN/gen" 3000 35 7 2024 "$s_data"
 ./make_rubric.sh 35 goalpost explicit > data/s-goalpost.toml
 read -r t mem < <(measure "$LS" sensitivity "$s_data" --rubric data/s-goalpost.toml --runs 1000 --format csv --output data/s.csv)
 printf '%-28s %10s %10d\n' "sensitivity 3000x35, 1000" "$t" $((mem / 1024))
 read -r t mem < <(measure "$LS" sensitivity "$s_data" --rubric data/s-goalpost.toml --runs 1000 --normalize goalpost,minmax,rank --aggregate arithmetic,geometric --format csv --output data/s.csv)
 printf '%-28s %10s %10d\n' "  + 3 norms x 2 aggregations" "$t" $((mem / 1024))
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+machine
+# Issue 17: disparity and panel (fails with a message until linkscore has them).
+if [ "${DISPARITY:-1}" != 0 ]; then
+  echo
+  ROWS=$ROWS INDICATORS=$M RUNS=$RUNS bash ./disparity.sh
+fi

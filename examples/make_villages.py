@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Make the SYNTHETIC sample data in examples/ (villages-2023.csv, villages-2024.csv).
+"""Make the SYNTHETIC sample data in examples/ (villages-2023.csv,
+villages-2024.csv, villages-2025.csv).
 
 THE DATA IS SYNTHETIC. Every village, township, county, id and number is made
 up by this script from a fixed random seed; none of it describes a real place,
 and any likeness of a name to a real place is coincidental. It exists to show
 and test linkscore with the default rubric (rubrics/linkage.toml).
 
-Regenerate both files (byte-identical on every run, Python 3.11+, standard
-library only):
+Regenerate the three files (byte-identical on every run, Python 3.11+,
+standard library only):
 
-    python3 examples/make_villages.py
+    python3 examples/make_villages.py            # into examples/
+    python3 examples/make_villages.py --out DIR  # into DIR (to compare)
 
 The indicator columns and their order are read from rubrics/linkage.toml (the
 `column` of each [[indicator]]); the model for each indicator is in MODEL
@@ -31,9 +33,19 @@ How villages differ (so that the scores look like real ones):
     the villages present in both years goes down. Per-village noise is
     largely persistent from one year to the next;
   * 2023 has 4 villages that are gone by 2024 (merged into neighbours), and
-    2024 has 5 villages that are new (split off or newly included).
+    2024 has 5 villages that are new (split off or newly included);
+  * 2025 (added later, for the panel example of issue 17): the 2024 villages
+    minus 3 merged into neighbours (GONE_2025), no new ones; from 2024 to
+    2025 again about 88 % improve a little and about 12 % fall back, and the
+    policy push ("dy") of 2024 stays. Every village keeps its id and name.
+
+The 2025 year is drawn ONLY from generators of its own (seeded from SEED and
+"2025"), never from the streams that make 2023 and 2024, so adding it left
+villages-2023.csv and villages-2024.csv byte-identical. Keep it that way: a
+change for one year must not draw from another year's stream.
 """
 
+import argparse
 import csv
 import math
 import random
@@ -59,6 +71,10 @@ COUNTIES = [
 GONE = {"530122": 2, "530125": 1, "530127": 1}
 # Villages present in 2024 only (new ids after the county's last id).
 NEW = {"530121": 2, "530123": 1, "530124": 1, "530126": 1}
+# Villages of 2024 that are gone by 2025 (merged into neighbours), per county
+# code; which ones is drawn from the 2025 generator.
+GONE_2025 = {"530121": 1, "530124": 1, "530126": 1}
+YEARS = (2023, 2024, 2025)
 
 DIMENSIONS = ["industry", "ecology", "civility", "governance", "prosperity"]
 
@@ -73,7 +89,7 @@ DIMENSIONS = ["industry", "ecology", "civility", "governance", "prosperity"]
 #   growth: a + g*(change of level over the year) + s*e
 #   lag:    like lin, but on last year's level
 # Each entry: kind, dimension, dict of parameters; "dy" is added to the
-# linear predictor in 2024 (a policy push), "d" is decimals.
+# linear predictor from 2024 on (a policy push), "d" is decimals.
 MODEL = {
     "one_shoulder": ("bin", "governance", dict(a=0.2, b=0.8, dy=0.15)),
     "young_members": ("pct", "governance", dict(a=-1.4, b=0.4, s=0.4, dy=0.05, d=1)),
@@ -207,8 +223,10 @@ class Village:
         self.level22 = {d: self.level23[d] - self.delta22[d] for d in DIMENSIONS}
         # persistent and yearly noise per indicator, drawn in a fixed order
         self.noise = {}
+        persistent = {}
         for ind in sorted(MODEL):
             p = r.gauss(0.0, 1.0)
+            persistent[ind] = p
             rho = 0.98 if MODEL[ind][0] == "bin" else 0.95
             for year in (2023, 2024):
                 self.noise[ind, year] = rho * p + math.sqrt(1 - rho * rho) * r.gauss(0.0, 1.0)
@@ -219,13 +237,31 @@ class Village:
                 u, v = r.random(), r.random()
                 if u < MISSING_RATE:
                     self.missing[ind, year] = "" if v < 0.7 else ("/" if v < 0.9 else "—")
+        # 2025, from a generator of its own (r above is not touched, so 2023
+        # and 2024 come out as before): the change over 2024 -> 2025 like the
+        # one over 2023 -> 2024, the same persistent noise, new yearly noise,
+        # new missing cells.
+        r25 = random.Random(f"linkscore-{SEED}-{vid}-2025")
+        faller25 = r25.random() < 0.12
+        common25 = r25.gauss(-0.30, 0.15) if faller25 else r25.gauss(0.18, 0.08)
+        self.delta25 = {d: common25 + r25.gauss(0.0, 0.05) for d in DIMENSIONS}
+        self.level25 = {d: self.level24[d] + self.delta25[d] for d in DIMENSIONS}
+        for ind in sorted(MODEL):
+            rho = 0.98 if MODEL[ind][0] == "bin" else 0.95
+            self.noise[ind, 2025] = (
+                rho * persistent[ind] + math.sqrt(1 - rho * rho) * r25.gauss(0.0, 1.0)
+            )
+        for ind in sorted(MODEL):
+            u, v = r25.random(), r25.random()
+            if u < MISSING_RATE:
+                self.missing[ind, 2025] = "" if v < 0.7 else ("/" if v < 0.9 else "—")
 
     def value(self, ind, year):
         kind, dim, p = MODEL[ind]
-        level = (self.level23 if year == 2023 else self.level24)[dim]
-        change = (self.delta22 if year == 2023 else self.delta)[dim]
+        level = {2023: self.level23, 2024: self.level24, 2025: self.level25}[year][dim]
+        change = {2023: self.delta22, 2024: self.delta, 2025: self.delta25}[year][dim]
         e = self.noise[ind, year]
-        shift = p.get("dy", 0.0) if year == 2024 else 0.0
+        shift = p.get("dy", 0.0) if year >= 2024 else 0.0
         d = p.get("d", 0)
         if kind == "pct":
             x = 100.0 * sigmoid(p["a"] + shift + p["b"] * level + p["s"] * e)
@@ -235,7 +271,7 @@ class Village:
             return fmt(min(100.0, max(0.0, 100.0 - gap)), d)
         if kind in ("lin", "lag"):
             if kind == "lag":
-                level = (self.level22 if year == 2023 else self.level23)[dim]
+                level = {2023: self.level22, 2024: self.level23, 2025: self.level24}[year][dim]
             x = p["a"] + p["b"] * level + p["s"] * e
             return fmt(min(p["hi"], max(p["lo"], x)), d)
         if kind == "logn":
@@ -254,6 +290,12 @@ class Village:
 
 
 def main():
+    parser = argparse.ArgumentParser(description="Make the synthetic sample data.")
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="folder to write into (default: examples/)"
+    )
+    out = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
     cols = rubric_columns()
     rng = random.Random(SEED)
     towns_by_county, village_pool = make_places(rng)
@@ -277,10 +319,17 @@ def main():
                 villages[2023].append(v)
             if seq not in gone:
                 villages[2024].append(v)
+    # 2025: the 2024 villages minus GONE_2025, drawn from a generator of its own
+    rng25 = random.Random(f"linkscore-{SEED}-2025")
+    gone25 = set()
+    for code, _, _, _ in COUNTIES:
+        in_county = [v.vid for v in villages[2024] if v.county_code == code]
+        gone25 |= set(rng25.sample(in_county, GONE_2025.get(code, 0)))
+    villages[2025] = [v for v in villages[2024] if v.vid not in gone25]
 
     header = ["village_id", "village_name", "county", "township"] + [c for _, c in cols]
-    for year in (2023, 2024):
-        path = HERE / f"villages-{year}.csv"
+    for year in YEARS:
+        path = out / f"villages-{year}.csv"
         with open(path, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(header)
@@ -290,7 +339,8 @@ def main():
                     miss = v.missing.get((ind, year))
                     row.append(miss if miss is not None else v.value(ind, year))
                 w.writerow(row)
-        print(f"wrote {path.relative_to(HERE.parent)}: {len(villages[year])} villages")
+        shown = path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path
+        print(f"wrote {shown}: {len(villages[year])} villages")
 
 
 if __name__ == "__main__":

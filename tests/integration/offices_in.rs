@@ -499,7 +499,7 @@ fn sheet_for_a_csv_input_is_a_usage_error() {
 
 #[test]
 fn the_shipped_examples_read_without_a_reading_warning() {
-    for year in ["2023", "2024"] {
+    for year in ["2023", "2024", "2025"] {
         let data = root().join("examples").join(format!("villages-{year}.csv"));
         let rubric = root().join("rubrics").join("linkage.toml");
         let r = ok(ls_in(
@@ -519,5 +519,39 @@ fn the_shipped_examples_read_without_a_reading_warning() {
                 "villages-{year}.csv: {w}"
             );
         }
+    }
+}
+
+/// The shipped sample data is what `examples/make_villages.py` makes
+/// (seeded, byte-identical on every run): regenerated into a temporary
+/// folder, every year's file equals the committed one byte for byte. Adding
+/// a year must not change the earlier ones (the script draws each year from
+/// a generator of its own). Needs Python 3.11 or later, as the differential
+/// test does.
+#[test]
+fn the_shipped_examples_are_what_make_villages_makes() {
+    let dir = tmp();
+    let out = std::process::Command::new("python3")
+        .arg(root().join("examples").join("make_villages.py"))
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .expect("run python3 (this test needs Python 3.11 or later)");
+    assert!(
+        out.status.success(),
+        "make_villages.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for year in ["2023", "2024", "2025"] {
+        let name = format!("villages-{year}.csv");
+        let made = std::fs::read(dir.path().join(&name)).expect("regenerated file");
+        let shipped = std::fs::read(root().join("examples").join(&name)).expect("shipped file");
+        assert!(
+            made == shipped,
+            "examples/{name} differs from what examples/make_villages.py makes \
+             ({} bytes made, {} shipped); regenerate it and check the script",
+            made.len(),
+            shipped.len()
+        );
     }
 }

@@ -101,7 +101,7 @@ fn without_strict_the_slips_are_scored_with_warnings() {
 fn clean_returns_raise_nothing() {
     let root = support::root();
     for rubric in ["linkage", "entropy-topsis", "ahp", "combined"] {
-        for year in ["2023", "2024"] {
+        for year in ["2023", "2024", "2025"] {
             let r = ok(support::run(support::linkscore().current_dir(&root).args([
                 "check",
                 "--rubric",

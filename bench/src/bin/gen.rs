@@ -1,7 +1,12 @@
-//! Deterministic benchmark data: `gen ROWS INDICATORS SEED YEAR OUT.csv`.
+//! Deterministic benchmark data: `gen ROWS INDICATORS SEED YEAR OUT.csv [GROUPS]`.
 //! Villages with an id, a Chinese name, a county and INDICATORS numeric
 //! columns (x01, x02, …) on 0..100 with two or three decimals, and a few
 //! missing cells. The same arguments give the same bytes.
+//!
+//! The county is row number mod GROUPS (default 97, the value before the
+//! argument existed, so files made without it are unchanged): GROUPS = 30
+//! gives 30 counties of ROWS/30 rows each, interleaved (for `disparity`,
+//! issue 17).
 
 use std::io::{BufWriter, Write};
 
@@ -22,14 +27,16 @@ impl Rng {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() != 6 {
-        eprintln!("usage: gen ROWS INDICATORS SEED YEAR OUT.csv");
+    if args.len() != 6 && args.len() != 7 {
+        eprintln!("usage: gen ROWS INDICATORS SEED YEAR OUT.csv [GROUPS]");
         std::process::exit(2);
     }
     let rows: usize = args[1].parse().expect("ROWS");
     let m: usize = args[2].parse().expect("INDICATORS");
     let seed: u64 = args[3].parse().expect("SEED");
     let year: u64 = args[4].parse().expect("YEAR");
+    let groups: usize = args.get(6).map_or(97, |g| g.parse().expect("GROUPS"));
+    assert!(groups >= 1, "GROUPS must be at least 1");
     let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&args[5])?);
     let names = ["杨家村", "李庄", "王河村", "张岭村", "刘湾村", "陈坝村", "赵沟村", "黄坪村"];
     write!(out, "village_id,village_name,county")?;
@@ -43,7 +50,7 @@ fn main() -> std::io::Result<()> {
     let mut year_rng = Rng((seed + year).wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
     for i in 0..rows {
         let level = level_rng.unit();
-        let county = i % 97;
+        let county = i % groups;
         write!(out, "V{:09},{}{},县{:02}", i, names[i % names.len()], i / names.len() % 1000, county)?;
         for _ in 0..m {
             let r = year_rng.unit();

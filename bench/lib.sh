@@ -1,0 +1,56 @@
+# Shared by run.sh and disparity.sh: `. "$(dirname "$0")/lib.sh"` at the top
+# of a bench script (before any cd). Moves into bench/, defines LS (the
+# linkscore binary), BIN (where gen and floor are), build, measure, ratio.
+#
+# CARGO_TARGET_DIR is honoured (made absolute first, since the scripts cd):
+# linkscore, gen and floor are then all built into it. Without it, linkscore
+# is built into ../target and gen and floor into bench/target, as before.
+# LINKSCORE=path/to/linkscore times that binary instead of the one built here
+# (which is still built).
+
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+  CARGO_TARGET_DIR=$(realpath -m "$CARGO_TARGET_DIR")
+  export CARGO_TARGET_DIR
+fi
+if [ -n "${LINKSCORE:-}" ]; then
+  LINKSCORE=$(realpath -m "$LINKSCORE")
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")"
+LS=${LINKSCORE:-${CARGO_TARGET_DIR:-../target}/release/linkscore}
+BIN=${CARGO_TARGET_DIR:-target}/release
+
+# build linkscore (release) and the bench helpers (gen, floor)
+build() {
+  cargo build --release --quiet --manifest-path ../Cargo.toml
+  cargo build --release --quiet
+  mkdir -p data
+}
+
+# median wall seconds and max peak KB over RUNS runs of a command. If a run
+# fails, says so (with the end of its stderr) and prints nothing, so that the
+# caller's `read -r t mem < <(measure …)` fails and `set -e` stops the script.
+measure() {
+  local times=() mems=() out
+  for _ in $(seq "$RUNS"); do
+    if ! /usr/bin/time -o data/time.txt -f "%e %M" "$@" > /dev/null 2> data/stderr.txt; then
+      echo "failed: $*" >&2
+      tail -n 5 data/stderr.txt >&2
+      return 1
+    fi
+    out=$(tail -n 1 data/time.txt)
+    times+=("${out% *}"); mems+=("${out#* }")
+  done
+  local median max
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  max=$(printf '%s\n' "${mems[@]}" | sort -g | tail -n 1)
+  echo "$median $max"
+}
+
+# a / b to two decimals
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'
+}
+
+machine() {
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+}
