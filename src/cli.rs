@@ -285,9 +285,12 @@ pub struct DisparityArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Data files (CSV or workbooks) to validate against the rubric (optional).
+    /// Data files (CSV or workbooks) to validate against the rubric (optional); a panel's periods as LABEL=PATH, or a long table with --period.
     #[arg(value_name = "DATA")]
     pub data: Vec<String>,
+    /// The column that names each row's period in a long panel table (default: the rubric's `period`).
+    #[arg(long, value_name = "COLUMN")]
+    pub period: Option<String>,
     #[command(flatten)]
     pub rubric: RubricArg,
     #[command(flatten)]
