@@ -10,9 +10,11 @@
 
 mod figures;
 mod linkages;
+mod panel;
 pub mod svg;
 mod tables;
 
+pub use panel::PanelFigures;
 use figures::median_of;
 pub use figures::{GroupMeans, group_means, histogram_bins};
 
@@ -49,11 +51,14 @@ pub struct Options {
     pub movers: usize,
     /// `--uncertainty`: the runs, and per unit its rank interval over them.
     pub uncertainty: Option<(usize, Vec<Option<crate::sensitivity::Interval>>)>,
+    /// With a panel: the periods' trend and disparity.
+    pub panel: Option<PanelFigures>,
 }
 
 /// The section ids, in page order (the tests look for each). `coupling`
-/// is there when the rubric has `[coupling]`, `changes` with `--previous`.
-pub const SECTIONS: [&str; 11] = [
+/// is there when the rubric has `[coupling]`, `changes` with `--previous`
+/// or a panel, `trend` and `disparity` with a panel.
+pub const SECTIONS: [&str; 13] = [
     "summary",
     "rubric",
     "distribution",
@@ -64,6 +69,8 @@ pub const SECTIONS: [&str; 11] = [
     "coupling",
     "obstacles",
     "changes",
+    "trend",
+    "disparity",
     "ranking",
 ];
 
@@ -149,6 +156,8 @@ impl<'a> Page<'a> {
         self.coupling(&mut out);
         self.obstacles(&mut out);
         self.changes(&mut out);
+        self.trend(&mut out);
+        self.disparity(&mut out);
         self.ranking(&mut out);
         self.footer(&mut out);
         out.push_str("</body>\n</html>\n");

@@ -9,6 +9,9 @@
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
+mod trend;
+pub use trend::{Line, lines, stacked};
+
 /// Escapes text for HTML and XML content and attribute values.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
