@@ -210,7 +210,13 @@ fn one_period<'a>(
     } else {
         Vec::new()
     };
-    let units = |n: usize| if n == 1 { "1 unit has".to_string() } else { format!("{n} units have") };
+    let units = |n: usize| {
+        if n == 1 {
+            "1 unit has".to_string()
+        } else {
+            format!("{n} units have")
+        }
+    };
     if k.missing > 0 {
         warnings.push(format!(
             "period {}: {} no value and {} left out of its figures",
@@ -235,7 +241,10 @@ fn one_period<'a>(
         groups,
     };
     if k.values.is_empty() {
-        warnings.push(format!("period {}: no unit has a value; it has no figures", echo(label)));
+        warnings.push(format!(
+            "period {}: no unit has a value; it has no figures",
+            echo(label)
+        ));
         return Ok(out);
     }
     let figures = disparity(&k.values, grouped.then_some(k.codes.as_slice())).map_err(|e| {
