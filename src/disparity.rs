@@ -21,6 +21,7 @@
 
 use crate::stats::{self, Sum};
 
+pub mod panel;
 #[cfg(test)]
 mod tests;
 

@@ -10,7 +10,7 @@ use super::{Kind, Sheet};
 /// shown as text and never becomes a link or an image; a `\]` renders as
 /// `]`, and a `]` elsewhere is left as it is. Line breaks, which would end
 /// the table row, become spaces.
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod diff;
+pub mod disparity;
 pub mod explain;
 pub mod json;
 pub mod listing;
@@ -343,6 +344,11 @@ pub trait View<'a>: 'a {
         self.listing().sheet()
     }
 
+    /// The `markdown` document: by default the table of [`View::people`].
+    fn markdown(&self) -> String {
+        markdown::render(&self.people())
+    }
+
     /// The sheets of an `xlsx` workbook, by name.
     fn workbook(&self) -> Vec<(String, Sheet)> {
         vec![("sheet".into(), self.listing().sheet())]
@@ -379,7 +385,7 @@ pub fn render<'v, 'a, V: View<'a>>(view: &'v V, format: Format, options: Options
     Ok(Rendered::Bytes(match format {
         Format::Csv => return Ok(Rendered::Csv(view, options)),
         Format::Table => view.text(options.layout).into_bytes(),
-        Format::Markdown => markdown::render(&view.people()).into_bytes(),
+        Format::Markdown => view.markdown().into_bytes(),
         Format::Json => json::pretty(&view.json()).into_bytes(),
         Format::Jsonl => json::lines(&view.listing().json_objects()).into_bytes(),
         Format::Xlsx => {
