@@ -290,3 +290,47 @@ impl Scoring<'_> {
         out
     }
 }
+
+/// What an analysis of a panel measures (SPEC "Panels"): the overall
+/// score, or one dimension's values (its index), on 0..scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Score,
+    Dimension(usize),
+}
+
+impl Measure {
+    /// Unit `u`'s value in `scored`, on 0..scale.
+    pub fn value(self, scored: &Scored, u: usize) -> Option<f64> {
+        let v = match self {
+            Measure::Score => scored.score(u),
+            Measure::Dimension(d) => scored.dimension(u, d),
+        };
+        v.map(|v| v * scored.rubric.scale)
+    }
+
+    /// The measure's id in outputs: `score`, or the dimension's id.
+    pub fn id(self, rubric: &Rubric) -> &str {
+        match self {
+            Measure::Score => "score",
+            Measure::Dimension(d) => rubric.dimensions.get(d).map_or("score", |d| d.id.as_str()),
+        }
+    }
+}
+
+impl<'a> Scoring<'a> {
+    /// Each period's units as the disparity analysis takes them: id,
+    /// group and the value of `measure`.
+    pub fn values(&'a self, panel: &'a Panel, measure: Measure) -> Vec<crate::disparity::panel::PeriodValues<'a>> {
+        self.periods
+            .iter()
+            .zip(&panel.periods)
+            .map(|(scored, period)| crate::disparity::panel::PeriodValues {
+                label: &period.label,
+                units: (0..scored.len())
+                    .map(|u| (scored.table.id(u), scored.table.group(u), measure.value(scored, u)))
+                    .collect(),
+            })
+            .collect()
+    }
+}

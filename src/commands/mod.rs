@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod disparity;
 pub mod explain;
 pub mod init;
 pub mod panel;
@@ -34,7 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(&args),
         Command::Sensitivity(args) => sensitivity::run(&args),
         Command::Panel(args) => panel::run(&args),
-        Command::Disparity(_args) => Err(Error::usage("disparity: not yet")),
+        Command::Disparity(args) => disparity::run(&args),
     }
 }
 
@@ -265,6 +266,32 @@ pub fn load_panel(
     strict: bool,
 ) -> Result<crate::panel::Panel> {
     crate::panel::load(&data.data, rubric, options, data.period.as_deref(), strict)
+}
+
+/// What `--of` names: a dimension by its id (or its name), else the
+/// overall score. An unknown id is a usage error naming the closest.
+pub fn measure(rubric: &Rubric, of: Option<&str>) -> Result<crate::panel::Measure> {
+    use crate::panel::Measure;
+    let Some(of) = of.map(str::trim) else {
+        return Ok(Measure::Score);
+    };
+    if of == "score" {
+        return Ok(Measure::Score);
+    }
+    if let Some(d) = rubric.dimensions.iter().position(|d| d.id == of || d.name == of) {
+        return Ok(Measure::Dimension(d));
+    }
+    let ids = rubric.dimensions.iter().map(|d| d.id.as_str());
+    let listed: Vec<&str> = ids.clone().collect();
+    let error = Error::usage(format!(
+        "--of {}: the rubric has no dimension of that id",
+        crate::error::echo(of)
+    ))
+    .help(format!("the dimensions are {}", listed.join(", ")));
+    Err(match crate::error::closest(of, ids) {
+        Some(near) => error.help(format!("did you mean `{near}`?")),
+        None => error,
+    })
 }
 
 /// Prints warnings on stderr.

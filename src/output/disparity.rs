@@ -393,8 +393,8 @@ impl<'a> View<'a> for DisparityView<'a> {
         people::markdown(self.panel, self.rubric.lang(), &self.heading(), self.by)
     }
 
-    fn workbook(&self) -> Vec<(&'static str, Sheet)> {
-        vec![("disparity", self.listing.sheet())]
+    fn workbook(&self) -> Vec<(String, Sheet)> {
+        vec![("disparity".into(), self.listing.sheet())]
     }
 }
 

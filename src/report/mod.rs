@@ -14,9 +14,9 @@ mod panel;
 pub mod svg;
 mod tables;
 
-pub use panel::PanelFigures;
 use figures::median_of;
 pub use figures::{GroupMeans, group_means, histogram_bins};
+pub use panel::PanelFigures;
 
 use crate::diff::Comparison;
 use crate::engine::Scored;

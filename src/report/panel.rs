@@ -131,7 +131,10 @@ impl Page<'_> {
         }
         let parts = vec![
             (self.t("within groups", "组内差异").to_string(), PALETTE[0].to_string()),
-            (self.t("between groups (net)", "组间净差异").to_string(), PALETTE[1].to_string()),
+            (
+                self.t("between groups (net)", "组间净差异").to_string(),
+                PALETTE[1].to_string(),
+            ),
             (self.t("transvariation", "超变密度").to_string(), PALETTE[9].to_string()),
         ];
         let shares: Vec<Option<Vec<f64>>> = d
@@ -142,7 +145,10 @@ impl Page<'_> {
                 Some(vec![shares.within, shares.between, shares.transvariation])
             })
             .collect();
-        let title = self.t("Contributions to the Gini coefficient by period", "各期基尼系数差异来源贡献率");
+        let title = self.t(
+            "Contributions to the Gini coefficient by period",
+            "各期基尼系数差异来源贡献率",
+        );
         out.push_str("<div class=\"pair\">\n");
         figure(out, &svg::stacked(&periods, &parts, &shares, title), title);
         let within: Vec<svg::Line> = d
@@ -209,7 +215,11 @@ impl Page<'_> {
             });
         };
         let between = shares.between + shares.transvariation;
-        let (w, b, t) = (percent(shares.within), percent(shares.between), percent(shares.transvariation));
+        let (w, b, t) = (
+            percent(shares.within),
+            percent(shares.between),
+            percent(shares.transvariation),
+        );
         Some(match (self.lang.is_chinese(), between > shares.within) {
             (true, true) => format!(
                 "{} 期总体基尼系数为 {gini}，差距主要来自组间：组间净差异贡献 {b}，超变密度贡献 {t}，组内差异贡献 {w}。",

@@ -53,11 +53,25 @@ pub fn lines(periods: &[String], series: &[Line], title: &str) -> String {
         let v = bottom + step * k as f64;
         line(&mut out, (left, y(v)), (w - right, y(v)), "grid");
         let decimals = if step >= 1.0 { 0 } else { 2 };
-        text(&mut out, left - 6.0, y(v) + 4.0, "end", "tick", &crate::util::rounded(v, decimals));
+        text(
+            &mut out,
+            left - 6.0,
+            y(v) + 4.0,
+            "end",
+            "tick",
+            &crate::util::rounded(v, decimals),
+        );
     }
     for (p, label) in periods.iter().enumerate() {
         let room = plot_w / slots - 4.0;
-        text(&mut out, x(p), top + plot_h + 16.0, "middle", "tick", &fit(label, size, room));
+        text(
+            &mut out,
+            x(p),
+            top + plot_h + 16.0,
+            "middle",
+            "tick",
+            &fit(label, size, room),
+        );
     }
     for s in series {
         // Runs of consecutive points, each one polyline.
@@ -68,7 +82,11 @@ pub fn lines(periods: &[String], series: &[Line], title: &str) -> String {
             .map(|(p, v)| v.map(|v| (x(p), y(v))))
             .collect();
         for run in points.split(Option::is_none).filter(|run| run.len() > 1) {
-            let path: Vec<String> = run.iter().flatten().map(|(px, py)| format!("{},{}", n(*px), n(*py))).collect();
+            let path: Vec<String> = run
+                .iter()
+                .flatten()
+                .map(|(px, py)| format!("{},{}", n(*px), n(*py)))
+                .collect();
             let _ = write!(
                 out,
                 r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>"#,
@@ -91,7 +109,12 @@ pub fn lines(periods: &[String], series: &[Line], title: &str) -> String {
         }
     }
     line(&mut out, (left, top), (left, top + plot_h), "axis");
-    legend(&mut out, series.iter().map(|s| (s.name.as_str(), s.color.as_str())), top + plot_h + 30.0, w);
+    legend(
+        &mut out,
+        series.iter().map(|s| (s.name.as_str(), s.color.as_str())),
+        top + plot_h + 30.0,
+        w,
+    );
     out.push_str("</svg>");
     out
 }
@@ -103,7 +126,14 @@ fn legend<'s>(out: &mut String, items: impl Iterator<Item = (&'s str, &'s str)>,
         let (row, col) = (k / 3, k % 3);
         let (lx, ly) = (40.0 + column * col as f64, y + 20.0 * row as f64);
         rect(out, (lx, ly), (10.0, 10.0), color, name);
-        text(out, lx + 14.0, ly + 9.0, "start", "small", &fit(name, 12.0, column - 20.0));
+        text(
+            out,
+            lx + 14.0,
+            ly + 9.0,
+            "start",
+            "small",
+            &fit(name, 12.0, column - 20.0),
+        );
     }
 }
 
@@ -124,11 +154,25 @@ pub fn stacked(periods: &[String], parts: &[(String, String)], shares: &[Option<
     for k in 0..=4 {
         let share = f64::from(k) / 4.0;
         line(&mut out, (left, y(share)), (w - right, y(share)), "grid");
-        text(&mut out, left - 6.0, y(share) + 4.0, "end", "tick", &format!("{}%", k * 25));
+        text(
+            &mut out,
+            left - 6.0,
+            y(share) + 4.0,
+            "end",
+            "tick",
+            &format!("{}%", k * 25),
+        );
     }
     for (p, label) in periods.iter().enumerate() {
         let centre = left + plot_w * (p as f64 + 0.5) / slots;
-        text(&mut out, centre, top + plot_h + 16.0, "middle", "tick", &fit(label, 12.0, plot_w / slots - 4.0));
+        text(
+            &mut out,
+            centre,
+            top + plot_h + 16.0,
+            "middle",
+            "tick",
+            &fit(label, 12.0, plot_w / slots - 4.0),
+        );
         let Some(values) = shares.get(p).and_then(Option::as_ref) else {
             text(&mut out, centre, top + plot_h - 6.0, "middle", "small", "—");
             continue;
@@ -137,16 +181,34 @@ pub fn stacked(periods: &[String], parts: &[(String, String)], shares: &[Option<
         for ((name, color), share) in parts.iter().zip(values) {
             let share = share.clamp(0.0, 1.0);
             let tip = format!("{label} · {name}: {}%", crate::util::rounded(share * 100.0, 1));
-            rect(&mut out, (centre - bar_w / 2.0, y(below + share)), (bar_w, y(below) - y(below + share)), color, &tip);
+            rect(
+                &mut out,
+                (centre - bar_w / 2.0, y(below + share)),
+                (bar_w, y(below) - y(below + share)),
+                color,
+                &tip,
+            );
             if share >= 0.08 && text_width("00.0%", 11.0) < bar_w {
                 let label = format!("{}%", crate::util::rounded(share * 100.0, 1));
-                text(&mut out, centre, y(below + share / 2.0) + 4.0, "middle", "small", &label);
+                text(
+                    &mut out,
+                    centre,
+                    y(below + share / 2.0) + 4.0,
+                    "middle",
+                    "small",
+                    &label,
+                );
             }
             below += share;
         }
     }
     line(&mut out, (left, top), (left, top + plot_h), "axis");
-    legend(&mut out, parts.iter().map(|(name, color)| (name.as_str(), color.as_str())), top + plot_h + 30.0, w);
+    legend(
+        &mut out,
+        parts.iter().map(|(name, color)| (name.as_str(), color.as_str())),
+        top + plot_h + 30.0,
+        w,
+    );
     out.push_str("</svg>");
     out
 }
