@@ -380,9 +380,12 @@ pub struct TemplateArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Data files (CSV, or Excel .xlsx/.xls/.ods workbooks; - reads standard input). Several are scored as one table.
+    /// Data files (CSV, or Excel .xlsx/.xls/.ods workbooks; - reads standard input). Several are scored as one table; a panel (LABEL=PATH per period, or a long table with --period) adds the trend and disparity sections and reports on its last period.
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
+    /// The column that names each row's period in a long panel table (default: the rubric's `period`).
+    #[arg(long, value_name = "COLUMN")]
+    pub period: Option<String>,
     #[command(flatten)]
     pub rubric: RubricArg,
     /// The report to write: an .html (or .htm) file.
@@ -490,7 +493,13 @@ impl Command {
             Command::Init(_) => (Vec::new(), Vec::new()),
             Command::Template(a) => (Vec::new(), vec![rubric(&a.rubric)]),
             Command::Report(a) => (
-                data(&a.data),
+                a.data
+                    .iter()
+                    .map(|d| Source {
+                        what: "the data file",
+                        path: crate::panel::Source::split(d).1,
+                    })
+                    .collect(),
                 vec![
                     rubric(&a.rubric),
                     a.previous.as_deref().map(|p| Source {

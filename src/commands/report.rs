@@ -12,6 +12,9 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     super::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = true;
+    if is_panel(args, &rubric) {
+        return run_panel(args, &rubric, &options);
+    }
     let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
     let units = find_units(&table, &rubric, &args.unit)?;
     let mut report_options = report::Options {
@@ -55,6 +58,74 @@ pub fn run(args: &ReportArgs) -> Result<()> {
             page
         }
     };
+    super::emit(page.as_bytes(), Some(&args.output))
+}
+
+/// Whether the data is a panel: an argument labelled `LABEL=PATH`, or a
+/// period column named by `--period` or the rubric.
+fn is_panel(args: &ReportArgs, rubric: &crate::rubric::Rubric) -> bool {
+    args.period.is_some()
+        || rubric.period_column.is_some()
+        || args.data.iter().any(|a| crate::panel::Source::split(a).0.is_some())
+}
+
+/// The report on a panel: its last period, scored on the panel's pooled
+/// scale, compared with the period before it, with the trend over all
+/// periods and the disparity of the score by period.
+fn run_panel(args: &ReportArgs, rubric: &crate::rubric::Rubric, options: &input::ReadOptions) -> Result<()> {
+    if args.previous.is_some() {
+        return Err(Error::usage(
+            "--previous names the year to compare with, but the data is a panel: the report compares its last two periods",
+        )
+        .help("leave out --previous (or give the earlier year as a period: 2023=old.csv 2024=new.csv)"));
+    }
+    let panel = crate::panel::load(&args.data, rubric, options, args.period.as_deref(), args.strict.strict)?;
+    let scoring = crate::panel::score(rubric, &panel, crate::pooling::Scale::Pooled)?;
+    let (Some(last), Some(last_period)) = (scoring.periods.last(), panel.periods.last()) else {
+        return Err(Error::data("the panel has no period: the data has no unit"));
+    };
+    let before = scoring
+        .periods
+        .len()
+        .checked_sub(2)
+        .and_then(|p| scoring.periods.get(p));
+    let mut comparison = before.map(|old| Comparison::new(old, last));
+    let params = scoring
+        .scales
+        .of(scoring.periods.len() - 1)
+        .ok_or_else(|| Error::data("internal error: the last period has no parameters"))?;
+    let robustness = super::uncertainty(last, &panel.tables(), params, args.uncertainty, &args.vary)?;
+    let values = scoring.values(&panel, crate::panel::Measure::Score);
+    let mut disparity = crate::disparity::panel::panel(&values, rubric.group_column.is_some())?;
+    let disparity_warnings = std::mem::take(&mut disparity.warnings);
+    let summaries = panel
+        .periods
+        .iter()
+        .zip(&scoring.periods)
+        .map(|(period, scored)| crate::panel::summary(&period.label, scored))
+        .collect();
+    let mut report_options = report::Options {
+        title: args.title.clone(),
+        inputs: args.data.clone(),
+        previous: before.and(panel.periods.iter().rev().nth(1)).map(|p| p.label.clone()),
+        units: find_units(&last_period.table, rubric, &args.unit)?,
+        movers: args.top,
+        ..report::Options::default()
+    };
+    if let Some(r) = robustness {
+        if let Some(c) = &mut comparison {
+            c.uncertainty = Some(r.intervals.clone());
+        }
+        report_options.uncertainty = Some((r.settings.runs, r.intervals));
+    }
+    report_options.panel = Some(report::PanelFigures {
+        summaries,
+        disparity: Some(disparity),
+    });
+    let page = report::render(last, comparison.as_ref(), &report_options);
+    let mut warnings = scoring.warnings(&panel);
+    warnings.extend(disparity_warnings);
+    super::warn_all(&warnings);
     super::emit(page.as_bytes(), Some(&args.output))
 }
 

@@ -207,9 +207,10 @@ impl Page<'_> {
             .rev()
             .find_map(|p| Some((p, p.figures.as_ref()?.dagum.as_ref()?)))?;
         let gini = rounded(dagum.gini, 4);
+        let when = when(&period.label);
         let Some(shares) = dagum.shares.filter(|_| d.grouped) else {
             return Some(if self.lang.is_chinese() {
-                format!("{} 期总体基尼系数为 {gini}。", period.label)
+                format!("{when}总体基尼系数为 {gini}。")
             } else {
                 format!("In {}, the Gini coefficient is {gini}.", period.label)
             });
@@ -222,12 +223,10 @@ impl Page<'_> {
         );
         Some(match (self.lang.is_chinese(), between > shares.within) {
             (true, true) => format!(
-                "{} 期总体基尼系数为 {gini}，差距主要来自组间：组间净差异贡献 {b}，超变密度贡献 {t}，组内差异贡献 {w}。",
-                period.label
+                "{when}总体基尼系数为 {gini}，差距主要来自组间：组间净差异贡献 {b}，超变密度贡献 {t}，组内差异贡献 {w}。"
             ),
             (true, false) => format!(
-                "{} 期总体基尼系数为 {gini}，差距主要来自组内：组内差异贡献 {w}，组间净差异贡献 {b}，超变密度贡献 {t}。",
-                period.label
+                "{when}总体基尼系数为 {gini}，差距主要来自组内：组内差异贡献 {w}，组间净差异贡献 {b}，超变密度贡献 {t}。"
             ),
             (false, true) => format!(
                 "In {}, the Gini coefficient is {gini}, and the gap comes mainly from between the groups: net between-group {b}, transvariation {t}, within groups {w}.",
@@ -238,6 +237,18 @@ impl Page<'_> {
                 period.label
             ),
         })
+    }
+}
+
+/// A period in a Chinese sentence: "2025 年" for a year, the label as it
+/// is when it says what it is ("2025年", "第一期"), else "2025.5 期".
+fn when(label: &str) -> String {
+    if label.len() == 4 && label.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{label} 年")
+    } else if label.ends_with('年') || label.ends_with('期') || label.ends_with('季') || label.ends_with("季度") {
+        label.to_string()
+    } else {
+        format!("{label} 期")
     }
 }
 

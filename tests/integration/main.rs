@@ -21,6 +21,7 @@ mod properties;
 mod report;
 mod report_browser;
 mod report_linkages;
+mod report_panel;
 mod sensitivity;
 mod snapshots;
 mod support;
