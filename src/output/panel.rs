@@ -93,17 +93,14 @@ fn summary_listing<'s>(rubric: &'s Rubric, summaries: &'s [Summary]) -> Listing<
         ("max", Words::new("max", "最大值"), |s| s.max),
     ];
     for (key, title, get) in figures {
-        l.push(Field::new(key, title, Kind::Score, move |p| {
-            Value::num(at(p).and_then(get))
-        }));
+        // Min and max are left out of a narrow terminal table before the dimensions.
+        let fit = if matches!(key, "min" | "max") { 2 } else { 0 };
+        l.push(Field::new(key, title, Kind::Score, move |p| Value::num(at(p).and_then(get))).fit(fit));
     }
     for (d, dim) in rubric.dimensions.iter().enumerate() {
         let mean = move |p| Value::num(at(p).and_then(|s| s.dimensions.get(d).copied().flatten()));
-        let title = Words {
-            en: format!("{} (mean)", dim.name),
-            zh: format!("{}（均值）", dim.name),
-        };
-        l.push(Field::new(format!("{}_mean", dim.id), title, Kind::Score, mean));
+        // Headed by the dimension's name alone: the text says they are means.
+        l.push(Field::new(format!("{}_mean", dim.id), &dim.name, Kind::Score, mean).fit(1));
     }
     l
 }
@@ -187,6 +184,10 @@ impl<'a> View<'a> for PanelView<'a> {
         let mut out = head;
         out.push_str(&super::table::fitted(&self.summary_sheet(), layout));
         out.push('\n');
+        out.push_str(lang.pick(
+            "mean, median, min and max of the score; the dimensions' columns are their means\n",
+            "均值、中位数、最小值、最大值均指总分；各维度列为该维度的均值\n",
+        ));
         for w in &self.warnings {
             out.push_str(&format!("warning: {w}\n"));
         }
