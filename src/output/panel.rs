@@ -66,6 +66,10 @@ fn long<'a>(
     l
 }
 
+/// The summary's dimension means are what a table too wide for the
+/// terminal leaves out (Field::fit: 0 is never left out).
+const DIMENSION_MEANS_FIT: u8 = 1;
+
 /// One figure of a period's summary.
 type Figure = fn(&Summary) -> Option<f64>;
 
@@ -103,7 +107,9 @@ fn summary_listing<'s>(rubric: &'s Rubric, summaries: &'s [Summary]) -> Listing<
             en: format!("{} (mean)", dim.name),
             zh: format!("{}（均值）", dim.name),
         };
-        l.push(Field::new(format!("{}_mean", dim.id), title, Kind::Score, mean));
+        // Left out from the right when the table does not fit (the period's
+        // own figures always stay), as a ranking leaves out its dimensions.
+        l.push(Field::new(format!("{}_mean", dim.id), title, Kind::Score, mean).fit(DIMENSION_MEANS_FIT));
     }
     l
 }
