@@ -16,6 +16,7 @@ mod names;
 mod office;
 mod offices_in;
 mod outliers;
+mod panel;
 mod plausibility;
 mod properties;
 mod report;

@@ -1,0 +1,747 @@
+//! Panels (SPEC.md "Panels: several periods at once"): `linkscore panel`
+//! through the real binary. Its inputs (LABEL=PATH, plain paths, one long
+//! table in CSV or a workbook), the order of its periods, the one pooled
+//! scale (checked by hand and against `score`, `diff` and `--params`),
+//! `--per-period`, its errors and its formats.
+//!
+//! Expected numbers are worked out by hand (in the comments beside them) or
+//! computed independently here, never copied from the program's output.
+//!
+//! The hand-made panel (`tiny_dir`): one dimension, two min-max indicators
+//! of explicit weights 3 and 1, so score = 100 × (3 z_x + z_y) / 4:
+//!
+//! ```text
+//!        p1: x  y    p2: x  y
+//! a         10  0        50 20
+//! b         20  5        30 10
+//! c         40 10        10  0
+//! pooled: x 10..50, y 0..20
+//!   p1: a z (0, 0) → 0;  b (¼, ¼) → 25;  c (¾, ½) → 100 × 2.75/4 = 68.75
+//!   p2: a (1, 1) → 100;  b (½, ½) → 50;  c (0, 0) → 0
+//! per period: p1 x 10..40, y 0..10
+//!   p1: a (0, 0) → 0;  b (⅓, ½) → 100 × 1.5/4 = 37.5;  c (1, 1) → 100
+//!   p2: as pooled (its ranges are the pooled ones)
+//! ```
+
+use crate::support::{self, Row, Run, assert_close, ls_in, number, p, read_csv, write};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const TINY_RUBRIC: &str = r#"[rubric]
+name = "tiny panel"
+id = "id"
+normalize = "minmax"
+
+[[dimension]]
+id = "d"
+weight = 1
+
+[[indicator]]
+id = "x"
+dimension = "d"
+weight = 3
+
+[[indicator]]
+id = "y"
+dimension = "d"
+weight = 1
+"#;
+
+const P1: &str = "id,x,y\na,10,0\nb,20,5\nc,40,10\n";
+const P2: &str = "id,x,y\na,50,20\nb,30,10\nc,10,0\n";
+
+/// The hand-made panel: `r.toml`, `p1.csv`, `p2.csv`.
+fn tiny_dir() -> TempDir {
+    let dir = support::tmp();
+    write(dir.path(), "r.toml", TINY_RUBRIC);
+    write(dir.path(), "p1.csv", P1);
+    write(dir.path(), "p2.csv", P2);
+    dir
+}
+
+fn ok_in(dir: &Path, args: &[&str]) -> Run {
+    support::ok(ls_in(dir, args))
+}
+
+fn fails_in(dir: &Path, code: i32, args: &[&str]) -> String {
+    support::fails(ls_in(dir, args), code)
+}
+
+/// A sample year, examples/villages-YEAR.csv.
+fn village(year: u32) -> PathBuf {
+    support::root().join("examples").join(format!("villages-{year}.csv"))
+}
+
+/// `YEAR=examples/villages-YEAR.csv`.
+fn labelled(year: u32) -> String {
+    format!("{year}={}", p(&village(year)))
+}
+
+fn rubric(name: &str) -> String {
+    p(&support::root().join("rubrics").join(name)).to_string()
+}
+
+/// The periods of a long output, each once, in output order.
+fn periods(rows: &[Row]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in rows {
+        if out.last() != Some(&r["period"]) {
+            assert!(!out.contains(&r["period"]), "period {} is not contiguous", r["period"]);
+            out.push(r["period"].clone());
+        }
+    }
+    out
+}
+
+/// `column` of each unit of `period`, by id.
+fn by_id(rows: &[Row], period: &str, column: &str) -> BTreeMap<String, f64> {
+    rows.iter()
+        .filter(|r| r["period"] == period)
+        .map(|r| (r["id"].clone(), number(r, column)))
+        .collect()
+}
+
+/// Two maps hold the same ids and numbers within 1e-12 (relative above 1).
+fn assert_same_numbers(actual: &BTreeMap<String, f64>, expected: &BTreeMap<String, f64>, what: &str) {
+    assert_eq!(
+        actual.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "{what}: the same units"
+    );
+    for (id, e) in expected {
+        let a = actual[id];
+        assert!((a - e).abs() <= 1e-12 * e.abs().max(1.0), "{what} {id}: {a} vs {e}");
+    }
+}
+
+/// The ids in a data file's column `column`, in file order.
+fn ids_in(path: &Path, column: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("read a data file");
+    read_csv(&text).into_iter().map(|r| r[column].clone()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// Inputs and the order of periods
+
+#[test]
+fn labelled_periods_are_ordered_as_numbers() {
+    let dir = tiny_dir();
+    let run = |args: &[&str]| {
+        let mut all = vec!["panel"];
+        all.extend_from_slice(args);
+        all.extend(["-r", "r.toml", "-f", "csv"]);
+        periods(&read_csv(&ok_in(dir.path(), &all).stdout))
+    };
+    assert_eq!(run(&["2024=p2.csv", "2023=p1.csv"]), ["2023", "2024"]);
+    // As numbers, not as text: 9 before 10, 2021 before 2021.5.
+    assert_eq!(run(&["10=p2.csv", "9=p1.csv"]), ["9", "10"]);
+    assert_eq!(run(&["2021.5=p2.csv", "2021=p1.csv"]), ["2021", "2021.5"]);
+}
+
+#[test]
+fn other_labels_keep_the_order_given() {
+    let dir = tiny_dir();
+    let run = |args: &[&str]| {
+        let mut all = vec!["panel"];
+        all.extend_from_slice(args);
+        all.extend(["-r", "r.toml", "-f", "csv"]);
+        periods(&read_csv(&ok_in(dir.path(), &all).stdout))
+    };
+    assert_eq!(run(&["b=p2.csv", "a=p1.csv"]), ["b", "a"]);
+    // `2023年` is not a decimal number, so none of them are ordered as numbers.
+    assert_eq!(run(&["2024=p2.csv", "2023年=p1.csv"]), ["2024", "2023年"]);
+}
+
+#[test]
+fn plain_paths_are_labelled_by_their_file_names() {
+    let dir = tiny_dir();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    write(&dir.path().join("sub"), "2024.csv", P2);
+    write(dir.path(), "2023.csv", P1);
+    let rows = read_csv(&ok_in(dir.path(), &["panel", "p2.csv", "p1.csv", "-r", "r.toml"]).stdout);
+    assert_eq!(periods(&rows), ["p2", "p1"]);
+    // Folder and extension left out; labels that are numbers are ordered as numbers.
+    let rows = read_csv(&ok_in(dir.path(), &["panel", "sub/2024.csv", "2023.csv", "-r", "r.toml"]).stdout);
+    assert_eq!(periods(&rows), ["2023", "2024"]);
+}
+
+/// The three sample years as one long CSV: a `年份` column first, the years'
+/// rows interleaved (2025, 2023, 2024, 2025, …), each year's in file order.
+fn long_villages(dir: &Path) -> PathBuf {
+    let years = [2025, 2023, 2024];
+    let texts: Vec<String> = years
+        .iter()
+        .map(|y| std::fs::read_to_string(village(*y)).unwrap())
+        .collect();
+    let header = texts[0].lines().next().unwrap();
+    let mut out = format!("年份,{header}\n");
+    let mut lines: Vec<_> = texts.iter().map(|t| t.lines().skip(1)).collect();
+    loop {
+        let mut any = false;
+        for (y, rest) in years.iter().zip(lines.iter_mut()) {
+            if let Some(line) = rest.next() {
+                out.push_str(&format!("{y},{line}\n"));
+                any = true;
+            }
+        }
+        if !any {
+            break;
+        }
+    }
+    write(dir, "long.csv", out)
+}
+
+#[test]
+fn a_long_table_gives_what_labelled_files_give() {
+    let dir = support::tmp();
+    let long = long_villages(dir.path());
+    let linkage = rubric("linkage.toml");
+    let by_files = ok_in(
+        dir.path(),
+        &[
+            "panel",
+            &labelled(2024),
+            &labelled(2025),
+            &labelled(2023),
+            "-r",
+            &linkage,
+        ],
+    );
+    let by_flag = ok_in(dir.path(), &["panel", p(&long), "--period", "年份", "-r", &linkage]);
+    // The rubric's `period` names the column instead of --period.
+    let text = std::fs::read_to_string(&linkage).unwrap();
+    assert!(text.contains("\n[rubric]\n"), "linkage.toml has a [rubric] table");
+    let with_period = text.replacen("\n[rubric]\n", "\n[rubric]\nperiod = \"年份\"\n", 1);
+    write(dir.path(), "period.toml", with_period);
+    let by_rubric = ok_in(dir.path(), &["panel", "long.csv", "-r", "period.toml"]);
+
+    assert_eq!(periods(&read_csv(&by_files.stdout)), ["2023", "2024", "2025"]);
+    assert!(
+        by_flag.raw_stdout == by_files.raw_stdout,
+        "--period 年份 differs from LABEL=PATH"
+    );
+    assert!(
+        by_rubric.raw_stdout == by_files.raw_stdout,
+        "period = \"年份\" differs from LABEL=PATH"
+    );
+    // The warnings name the same periods.
+    assert_eq!(by_flag.stderr, by_files.stderr);
+    assert!(by_files.stderr.contains("warning: 2025: "), "{}", by_files.stderr);
+    // Labelled arguments leave the rubric's period column unused.
+    let labelled_with_period = ok_in(
+        dir.path(),
+        &[
+            "panel",
+            &labelled(2024),
+            &labelled(2025),
+            &labelled(2023),
+            "-r",
+            "period.toml",
+        ],
+    );
+    assert!(labelled_with_period.raw_stdout == by_files.raw_stdout);
+}
+
+#[test]
+fn a_long_table_in_a_workbook() {
+    let dir = tiny_dir();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in ["id", "year", "x", "y"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // Periods as numbers (as Excel keeps a year), rows of the two periods mixed.
+    let rows: [(&str, f64, f64, f64); 6] = [
+        ("a", 2024.0, 50.0, 20.0),
+        ("a", 2023.0, 10.0, 0.0),
+        ("b", 2023.0, 20.0, 5.0),
+        ("b", 2024.0, 30.0, 10.0),
+        ("c", 2024.0, 10.0, 0.0),
+        ("c", 2023.0, 40.0, 10.0),
+    ];
+    for (r, (id, year, x, y)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_number(r, 1, *year).unwrap();
+        ws.write_number(r, 2, *x).unwrap();
+        ws.write_number(r, 3, *y).unwrap();
+    }
+    book.save(dir.path().join("long.xlsx")).unwrap();
+    let from_book = ok_in(dir.path(), &["panel", "long.xlsx", "--period", "year", "-r", "r.toml"]);
+    let from_files = ok_in(dir.path(), &["panel", "2023=p1.csv", "2024=p2.csv", "-r", "r.toml"]);
+    assert_eq!(from_book.stdout, from_files.stdout);
+    assert_eq!(periods(&read_csv(&from_book.stdout)), ["2023", "2024"]);
+}
+
+#[test]
+fn an_unbalanced_panel_ranks_within_each_period() {
+    let dir = support::tmp();
+    let out = ok_in(
+        dir.path(),
+        &["panel", &labelled(2024), &labelled(2025), "-r", &rubric("linkage.toml")],
+    );
+    let rows = read_csv(&out.stdout);
+    assert_eq!(periods(&rows), ["2024", "2025"]);
+    for year in [2024, 2025] {
+        let label = year.to_string();
+        let ids = ids_in(&village(year), "village_id");
+        let these: Vec<&Row> = rows.iter().filter(|r| r["period"] == label).collect();
+        let mut got: Vec<&str> = these.iter().map(|r| r["id"].as_str()).collect();
+        got.sort_unstable();
+        let mut want: Vec<&str> = ids.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        assert_eq!(got, want, "{year}: every unit of the year, once");
+        // Ranks 1..n within the period (no ties in the sample), best score first.
+        let ranks: Vec<usize> = these.iter().map(|r| r["rank"].parse().unwrap()).collect();
+        assert_eq!(ranks, (1..=these.len()).collect::<Vec<_>>(), "{year}");
+        let scores: Vec<f64> = these.iter().map(|r| number(r, "score")).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{year}: ordered by score");
+    }
+    // 2025 lacks three villages of 2024.
+    let (a, b) = (
+        ids_in(&village(2024), "village_id"),
+        ids_in(&village(2025), "village_id"),
+    );
+    let gone: Vec<&String> = a.iter().filter(|id| !b.contains(id)).collect();
+    assert_eq!(gone.len(), 3, "{gone:?}");
+    for id in gone {
+        assert!(!rows.iter().any(|r| r["period"] == "2025" && &r["id"] == id), "{id}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One pooled scale
+
+/// Min-max of `v` over `pool`: (v − min) / (max − min).
+fn minmax(v: f64, pool: &[f64]) -> f64 {
+    let min = pool.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = pool.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (v - min) / (max - min)
+}
+
+/// The tiny panel's scores computed here: `pool` lists the periods whose
+/// values make the ranges of period `period`'s units.
+fn tiny_scores(period: &str, pool: &[&str]) -> BTreeMap<String, f64> {
+    let data = |text: &str| -> Vec<(String, f64, f64)> {
+        read_csv(text)
+            .iter()
+            .map(|r| (r["id"].clone(), number(r, "x"), number(r, "y")))
+            .collect()
+    };
+    let pooled: Vec<(String, f64, f64)> = pool
+        .iter()
+        .flat_map(|q| data(if *q == "p1" { P1 } else { P2 }))
+        .collect();
+    let xs: Vec<f64> = pooled.iter().map(|u| u.1).collect();
+    let ys: Vec<f64> = pooled.iter().map(|u| u.2).collect();
+    data(if period == "p1" { P1 } else { P2 })
+        .into_iter()
+        .map(|(id, x, y)| (id, 100.0 * (3.0 * minmax(x, &xs) + minmax(y, &ys)) / 4.0))
+        .collect()
+}
+
+#[test]
+fn the_pooled_scale_is_fitted_on_every_unit_period() {
+    let dir = tiny_dir();
+    let out = ok_in(dir.path(), &["panel", "p1.csv", "p2.csv", "-r", "r.toml"]);
+    let rows = read_csv(&out.stdout);
+    for period in ["p1", "p2"] {
+        let expected = tiny_scores(period, &["p1", "p2"]);
+        assert_same_numbers(&by_id(&rows, period, "score"), &expected, period);
+        assert_same_numbers(&by_id(&rows, period, "d"), &expected, period);
+    }
+    // By hand (the table at the top).
+    let p1 = by_id(&rows, "p1", "score");
+    assert_close(p1["b"], 25.0, "p1 b");
+    assert_close(p1["c"], 68.75, "p1 c");
+    assert_close(by_id(&rows, "p2", "score")["a"], 100.0, "p2 a");
+    let order: Vec<&str> = rows.iter().map(|r| r["id"].as_str()).collect();
+    assert_eq!(order, ["c", "b", "a", "a", "b", "c"]);
+    assert!(!out.stderr.contains("--per-period"), "{}", out.stderr);
+}
+
+#[test]
+fn per_period_fits_each_period_alone_with_a_warning() {
+    let dir = tiny_dir();
+    let out = ok_in(
+        dir.path(),
+        &["panel", "p1.csv", "p2.csv", "-r", "r.toml", "--per-period"],
+    );
+    let rows = read_csv(&out.stdout);
+    for period in ["p1", "p2"] {
+        assert_same_numbers(&by_id(&rows, period, "score"), &tiny_scores(period, &[period]), period);
+    }
+    assert_close(by_id(&rows, "p1", "score")["b"], 37.5, "p1 b alone");
+    assert!(
+        out.stderr.contains("warning: --per-period") && out.stderr.contains("do not compare"),
+        "{}",
+        out.stderr
+    );
+    // Each period alone is what `score` gives for it.
+    for period in ["p1", "p2"] {
+        let alone = read_csv(&ok_in(dir.path(), &["score", &format!("{period}.csv"), "-r", "r.toml"]).stdout);
+        let scores: BTreeMap<String, f64> = alone.iter().map(|r| (r["id"].clone(), number(r, "score"))).collect();
+        assert_same_numbers(&by_id(&rows, period, "score"), &scores, period);
+    }
+}
+
+#[test]
+fn goalposts_are_the_same_pooled_per_period_and_alone() {
+    let dir = support::tmp();
+    let linkage = rubric("linkage.toml");
+    let years = [2023, 2024, 2025];
+    let mut args: Vec<String> = vec!["panel".into()];
+    args.extend(years.iter().map(|y| labelled(*y)));
+    args.extend(["-r".into(), linkage.clone()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let pooled = read_csv(&ok_in(dir.path(), &args).stdout);
+    let mut alone_args = args.clone();
+    alone_args.push("--per-period");
+    let per_period = ok_in(dir.path(), &alone_args);
+    // Goalposts take nothing from the data: no warning.
+    assert!(!per_period.stderr.contains("--per-period"), "{}", per_period.stderr);
+    let per_period = read_csv(&per_period.stdout);
+    for year in years {
+        let label = year.to_string();
+        let alone = read_csv(&ok_in(dir.path(), &["score", p(&village(year)), "-r", &linkage]).stdout);
+        for column in ["score", "industry", "prosperity"] {
+            let scores: BTreeMap<String, f64> = alone.iter().map(|r| (r["id"].clone(), number(r, column))).collect();
+            assert_same_numbers(
+                &by_id(&pooled, &label, column),
+                &scores,
+                &format!("{year} pooled {column}"),
+            );
+            assert_same_numbers(
+                &by_id(&per_period, &label, column),
+                &scores,
+                &format!("{year} per period {column}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sample_relative_panel_of_two_years_is_diffs_pooled_scale() {
+    let dir = support::tmp();
+    let entropy = rubric("entropy-topsis.toml");
+    let (old, new) = (village(2023), village(2024));
+    let panel = read_csv(&ok_in(dir.path(), &["panel", &labelled(2023), &labelled(2024), "-r", &entropy]).stdout);
+    let diff = read_csv(&ok_in(dir.path(), &["diff", p(&old), p(&new), "-r", &entropy]).stdout);
+    for (label, column) in [("2023", "score_old"), ("2024", "score_new")] {
+        let expected: BTreeMap<String, f64> = diff
+            .iter()
+            .filter(|r| !r[column].is_empty())
+            .map(|r| (r["id"].clone(), number(r, column)))
+            .collect();
+        assert_same_numbers(&by_id(&panel, label, "score"), &expected, column);
+    }
+}
+
+#[test]
+fn a_frozen_panel_scores_a_single_year_on_its_scale() {
+    let dir = support::tmp();
+    let entropy = rubric("entropy-topsis.toml");
+    let panel = ok_in(
+        dir.path(),
+        &[
+            "panel",
+            &labelled(2023),
+            &labelled(2024),
+            "-r",
+            &entropy,
+            "--freeze",
+            "f.toml",
+        ],
+    );
+    let panel = read_csv(&panel.stdout);
+    let single = read_csv(
+        &ok_in(
+            dir.path(),
+            &["score", p(&village(2024)), "-r", &entropy, "--params", "f.toml"],
+        )
+        .stdout,
+    );
+    let of = |column: &str| -> BTreeMap<String, f64> {
+        single.iter().map(|r| (r["id"].clone(), number(r, column))).collect()
+    };
+    assert_same_numbers(&by_id(&panel, "2024", "score"), &of("score"), "2024 score");
+    assert_same_numbers(&by_id(&panel, "2024", "rank"), &of("rank"), "2024 rank");
+    // The panel itself on its frozen scale gives the pooled scores again.
+    let again = ok_in(
+        dir.path(),
+        &[
+            "panel",
+            &labelled(2023),
+            &labelled(2024),
+            "-r",
+            &entropy,
+            "--params",
+            "f.toml",
+        ],
+    );
+    let again = read_csv(&again.stdout);
+    for label in ["2023", "2024"] {
+        assert_same_numbers(&by_id(&again, label, "score"), &by_id(&panel, label, "score"), label);
+    }
+}
+
+#[test]
+fn freeze_or_params_with_per_period_is_a_usage_error() {
+    let dir = tiny_dir();
+    ok_in(
+        dir.path(),
+        &["panel", "p1.csv", "p2.csv", "-r", "r.toml", "--freeze", "f.toml"],
+    );
+    let base = [
+        "panel",
+        "p1.csv",
+        "p2.csv",
+        "-r",
+        "r.toml",
+        "--per-period",
+        "-o",
+        "out.csv",
+    ];
+    let mut freeze = base.to_vec();
+    freeze.extend(["--freeze", "g.toml"]);
+    let e = fails_in(dir.path(), 2, &freeze);
+    support::assert_mentions(&e, &["--freeze", "--per-period"]);
+    let mut params = base.to_vec();
+    params.extend(["--params", "f.toml"]);
+    let e = fails_in(dir.path(), 2, &params);
+    support::assert_mentions(&e, &["--params", "--per-period"]);
+    assert!(!dir.path().join("g.toml").exists(), "--freeze wrote its file");
+    assert!(!dir.path().join("out.csv").exists(), "--output was written");
+}
+
+// ---------------------------------------------------------------------------
+// Errors name the period
+
+#[test]
+fn a_bad_cell_in_a_long_table_names_its_place_and_period() {
+    let dir = tiny_dir();
+    write(dir.path(), "long.csv", "年份,id,x,y\n2024,a,5,1\n2023,b,zz,1\n");
+    let e = fails_in(
+        dir.path(),
+        1,
+        &["panel", "long.csv", "--period", "年份", "-r", "r.toml"],
+    );
+    support::assert_mentions(&e, &["long.csv:3:3", "`x`", "period `2023`", "\"zz\""]);
+}
+
+#[test]
+fn a_bad_cell_in_a_labelled_file_names_its_period() {
+    let dir = tiny_dir();
+    write(dir.path(), "bad.csv", "id,x,y\na,5,1\nb,2,?\n");
+    let e = fails_in(dir.path(), 1, &["panel", "2023=p1.csv", "2024=bad.csv", "-r", "r.toml"]);
+    support::assert_mentions(&e, &["bad.csv:3:3", "period `2024`"]);
+    assert!(!e.contains("period `2023`"), "{e}");
+}
+
+#[test]
+fn ids_are_unique_within_a_period_not_across_periods() {
+    let dir = tiny_dir();
+    write(
+        dir.path(),
+        "dup.csv",
+        "年份,id,x,y\n2024,a,5,1\n2023,a,1,1\n2023,a,2,2\n",
+    );
+    let e = fails_in(dir.path(), 1, &["panel", "dup.csv", "--period", "年份", "-r", "r.toml"]);
+    support::assert_mentions(&e, &["`a`", "period `2023`", "dup.csv:3", "dup.csv:4"]);
+    // One unit in two periods, and in a period of its own: fine.
+    write(
+        dir.path(),
+        "ok.csv",
+        "年份,id,x,y\n2024,a,5,1\n2023,a,1,1\n2023,b,2,2\n",
+    );
+    let rows = read_csv(&ok_in(dir.path(), &["panel", "ok.csv", "--period", "年份", "-r", "r.toml"]).stdout);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(periods(&rows), ["2023", "2024"]);
+}
+
+#[test]
+fn labels_must_be_unique_and_exclude_a_period_column() {
+    let dir = tiny_dir();
+    let e = fails_in(dir.path(), 2, &["panel", "a=p1.csv", "a=p2.csv", "-r", "r.toml"]);
+    support::assert_mentions(&e, &["`a`"]);
+    // Two plain paths with one file name are labelled alike.
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    write(&dir.path().join("sub"), "p1.csv", P2);
+    let e = fails_in(dir.path(), 2, &["panel", "p1.csv", "sub/p1.csv", "-r", "r.toml"]);
+    support::assert_mentions(&e, &["`p1`"]);
+    let e = fails_in(
+        dir.path(),
+        2,
+        &[
+            "panel",
+            "2023=p1.csv",
+            "2024=p2.csv",
+            "--period",
+            "年份",
+            "-r",
+            "r.toml",
+        ],
+    );
+    support::assert_mentions(&e, &["--period", "LABEL=PATH"]);
+}
+
+#[test]
+fn a_long_table_needs_every_period_cell_and_the_column() {
+    let dir = tiny_dir();
+    write(dir.path(), "empty.csv", "年份,id,x,y\n2024,a,5,1\n,b,1,1\n");
+    let e = fails_in(
+        dir.path(),
+        1,
+        &["panel", "empty.csv", "--period", "年份", "-r", "r.toml"],
+    );
+    support::assert_mentions(&e, &["empty.csv:3:1", "period"]);
+    let e = fails_in(dir.path(), 1, &["panel", "p1.csv", "--period", "年份", "-r", "r.toml"]);
+    support::assert_mentions(&e, &["p1.csv", "`年份`"]);
+}
+
+// ---------------------------------------------------------------------------
+// Formats
+
+#[test]
+fn json_has_the_scale_the_periods_and_every_unit_period() {
+    let dir = tiny_dir();
+    let out = ok_in(dir.path(), &["panel", "p1.csv", "p2.csv", "-r", "r.toml", "-f", "json"]);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    assert_eq!(doc["scale"], "pooled");
+    assert_eq!(doc["inputs"].as_array().map(Vec::len), Some(2));
+    let periods = doc["periods"].as_array().expect("periods");
+    assert_eq!(periods.len(), 2);
+    // p1 pooled: 0, 25, 68.75 → mean 31.25, median 25; p2: 100, 50, 0 → mean 50.
+    let expected = [("p1", 31.25, 25.0, 0.0, 68.75), ("p2", 50.0, 50.0, 0.0, 100.0)];
+    for (got, (label, mean, median, min, max)) in periods.iter().zip(expected) {
+        assert_eq!(got["period"], label);
+        assert_eq!(got["units"], 3);
+        for (key, want) in [
+            ("mean", mean),
+            ("median", median),
+            ("min", min),
+            ("max", max),
+            ("d_mean", mean),
+        ] {
+            assert_close(got[key].as_f64().expect(key), want, &format!("{label} {key}"));
+        }
+    }
+    let units = doc["units"].as_array().expect("units");
+    assert_eq!(units.len(), 6);
+    for u in units {
+        assert_eq!(
+            u.as_object().unwrap().keys().next().map(String::as_str),
+            Some("period"),
+            "{u}"
+        );
+    }
+    assert_eq!(
+        (units[0]["period"].as_str(), units[0]["id"].as_str()),
+        (Some("p1"), Some("c"))
+    );
+    assert_close(units[0]["score"].as_f64().unwrap(), 68.75, "p1 c");
+    let per_period = ok_in(
+        dir.path(),
+        &[
+            "panel",
+            "p1.csv",
+            "p2.csv",
+            "-r",
+            "r.toml",
+            "-f",
+            "json",
+            "--per-period",
+        ],
+    );
+    let doc: Value = serde_json::from_str(&per_period.stdout).unwrap();
+    assert_eq!(doc["scale"], "per_period");
+}
+
+#[test]
+fn the_workbook_has_the_long_sheet_a_summary_and_a_sheet_per_period() {
+    use calamine::Reader;
+    let dir = tiny_dir();
+    let names = |extra: &[&str]| {
+        let mut args = vec!["panel", "2024=p2.csv", "2023=p1.csv", "-r", "r.toml", "-o", "out.xlsx"];
+        args.extend_from_slice(extra);
+        ok_in(dir.path(), &args);
+        let mut book = calamine::open_workbook_auto(dir.path().join("out.xlsx")).expect("calamine opens it");
+        let long = book.worksheet_range("panel").expect("a sheet `panel`");
+        // A header and one row per unit-period, 2023's first.
+        assert_eq!(long.height(), 7);
+        let first: Vec<String> = long.rows().skip(1).map(|r| r[0].to_string()).collect();
+        assert_eq!(first, ["2023", "2023", "2023", "2024", "2024", "2024"]);
+        assert_eq!(book.worksheet_range("summary").expect("a summary").height(), 3);
+        assert_eq!(book.worksheet_range("2024").expect("a sheet for 2024").height(), 4);
+        book.sheet_names()
+    };
+    assert_eq!(
+        names(&[]),
+        ["panel", "summary", "2023", "2024", "weights", "rubric", "columns"]
+    );
+    // Each period on its own scale has no one set of weights.
+    assert_eq!(
+        names(&["--per-period"]),
+        ["panel", "summary", "2023", "2024", "rubric", "columns"]
+    );
+}
+
+#[test]
+fn the_table_summarises_each_period_within_100_columns() {
+    let out = ok_in(
+        &support::root(),
+        &[
+            "panel",
+            "2025=examples/villages-2025.csv",
+            "2023=examples/villages-2023.csv",
+            "2024=examples/villages-2024.csv",
+            "-r",
+            "rubrics/linkage.toml",
+            "-f",
+            "table",
+        ],
+    );
+    let text = out.stdout;
+    let table = text.lines().filter(|l| l.starts_with(['|', '+']));
+    assert!(
+        table.clone().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 100),
+        "{text}"
+    );
+    // A row per period, in order, with its number of units.
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| 20")).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for (row, (year, units)) in rows.iter().zip([(2023, 299), (2024, 300), (2025, 297)]) {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(
+            (cells[1], cells[2]),
+            (year.to_string().as_str(), units.to_string().as_str()),
+            "{row}"
+        );
+    }
+    insta::assert_snapshot!("panel_table", text);
+}
+
+// ---------------------------------------------------------------------------
+// Determinism
+
+#[test]
+fn the_panel_is_the_same_at_any_thread_count() {
+    let dir = support::tmp();
+    let entropy = rubric("entropy-topsis.toml");
+    let (a, b, c) = (labelled(2023), labelled(2024), labelled(2025));
+    let args = ["panel", &a, &b, &c, "-r", &entropy];
+    let csv = support::same_at_any_thread_count(dir.path(), "csv", &args);
+    // A header and a row per unit-period: 299 + 300 + 297.
+    assert_eq!(csv.iter().filter(|&&c| c == b'\n').count(), 1 + 299 + 300 + 297);
+    support::same_at_any_thread_count(dir.path(), "json", &args);
+    let mut cli = args.to_vec();
+    cli.extend(["-f", "csv"]);
+    for threads in [1, 2] {
+        assert!(
+            support::cli_output_at(dir.path(), threads, &cli) == csv,
+            "the executable at {threads} threads differs"
+        );
+    }
+}
