@@ -220,25 +220,32 @@ impl<'a> View<'a> for PanelView<'a> {
     }
 }
 
-/// A worksheet name for a period: Excel's forbidden characters replaced,
-/// at most 31 characters, unlike the sheets already named (and the
-/// `columns` sheet every workbook gets).
+/// A worksheet name for a period: Excel's forbidden characters replaced
+/// (an apostrophe too when it would start or end the name), at most 31
+/// characters, unlike the sheets already named and the fixed ones (`weights`,
+/// `rubric`, and the `columns` sheet every workbook gets) as Excel compares
+/// names, ignoring case.
 fn sheet_name(label: &str, taken: &[(String, Sheet)]) -> String {
-    let clean: String = label
+    let mut clean: String = label
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .take(28)
         .collect();
+    if clean.starts_with('\'') {
+        clean.replace_range(..1, "_");
+    }
+    if clean.ends_with('\'') {
+        clean.replace_range(clean.len() - 1.., "_");
+    }
     let clean = if clean.trim().is_empty() {
         "period".to_string()
     } else {
         clean
     };
     let free = |name: &str| {
-        name != "columns"
-            && name != "weights"
-            && name != "rubric"
-            && !taken.iter().any(|(t, _)| t.eq_ignore_ascii_case(name))
+        let name = name.to_lowercase();
+        !["columns", "weights", "rubric"].contains(&name.as_str())
+            && !taken.iter().any(|(t, _)| t.to_lowercase() == name)
     };
     let mut name = clean.clone();
     let mut k = 2;
