@@ -688,6 +688,36 @@ fn the_workbook_has_the_long_sheet_a_summary_and_a_sheet_per_period() {
     );
 }
 
+/// Period sheets are named as Excel allows, unlike the fixed sheets in any
+/// case (Excel compares names ignoring case): the workbook is written.
+#[test]
+fn period_sheets_never_clash_with_the_fixed_ones() {
+    use calamine::Reader;
+    let dir = tiny_dir();
+    write(dir.path(), "p3.csv", P1);
+    write(dir.path(), "p4.csv", P2);
+    let args = ["panel", "Weights=p1.csv", "COLUMNS=p2.csv", "'q'=p3.csv", "a:b=p4.csv"];
+    let mut all = args.to_vec();
+    all.extend(["-r", "r.toml", "-o", "out.xlsx"]);
+    ok_in(dir.path(), &all);
+    let book = calamine::open_workbook_auto(dir.path().join("out.xlsx")).expect("calamine opens it");
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 9, "{names:?}");
+    let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    lower.sort();
+    lower.dedup();
+    assert_eq!(lower.len(), 9, "names alike but for case: {names:?}");
+    for fixed in ["panel", "summary", "weights", "rubric", "columns"] {
+        assert!(names.iter().any(|n| n == fixed), "{fixed} in {names:?}");
+    }
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.starts_with('\'') && !n.ends_with('\'') && !n.contains(':')),
+        "{names:?}"
+    );
+}
+
 #[test]
 fn the_table_summarises_each_period_within_100_columns() {
     let out = ok_in(
