@@ -17,6 +17,7 @@ mod office;
 mod offices_in;
 mod outliers;
 mod panel;
+mod panel_outputs;
 mod plausibility;
 mod properties;
 mod report;

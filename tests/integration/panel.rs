@@ -24,12 +24,11 @@
 //! ```
 
 use crate::support::{self, Row, Run, assert_close, ls_in, number, p, read_csv, write};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-const TINY_RUBRIC: &str = r#"[rubric]
+pub(crate) const TINY_RUBRIC: &str = r#"[rubric]
 name = "tiny panel"
 id = "id"
 normalize = "minmax"
@@ -49,11 +48,11 @@ dimension = "d"
 weight = 1
 "#;
 
-const P1: &str = "id,x,y\na,10,0\nb,20,5\nc,40,10\n";
-const P2: &str = "id,x,y\na,50,20\nb,30,10\nc,10,0\n";
+pub(crate) const P1: &str = "id,x,y\na,10,0\nb,20,5\nc,40,10\n";
+pub(crate) const P2: &str = "id,x,y\na,50,20\nb,30,10\nc,10,0\n";
 
 /// The hand-made panel: `r.toml`, `p1.csv`, `p2.csv`.
-fn tiny_dir() -> TempDir {
+pub(crate) fn tiny_dir() -> TempDir {
     let dir = support::tmp();
     write(dir.path(), "r.toml", TINY_RUBRIC);
     write(dir.path(), "p1.csv", P1);
@@ -61,30 +60,30 @@ fn tiny_dir() -> TempDir {
     dir
 }
 
-fn ok_in(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn ok_in(dir: &Path, args: &[&str]) -> Run {
     support::ok(ls_in(dir, args))
 }
 
-fn fails_in(dir: &Path, code: i32, args: &[&str]) -> String {
+pub(crate) fn fails_in(dir: &Path, code: i32, args: &[&str]) -> String {
     support::fails(ls_in(dir, args), code)
 }
 
 /// A sample year, examples/villages-YEAR.csv.
-fn village(year: u32) -> PathBuf {
+pub(crate) fn village(year: u32) -> PathBuf {
     support::root().join("examples").join(format!("villages-{year}.csv"))
 }
 
 /// `YEAR=examples/villages-YEAR.csv`.
-fn labelled(year: u32) -> String {
+pub(crate) fn labelled(year: u32) -> String {
     format!("{year}={}", p(&village(year)))
 }
 
-fn rubric(name: &str) -> String {
+pub(crate) fn rubric(name: &str) -> String {
     p(&support::root().join("rubrics").join(name)).to_string()
 }
 
 /// The periods of a long output, each once, in output order.
-fn periods(rows: &[Row]) -> Vec<String> {
+pub(crate) fn periods(rows: &[Row]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in rows {
         if out.last() != Some(&r["period"]) {
@@ -96,7 +95,7 @@ fn periods(rows: &[Row]) -> Vec<String> {
 }
 
 /// `column` of each unit of `period`, by id.
-fn by_id(rows: &[Row], period: &str, column: &str) -> BTreeMap<String, f64> {
+pub(crate) fn by_id(rows: &[Row], period: &str, column: &str) -> BTreeMap<String, f64> {
     rows.iter()
         .filter(|r| r["period"] == period)
         .map(|r| (r["id"].clone(), number(r, column)))
@@ -362,6 +361,29 @@ fn the_pooled_scale_is_fitted_on_every_unit_period() {
     assert!(!out.stderr.contains("--per-period"), "{}", out.stderr);
 }
 
+/// Fill values are taken over every unit-period too (SPEC "Panels": fill
+/// values are sample statistics).
+#[test]
+fn missing_cells_are_filled_from_the_pooled_column() {
+    let dir = tiny_dir();
+    write(dir.path(), "q1.csv", "id,x,y\na,10,0\nb,,5\nc,40,10\n");
+    // The x values with a cell: 10, 40 in q1 and 50, 30, 10 in p2: mean
+    // 140/5 = 28, median 30 (q1 alone: mean and median 25).
+    for (missing, fill) in [("mean", 28.0), ("median", 30.0)] {
+        let rubric = TINY_RUBRIC.replace(
+            "normalize = \"minmax\"",
+            &format!("normalize = \"minmax\"\nmissing = \"{missing}\""),
+        );
+        write(dir.path(), "m.toml", rubric);
+        let rows = read_csv(&ok_in(dir.path(), &["panel", "q1.csv", "p2.csv", "-r", "m.toml"]).stdout);
+        // x 10..50 (the fill inside it), y 0..20: b = 100 × (3 (fill − 10)/40 + 5/20) / 4,
+        // 40 with the mean, 43.75 with the median.
+        let expected = 100.0 * (3.0 * (fill - 10.0) / 40.0 + 0.25) / 4.0;
+        assert_close(by_id(&rows, "q1", "score")["b"], expected, missing);
+        assert_close(by_id(&rows, "q1", "score")["c"], 68.75, missing);
+    }
+}
+
 #[test]
 fn per_period_fits_each_period_alone_with_a_warning() {
     let dir = tiny_dir();
@@ -514,264 +536,4 @@ fn freeze_or_params_with_per_period_is_a_usage_error() {
     support::assert_mentions(&e, &["--params", "--per-period"]);
     assert!(!dir.path().join("g.toml").exists(), "--freeze wrote its file");
     assert!(!dir.path().join("out.csv").exists(), "--output was written");
-}
-
-// ---------------------------------------------------------------------------
-// Errors name the period
-
-#[test]
-fn a_bad_cell_in_a_long_table_names_its_place_and_period() {
-    let dir = tiny_dir();
-    write(dir.path(), "long.csv", "年份,id,x,y\n2024,a,5,1\n2023,b,zz,1\n");
-    let e = fails_in(
-        dir.path(),
-        1,
-        &["panel", "long.csv", "--period", "年份", "-r", "r.toml"],
-    );
-    support::assert_mentions(&e, &["long.csv:3:3", "`x`", "period `2023`", "\"zz\""]);
-}
-
-#[test]
-fn a_bad_cell_in_a_labelled_file_names_its_period() {
-    let dir = tiny_dir();
-    write(dir.path(), "bad.csv", "id,x,y\na,5,1\nb,2,?\n");
-    let e = fails_in(dir.path(), 1, &["panel", "2023=p1.csv", "2024=bad.csv", "-r", "r.toml"]);
-    support::assert_mentions(&e, &["bad.csv:3:3", "period `2024`"]);
-    assert!(!e.contains("period `2023`"), "{e}");
-}
-
-#[test]
-fn ids_are_unique_within_a_period_not_across_periods() {
-    let dir = tiny_dir();
-    write(
-        dir.path(),
-        "dup.csv",
-        "年份,id,x,y\n2024,a,5,1\n2023,a,1,1\n2023,a,2,2\n",
-    );
-    let e = fails_in(dir.path(), 1, &["panel", "dup.csv", "--period", "年份", "-r", "r.toml"]);
-    support::assert_mentions(&e, &["`a`", "period `2023`", "dup.csv:3", "dup.csv:4"]);
-    // One unit in two periods, and in a period of its own: fine.
-    write(
-        dir.path(),
-        "ok.csv",
-        "年份,id,x,y\n2024,a,5,1\n2023,a,1,1\n2023,b,2,2\n",
-    );
-    let rows = read_csv(&ok_in(dir.path(), &["panel", "ok.csv", "--period", "年份", "-r", "r.toml"]).stdout);
-    assert_eq!(rows.len(), 3);
-    assert_eq!(periods(&rows), ["2023", "2024"]);
-}
-
-#[test]
-fn labels_must_be_unique_and_exclude_a_period_column() {
-    let dir = tiny_dir();
-    let e = fails_in(dir.path(), 2, &["panel", "a=p1.csv", "a=p2.csv", "-r", "r.toml"]);
-    support::assert_mentions(&e, &["`a`"]);
-    // Two plain paths with one file name are labelled alike.
-    std::fs::create_dir(dir.path().join("sub")).unwrap();
-    write(&dir.path().join("sub"), "p1.csv", P2);
-    let e = fails_in(dir.path(), 2, &["panel", "p1.csv", "sub/p1.csv", "-r", "r.toml"]);
-    support::assert_mentions(&e, &["`p1`"]);
-    let e = fails_in(
-        dir.path(),
-        2,
-        &[
-            "panel",
-            "2023=p1.csv",
-            "2024=p2.csv",
-            "--period",
-            "年份",
-            "-r",
-            "r.toml",
-        ],
-    );
-    support::assert_mentions(&e, &["--period", "LABEL=PATH"]);
-}
-
-#[test]
-fn a_long_table_needs_every_period_cell_and_the_column() {
-    let dir = tiny_dir();
-    write(dir.path(), "empty.csv", "年份,id,x,y\n2024,a,5,1\n,b,1,1\n");
-    let e = fails_in(
-        dir.path(),
-        1,
-        &["panel", "empty.csv", "--period", "年份", "-r", "r.toml"],
-    );
-    support::assert_mentions(&e, &["empty.csv:3:1", "period"]);
-    let e = fails_in(dir.path(), 1, &["panel", "p1.csv", "--period", "年份", "-r", "r.toml"]);
-    support::assert_mentions(&e, &["p1.csv", "`年份`"]);
-}
-
-// ---------------------------------------------------------------------------
-// Formats
-
-#[test]
-fn json_has_the_scale_the_periods_and_every_unit_period() {
-    let dir = tiny_dir();
-    let out = ok_in(dir.path(), &["panel", "p1.csv", "p2.csv", "-r", "r.toml", "-f", "json"]);
-    let doc: Value = serde_json::from_str(&out.stdout).expect("valid JSON");
-    assert_eq!(doc["scale"], "pooled");
-    assert_eq!(doc["inputs"].as_array().map(Vec::len), Some(2));
-    let periods = doc["periods"].as_array().expect("periods");
-    assert_eq!(periods.len(), 2);
-    // p1 pooled: 0, 25, 68.75 → mean 31.25, median 25; p2: 100, 50, 0 → mean 50.
-    let expected = [("p1", 31.25, 25.0, 0.0, 68.75), ("p2", 50.0, 50.0, 0.0, 100.0)];
-    for (got, (label, mean, median, min, max)) in periods.iter().zip(expected) {
-        assert_eq!(got["period"], label);
-        assert_eq!(got["units"], 3);
-        for (key, want) in [
-            ("mean", mean),
-            ("median", median),
-            ("min", min),
-            ("max", max),
-            ("d_mean", mean),
-        ] {
-            assert_close(got[key].as_f64().expect(key), want, &format!("{label} {key}"));
-        }
-    }
-    let units = doc["units"].as_array().expect("units");
-    assert_eq!(units.len(), 6);
-    for u in units {
-        assert_eq!(
-            u.as_object().unwrap().keys().next().map(String::as_str),
-            Some("period"),
-            "{u}"
-        );
-    }
-    assert_eq!(
-        (units[0]["period"].as_str(), units[0]["id"].as_str()),
-        (Some("p1"), Some("c"))
-    );
-    assert_close(units[0]["score"].as_f64().unwrap(), 68.75, "p1 c");
-    let per_period = ok_in(
-        dir.path(),
-        &[
-            "panel",
-            "p1.csv",
-            "p2.csv",
-            "-r",
-            "r.toml",
-            "-f",
-            "json",
-            "--per-period",
-        ],
-    );
-    let doc: Value = serde_json::from_str(&per_period.stdout).unwrap();
-    assert_eq!(doc["scale"], "per_period");
-}
-
-#[test]
-fn the_workbook_has_the_long_sheet_a_summary_and_a_sheet_per_period() {
-    use calamine::Reader;
-    let dir = tiny_dir();
-    let names = |extra: &[&str]| {
-        let mut args = vec!["panel", "2024=p2.csv", "2023=p1.csv", "-r", "r.toml", "-o", "out.xlsx"];
-        args.extend_from_slice(extra);
-        ok_in(dir.path(), &args);
-        let mut book = calamine::open_workbook_auto(dir.path().join("out.xlsx")).expect("calamine opens it");
-        let long = book.worksheet_range("panel").expect("a sheet `panel`");
-        // A header and one row per unit-period, 2023's first.
-        assert_eq!(long.height(), 7);
-        let first: Vec<String> = long.rows().skip(1).map(|r| r[0].to_string()).collect();
-        assert_eq!(first, ["2023", "2023", "2023", "2024", "2024", "2024"]);
-        assert_eq!(book.worksheet_range("summary").expect("a summary").height(), 3);
-        assert_eq!(book.worksheet_range("2024").expect("a sheet for 2024").height(), 4);
-        book.sheet_names()
-    };
-    assert_eq!(
-        names(&[]),
-        ["panel", "summary", "2023", "2024", "weights", "rubric", "columns"]
-    );
-    // Each period on its own scale has no one set of weights.
-    assert_eq!(
-        names(&["--per-period"]),
-        ["panel", "summary", "2023", "2024", "rubric", "columns"]
-    );
-}
-
-/// Period sheets are named as Excel allows, unlike the fixed sheets in any
-/// case (Excel compares names ignoring case): the workbook is written.
-#[test]
-fn period_sheets_never_clash_with_the_fixed_ones() {
-    use calamine::Reader;
-    let dir = tiny_dir();
-    write(dir.path(), "p3.csv", P1);
-    write(dir.path(), "p4.csv", P2);
-    let args = ["panel", "Weights=p1.csv", "COLUMNS=p2.csv", "'q'=p3.csv", "a:b=p4.csv"];
-    let mut all = args.to_vec();
-    all.extend(["-r", "r.toml", "-o", "out.xlsx"]);
-    ok_in(dir.path(), &all);
-    let book = calamine::open_workbook_auto(dir.path().join("out.xlsx")).expect("calamine opens it");
-    let names = book.sheet_names();
-    assert_eq!(names.len(), 9, "{names:?}");
-    let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-    lower.sort();
-    lower.dedup();
-    assert_eq!(lower.len(), 9, "names alike but for case: {names:?}");
-    for fixed in ["panel", "summary", "weights", "rubric", "columns"] {
-        assert!(names.iter().any(|n| n == fixed), "{fixed} in {names:?}");
-    }
-    assert!(
-        names
-            .iter()
-            .all(|n| !n.starts_with('\'') && !n.ends_with('\'') && !n.contains(':')),
-        "{names:?}"
-    );
-}
-
-#[test]
-fn the_table_summarises_each_period_within_100_columns() {
-    let out = ok_in(
-        &support::root(),
-        &[
-            "panel",
-            "2025=examples/villages-2025.csv",
-            "2023=examples/villages-2023.csv",
-            "2024=examples/villages-2024.csv",
-            "-r",
-            "rubrics/linkage.toml",
-            "-f",
-            "table",
-        ],
-    );
-    let text = out.stdout;
-    let table = text.lines().filter(|l| l.starts_with(['|', '+']));
-    assert!(
-        table.clone().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 100),
-        "{text}"
-    );
-    // A row per period, in order, with its number of units.
-    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| 20")).collect();
-    assert_eq!(rows.len(), 3, "{text}");
-    for (row, (year, units)) in rows.iter().zip([(2023, 299), (2024, 300), (2025, 297)]) {
-        let cells: Vec<&str> = row.split_whitespace().collect();
-        assert_eq!(
-            (cells[1], cells[2]),
-            (year.to_string().as_str(), units.to_string().as_str()),
-            "{row}"
-        );
-    }
-    insta::assert_snapshot!("panel_table", text);
-}
-
-// ---------------------------------------------------------------------------
-// Determinism
-
-#[test]
-fn the_panel_is_the_same_at_any_thread_count() {
-    let dir = support::tmp();
-    let entropy = rubric("entropy-topsis.toml");
-    let (a, b, c) = (labelled(2023), labelled(2024), labelled(2025));
-    let args = ["panel", &a, &b, &c, "-r", &entropy];
-    let csv = support::same_at_any_thread_count(dir.path(), "csv", &args);
-    // A header and a row per unit-period: 299 + 300 + 297.
-    assert_eq!(csv.iter().filter(|&&c| c == b'\n').count(), 1 + 299 + 300 + 297);
-    support::same_at_any_thread_count(dir.path(), "json", &args);
-    let mut cli = args.to_vec();
-    cli.extend(["-f", "csv"]);
-    for threads in [1, 2] {
-        assert!(
-            support::cli_output_at(dir.path(), threads, &cli) == csv,
-            "the executable at {threads} threads differs"
-        );
-    }
 }
