@@ -3,7 +3,7 @@
 //! the workbook, the table people read) and determinism across thread
 //! counts. The hand-made panel and its scores are described in `panel.rs`.
 
-use crate::panel::{P1, P2, by_id, fails_in, labelled, ok_in, periods, rubric, tiny_dir};
+use crate::panel::{P1, P2, TINY_RUBRIC, by_id, fails_in, labelled, ok_in, periods, rubric, tiny_dir};
 use crate::support::{self, assert_close, read_csv, write};
 use serde_json::Value;
 
@@ -29,6 +29,37 @@ fn a_bad_cell_in_a_labelled_file_names_its_period() {
     let e = fails_in(dir.path(), 1, &["panel", "2023=p1.csv", "2024=bad.csv", "-r", "r.toml"]);
     support::assert_mentions(&e, &["bad.csv:3:3", "period `2024`"]);
     assert!(!e.contains("period `2023`"), "{e}");
+}
+
+/// An error met while the pooled scale is fitted (here a transform's
+/// domain) names the period too, whether the period came from its own file
+/// or from a long table.
+#[test]
+fn an_error_while_fitting_names_the_period() {
+    let dir = tiny_dir();
+    write(
+        dir.path(),
+        "log.toml",
+        TINY_RUBRIC.replace("weight = 3\n", "weight = 3\ntransform = \"log\"\n"),
+    );
+    write(dir.path(), "zero.csv", "id,x,y\na,5,1\nb,0,1\n");
+    for extra in [&[][..], &["--per-period"][..]] {
+        let mut args = vec!["panel", "2023=p1.csv", "2024=zero.csv", "-r", "log.toml"];
+        args.extend_from_slice(extra);
+        let e = fails_in(dir.path(), 1, &args);
+        support::assert_mentions(&e, &["zero.csv:3:2", "`b`", "period `2024`", "log"]);
+    }
+    write(
+        dir.path(),
+        "long.csv",
+        "年份,id,x,y\n2023,a,1,1\n2024,a,5,1\n2024,b,0,1\n",
+    );
+    let e = fails_in(
+        dir.path(),
+        1,
+        &["panel", "long.csv", "--period", "年份", "-r", "log.toml"],
+    );
+    support::assert_mentions(&e, &["long.csv:4:3", "`b`", "period `2024`", "log"]);
 }
 
 #[test]
