@@ -312,6 +312,30 @@ fn the_table_summarises_each_period_within_100_columns() {
         );
     }
     insta::assert_snapshot!("panel_table", text);
+    // --wide shows the means of all five dimensions, and says nothing was left out.
+    let wide = ok_in(
+        &support::root(),
+        &[
+            "panel",
+            "examples/villages-2023.csv",
+            "-r",
+            "rubrics/linkage.toml",
+            "-f",
+            "table",
+            "--wide",
+        ],
+    )
+    .stdout;
+    for name in [
+        "产业兴旺（均值）",
+        "生态宜居（均值）",
+        "乡风文明（均值）",
+        "治理有效（均值）",
+        "生活富裕（均值）",
+    ] {
+        assert!(wide.contains(name), "{name}:\n{wide}");
+    }
+    assert!(!wide.contains("省略"), "{wide}");
 }
 
 // ---------------------------------------------------------------------------
