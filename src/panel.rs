@@ -139,6 +139,9 @@ fn by_file(sources: &[Source], rubric: &Rubric, options: &ReadOptions, strict: b
     for source in sources {
         let mut table = crate::input::load(std::slice::from_ref(&source.path), rubric, options)
             .map_err(|e| e.in_period(&source.label))?;
+        // Errors met later (a transform's domain, when the pooled scale is
+        // fitted on every period at once) then name the period too.
+        table.set_period(&source.label);
         crate::plausibility::judge(rubric, &mut table, strict).map_err(|e| e.in_period(&source.label))?;
         notes.append(&mut table.notes);
         periods.push(Period {

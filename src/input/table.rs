@@ -172,6 +172,17 @@ impl Table {
         self.periods.as_ref().map(|p| p.get(u))
     }
 
+    /// Marks every unit as of period `label`: a panel's period read from a
+    /// file of its own, whose cells' locations then name their period as a
+    /// long table's do (SPEC "Panels"), whichever step meets them.
+    pub fn set_period(&mut self, label: &str) {
+        let mut periods = CodedText::default();
+        for _ in 0..self.len() {
+            periods.push(label);
+        }
+        self.periods = Some(periods);
+    }
+
     /// The periods of a long panel table, in order of first appearance
     /// (empty for any other table).
     pub fn period_names(&self) -> &[String] {

@@ -66,6 +66,12 @@ fn long<'a>(
     l
 }
 
+/// What a summary table too wide for the terminal leaves out (Field::fit:
+/// 0 never, the highest first): the score's min and max, then the
+/// dimensions' means; the period, units, mean and median always stay.
+const MIN_MAX_FIT: u8 = 2;
+const DIMENSION_MEANS_FIT: u8 = 1;
+
 /// One figure of a period's summary.
 type Figure = fn(&Summary) -> Option<f64>;
 
@@ -93,14 +99,13 @@ fn summary_listing<'s>(rubric: &'s Rubric, summaries: &'s [Summary]) -> Listing<
         ("max", Words::new("max", "最大值"), |s| s.max),
     ];
     for (key, title, get) in figures {
-        // Min and max are left out of a narrow terminal table before the dimensions.
-        let fit = if matches!(key, "min" | "max") { 2 } else { 0 };
+        let fit = if matches!(key, "min" | "max") { MIN_MAX_FIT } else { 0 };
         l.push(Field::new(key, title, Kind::Score, move |p| Value::num(at(p).and_then(get))).fit(fit));
     }
     for (d, dim) in rubric.dimensions.iter().enumerate() {
         let mean = move |p| Value::num(at(p).and_then(|s| s.dimensions.get(d).copied().flatten()));
         // Headed by the dimension's name alone: the text says they are means.
-        l.push(Field::new(format!("{}_mean", dim.id), &dim.name, Kind::Score, mean).fit(1));
+        l.push(Field::new(format!("{}_mean", dim.id), &dim.name, Kind::Score, mean).fit(DIMENSION_MEANS_FIT));
     }
     l
 }
@@ -215,25 +220,32 @@ impl<'a> View<'a> for PanelView<'a> {
     }
 }
 
-/// A worksheet name for a period: Excel's forbidden characters replaced,
-/// at most 31 characters, unlike the sheets already named (and the
-/// `columns` sheet every workbook gets).
+/// A worksheet name for a period: Excel's forbidden characters replaced
+/// (an apostrophe too when it would start or end the name), at most 31
+/// characters, unlike the sheets already named and the fixed ones (`weights`,
+/// `rubric`, and the `columns` sheet every workbook gets) as Excel compares
+/// names, ignoring case.
 fn sheet_name(label: &str, taken: &[(String, Sheet)]) -> String {
-    let clean: String = label
+    let mut clean: String = label
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .take(28)
         .collect();
+    if clean.starts_with('\'') {
+        clean.replace_range(..1, "_");
+    }
+    if clean.ends_with('\'') {
+        clean.replace_range(clean.len() - 1.., "_");
+    }
     let clean = if clean.trim().is_empty() {
         "period".to_string()
     } else {
         clean
     };
     let free = |name: &str| {
-        name != "columns"
-            && name != "weights"
-            && name != "rubric"
-            && !taken.iter().any(|(t, _)| t.eq_ignore_ascii_case(name))
+        let name = name.to_lowercase();
+        !["columns", "weights", "rubric"].contains(&name.as_str())
+            && !taken.iter().any(|(t, _)| t.to_lowercase() == name)
     };
     let mut name = clean.clone();
     let mut k = 2;

@@ -16,6 +16,8 @@ mod names;
 mod office;
 mod offices_in;
 mod outliers;
+mod panel;
+mod panel_outputs;
 mod plausibility;
 mod properties;
 mod report;

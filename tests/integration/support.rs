@@ -308,6 +308,7 @@ pub fn in_process(args: &[&str]) -> linkscore::Result<()> {
         Command::Check(a) => commands::check::run(&a),
         Command::Weights(a) => commands::weights::run(&a),
         Command::Diff(a) => commands::diff::run(&a),
+        Command::Panel(a) => commands::panel::run(&a),
         Command::Explain(a) => commands::explain::run(&a),
         Command::Report(a) => commands::report::run(&a),
         Command::Sensitivity(a) => commands::sensitivity::run(&a),
