@@ -321,10 +321,16 @@ fn expected_rows(periods: &[(&str, Vec<(String, Option<f64>)>)], grouped: bool) 
             row("theil_l", "", "", theil(3));
             continue;
         }
-        for (m, v) in ["gini_within", "gini_between", "gini_transvariation"].iter().zip(f.parts) {
+        for (m, v) in ["gini_within", "gini_between", "gini_transvariation"]
+            .iter()
+            .zip(f.parts)
+        {
             row(m, "", "", Some(v));
         }
-        for (i, m) in ["share_within", "share_between", "share_transvariation"].iter().enumerate() {
+        for (i, m) in ["share_within", "share_between", "share_transvariation"]
+            .iter()
+            .enumerate()
+        {
             row(m, "", "", f.shares.map(|s| s[i]));
         }
         for g in &f.groups {
@@ -408,10 +414,7 @@ fn assert_rows(out: &str, want: &[Expected]) {
 fn two_periods_by_county_match_the_reference_row_by_row() {
     let dir = setup(&one(true), &[("2023", &Y2023), ("2024", &Y2024)]);
     let out = disparity(dir.path(), &["2023", "2024"], &["--format", "csv"]).stdout;
-    let want = expected_rows(
-        &[period("2023", &Y2023, false), period("2024", &Y2024, false)],
-        true,
-    );
+    let want = expected_rows(&[period("2023", &Y2023, false), period("2024", &Y2024, false)], true);
     // 2023: 3 groups, 3 pairs: n 1+3, mean 1+3, cv 1+3, gini 1, parts 3,
     // shares 3, gini_group 3, gini_pair 3, affluence 3, theil 6 = 34 rows;
     // 2024: 4 groups, 6 pairs: 5+5+5+1+3+3+4+6+6+6 = 44.
@@ -496,10 +499,7 @@ fn by_another_column() {
 fn without_groups_only_the_overall_rows() {
     let dir = setup(&one(false), &[("2023", &Y2023), ("2024", &Y2024)]);
     let out = disparity(dir.path(), &["2023", "2024"], &[]).stdout;
-    let want = expected_rows(
-        &[period("2023", &Y2023, false), period("2024", &Y2024, false)],
-        false,
-    );
+    let want = expected_rows(&[period("2023", &Y2023, false), period("2024", &Y2024, false)], false);
     let measures: Vec<&str> = want.iter().take(6).map(|w| w.1).collect();
     assert_eq!(measures, ["n", "mean", "cv", "gini", "theil_t", "theil_l"]);
     assert_eq!(want.len(), 12);
@@ -531,7 +531,11 @@ fn of_a_dimension() {
     }
     write(dir.path(), "2023.csv", data);
     let rows_of = |values: &[f64]| {
-        let units = counties.iter().zip(values).map(|(c, v)| (c.to_string(), Some(*v))).collect();
+        let units = counties
+            .iter()
+            .zip(values)
+            .map(|(c, v)| (c.to_string(), Some(*v)))
+            .collect();
         expected_rows(&[("2023", units)], true)
     };
     let life = disparity(dir.path(), &["2023"], &["--of", "life"]).stdout;
@@ -547,7 +551,11 @@ fn of_a_dimension() {
 fn of_an_unknown_dimension_suggests_the_closest() {
     let dir = support::tmp();
     write(dir.path(), "rubric.toml", TWO);
-    write(dir.path(), "2023.csv", "id,county,income,water\nv1,A,10,20\nv2,B,30,40\n");
+    write(
+        dir.path(),
+        "2023.csv",
+        "id,county,income,water\nv1,A,10,20\nv2,B,30,40\n",
+    );
     let stderr = support::fails(
         ls_in(
             dir.path(),
@@ -610,7 +618,14 @@ fn all_values_equal_in_a_period() {
             .map(|r| r["value"].as_str())
             .collect()
     };
-    for m in ["gini", "gini_within", "gini_between", "gini_transvariation", "theil_t", "theil_l"] {
+    for m in [
+        "gini",
+        "gini_within",
+        "gini_between",
+        "gini_transvariation",
+        "theil_t",
+        "theil_l",
+    ] {
         assert_eq!(cell(m), ["0"], "{m}");
     }
     for m in ["share_within", "share_between", "share_transvariation"] {
@@ -643,7 +658,10 @@ fn json_nests_the_figures_per_period() {
         let f = reference(&kept, &order);
         let close = |v: &serde_json::Value, want: f64, what: &str| {
             let got = v.as_f64().unwrap_or_else(|| panic!("{label} {what}: {v} is a number"));
-            assert!((got - want).abs() <= 1e-12 * want.abs() + 1e-15, "{label} {what}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= 1e-12 * want.abs() + 1e-15,
+                "{label} {what}: {got} vs {want}"
+            );
         };
         assert_eq!(pj["period"], label);
         assert_eq!(pj["n"], f.n);
@@ -659,7 +677,10 @@ fn json_nests_the_figures_per_period() {
         close(&pj["gini"]["shares"]["between"], shares[1], "share_nb");
         close(&pj["gini"]["shares"]["transvariation"], shares[2], "share_t");
         let t = f.theil.unwrap();
-        for (i, key) in ["t", "t_within", "t_between", "l", "l_within", "l_between"].iter().enumerate() {
+        for (i, key) in ["t", "t_within", "t_between", "l", "l_within", "l_between"]
+            .iter()
+            .enumerate()
+        {
             close(&pj["theil"][key], t[i], key);
         }
         let groups = pj["groups"].as_array().expect("groups");
@@ -674,7 +695,10 @@ fn json_nests_the_figures_per_period() {
         let pairs = pj["pairs"].as_array().expect("pairs");
         assert_eq!(pairs.len(), f.pairs.len());
         for (pj, pair) in pairs.iter().zip(&f.pairs) {
-            assert_eq!((pj["group"].as_str(), pj["other_group"].as_str()), (Some(&*pair.0), Some(&*pair.1)));
+            assert_eq!(
+                (pj["group"].as_str(), pj["other_group"].as_str()),
+                (Some(&*pair.0), Some(&*pair.1))
+            );
             close(&pj["gini"], pair.2, "G_jh");
             close(&pj["affluence"], pair.3, "D_jh");
         }
@@ -712,4 +736,30 @@ fn workbook_has_a_disparity_sheet_with_the_tidy_rows() {
             other => panic!("{r:?}: cell {other:?}"),
         }
     }
+}
+
+/// A unit whose group cell is empty has no group: it is left out of a
+/// grouped period with a warning (as the report's group figures leave it
+/// out), never a group named "" whose rows (`n,,,1`, `gini_pair,,A`)
+/// could not be told from the overall rows.
+#[test]
+fn a_unit_without_a_group_is_left_out_of_grouped_figures() {
+    let mut y = Y2023;
+    y[4].1 = "";
+    let dir = setup(&one(true), &[("2023", &y)]);
+    let r = disparity(dir.path(), &["2023"], &[]);
+    let (_, rows) = read_csv_with_header(&r.stdout);
+    // One overall row each (no group), and no group or pair row without a name.
+    let blank = |m: &str| {
+        rows.iter()
+            .filter(|r| r["measure"] == m && (r["group"].is_empty() || m == "gini_pair" && r["other_group"].is_empty()))
+            .count()
+    };
+    for (m, overall) in [("n", 1), ("mean", 1), ("cv", 1), ("gini_group", 0), ("gini_pair", 0)] {
+        assert_eq!(blank(m), overall, "{m}: a row for a group without a name\n{}", r.stdout);
+    }
+    // The figures are those of the nine units with a group.
+    let units: Vec<Unit> = y.iter().copied().filter(|u| !u.1.is_empty()).collect();
+    assert_rows(&r.stdout, &expected_rows(&[period("2023", &units, false)], true));
+    support::assert_mentions(&r.stderr, &["2023", "1 unit has a value but no group"]);
 }

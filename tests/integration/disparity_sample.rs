@@ -10,10 +10,7 @@ const YEARS: [&str; 3] = ["2023", "2024", "2025"];
 
 /// `2023=examples/villages-2023.csv …` (paths relative to the repository root).
 fn panel_args() -> Vec<String> {
-    YEARS
-        .iter()
-        .map(|y| format!("{y}=examples/villages-{y}.csv"))
-        .collect()
+    YEARS.iter().map(|y| format!("{y}=examples/villages-{y}.csv")).collect()
 }
 
 /// `disparity <the sample panel> -r rubrics/linkage.toml EXTRA…` in the
