@@ -264,13 +264,17 @@ fn reference(units: &[(String, f64)], order: &[String]) -> Figures {
     }
 }
 
+/// A period as [`expected_rows`] takes it: its label and its units as
+/// (group, value or none).
+type PeriodUnits<'a> = (&'a str, Vec<(String, Option<f64>)>);
+
 /// An expected tidy row: period, measure, group, other_group, value
 /// (`None`: an empty cell; counts are exact).
 type Expected = (String, &'static str, String, String, Option<f64>);
 
 /// The rows SPEC prescribes for `periods` (label, units as (group, value
 /// or none)), given in the panel's order; `grouped`: by group.
-fn expected_rows(periods: &[(&str, Vec<(String, Option<f64>)>)], grouped: bool) -> Vec<Expected> {
+fn expected_rows(periods: &[PeriodUnits], grouped: bool) -> Vec<Expected> {
     // Groups in order of first appearance across the panel.
     let mut order: Vec<String> = Vec::new();
     for (_, units) in periods {
@@ -359,7 +363,7 @@ fn expected_rows(periods: &[(&str, Vec<(String, Option<f64>)>)], grouped: bool) 
 
 /// A period's units as [`expected_rows`] takes them: the group from
 /// `group` (county or region) and the income.
-fn period<'a>(label: &'a str, units: &[Unit], by_region: bool) -> (&'a str, Vec<(String, Option<f64>)>) {
+fn period<'a>(label: &'a str, units: &[Unit], by_region: bool) -> PeriodUnits<'a> {
     let units = units
         .iter()
         .map(|u| {
