@@ -323,7 +323,8 @@ impl Measure {
 
 impl<'a> Scoring<'a> {
     /// Each period's units as the disparity analysis takes them: id,
-    /// group and the value of `measure`.
+    /// group (`None` for an empty group cell: the unit has no group, as in
+    /// the report's group figures) and the value of `measure`.
     pub fn values(&'a self, panel: &'a Panel, measure: Measure) -> Vec<crate::disparity::panel::PeriodValues<'a>> {
         self.periods
             .iter()
@@ -331,7 +332,10 @@ impl<'a> Scoring<'a> {
             .map(|(scored, period)| crate::disparity::panel::PeriodValues {
                 label: &period.label,
                 units: (0..scored.len())
-                    .map(|u| (scored.table.id(u), scored.table.group(u), measure.value(scored, u)))
+                    .map(|u| {
+                        let group = scored.table.group(u).filter(|g| !g.is_empty());
+                        (scored.table.id(u), group, measure.value(scored, u))
+                    })
                     .collect(),
             })
             .collect()

@@ -5,6 +5,8 @@ use super::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod worked;
+
 // ------------------------------------------------------------ helpers
 
 /// |a − b| ≤ 1e-9 · max(|a|, |b|) + floor (the absolute floor keeps figures

@@ -6,6 +6,8 @@ mod cli;
 mod contract_properties;
 mod data_in;
 mod differential;
+mod disparity;
+mod disparity_sample;
 mod explain;
 mod files;
 mod hdi;
