@@ -403,7 +403,7 @@ impl DisparityView<'_> {
     fn heading(&self) -> String {
         let (name, of) = (&self.rubric.name, self.of_name());
         match (self.rubric.lang().is_chinese(), self.by) {
-            (true, Some(by)) => format!("{name}：{of}的差距（按{by}分组）"),
+            (true, Some(by)) => format!("{name}：{of}的差距（按 {by} 分组）"),
             (true, None) => format!("{name}：{of}的差距"),
             (false, Some(by)) => format!("{name}: disparity of {of} by {by}"),
             (false, None) => format!("{name}: disparity of {of}"),

@@ -52,7 +52,16 @@ pub fn markdown(panel: &PanelDisparity, lang: Lang, heading: &str, by: Option<&s
         match block {
             Block::Heading(h) => out.push_str(&format!("\n## {}\n", escape(&h))),
             Block::Line(l) => out.push_str(&format!("\n{}\n", escape(&l))),
-            Block::Sheet(s) => {
+            Block::Sheet(mut s) => {
+                // Markdown drops a cell's leading spaces: a part of a figure
+                // is marked with a corner instead of an indent.
+                for cell in s.rows.iter_mut().flatten() {
+                    if let crate::output::Cell::Text(text) = cell
+                        && let Some(part) = text.strip_prefix("  ")
+                    {
+                        *text = format!("└ {part}");
+                    }
+                }
                 out.push('\n');
                 out.push_str(&render(&s));
             }
