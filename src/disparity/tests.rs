@@ -5,6 +5,7 @@ use super::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod properties;
 mod worked;
 
 // ------------------------------------------------------------ helpers
