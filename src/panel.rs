@@ -294,6 +294,17 @@ impl Scoring<'_> {
     }
 }
 
+/// One period's units as an analysis of the panel takes them (disparity,
+/// dynamics, spatial).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodValues<'a> {
+    pub label: &'a str,
+    /// Per unit: its id (named in warnings, and linking a unit across
+    /// periods), its group's name (`None` when there are no groups, or the
+    /// unit has none) and its value (`None`: no value, left out).
+    pub units: Vec<(&'a str, Option<&'a str>, Option<f64>)>,
+}
+
 /// What an analysis of a panel measures (SPEC "Panels"): the overall
 /// score, or one dimension's values (its index), on 0..scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,11 +336,11 @@ impl<'a> Scoring<'a> {
     /// Each period's units as the disparity analysis takes them: id,
     /// group (`None` for an empty group cell: the unit has no group, as in
     /// the report's group figures) and the value of `measure`.
-    pub fn values(&'a self, panel: &'a Panel, measure: Measure) -> Vec<crate::disparity::panel::PeriodValues<'a>> {
+    pub fn values(&'a self, panel: &'a Panel, measure: Measure) -> Vec<PeriodValues<'a>> {
         self.periods
             .iter()
             .zip(&panel.periods)
-            .map(|(scored, period)| crate::disparity::panel::PeriodValues {
+            .map(|(scored, period)| PeriodValues {
                 label: &period.label,
                 units: (0..scored.len())
                     .map(|u| {

@@ -13,15 +13,7 @@ use crate::error::{Error, echo};
 use crate::util::readable;
 use std::collections::HashMap;
 
-/// One period's units as the panel scored them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PeriodValues<'a> {
-    pub label: &'a str,
-    /// Per unit: its id (named in warnings), its group's name (`None`
-    /// when there are no groups, or the unit has none) and its value
-    /// (`None`: no value, left out).
-    pub units: Vec<(&'a str, Option<&'a str>, Option<f64>)>,
-}
+pub use crate::panel::PeriodValues;
 
 /// Every period's figures, in the panel's order.
 #[derive(Debug, Clone, PartialEq)]
