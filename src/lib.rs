@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod diff;
 pub mod disparity;
+pub mod dynamics;
 pub mod engine;
 pub mod error;
 pub mod explain;
