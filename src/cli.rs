@@ -41,6 +41,8 @@ pub enum Command {
     Panel(PanelArgs),
     /// Regional disparity per period: Dagum's Gini decomposition, Theil T and L, CV, by group.
     Disparity(DisparityArgs),
+    /// How the distribution moves over the periods: kernel density, Markov transitions, σ- and β-convergence.
+    Dynamics(DynamicsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +285,66 @@ pub struct DisparityArgs {
     pub strict: StrictArg,
 }
 
+/// A part of `dynamics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartArg {
+    /// Gaussian kernel density per period (Silverman's bandwidth): `period, x, density`.
+    Density,
+    /// Transitions between classes of consecutive periods, and the steady state.
+    Markov,
+    /// σ-convergence: n, mean, sd, CV and sd of ln y per period.
+    Sigma,
+    /// Absolute β-convergence: growth regressed on the initial level (OLS).
+    Beta,
+}
+
+impl PartArg {
+    pub fn part(self) -> crate::dynamics::Part {
+        use crate::dynamics::Part;
+        match self {
+            PartArg::Density => Part::Density,
+            PartArg::Markov => Part::Markov,
+            PartArg::Sigma => Part::Sigma,
+            PartArg::Beta => Part::Beta,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DynamicsArgs {
+    #[command(flatten)]
+    pub panel: PanelData,
+    #[command(flatten)]
+    pub rubric: RubricArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The part CSV, JSON Lines and markdown show (the table, JSON and workbooks show every part) [default: sigma].
+    #[arg(long, value_enum, value_name = "PART")]
+    pub part: Option<PartArg>,
+    /// Where each kernel density is evaluated: this many equally spaced points.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub points: u64,
+    /// Markov classes: K pooled quantile classes of all unit-periods.
+    #[arg(long, value_name = "K", default_value_t = 4, value_parser = clap::value_parser!(u64).range(2..=100), conflicts_with = "cuts")]
+    pub classes: u64,
+    /// Markov class boundaries in the units of the score (strictly increasing), instead of quantiles: e.g. 60,70,80.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', allow_negative_numbers = true)]
+    pub cuts: Vec<f64>,
+    /// Also estimate β per group of this column (club convergence; a unit's group is its first period's).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+    /// Describe one dimension's values (its id) instead of the overall score.
+    #[arg(long, value_name = "DIMENSION")]
+    pub of: Option<String>,
+    /// Score with parameters frozen earlier by --freeze instead of fitting them on the panel.
+    #[arg(long, value_name = "FILE", conflicts_with = "per_period")]
+    pub params: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub strict: StrictArg,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Data files (CSV or workbooks) to validate against the rubric (optional); a panel's periods as LABEL=PATH, or a long table with --period.
@@ -510,6 +572,16 @@ impl Command {
             ),
             Command::Sensitivity(a) => (data(&a.data), vec![rubric(&a.rubric)]),
             Command::Panel(a) => (panel(&a.panel), vec![rubric(&a.rubric), params(&a.params)]),
+            Command::Dynamics(a) => (
+                panel(&a.panel),
+                vec![
+                    rubric(&a.rubric),
+                    a.params.as_deref().map(|p| Source {
+                        what: "the params file",
+                        path: p,
+                    }),
+                ],
+            ),
             Command::Disparity(a) => (
                 panel(&a.panel),
                 vec![
@@ -547,6 +619,7 @@ impl Command {
             Command::Sensitivity(a) => vec![output(&a.output)],
             Command::Panel(a) => vec![output(&a.output), freeze(&a.params)],
             Command::Disparity(a) => vec![output(&a.output)],
+            Command::Dynamics(a) => vec![output(&a.output)],
             Command::Template(a) => vec![Some(Destination {
                 flag: "--output",
                 path: &a.output,

@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sensitivity(args) => sensitivity::run(&args),
         Command::Panel(args) => panel::run(&args),
         Command::Disparity(args) => disparity::run(&args),
+        Command::Dynamics(_) => Err(Error::usage("dynamics: being built (issue 18)")),
     }
 }
 
