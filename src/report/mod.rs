@@ -8,6 +8,7 @@
 //! attribute quoted, no named entities but the five of XML), so the tests
 //! parse the whole page, not only its charts.
 
+mod dynamics;
 mod figures;
 mod linkages;
 mod panel;
@@ -57,8 +58,8 @@ pub struct Options {
 
 /// The section ids, in page order (the tests look for each). `coupling`
 /// is there when the rubric has `[coupling]`, `changes` with `--previous`
-/// or a panel, `trend` and `disparity` with a panel.
-pub const SECTIONS: [&str; 13] = [
+/// or a panel, `trend`, `disparity` and `dynamics` with a panel.
+pub const SECTIONS: [&str; 14] = [
     "summary",
     "rubric",
     "distribution",
@@ -71,6 +72,7 @@ pub const SECTIONS: [&str; 13] = [
     "changes",
     "trend",
     "disparity",
+    "dynamics",
     "ranking",
 ];
 
@@ -158,6 +160,7 @@ impl<'a> Page<'a> {
         self.changes(&mut out);
         self.trend(&mut out);
         self.disparity(&mut out);
+        self.dynamics(&mut out);
         self.ranking(&mut out);
         self.footer(&mut out);
         out.push_str("</body>\n</html>\n");

@@ -17,6 +17,8 @@ pub struct PanelFigures {
     pub summaries: Vec<Summary>,
     /// The disparity of the overall score by period.
     pub disparity: Option<PanelDisparity>,
+    /// How the distribution of the score moves (densities, Markov, σ, β).
+    pub dynamics: Option<crate::dynamics::Dynamics>,
 }
 
 /// A share as a percentage with one decimal.

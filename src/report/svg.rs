@@ -9,7 +9,9 @@
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
+mod curves;
 mod trend;
+pub use curves::curves;
 pub use trend::{Line, lines, stacked};
 
 /// Escapes text for HTML and XML content and attribute values.

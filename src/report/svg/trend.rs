@@ -120,7 +120,7 @@ pub fn lines(periods: &[String], series: &[Line], title: &str) -> String {
 }
 
 /// A legend of coloured squares and names, three to a row, from `y` down.
-fn legend<'s>(out: &mut String, items: impl Iterator<Item = (&'s str, &'s str)>, y: f64, w: f64) {
+pub(super) fn legend<'s>(out: &mut String, items: impl Iterator<Item = (&'s str, &'s str)>, y: f64, w: f64) {
     let column = (w - 40.0) / 3.0;
     for (k, (name, color)) in items.enumerate() {
         let (row, col) = (k / 3, k % 3);
