@@ -76,7 +76,10 @@ pub enum Source {
     /// else the feature's id; queen contiguity, or rook with `rook`.
     GeoJson { path: String, key: String, rook: bool },
     /// Coordinates: per unit its id, longitude and latitude (degrees).
-    Coords { units: Vec<(String, f64, f64)>, nearest: Nearest },
+    Coords {
+        units: Vec<(String, f64, f64)>,
+        nearest: Nearest,
+    },
 }
 
 /// Reads a neighbours source into its graph.
@@ -102,12 +105,7 @@ pub struct Period {
 }
 
 /// Weights and Moran's I of one period, on the units that have a value.
-pub fn period(
-    values: &PeriodValues<'_>,
-    graph: &Graph,
-    transform: Transform,
-    settings: &Settings,
-) -> Result<Period> {
+pub fn period(values: &PeriodValues<'_>, graph: &Graph, transform: Transform, settings: &Settings) -> Result<Period> {
     let units: Vec<(usize, f64)> = values
         .units
         .iter()
@@ -126,8 +124,7 @@ pub fn period(
         .iter()
         .filter_map(|&(k, _)| values.units.get(k).map(|u| u.0))
         .collect();
-    let (w, weight_warnings) =
-        weights(graph, &ids, transform).map_err(|e| e.in_period(values.label))?;
+    let (w, weight_warnings) = weights(graph, &ids, transform).map_err(|e| e.in_period(values.label))?;
     let y: Vec<f64> = units.iter().map(|&(_, v)| v).collect();
     let result = moran(&y, &w, settings)?;
     let label = values.label;

@@ -97,7 +97,9 @@ fn check(units: &[(String, f64, f64)], nearest: Nearest) -> Result<()> {
     match nearest {
         Nearest::Knn(0) => return Err(Error::usage("--knn must be at least 1")),
         Nearest::Band(km) if !(km.is_finite() && km > 0.0) => {
-            return Err(Error::usage(format!("--distance must be a positive number of kilometres, not {km}")));
+            return Err(Error::usage(format!(
+                "--distance must be a positive number of kilometres, not {km}"
+            )));
         }
         _ => {}
     }
@@ -116,7 +118,13 @@ fn check(units: &[(String, f64, f64)], nearest: Nearest) -> Result<()> {
 }
 
 /// The k nearest units of `u`, by haversine distance then id as bytes.
-fn knn(tree: &RTree<GeomWithData<[f64; 3], usize>>, points: &[(f64, f64)], ids: &[&str], u: usize, k: usize) -> Vec<usize> {
+fn knn(
+    tree: &RTree<GeomWithData<[f64; 3], usize>>,
+    points: &[(f64, f64)],
+    ids: &[&str],
+    u: usize,
+    k: usize,
+) -> Vec<usize> {
     let Some(&here) = points.get(u) else { return Vec::new() };
     let mut candidates = Vec::new();
     let mut bound: Option<f64> = None;
@@ -144,7 +152,11 @@ fn knn(tree: &RTree<GeomWithData<[f64; 3], usize>>, points: &[(f64, f64)], ids: 
 fn band(tree: &RTree<GeomWithData<[f64; 3], usize>>, points: &[(f64, f64)], u: usize, km: f64) -> Vec<usize> {
     let Some(&here) = points.get(u) else { return Vec::new() };
     let angle = km / EARTH_RADIUS_KM;
-    let chord = if angle >= std::f64::consts::PI { 2.0 } else { 2.0 * (angle / 2.0).sin() };
+    let chord = if angle >= std::f64::consts::PI {
+        2.0
+    } else {
+        2.0 * (angle / 2.0).sin()
+    };
     let r2 = chord * chord * (1.0 + SLACK) + SLACK * SLACK;
     let mut out: Vec<usize> = tree
         .locate_within_distance(on_sphere(here), r2)

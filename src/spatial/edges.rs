@@ -39,8 +39,7 @@ pub fn parse(path: &str, text: &str, symmetric: bool) -> Result<Graph> {
             continue;
         }
         let (Some(a), Some(b)) = (record.get(0), record.get(1)) else {
-            return Err(Error::data("this row has fewer than 2 fields (id, neighbour)")
-                .at(Location::row(path, row)));
+            return Err(Error::data("this row has fewer than 2 fields (id, neighbour)").at(Location::row(path, row)));
         };
         for (column, id) in [(1, a), (2, b)] {
             if id.is_empty() {
@@ -49,7 +48,11 @@ pub fn parse(path: &str, text: &str, symmetric: bool) -> Result<Graph> {
                     .help("every row names a unit and one of its neighbours"));
             }
         }
-        let w = if weighted { weight(path, row, record.get(2))? } else { 1.0 };
+        let w = if weighted {
+            weight(path, row, record.get(2))?
+        } else {
+            1.0
+        };
         let (u, _) = graph.intern(a, true);
         let (v, _) = graph.intern(b, true);
         if let Some(first) = pairs.insert((u, v), row) {
@@ -78,12 +81,11 @@ fn weight(path: &str, row: u64, cell: Option<&str>) -> Result<f64> {
     let cell = cell.unwrap_or("");
     match cell.parse::<f64>() {
         Ok(w) if w.is_finite() && w > 0.0 => Ok(w),
-        _ => Err(Error::data(format!(
-            "the weight `{}` is not a positive number",
-            echo(cell)
-        ))
-        .at(Location::cell(path, row, 3))
-        .help("a weight is a positive number such as 1 or 0.25; leave the column out for weights of 1")),
+        _ => Err(
+            Error::data(format!("the weight `{}` is not a positive number", echo(cell)))
+                .at(Location::cell(path, row, 3))
+                .help("a weight is a positive number such as 1 or 0.25; leave the column out for weights of 1"),
+        ),
     }
 }
 

@@ -21,8 +21,10 @@ pub fn parse(path: &str, text: &str) -> Result<Graph> {
         .skip_while(|(_, line)| line.trim().is_empty())
         .peekable();
     let Some((first, header)) = lines.next() else {
-        return Err(Error::data(format!("{path} is empty: a GAL file starts with its number of units"))
-            .at(Location::file(path)));
+        return Err(
+            Error::data(format!("{path} is empty: a GAL file starts with its number of units"))
+                .at(Location::file(path)),
+        );
     };
     let n = header_count(path, first, header)?;
     let mut graph = Graph::default();
@@ -34,9 +36,11 @@ pub fn parse(path: &str, text: &str) -> Result<Graph> {
         }
         let (id, k) = unit_line(path, at, line)?;
         if let Some(before) = seen.insert(id.to_string(), at) {
-            return Err(Error::data(format!("unit `{}` is listed twice (first at line {before})", echo(id)))
-                .at(Location::line(path, at))
-                .help("each unit has one `id k` line, followed by the line of its neighbours"));
+            return Err(
+                Error::data(format!("unit `{}` is listed twice (first at line {before})", echo(id)))
+                    .at(Location::line(path, at))
+                    .help("each unit has one `id k` line, followed by the line of its neighbours"),
+            );
         }
         units += 1;
         let (u, _) = graph.intern(id, true);

@@ -206,8 +206,7 @@ fn global(z: &[f64], m2: f64, weights: &Weights, settings: &Settings) -> Option<
     let i = statistic(weights, z, s0, m2);
     let expected = -1.0 / (nf - 1.0);
     let (s1, s2) = (weights.s1(), weights.s2());
-    let variance_norm =
-        (nf * nf * s1 - nf * s2 + 3.0 * s0 * s0) / ((nf * nf - 1.0) * s0 * s0) - expected * expected;
+    let variance_norm = (nf * nf * s1 - nf * s2 + 3.0 * s0 * s0) / ((nf * nf - 1.0) * s0 * s0) - expected * expected;
     let z_norm = (variance_norm > 0.0).then(|| (i - expected) / variance_norm.sqrt());
     let p_norm = z_norm.map(|z| 2.0 * Normal::standard().sf(z.abs()));
     let r = settings.permutations;

@@ -29,9 +29,11 @@ pub fn load(path: &str, key: &str, rook: bool) -> Result<Graph> {
         GeoJson::FeatureCollection(collection) => collection.features,
         GeoJson::Feature(feature) => vec![feature],
         GeoJson::Geometry(_) => {
-            return Err(Error::data(format!("{path} holds a bare geometry, not features with ids"))
-                .at(Location::file(path))
-                .help("give each unit's polygon as a Feature whose properties name the unit"));
+            return Err(
+                Error::data(format!("{path} holds a bare geometry, not features with ids"))
+                    .at(Location::file(path))
+                    .help("give each unit's polygon as a Feature whose properties name the unit"),
+            );
         }
     };
     contiguity(path, &features, key, rook)
@@ -107,13 +109,11 @@ fn unit_id(path: &str, k: usize, feature: &Feature, key: &str) -> Result<String>
     match &feature.id {
         Some(Id::String(s)) => Ok(s.clone()),
         Some(Id::Number(n)) => Ok(n.to_string()),
-        None => Err(Error::data(format!(
-            "feature {} has no property `{}` and no id",
-            k + 1,
-            echo(key)
-        ))
-        .at(Location::file(path))
-        .help("name the property that holds the unit ids with --key PROPERTY")),
+        None => Err(
+            Error::data(format!("feature {} has no property `{}` and no id", k + 1, echo(key)))
+                .at(Location::file(path))
+                .help("name the property that holds the unit ids with --key PROPERTY"),
+        ),
     }
 }
 

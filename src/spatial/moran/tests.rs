@@ -144,9 +144,18 @@ fn random_case(rng: &mut ChaCha8Rng, n: usize, binary: bool) -> (Vec<f64>, Weigh
     let y: Vec<f64> = (0..n).map(|_| rng.random_range(-50.0..150.0)).collect();
     let rows = (0..n)
         .map(|i| {
-            let k = if rng.random_range(0..10) == 0 { 0 } else { rng.random_range(1..8) };
+            let k = if rng.random_range(0..10) == 0 {
+                0
+            } else {
+                rng.random_range(1..8)
+            };
             let mut row: Vec<(usize, f64)> = (0..k)
-                .map(|_| (rng.random_range(0..n), if binary { 1.0 } else { rng.random_range(0.1..3.0) }))
+                .map(|_| {
+                    (
+                        rng.random_range(0..n),
+                        if binary { 1.0 } else { rng.random_range(0.1..3.0) },
+                    )
+                })
                 .filter(|&(j, _)| j != i)
                 .collect();
             row.sort_by_key(|r| r.0);
@@ -172,7 +181,11 @@ fn agrees_with_dense_matrices() {
         let (i, e, var, z, local) = dense(&y, &w);
         assert!(close(g.i, i, 1e-12), "case {case}: {} vs {i}", g.i);
         assert!(close(g.expected, e, 1e-12));
-        assert!(close(g.variance_norm, var, 1e-12), "case {case}: {} vs {var}", g.variance_norm);
+        assert!(
+            close(g.variance_norm, var, 1e-12),
+            "case {case}: {} vs {var}",
+            g.variance_norm
+        );
         assert!(close(g.z_norm.unwrap(), z, 1e-12));
         let p = 2.0 * (1.0 - Normal::standard().cdf(z.abs()));
         assert!((g.p_norm.unwrap() - p).abs() < 1e-12);
@@ -189,7 +202,11 @@ fn agrees_with_dense_matrices() {
 fn equal_values_and_no_neighbours_have_no_statistics() {
     let m = moran(&[3.0; 6], &lattice(false), &settings(99, 1)).unwrap();
     assert_eq!(m.global, None);
-    assert!(m.units.iter().all(|u| u.local_i.is_none() && u.cluster.is_none() && u.lag == 0.0));
+    assert!(
+        m.units
+            .iter()
+            .all(|u| u.local_i.is_none() && u.cluster.is_none() && u.lag == 0.0)
+    );
     assert!(m.warnings[0].contains("all equal"), "{:?}", m.warnings);
     let m = moran(&Y, &Weights::from_rows(vec![Vec::new(); 6]), &settings(99, 1)).unwrap();
     assert_eq!(m.global, None);
@@ -210,7 +227,16 @@ fn islands_count_in_n_and_have_no_local_statistic() {
     let (i, ..) = dense(&y, &w);
     assert!(close(g.i, i, 1e-12));
     let island = &m.units[6];
-    assert_eq!((island.lag, island.local_i, island.p_sim, island.quadrant, island.cluster), (0.0, None, None, None, None));
+    assert_eq!(
+        (
+            island.lag,
+            island.local_i,
+            island.p_sim,
+            island.quadrant,
+            island.cluster
+        ),
+        (0.0, None, None, None, None)
+    );
     assert!(m.units[0].p_sim.is_some() && m.units[0].cluster.is_some());
 }
 
@@ -252,7 +278,7 @@ fn all_orders(n: usize) -> Vec<Vec<usize>> {
         }
         for i in 0..k {
             heap(k - 1, a, out);
-            let j = if k % 2 == 0 { i } else { 0 };
+            let j = if k.is_multiple_of(2) { i } else { 0 };
             a.swap(j, k - 1);
         }
     }
@@ -286,7 +312,11 @@ fn permutation_p_falls_in_the_monte_carlo_band() {
         .count();
     let q = tail(larger, orders.len());
     let exact = q.min(1.0 - q);
-    assert!((g.p_sim.unwrap() - exact).abs() <= band(q), "global {} vs {exact}", g.p_sim.unwrap());
+    assert!(
+        (g.p_sim.unwrap() - exact).abs() <= band(q),
+        "global {} vs {exact}",
+        g.p_sim.unwrap()
+    );
     let scale = 5.0 / m2;
     for (i, unit) in m.units.iter().enumerate() {
         let row = w.row(i);
