@@ -45,7 +45,6 @@ pub mod coords;
 pub mod edges;
 pub mod gal;
 mod graph;
-mod local;
 mod moran;
 pub mod polygons;
 mod weights;

@@ -10,7 +10,6 @@
 //! own ChaCha8 stream (stream r of the seed).
 
 use super::Weights;
-use super::local;
 use crate::error::{Error, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -252,5 +251,6 @@ pub(super) fn folded_p(larger: usize, r: usize) -> f64 {
     (m as f64 + 1.0) / (r as f64 + 1.0)
 }
 
+mod local;
 #[cfg(test)]
 mod tests;

@@ -7,8 +7,8 @@
 //! from the global test's streams 0..R), so its p does not depend on which
 //! thread computes it.
 
-use super::Weights;
-use super::moran::{Cluster, LocalMoran, Quadrant, Settings, folded_p};
+use super::{Cluster, LocalMoran, Quadrant, Settings, folded_p};
+use crate::spatial::Weights;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
