@@ -11,7 +11,7 @@
 
 use super::Weights;
 use crate::error::{Error, Result};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -240,7 +240,7 @@ fn global(z: &[f64], m2: f64, weights: &Weights, settings: &Settings) -> Option<
 /// Fisher–Yates shuffle.
 fn shuffle(values: &mut [f64], rng: &mut ChaCha8Rng) {
     for k in (1..values.len()).rev() {
-        let j = rng.random_range(0..=k);
+        let j = local::below(rng, k + 1);
         values.swap(k, j);
     }
 }

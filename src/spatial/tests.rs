@@ -384,4 +384,11 @@ fn contiguity_scales() {
     assert_eq!(g.len(), 50_000);
     assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
     eprintln!("contiguity {took:?}, knn {:?}", start.elapsed());
+    let ids: Vec<&str> = units.iter().map(|u| u.0.as_str()).collect();
+    let (w, _) = weights(&g, &ids, Transform::Row).unwrap();
+    let y: Vec<f64> = (0..ids.len()).map(|_| rng.random_range(0.0..100.0)).collect();
+    let start = std::time::Instant::now();
+    let m = moran(&y, &w, &Settings::default()).unwrap();
+    assert!(m.global.is_some());
+    eprintln!("moran with 999 permutations {:?}", start.elapsed());
 }

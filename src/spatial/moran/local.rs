@@ -66,6 +66,10 @@ pub(super) fn local(z: &[f64], m2: f64, lags: &[f64], weights: &Weights, setting
 /// How many of the R conditional permutations of unit `i` give a local I
 /// (`factor` × the drawn lag) at least `observed`. `pool` is 0..n, in
 /// that order on entry and on return.
+///
+/// A unit with few neighbours against the others draws them one by one,
+/// drawing again a unit already drawn (cheap, and it leaves the pool
+/// alone); one with many shuffles the front of the pool.
 fn conditional(
     pool: &mut [usize],
     z: &[f64],
@@ -75,20 +79,40 @@ fn conditional(
     observed: f64,
     settings: &Settings,
 ) -> usize {
-    let n = pool.len();
-    let others = n - 1;
+    let others = pool.len() - 1;
     let k = row.len().min(others);
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
     rng.set_stream(LOCAL_STREAMS | i as u64);
+    let mut larger = 0;
+    if k <= 32 && 4 * k <= others {
+        let mut drawn: Vec<usize> = Vec::with_capacity(k);
+        for _ in 0..settings.permutations {
+            drawn.clear();
+            let mut drawn_lag = 0.0;
+            for &(_, w) in row.iter().take(k) {
+                let j = loop {
+                    // One of the others: 0..n without i.
+                    let j = below(&mut rng, others);
+                    let j = if j >= i { j + 1 } else { j };
+                    if !drawn.contains(&j) {
+                        break j;
+                    }
+                };
+                drawn.push(j);
+                drawn_lag += w * z.get(j).copied().unwrap_or(0.0);
+            }
+            larger += usize::from(factor * drawn_lag >= observed);
+        }
+        return larger;
+    }
     // The unit itself sits past the end of the pool it draws from.
     pool.swap(i, others);
     let mut swaps = Vec::with_capacity(k);
-    let mut larger = 0;
     for _ in 0..settings.permutations {
         swaps.clear();
         let mut drawn_lag = 0.0;
         for (t, &(_, w)) in row.iter().enumerate().take(k) {
-            let j = rng.random_range(t..others);
+            let j = t + below(&mut rng, others - t);
             pool.swap(t, j);
             swaps.push(j);
             drawn_lag += w * pool.get(t).and_then(|&u| z.get(u)).copied().unwrap_or(0.0);
@@ -100,4 +124,12 @@ fn conditional(
     }
     pool.swap(i, others);
     larger
+}
+
+/// A uniform draw from 0..bound (bound > 0), from 32 bits when they suffice.
+pub(super) fn below(rng: &mut ChaCha8Rng, bound: usize) -> usize {
+    match u32::try_from(bound) {
+        Ok(b) => rng.random_range(0..b) as usize,
+        Err(_) => rng.random_range(0..bound),
+    }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use rand::Rng;
 
 /// The 2×3 lattice, units numbered row by row:
 ///
@@ -337,5 +338,43 @@ fn permutation_p_falls_in_the_monte_carlo_band() {
         let exact = q.min(1.0 - q);
         let p = unit.p_sim.unwrap();
         assert!((p - exact).abs() <= band(q), "unit {i}: {p} vs {exact}");
+    }
+}
+
+/// A ring of 30 units (each with the two beside it): units with few
+/// neighbours draw them one by one; every ordered pair of the 29 others
+/// (812) can be listed, and each unit's sampled p must fall in the band.
+#[test]
+fn conditional_draws_of_few_neighbours_fall_in_the_band() {
+    let n = 30;
+    let rows = (0..n)
+        .map(|i| vec![((i + n - 1) % n, 0.5), ((i + 1) % n, 0.5)])
+        .collect();
+    let w = Weights::from_rows(rows);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let y: Vec<f64> = (0..n)
+        .map(|i| (i as f64 / 5.0).sin() * 10.0 + rng.random_range(0.0..3.0))
+        .collect();
+    let r = 20_000;
+    let m = moran(&y, &w, &settings(r, 2)).unwrap();
+    let mean = y.iter().sum::<f64>() / n as f64;
+    let z: Vec<f64> = y.iter().map(|v| v - mean).collect();
+    let m2: f64 = z.iter().map(|v| v * v).sum();
+    let scale = (n as f64 - 1.0) / m2;
+    for (i, unit) in m.units.iter().enumerate() {
+        let row = w.row(i);
+        let (mut larger, mut total) = (0usize, 0usize);
+        for a in (0..n).filter(|&a| a != i) {
+            for b in (0..n).filter(|&b| b != i && b != a) {
+                let lag = 0.0 + row[0].1 * z[a] + row[1].1 * z[b];
+                larger += usize::from(scale * z[i] * lag >= unit.local_i.unwrap());
+                total += 1;
+            }
+        }
+        let q = larger as f64 / total as f64;
+        let exact = q.min(1.0 - q);
+        let band = 4.0 * (q * (1.0 - q) / r as f64).sqrt() + 2.0 / r as f64;
+        let p = unit.p_sim.unwrap();
+        assert!((p - exact).abs() <= band, "unit {i}: {p} vs {exact}");
     }
 }
