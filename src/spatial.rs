@@ -81,6 +81,36 @@ pub enum Source {
     },
 }
 
+impl Source {
+    /// The file source `path` names by its extension (`.gal`, `.csv`,
+    /// `.geojson` or `.json`, in any case), with the settings that apply
+    /// to it: `symmetric` to an edge list, `key` and `rook` to GeoJSON.
+    pub fn from_path(path: &str, symmetric: bool, key: &str, rook: bool) -> Result<Source> {
+        let extension = std::path::Path::new(path)
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match extension.as_str() {
+            "gal" => Ok(Source::Gal(path.to_string())),
+            "csv" => Ok(Source::Edges {
+                path: path.to_string(),
+                symmetric,
+            }),
+            "geojson" | "json" => Ok(Source::GeoJson {
+                path: path.to_string(),
+                key: key.to_string(),
+                rook,
+            }),
+            _ => Err(Error::usage(format!(
+                "--neighbours {} is not a .gal, .csv, .geojson or .json file",
+                crate::error::echo(path)
+            ))
+            .help("neighbours come from a GAL file, a CSV edge list `id,neighbour[,weight]` or GeoJSON polygons")
+            .help("for neighbours from coordinates use --coords LON,LAT with --knn K or --distance KM")),
+        }
+    }
+}
+
 /// Reads a neighbours source into its graph.
 pub fn load(source: &Source) -> Result<Graph> {
     match source {

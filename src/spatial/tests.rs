@@ -392,3 +392,21 @@ fn contiguity_scales() {
     assert!(m.global.is_some());
     eprintln!("moran with 999 permutations {:?}", start.elapsed());
 }
+
+#[test]
+fn sources_are_named_by_extension() {
+    assert_eq!(
+        Source::from_path("w.GAL", true, "id", false).unwrap(),
+        Source::Gal("w.GAL".into())
+    );
+    assert!(matches!(
+        Source::from_path("e.csv", true, "id", false),
+        Ok(Source::Edges { symmetric: true, .. })
+    ));
+    assert!(matches!(
+        Source::from_path("m.json", false, "code", true),
+        Ok(Source::GeoJson { rook: true, .. })
+    ));
+    let e = Source::from_path("w.shp", false, "id", false).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Usage);
+}
