@@ -6,10 +6,11 @@ use crate::error::Result;
 use crate::output::Format;
 use crate::output::disparity::DisparityView;
 
-pub fn run(args: &DisparityArgs) -> Result<()> {
+pub fn run(all: &DisparityArgs) -> Result<()> {
+    let args = &all.analysis;
     let format = super::choose_format(&args.output)?;
     let mut rubric = super::load_rubric(&args.rubric)?;
-    if let Some(by) = &args.by {
+    if let Some(by) = &all.by {
         // The groups are read as the rubric's group column would be.
         rubric.group_column = Some(by.clone());
     }
