@@ -220,6 +220,12 @@ fn markov_fields<'a>(l: &mut Listing<'a, Row>, dynamics: &'a Dynamics) {
     ));
 }
 
+/// One of a period's σ figures.
+type SigmaFigure = fn(&crate::dynamics::sigma::SigmaRow) -> Option<f64>;
+
+/// One of a coefficient's figures (standard error, t, p).
+type CoefficientFigure = fn(&Coefficient) -> Option<f64>;
+
 fn sigma_fields<'a>(l: &mut Listing<'a, Row>, dynamics: &'a Dynamics) {
     let s = dynamics.sigma.as_ref();
     let row = move |r: Row| match r {
@@ -235,7 +241,7 @@ fn sigma_fields<'a>(l: &mut Listing<'a, Row>, dynamics: &'a Dynamics) {
     l.push(Field::new("n", "n", Kind::Int, move |r: Row| {
         Value::int(row(r).map(|p| p.n))
     }));
-    let figures: [(&str, Words, Kind, fn(&crate::dynamics::sigma::SigmaRow) -> Option<f64>); 4] = [
+    let figures: [(&str, Words, Kind, SigmaFigure); 4] = [
         ("mean", Words::new("mean", "均值"), Kind::Score, |p| p.mean),
         ("sd", Words::new("sd", "标准差"), Kind::Score, |p| p.sd),
         ("cv", Words::new("CV", "变异系数"), Kind::Index, |p| p.cv),
@@ -290,7 +296,7 @@ fn beta_fields<'a>(l: &mut Listing<'a, Row>, dynamics: &'a Dynamics) {
             _ => Value::Empty,
         },
     ));
-    let figures: [(&str, Words, fn(&Coefficient) -> Option<f64>); 3] = [
+    let figures: [(&str, Words, CoefficientFigure); 3] = [
         ("std_error", Words::new("std. error", "标准误"), |c| c.std_error),
         ("t", Words::same("t"), |c| c.t),
         ("p", Words::same("p"), |c| c.p),
