@@ -386,16 +386,19 @@ fn p_value(p: f64) -> String {
 
 /// "β = −0.021 (p = 0.003)" and what it means.
 pub(super) fn beta_sentence(fit: &Fit, lang: Lang) -> String {
-    let (Some(beta), Some(p)) = (fit.beta.estimate, fit.beta.p) else {
-        return lang
-            .pick(
-                format!(
-                    "β cannot be estimated (n = {}: it needs 3 units with different first values)",
-                    fit.n
-                ),
-                format!("无法估计 β（n = {}：需要至少 3 个首期取值不同的单位）", fit.n),
-            )
-            .to_string();
+    let n = fit.n;
+    let Some(beta) = fit.beta.estimate else {
+        return lang.pick(
+            format!("β cannot be estimated (n = {n}: it needs units with different first values)"),
+            format!("无法估计 β（n = {n}：需要首期取值不同的单位）"),
+        );
+    };
+    let Some(p) = fit.beta.p else {
+        let beta = minus(rounded(beta, COEFFICIENT_DECIMALS));
+        return lang.pick(
+            format!("β = {beta}, without a p-value (n = {n}: it needs 3 units): convergence cannot be judged"),
+            format!("β = {beta}，无 p 值（n = {n}：需要至少 3 个单位），无法判断是否收敛"),
+        );
     };
     let p_text = match p_value(p) {
         s if s.starts_with('<') => format!("p {s}"),

@@ -422,6 +422,11 @@ fn the_beta_sentence_says_whether_villages_catch_up() {
     assert!(zh(&fit(6, 0.01, 0.001)).contains("不存在绝对 β 收敛"));
     let en = people::beta_sentence(&fit(6, -0.021, 0.2), Lang::En);
     assert!(en.contains("not significant at 5 %"), "{en}");
+    let mut two = fit(2, -0.021, 0.5);
+    two.beta.p = None;
+    assert!(zh(&two).contains("无 p 值"), "{}", zh(&two));
+    two.beta.estimate = None;
+    assert!(zh(&two).starts_with("无法估计 β"), "{}", zh(&two));
     let tiny = fit(6, -0.021, 1e-6);
     assert!(zh(&tiny).starts_with("β = −0.021 (p < 0.001)"), "{}", zh(&tiny));
 }
