@@ -90,7 +90,11 @@ pub fn analyse(periods: &[PeriodValues<'_>], parts: &[Part], settings: &Settings
             out.warnings.push(format!(
                 "dynamics: period {}: {} without a value {} left out",
                 echo(period.label),
-                if missing == 1 { "1 unit".to_string() } else { format!("{missing} units") },
+                if missing == 1 {
+                    "1 unit".to_string()
+                } else {
+                    format!("{missing} units")
+                },
                 if missing == 1 { "is" } else { "are" }
             ));
         }
@@ -165,7 +169,11 @@ mod tests {
         let d = analyse(&periods, &[Part::Sigma, Part::Beta], &Settings::default()).unwrap();
         assert!(d.warnings.iter().any(|w| w.contains("1 unit without a value")));
         assert!(d.beta.is_none());
-        assert!(d.warnings.iter().any(|w| w.starts_with("beta: needs at least two periods")));
+        assert!(
+            d.warnings
+                .iter()
+                .any(|w| w.starts_with("beta: needs at least two periods"))
+        );
         assert!(analyse(&periods, &[Part::Beta], &Settings::default()).is_err());
     }
 }

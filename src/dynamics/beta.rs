@@ -66,7 +66,9 @@ pub struct Coefficient {
 /// it `None`, with a warning.
 pub fn beta(periods: &[PeriodValues<'_>], by_group: bool, warnings: &mut Vec<String>) -> crate::Result<Beta> {
     let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
-        return Err(Error::usage("beta needs a panel of at least two periods; there is none"));
+        return Err(Error::usage(
+            "beta needs a panel of at least two periods; there is none",
+        ));
     };
     if periods.len() < 2 {
         return Err(Error::usage(format!(
@@ -92,12 +94,20 @@ pub fn beta(periods: &[PeriodValues<'_>], by_group: bool, warnings: &mut Vec<Str
         let more = left_out.len().saturating_sub(shown.len());
         warnings.push(format!(
             "beta: {} left out: a value ≤ 0 in period {} or {} has no log (unit{} {}{})",
-            if left_out.len() == 1 { "1 unit is".to_string() } else { format!("{} units are", left_out.len()) },
+            if left_out.len() == 1 {
+                "1 unit is".to_string()
+            } else {
+                format!("{} units are", left_out.len())
+            },
             echo(first.label),
             echo(last.label),
             if left_out.len() == 1 { "" } else { "s" },
             shown.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     let pairs: Vec<(f64, f64)> = units.iter().map(|&(_, x, g)| (x, g)).collect();
@@ -138,7 +148,10 @@ pub fn fit(pairs: &[(f64, f64)], span: f64, what: &str, warnings: &mut Vec<Strin
     let xs: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     let gs: Vec<f64> = pairs.iter().map(|p| p.1).collect();
     if n < 2 {
-        warnings.push(format!("{what}: {n} unit{} in the first and the last period; no estimate", plural(n)));
+        warnings.push(format!(
+            "{what}: {n} unit{} in the first and the last period; no estimate",
+            plural(n)
+        ));
         return out;
     }
     let (mx, mg) = (stats::mean(&xs), stats::mean(&gs));
@@ -150,8 +163,10 @@ pub fn fit(pairs: &[(f64, f64)], span: f64, what: &str, warnings: &mut Vec<Strin
         sgg.add(dg * dg);
     }
     let (sxx, sxg, sgg) = (sxx.value(), sxg.value(), sgg.value());
-    if !(sxx > 0.0) {
-        warnings.push(format!("{what}: every unit starts at the same value (ln y₀ is constant); no estimate"));
+    if sxx.is_nan() || sxx <= 0.0 {
+        warnings.push(format!(
+            "{what}: every unit starts at the same value (ln y₀ is constant); no estimate"
+        ));
         return out;
     }
     let b = sxg / sxx;

@@ -71,7 +71,10 @@ pub fn density(periods: &[PeriodValues<'_>], points: usize, warnings: &mut Vec<S
             continue;
         }
         warnings.push(match values.first() {
-            None => format!("density: period {}: no unit has a value; it has no density", echo(period.label)),
+            None => format!(
+                "density: period {}: no unit has a value; it has no density",
+                echo(period.label)
+            ),
             Some(v) => format!(
                 "density: period {}: every value is {} (a single point); it has no density",
                 echo(period.label),
@@ -109,7 +112,7 @@ pub fn silverman(sorted: &[f64]) -> Option<f64> {
         return None;
     }
     let sd = stats::sample_sd(sorted, stats::mean(sorted));
-    if !(sd > 0.0) {
+    if sd.is_nan() || sd <= 0.0 {
         return None;
     }
     let iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
@@ -124,7 +127,11 @@ fn grid(sorted: &[Vec<f64>], bandwidths: &[Option<f64>], points: usize) -> Vec<f
     let Some(h) = bandwidths.iter().flatten().copied().reduce(f64::max) else {
         return Vec::new();
     };
-    let ends: Vec<f64> = sorted.iter().filter_map(|v| Some([*v.first()?, *v.last()?])).flatten().collect();
+    let ends: Vec<f64> = sorted
+        .iter()
+        .filter_map(|v| Some([*v.first()?, *v.last()?]))
+        .flatten()
+        .collect();
     let Some((lo, hi)) = stats::min_max(&ends) else {
         return Vec::new();
     };
@@ -134,7 +141,11 @@ fn grid(sorted: &[Vec<f64>], bandwidths: &[Option<f64>], points: usize) -> Vec<f
         .map(|i| {
             let t = i as f64 / steps;
             // Both ends exact; in between a convex combination (monotone).
-            if t >= 0.5 { to - (to - from) * (1.0 - t) } else { from + (to - from) * t }
+            if t >= 0.5 {
+                to - (to - from) * (1.0 - t)
+            } else {
+                from + (to - from) * t
+            }
         })
         .collect()
 }
@@ -169,10 +180,12 @@ fn peaks(x: &[f64], f: &[f64]) -> Vec<(f64, f64)> {
         }
         let left_lower = i == 0 || f.get(i - 1).is_some_and(|&l| l < f[i]);
         let right_lower = f.get(j + 1).is_none_or(|&r| r < f[i]);
-        if left_lower && right_lower && f[i] > 0.1 * top {
-            if let (Some(&a), Some(&b)) = (x.get(i), x.get(j)) {
-                out.push((f64::midpoint(a, b), f[i]));
-            }
+        if left_lower
+            && right_lower
+            && f[i] > 0.1 * top
+            && let (Some(&a), Some(&b)) = (x.get(i), x.get(j))
+        {
+            out.push((f64::midpoint(a, b), f[i]));
         }
         i = j + 1;
     }

@@ -75,7 +75,11 @@ pub fn markov(periods: &[PeriodValues<'_>], settings: &Settings, warnings: &mut 
             "markov: no unit moves out of class{} {}; {} all 0 in P and taken as absorbing for the steady state",
             if names.len() == 1 { "" } else { "es" },
             names.join(", "),
-            if names.len() == 1 { "its row is" } else { "their rows are" }
+            if names.len() == 1 {
+                "its row is"
+            } else {
+                "their rows are"
+            }
         ));
     }
     let initial = match periods.first() {
@@ -120,7 +124,11 @@ pub fn markov(periods: &[PeriodValues<'_>], settings: &Settings, warnings: &mut 
 }
 
 /// `--cuts` checked, or the pooled k/K quantiles with equal ones merged.
-fn boundaries(periods: &[PeriodValues<'_>], settings: &Settings, warnings: &mut Vec<String>) -> crate::Result<Vec<f64>> {
+fn boundaries(
+    periods: &[PeriodValues<'_>],
+    settings: &Settings,
+    warnings: &mut Vec<String>,
+) -> crate::Result<Vec<f64>> {
     if !settings.cuts.is_empty() {
         if let Some(bad) = settings.cuts.iter().find(|c| !c.is_finite()) {
             return Err(Error::usage(format!("--cuts: {bad} is not a finite number")));
@@ -239,7 +247,10 @@ pub fn steady_state(p: &[Vec<f64>]) -> Option<Vec<f64>> {
         .collect();
     a[k - 1] = vec![1.0; k + 1];
     let pi = solve(a)?;
-    let pi: Vec<f64> = pi.into_iter().map(|v| if v < 0.0 && v > -TOLERANCE { 0.0 } else { v }).collect();
+    let pi: Vec<f64> = pi
+        .into_iter()
+        .map(|v| if v < 0.0 && v > -TOLERANCE { 0.0 } else { v })
+        .collect();
     let total: f64 = pi.iter().sum();
     let stationary = (0..k).all(|j| {
         let back: f64 = (0..k).map(|i| pi[i] * p[i][j]).sum();
@@ -254,7 +265,8 @@ fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
     let k = a.len();
     for col in 0..k {
         let pivot = (col..k).max_by(|&r, &s| a[r][col].abs().total_cmp(&a[s][col].abs()))?;
-        if !(a[pivot][col].abs() > 1e-300) {
+        let size = a[pivot][col].abs();
+        if size.is_nan() || size <= 1e-300 {
             return None;
         }
         a.swap(col, pivot);

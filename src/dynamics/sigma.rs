@@ -41,9 +41,7 @@ pub fn sigma(periods: &[PeriodValues<'_>], warnings: &mut Vec<String>) -> Sigma 
     let rows: Vec<SigmaRow> = periods.iter().map(|p| row(p, warnings)).collect();
     let cvs: Vec<f64> = rows.iter().filter_map(|r| r.cv).collect();
     let (cv_falls, cv_falls_every_period) = match (cvs.first(), cvs.last()) {
-        (Some(first), Some(last)) if cvs.len() >= 2 => {
-            (Some(last < first), Some(cvs.windows(2).all(|w| w[1] < w[0])))
-        }
+        (Some(first), Some(last)) if cvs.len() >= 2 => (Some(last < first), Some(cvs.windows(2).all(|w| w[1] < w[0]))),
         _ => (None, None),
     };
     Sigma {

@@ -98,7 +98,10 @@ fn matches_the_normal_equations_on_random_data() {
         .iter()
         .map(|y0| y0 * (1.5 - 0.002 * y0 + rng.random_range(-0.2..0.2)))
         .collect();
-    let values = vec![first.iter().map(|&v| Some(v)).collect(), last.iter().map(|&v| Some(v)).collect()];
+    let values = vec![
+        first.iter().map(|&v| Some(v)).collect(),
+        last.iter().map(|&v| Some(v)).collect(),
+    ];
     let (labels, ids) = (names("", 2), names("u", n));
     let b = beta(&panel(&labels, &ids, &values), false, &mut Vec::new()).unwrap();
     // [n Σx; Σx Σx²] [α; β] = [Σg; Σxg], by Cramer's rule on plain sums.
@@ -164,7 +167,11 @@ fn by_group_in_order_of_first_appearance() {
     assert_eq!(b.groups[1].1.n, 3);
     // The north fit is the fit of a, c, g alone.
     let alone = fit(
-        &[(10f64.ln(), (19f64 / 10.0).ln()), (30f64.ln(), (38f64 / 30.0).ln()), (70f64.ln(), (75f64 / 70.0).ln())],
+        &[
+            (10f64.ln(), (19f64 / 10.0).ln()),
+            (30f64.ln(), (38f64 / 30.0).ln()),
+            (70f64.ln(), (75f64 / 70.0).ln()),
+        ],
         1.0,
         "x",
         &mut Vec::new(),
@@ -187,7 +194,10 @@ fn edge_cases() {
     let mut warnings = Vec::new();
     let b = beta(&panel(&labels, &ids, &values), false, &mut warnings).unwrap();
     assert_eq!(b.overall.n, 1);
-    assert!(warnings[0].contains("2 units are left out") && warnings[0].contains("u0, u1"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("2 units are left out") && warnings[0].contains("u0, u1"),
+        "{warnings:?}"
+    );
     assert!(warnings[1].contains("no estimate"), "{warnings:?}");
     assert_eq!(b.overall.beta, Coefficient::default());
     // Two units: β and α, no standard errors.
@@ -198,7 +208,10 @@ fn edge_cases() {
     assert_eq!(b.overall.r2, Some(1.0));
     assert_eq!(warnings.len(), 1);
     // Constant ln y₀: nothing.
-    let values = vec![vec![Some(2.0), Some(2.0), Some(2.0)], vec![Some(2.0), Some(3.0), Some(4.0)]];
+    let values = vec![
+        vec![Some(2.0), Some(2.0), Some(2.0)],
+        vec![Some(2.0), Some(3.0), Some(4.0)],
+    ];
     let b = beta(&panel(&labels, &ids, &values), false, &mut Vec::new()).unwrap();
     assert_eq!(b.overall.beta.estimate, None);
     assert_eq!(b.overall.n, 3);

@@ -124,7 +124,10 @@ fn two_clusters_two_peaks() {
     let d = density(&panel(&data, &names), 400, &mut Vec::new()).unwrap();
     let peaks = &d.periods[0].peaks;
     assert_eq!(peaks.len(), 2, "{peaks:?}");
-    assert!((peaks[0].0 - 10.2).abs() < 2.0 && (peaks[1].0 - 50.2).abs() < 2.0, "{peaks:?}");
+    assert!(
+        (peaks[0].0 - 10.2).abs() < 2.0 && (peaks[1].0 - 50.2).abs() < 2.0,
+        "{peaks:?}"
+    );
 }
 
 #[test]

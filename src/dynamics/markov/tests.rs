@@ -39,7 +39,13 @@ fn giddy_doctest() {
     // [[.25, .5, .25], [.3333, 0, .6667], [.3333, .3333, .3333]],
     // m.steady_state = [0.30769231, 0.28846154, 0.40384615].
     // Here a = 1, b = 2, c = 3 with --cuts 1.5,2.5.
-    let units = [[2.0, 1.0, 3.0], [3.0, 3.0, 1.0], [3.0, 2.0, 3.0], [1.0, 1.0, 2.0], [1.0, 2.0, 3.0]];
+    let units = [
+        [2.0, 1.0, 3.0],
+        [3.0, 3.0, 1.0],
+        [3.0, 2.0, 3.0],
+        [1.0, 1.0, 2.0],
+        [1.0, 2.0, 3.0],
+    ];
     let values: Vec<Vec<Option<f64>>> = (0..3).map(|t| units.iter().map(|u| Some(u[t])).collect()).collect();
     let (labels, ids) = (names("", 3), names("u", 5));
     let mut warnings = Vec::new();
@@ -47,7 +53,11 @@ fn giddy_doctest() {
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(m.from_cuts);
     assert_eq!(m.counts, vec![vec![1, 2, 1], vec![1, 0, 2], vec![1, 1, 1]]);
-    let want = [[0.25, 0.5, 0.25], [1.0 / 3.0, 0.0, 2.0 / 3.0], [1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0]];
+    let want = [
+        [0.25, 0.5, 0.25],
+        [1.0 / 3.0, 0.0, 2.0 / 3.0],
+        [1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0],
+    ];
     for (row, w) in m.probabilities.iter().zip(&want) {
         assert!(close(row, w, 1e-15), "{row:?}");
     }
@@ -65,12 +75,22 @@ fn hand_counted_quartiles_unbalanced_and_linked_by_id() {
     // boundaries (numpy) at virtual indices 1.5, 3, 4.5: 2.5, 5, 6.5.
     let p1 = PeriodValues {
         label: "2020",
-        units: vec![("a", None, Some(1.0)), ("b", None, Some(3.0)), ("c", None, Some(5.0)), ("d", None, Some(7.0))],
+        units: vec![
+            ("a", None, Some(1.0)),
+            ("b", None, Some(3.0)),
+            ("c", None, Some(5.0)),
+            ("d", None, Some(7.0)),
+        ],
     };
     // Another order, b without a value, e new.
     let p2 = PeriodValues {
         label: "2021",
-        units: vec![("c", None, Some(8.0)), ("a", None, Some(2.0)), ("b", None, None), ("e", None, Some(6.0))],
+        units: vec![
+            ("c", None, Some(8.0)),
+            ("a", None, Some(2.0)),
+            ("b", None, None),
+            ("e", None, Some(6.0)),
+        ],
     };
     let mut warnings = Vec::new();
     let m = markov(&[p1, p2], &Settings::default(), &mut warnings).unwrap();
@@ -90,7 +110,10 @@ fn hand_counted_quartiles_unbalanced_and_linked_by_id() {
     assert_eq!(m.steady, None);
     assert_eq!(closed_classes(&with_absorbing(&m.probabilities, &m.empty_rows)), 3);
     assert!(warnings.iter().any(|w| w.contains("classes 3, 4")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("no unique steady state")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("no unique steady state")),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -112,7 +135,10 @@ fn equal_quantiles_are_merged_with_a_warning() {
     // 0.75 → boundaries 0, 0.75.
     assert_eq!(m.boundaries, vec![0.0, 0.75]);
     assert_eq!(m.counts.len(), 3);
-    assert!(warnings.iter().any(|w| w.contains("3 classes instead of 4")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("3 classes instead of 4")),
+        "{warnings:?}"
+    );
 }
 
 #[test]

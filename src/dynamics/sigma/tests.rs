@@ -56,9 +56,15 @@ fn non_positive_values_one_value_and_no_values() {
     assert_eq!(s.periods[0].sd_log, None);
     assert!(s.periods[0].sd.is_some());
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings[0].contains("period 2020") && warnings[0].contains("unit a"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("period 2020") && warnings[0].contains("unit a"),
+        "{warnings:?}"
+    );
     let one = &s.periods[1];
-    assert_eq!((one.n, one.mean, one.sd, one.cv, one.sd_log), (1, Some(3.0), None, None, None));
+    assert_eq!(
+        (one.n, one.mean, one.sd, one.cv, one.sd_log),
+        (1, Some(3.0), None, None, None)
+    );
     let none = &s.periods[2];
     assert_eq!((none.n, none.mean, none.sd, none.cv), (0, None, None, None));
     // Mean 0: no CV.
