@@ -8,6 +8,7 @@ mod data_in;
 mod differential;
 mod disparity;
 mod disparity_sample;
+mod dynamics;
 mod explain;
 mod files;
 mod hdi;
