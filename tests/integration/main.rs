@@ -9,6 +9,7 @@ mod differential;
 mod disparity;
 mod disparity_sample;
 mod dynamics;
+mod dynamics_sample;
 mod explain;
 mod files;
 mod hdi;
