@@ -349,9 +349,45 @@ fn markov_quantile_classes_count_boundaries_strictly_below() {
     support::assert_mentions(&out.stderr, &["class 3", "no unique steady state"]);
 }
 
+/// An unbalanced panel, cuts 1.5, 2.5. u1 skips period 2, u3 has no value
+/// there, u4 joins in period 2. Transitions, by hand: 1→2 u2 (2→3);
+/// 2→3 u2 (3→3), u4 (1→2). Nothing crosses the gap of u1 or u3. Each row
+/// has one transition; 3 is the one closed class, so π = (0, 0, 1).
+#[test]
+fn markov_counts_only_consecutive_periods() {
+    let dir = setup(&[
+        ("1", vec![("u1", "E", "1"), ("u2", "E", "2"), ("u3", "E", "3")]),
+        ("2", vec![("u2", "E", "3"), ("u3", "E", ""), ("u4", "E", "1")]),
+        (
+            "3",
+            vec![("u1", "E", "2"), ("u2", "E", "3"), ("u3", "E", "1"), ("u4", "E", "2")],
+        ),
+    ]);
+    let out = ok(
+        dir.path(),
+        &["1", "2", "3"],
+        &["--part", "markov", "--cuts", "1.5,2.5", "-f", "csv"],
+    );
+    let (_, rows) = read_csv_with_header(&out.stdout);
+    let counts: Vec<&str> = rows[..9].iter().map(|r| r["count"].as_str()).collect();
+    assert_eq!(counts, ["0", "1", "0", "0", "0", "1", "0", "0", "1"]);
+    let steady: Vec<f64> = rows
+        .iter()
+        .filter(|r| r["from_class"] == "steady")
+        .map(|r| num(&r["probability"]))
+        .collect();
+    assert_eq!(steady.len(), 3);
+    for (got, expected) in steady.iter().zip([0.0, 0.0, 1.0]) {
+        assert!((got - expected).abs() <= 1e-9, "π: {steady:?}");
+    }
+    support::assert_mentions(&out.stderr, &["period 2", "1 unit without a value"]);
+}
+
 // ---------------------------------------------------------------------------
 // Density
 
+/// Periods A and B (IQR/1.34 below the sd), D (IQR 0: h from the sd
+/// alone, SPEC's fallback) and C (every value equal: a single point).
 #[test]
 fn density_is_the_formula_on_the_grid() {
     let a = [
@@ -370,50 +406,72 @@ fn density_is_the_formula_on_the_grid() {
         ("u6", "W", "80"),
     ];
     let c = [("u1", "E", "50"), ("u2", "E", "50"), ("u3", "W", "50")];
-    let dir = setup(&[("A", a.to_vec()), ("B", b.to_vec()), ("C", c.to_vec())]);
+    let d = [
+        ("u1", "E", "35"),
+        ("u2", "E", "35"),
+        ("u3", "E", "35"),
+        ("u4", "W", "35"),
+        ("u5", "W", "35"),
+        ("u6", "W", "60"),
+    ];
+    let periods = [
+        ("A", a.to_vec()),
+        ("B", b.to_vec()),
+        ("C", c.to_vec()),
+        ("D", d.to_vec()),
+    ];
+    let labels = ["A", "B", "C", "D"];
+    let dir = setup(&periods);
+    let values = |units: &[Unit]| -> Vec<f64> { units.iter().map(|u| num(u.2)).collect() };
+    let vd = values(&d);
+    assert_eq!(reference::quantile(&vd, 0.75) - reference::quantile(&vd, 0.25), 0.0);
+    // The bandwidths of the periods with one (not C), the largest h, and
+    // the grid from the pooled minimum (10) − 3h to the pooled maximum (80) + 3h.
+    let with_h: Vec<(&str, Vec<f64>, f64)> = periods
+        .iter()
+        .filter(|(label, _)| *label != "C")
+        .map(|(label, units)| {
+            let v = values(units);
+            let h = reference::silverman(&v);
+            (*label, v, h)
+        })
+        .collect();
+    let h = with_h.iter().map(|p| p.2).fold(0.0, f64::max);
+    let (from, to) = (10.0 - 3.0 * h, 80.0 + 3.0 * h);
+    let x: Vec<f64> = (0..11).map(|i| from + (to - from) * f64::from(i) / 10.0).collect();
+
     let out = ok(
         dir.path(),
-        &["A", "B", "C"],
+        &labels,
         &["--part", "density", "--points", "11", "-f", "csv"],
     );
     let (header, rows) = read_csv_with_header(&out.stdout);
     assert_eq!(header, ["period", "x", "density"]);
-    let values = |units: &[Unit]| -> Vec<f64> { units.iter().map(|u| num(u.2)).collect() };
-    let (va, vb) = (values(&a), values(&b));
-    let (ha, hb) = (reference::silverman(&va), reference::silverman(&vb));
-    let h = ha.max(hb);
-    // Pooled over every period (C's 50 lies inside): 10 and 80.
-    let (from, to) = (10.0 - 3.0 * h, 80.0 + 3.0 * h);
-    let x: Vec<f64> = (0..11).map(|i| from + (to - from) * f64::from(i) / 10.0).collect();
     // A single-point period has no rows, and a warning.
     assert!(rows.iter().all(|r| r["period"] != "C"), "{}", out.stdout);
     support::assert_mentions(&out.stderr, &["density", "period C", "single point"]);
-    assert_eq!(rows.len(), 22);
-    for (label, v, hp, got) in [("A", &va, ha, &rows[..11]), ("B", &vb, hb, &rows[11..])] {
-        let expected: Vec<f64> = x.iter().map(|&at| reference::kde(v, hp, at)).collect();
+    assert_eq!(rows.len(), 11 * with_h.len());
+    for ((label, v, hp), got) in with_h.iter().zip(rows.chunks(11)) {
+        let expected: Vec<f64> = x.iter().map(|&at| reference::kde(v, *hp, at)).collect();
         let peak = expected.iter().copied().fold(0.0, f64::max);
         for ((r, &xi), &f) in got.iter().zip(&x).zip(&expected) {
-            assert_eq!(r["period"], label);
-            assert!(
-                (num(&r["x"]) - xi).abs() <= 1e-9 * (to - from),
-                "{label}: x {} vs {xi}",
-                r["x"]
-            );
-            let d = num(&r["density"]);
-            assert!((d - f).abs() <= 1e-9 * peak, "{label} at {xi}: {d} vs {f}");
+            assert_eq!(r["period"], *label);
+            let (gx, gd) = (num(&r["x"]), num(&r["density"]));
+            assert!((gx - xi).abs() <= 1e-9 * (to - from), "{label}: x {gx} vs {xi}");
+            assert!((gd - f).abs() <= 1e-9 * peak, "{label} at {xi}: {gd} vs {f}");
         }
     }
     // On a fine grid each density integrates to 1 (trapezoids) within 1e-3.
     let fine = ok(
         dir.path(),
-        &["A", "B", "C"],
+        &labels,
         &["--part", "density", "--points", "2001", "-f", "csv"],
     );
     let (_, rows) = read_csv_with_header(&fine.stdout);
-    for label in ["A", "B"] {
+    for (label, _, _) in &with_h {
         let pts: Vec<(f64, f64)> = rows
             .iter()
-            .filter(|r| r["period"] == label)
+            .filter(|r| r["period"] == *label)
             .map(|r| (num(&r["x"]), num(&r["density"])))
             .collect();
         assert_eq!(pts.len(), 2001);
