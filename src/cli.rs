@@ -73,6 +73,7 @@ impl ReadArgs {
             sheet: self.sheet.clone(),
             skip_checksums: false,
             period: None,
+            group_from_flag: false,
         }
     }
 }

@@ -18,6 +18,7 @@ pub fn run(all: &DisparityArgs) -> Result<()> {
     let scale = super::panel_scale(&rubric, &args.panel, args.params.as_deref(), false)?;
     let mut options = args.read.options();
     options.skip_checksums = format != Format::Json;
+    options.group_from_flag = all.by.is_some();
     let panel = super::load_panel(&args.panel, &rubric, &options, args.strict.strict)?;
     let scoring = crate::panel::score(&rubric, &panel, scale)?;
     let values = scoring.values(&panel, measure);

@@ -700,3 +700,17 @@ fn bad_flags_are_usage_errors() {
         support::assert_mentions(&err, says);
     }
 }
+
+#[test]
+fn a_by_column_missing_from_the_data_is_named_as_the_flag() {
+    let dir = setup(&[
+        ("2021", vec![("a", "E", "1"), ("b", "W", "2")]),
+        ("2022", vec![("a", "E", "2"), ("b", "W", "3")]),
+    ]);
+    let err = support::fails(
+        run(dir.path(), &["2021", "2022"], &["--by", "nosuch", "--part", "beta"]),
+        1,
+    );
+    assert!(err.contains("--by"), "{err}");
+    assert!(!err.contains("the rubric's `group` column"), "{err}");
+}
