@@ -73,6 +73,7 @@ impl ReadArgs {
             sheet: self.sheet.clone(),
             skip_checksums: false,
             period: None,
+            group_from_flag: false,
         }
     }
 }
@@ -262,18 +263,16 @@ pub struct PanelArgs {
     pub strict: StrictArg,
 }
 
+/// What every analysis of a panel reads and how it scores it (`disparity`, `dynamics`).
 #[derive(Debug, Args)]
-pub struct DisparityArgs {
+pub struct AnalysisArgs {
     #[command(flatten)]
     pub panel: PanelData,
     #[command(flatten)]
     pub rubric: RubricArg,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// The column whose values form the groups (default: the rubric's `group`; without either, overall figures only).
-    #[arg(long, value_name = "COLUMN")]
-    pub by: Option<String>,
-    /// Measure one dimension's values (its id) instead of the overall score.
+    /// Analyse one dimension's values (its id) instead of the overall score.
     #[arg(long, value_name = "DIMENSION")]
     pub of: Option<String>,
     /// Score with parameters frozen earlier by --freeze instead of fitting them on the panel.
@@ -283,6 +282,15 @@ pub struct DisparityArgs {
     pub read: ReadArgs,
     #[command(flatten)]
     pub strict: StrictArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DisparityArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+    /// The column whose values form the groups (default: the rubric's `group`; without either, overall figures only).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
 }
 
 /// A part of `dynamics`.
@@ -313,11 +321,7 @@ impl PartArg {
 #[derive(Debug, Args)]
 pub struct DynamicsArgs {
     #[command(flatten)]
-    pub panel: PanelData,
-    #[command(flatten)]
-    pub rubric: RubricArg,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub analysis: AnalysisArgs,
     /// The part CSV, JSON Lines and markdown show (the table, JSON and workbooks show every part) [default: sigma].
     #[arg(long, value_enum, value_name = "PART")]
     pub part: Option<PartArg>,
@@ -333,16 +337,6 @@ pub struct DynamicsArgs {
     /// Also estimate β per group of this column (club convergence; a unit's group is its first period's).
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
-    /// Describe one dimension's values (its id) instead of the overall score.
-    #[arg(long, value_name = "DIMENSION")]
-    pub of: Option<String>,
-    /// Score with parameters frozen earlier by --freeze instead of fitting them on the panel.
-    #[arg(long, value_name = "FILE", conflicts_with = "per_period")]
-    pub params: Option<String>,
-    #[command(flatten)]
-    pub read: ReadArgs,
-    #[command(flatten)]
-    pub strict: StrictArg,
 }
 
 #[derive(Debug, Args)]
@@ -528,6 +522,13 @@ impl Command {
                 })
                 .collect()
         }
+        fn analysis(a: &AnalysisArgs) -> (Vec<Source<'_>>, Vec<Option<Source<'_>>>) {
+            let params = a.params.as_deref().map(|p| Source {
+                what: "the params file",
+                path: p,
+            });
+            (panel(&a.panel), vec![rubric(&a.rubric), params])
+        }
         fn params(arg: &ParamsArgs) -> Option<Source<'_>> {
             arg.params.as_deref().map(|p| Source {
                 what: "the params file",
@@ -572,26 +573,8 @@ impl Command {
             ),
             Command::Sensitivity(a) => (data(&a.data), vec![rubric(&a.rubric)]),
             Command::Panel(a) => (panel(&a.panel), vec![rubric(&a.rubric), params(&a.params)]),
-            Command::Dynamics(a) => (
-                panel(&a.panel),
-                vec![
-                    rubric(&a.rubric),
-                    a.params.as_deref().map(|p| Source {
-                        what: "the params file",
-                        path: p,
-                    }),
-                ],
-            ),
-            Command::Disparity(a) => (
-                panel(&a.panel),
-                vec![
-                    rubric(&a.rubric),
-                    a.params.as_deref().map(|p| Source {
-                        what: "the params file",
-                        path: p,
-                    }),
-                ],
-            ),
+            Command::Dynamics(a) => analysis(&a.analysis),
+            Command::Disparity(a) => analysis(&a.analysis),
         };
         sources.extend(extra.into_iter().flatten());
         sources
@@ -618,8 +601,8 @@ impl Command {
             Command::Explain(a) => vec![output(&a.output)],
             Command::Sensitivity(a) => vec![output(&a.output)],
             Command::Panel(a) => vec![output(&a.output), freeze(&a.params)],
-            Command::Disparity(a) => vec![output(&a.output)],
-            Command::Dynamics(a) => vec![output(&a.output)],
+            Command::Disparity(a) => vec![output(&a.analysis.output)],
+            Command::Dynamics(a) => vec![output(&a.analysis.output)],
             Command::Template(a) => vec![Some(Destination {
                 flag: "--output",
                 path: &a.output,

@@ -6,10 +6,11 @@ use crate::error::Result;
 use crate::output::Format;
 use crate::output::disparity::DisparityView;
 
-pub fn run(args: &DisparityArgs) -> Result<()> {
+pub fn run(all: &DisparityArgs) -> Result<()> {
+    let args = &all.analysis;
     let format = super::choose_format(&args.output)?;
     let mut rubric = super::load_rubric(&args.rubric)?;
-    if let Some(by) = &args.by {
+    if let Some(by) = &all.by {
         // The groups are read as the rubric's group column would be.
         rubric.group_column = Some(by.clone());
     }
@@ -17,6 +18,7 @@ pub fn run(args: &DisparityArgs) -> Result<()> {
     let scale = super::panel_scale(&rubric, &args.panel, args.params.as_deref(), false)?;
     let mut options = args.read.options();
     options.skip_checksums = format != Format::Json;
+    options.group_from_flag = all.by.is_some();
     let panel = super::load_panel(&args.panel, &rubric, &options, args.strict.strict)?;
     let scoring = crate::panel::score(&rubric, &panel, scale)?;
     let values = scoring.values(&panel, measure);

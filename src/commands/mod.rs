@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod disparity;
+pub mod dynamics;
 pub mod explain;
 pub mod init;
 pub mod panel;
@@ -36,7 +37,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sensitivity(args) => sensitivity::run(&args),
         Command::Panel(args) => panel::run(&args),
         Command::Disparity(args) => disparity::run(&args),
-        Command::Dynamics(_) => Err(Error::usage("dynamics: being built (issue 18)")),
+        Command::Dynamics(args) => dynamics::run(&args),
     }
 }
 

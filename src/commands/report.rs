@@ -118,18 +118,18 @@ fn run_panel(args: &ReportArgs, rubric: &crate::rubric::Rubric, options: &input:
         }
         report_options.uncertainty = Some((r.settings.runs, r.intervals));
     }
-    let dynamics = crate::dynamics::analyse(
-        &values,
-        &crate::dynamics::Part::ALL,
-        &crate::dynamics::Settings::default(),
-    );
     // Dynamics need two periods and enough data; what they cannot say is left
     // out of the page with a warning rather than failing the report.
-    let dynamics = match dynamics {
-        Ok(d) => Some(d),
-        Err(e) => {
-            eprintln!("warning: the report leaves out the dynamics section: {}", e.headline());
-            None
+    let dynamics = if panel.periods.len() < 2 {
+        None
+    } else {
+        let all = crate::dynamics::Part::ALL;
+        match crate::dynamics::analyse(&values, &all, &crate::dynamics::Settings::default()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                eprintln!("warning: the report leaves out the dynamics section: {}", e.headline());
+                None
+            }
         }
     };
     let dynamics_warnings = dynamics.as_ref().map(|d| d.warnings.clone()).unwrap_or_default();

@@ -84,6 +84,7 @@ impl Layout {
             None => None,
         };
         let group = match rubric.group_column.as_deref() {
+            Some(c) if options.group_from_flag => find(c, "the column named by --by")?,
             Some(c) => find(c, "the rubric's `group` column")?,
             None => None,
         };

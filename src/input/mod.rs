@@ -46,6 +46,9 @@ pub struct ReadOptions {
     /// table (SPEC "Panels"). The panel commands set it from `--period` or
     /// the rubric's `period`; the others read one period and leave it out.
     pub period: Option<String>,
+    /// Whether the rubric's group column was named by `--by` (so messages
+    /// about it name the flag, not the rubric).
+    pub group_from_flag: bool,
 }
 
 /// The most cell errors listed in one message before "and N more".

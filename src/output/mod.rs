@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod diff;
 pub mod disparity;
+pub mod dynamics;
 pub mod explain;
 pub mod json;
 pub mod listing;

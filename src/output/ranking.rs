@@ -44,26 +44,8 @@ mod fit {
     pub const GROUP: u8 = 1;
 }
 
-/// The key order of a unit's JSON object (SPEC "Command line": `json`).
-const UNIT_KEYS: &[&str] = &[
-    "rank",
-    "id",
-    "label",
-    "group",
-    "group_rank",
-    "score",
-    "coverage",
-    "grade",
-    "dimensions",
-    "linkages",
-    "coupling",
-    "coordination",
-    "coordination_grade",
-    "obstacles",
-    "indicators",
-];
-
-/// The same for a unit-period of a panel: its period first.
+/// The key order of a unit-period's JSON object in a panel: its period,
+/// then a unit's keys (SPEC "Command line": `json`).
 pub const PANEL_UNIT_KEYS: &[&str] = &[
     "period",
     "rank",
@@ -82,6 +64,9 @@ pub const PANEL_UNIT_KEYS: &[&str] = &[
     "obstacles",
     "indicators",
 ];
+
+/// The key order of a unit's JSON object (SPEC "Command line": `json`).
+const UNIT_KEYS: &[&str] = PANEL_UNIT_KEYS.split_at(1).1;
 
 /// The ranking's rows (units in rank order, the first `top`) and columns:
 /// `rank, id, label?, group?, group_rank?, score, coverage?, grade?`,

@@ -19,15 +19,24 @@ fn heat(p: f64) -> String {
     )
 }
 
-/// The range of class `k` (0-based) given the boundaries: "≤ 55.2",
-/// "55.2–63.1", "> 70.4".
+/// The range of class `k` (0-based) given the boundaries, as the table
+/// format writes it: "≤ 55.24", "(55.24–63.10]", "> 70.40" (a class holds
+/// the values above its lower boundary up to its upper one).
 pub(super) fn class_range(boundaries: &[f64], k: usize) -> String {
-    let b = |i: usize| boundaries.get(i).map_or_else(String::new, |v| rounded(*v, 1));
+    let b = |i: usize| boundaries.get(i).map_or_else(String::new, |v| rounded(*v, 2));
     match (k, boundaries.len()) {
         (_, 0) => "—".to_string(),
         (0, _) => format!("≤ {}", b(0)),
         (k, len) if k >= len => format!("> {}", b(len - 1)),
-        (k, _) => format!("{}–{}", b(k - 1), b(k)),
+        (k, _) => format!("({}–{}]", b(k - 1), b(k)),
+    }
+}
+
+/// A signed number with a true minus sign, as the tables print it.
+fn minus(text: String) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => text,
     }
 }
 
@@ -94,7 +103,7 @@ impl Page<'_> {
             let total: u64 = counts.iter().sum();
             let _ = write!(
                 out,
-                "<tr><td>{} ({})</td><td class=\"num\">{total}</td>",
+                "<tr><td>{} {}</td><td class=\"num\">{total}</td>",
                 from + 1,
                 esc(&class_range(&m.boundaries, from))
             );
@@ -160,7 +169,7 @@ impl Page<'_> {
                 )
                 .to_string();
         };
-        let b = rounded(beta, 4);
+        let b = minus(rounded(beta, 4));
         let p_text = if p < 0.001 {
             "< 0.001".to_string()
         } else {
@@ -195,10 +204,11 @@ mod tests {
 
     #[test]
     fn class_ranges_read_from_the_boundaries() {
-        let b = [55.24, 63.1, 70.0];
-        assert_eq!(class_range(&b, 0), "≤ 55.2");
-        assert_eq!(class_range(&b, 1), "55.2–63.1");
-        assert_eq!(class_range(&b, 3), "> 70.0");
+        let b = [55.244, 63.1, 70.0];
+        assert_eq!(class_range(&b, 0), "≤ 55.24");
+        assert_eq!(class_range(&b, 1), "(55.24–63.10]");
+        assert_eq!(class_range(&b, 3), "> 70.00");
+        assert_eq!(minus("-0.04".to_string()), "−0.04");
         assert_eq!(class_range(&[], 0), "—");
     }
 

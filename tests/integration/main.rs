@@ -8,6 +8,8 @@ mod data_in;
 mod differential;
 mod disparity;
 mod disparity_sample;
+mod dynamics;
+mod dynamics_sample;
 mod explain;
 mod files;
 mod hdi;

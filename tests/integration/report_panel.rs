@@ -155,3 +155,10 @@ fn previous_with_a_panel_is_a_usage_error() {
     assert!(err.contains("--previous"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_panel_of_one_period_has_no_dynamics_section() {
+    let (_d, _o, page) = report(&["2023=tests/fixtures/report-2023.csv", "--rubric", RUBRIC]);
+    assert!(page.contains("<section id=\"trend\""));
+    assert!(!page.contains("<section id=\"dynamics\""));
+}
