@@ -43,6 +43,8 @@ pub enum Command {
     Disparity(DisparityArgs),
     /// How the distribution moves over the periods: kernel density, Markov transitions, σ- and β-convergence.
     Dynamics(DynamicsArgs),
+    /// Whether neighbouring units have similar values: global Moran's I and local Moran (LISA) per period.
+    Spatial(SpatialArgs),
 }
 
 #[derive(Debug, Args)]
@@ -339,6 +341,71 @@ pub struct DynamicsArgs {
     pub by: Option<String>,
 }
 
+/// How `spatial` finds neighbours by polygon contiguity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Contiguity {
+    /// Polygons sharing at least one vertex.
+    Queen,
+    /// Polygons sharing an edge (two consecutive vertices).
+    Rook,
+}
+
+/// How `spatial` weights the neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransformArg {
+    /// Each unit's weights sum to 1.
+    Row,
+    /// Every neighbour weighs 1.
+    Binary,
+}
+
+#[derive(Debug, Args)]
+pub struct SpatialArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+    /// The neighbours: a GAL file (.gal), a CSV edge list (.csv: id,neighbour[,weight]) or GeoJSON polygons (.geojson/.json).
+    #[arg(
+        long,
+        value_name = "SOURCE",
+        required_unless_present = "coords",
+        conflicts_with = "coords"
+    )]
+    pub neighbours: Option<String>,
+    /// Neighbours from coordinates instead: the data's longitude and latitude columns (degrees), e.g. --coords 经度,纬度.
+    #[arg(long, value_name = "LON,LAT", value_delimiter = ',', num_args = 1)]
+    pub coords: Vec<String>,
+    /// With --coords: each unit's K nearest units (great-circle distance).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=1000), conflicts_with = "distance")]
+    pub knn: Option<u64>,
+    /// With --coords: every unit within this many kilometres.
+    #[arg(long, value_name = "KM")]
+    pub distance: Option<f64>,
+    /// With a CSV edge list: add the reverse of each pair that lacks one.
+    #[arg(long)]
+    pub symmetric: bool,
+    /// With GeoJSON: the property holding the unit id (else the feature's id).
+    #[arg(long, value_name = "PROPERTY", default_value = "id")]
+    pub key: String,
+    /// With GeoJSON: queen (a shared vertex) or rook (a shared edge) contiguity.
+    #[arg(long, value_enum, value_name = "RULE", default_value = "queen")]
+    pub contiguity: Contiguity,
+    /// Row-standardized weights (each row sums to 1) or binary ones.
+    #[arg(long, value_enum, value_name = "HOW", default_value = "row")]
+    pub transform: TransformArg,
+    /// Random permutations for the pseudo p-values (0: none).
+    #[arg(long, value_name = "R", default_value_t = 999, value_parser = clap::value_parser!(u64).range(0..=99_999))]
+    pub permutations: u64,
+    /// Seed of the permutations: the same seed gives the same output at any thread count.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// A unit is in a cluster (HH, LL, HL, LH) when its pseudo p-value is at most this.
+    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Write one row of global figures per period instead of one row per unit.
+    #[arg(long)]
+    pub global: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Data files (CSV or workbooks) to validate against the rubric (optional); a panel's periods as LABEL=PATH, or a long table with --period.
@@ -575,6 +642,14 @@ impl Command {
             Command::Panel(a) => (panel(&a.panel), vec![rubric(&a.rubric), params(&a.params)]),
             Command::Dynamics(a) => analysis(&a.analysis),
             Command::Disparity(a) => analysis(&a.analysis),
+            Command::Spatial(a) => {
+                let (data, mut others) = analysis(&a.analysis);
+                others.push(a.neighbours.as_deref().map(|p| Source {
+                    what: "the neighbours file",
+                    path: p,
+                }));
+                (data, others)
+            }
         };
         sources.extend(extra.into_iter().flatten());
         sources
@@ -603,6 +678,7 @@ impl Command {
             Command::Panel(a) => vec![output(&a.output), freeze(&a.params)],
             Command::Disparity(a) => vec![output(&a.analysis.output)],
             Command::Dynamics(a) => vec![output(&a.analysis.output)],
+            Command::Spatial(a) => vec![output(&a.analysis.output)],
             Command::Template(a) => vec![Some(Destination {
                 flag: "--output",
                 path: &a.output,

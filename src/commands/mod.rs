@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Panel(args) => panel::run(&args),
         Command::Disparity(args) => disparity::run(&args),
         Command::Dynamics(args) => dynamics::run(&args),
+        Command::Spatial(_) => Err(Error::usage("spatial: being built (issue 19)")),
     }
 }
 
