@@ -46,20 +46,22 @@ pub struct Shapes {
 /// Reads `path` (bounded by [`MAX_GEOJSON`]) as GeoJSON.
 pub fn read(path: &str, key: Option<&str>) -> Result<Shapes> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read the map", &e))?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
+    let metadata = file.metadata().ok();
+    if metadata.as_ref().is_some_and(std::fs::Metadata::is_dir) {
         let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
         return Err(Error::io(path, "read the map", &e));
+    }
+    // A regular file is measured before it is read; anything else (a pipe,
+    // a device) is read up to one byte past the limit.
+    if metadata.is_some_and(|m| m.is_file() && m.len() > MAX_GEOJSON) {
+        return Err(too_large(path));
     }
     let mut bytes = Vec::new();
     file.take(MAX_GEOJSON + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, "read the map", &e))?;
     if bytes.len() as u64 > MAX_GEOJSON {
-        return Err(Error::data(format!(
-            "{path} is larger than {} MiB, the most of a map linkscore reads",
-            MAX_GEOJSON >> 20
-        ))
-        .help("simplify the boundaries first (e.g. mapshaper -simplify 10% or QGIS's Simplify), or keep only the region reported on"));
+        return Err(too_large(path));
     }
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).map_err(|e| {
         Error::data(format!(
@@ -69,6 +71,14 @@ pub fn read(path: &str, key: Option<&str>) -> Result<Shapes> {
         .help(GEOJSON_HELP)
     })?;
     parse(text, path, key)
+}
+
+fn too_large(path: &str) -> Error {
+    Error::data(format!(
+        "{path} is larger than {} MiB, the most of a map linkscore reads",
+        MAX_GEOJSON >> 20
+    ))
+    .help("simplify the boundaries first (e.g. mapshaper's -simplify or QGIS's Simplify), or keep only the region reported on")
 }
 
 const GEOJSON_HELP: &str = "--map takes a GeoJSON FeatureCollection of Polygon or MultiPolygon features in longitude/latitude degrees (WGS 84), \
@@ -100,10 +110,11 @@ pub fn parse(text: &str, path: &str, key: Option<&str>) -> Result<Shapes> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut skipped: Vec<(usize, &'static str)> = Vec::new();
     for (k, feature) in features.iter().enumerate() {
-        let id = feature_id(feature, key).ok_or_else(|| missing_key(path, k, features.len(), feature, key))?;
+        // A feature left off the map needs no id.
         let Some(polygons) = polygons_of(feature, &mut skipped, k) else {
             continue;
         };
+        let id = feature_id(feature, key).ok_or_else(|| missing_key(path, k, features.len(), feature, key))?;
         match index.get(&id).and_then(|&u| shapes.units.get_mut(u)) {
             Some(unit) => unit.polygons.extend(polygons),
             None => {

@@ -380,7 +380,7 @@ mod tests {
         assert!(svg.contains(">high</text>") && svg.contains(">low</text>"));
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
         let root = doc.root_element();
-        assert_eq!(root.attribute("viewBox").map(|v| v.starts_with("0 0 640 ")), Some(true));
+        assert_eq!(root.attribute("viewBox").map(|v| v.starts_with("0 0 640")), Some(true));
     }
 
     #[test]
