@@ -124,6 +124,12 @@ pub fn parse(text: &str, path: &str, key: Option<&str>) -> Result<Shapes> {
             }
         }
     }
+    if shapes.units.is_empty() {
+        return Err(Error::data(format!(
+            "{path} has no Polygon or MultiPolygon feature: there is no unit to draw"
+        ))
+        .help(GEOJSON_HELP));
+    }
     if !skipped.is_empty() {
         let listed: Vec<String> = skipped
             .iter()
@@ -310,5 +316,8 @@ mod tests {
         }
         let e = parse(r#"{"type":"FeatureCollection","features":[]}"#, "m.geojson", None).expect_err("empty");
         assert!(e.to_string().contains("no features"));
+        let points = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
+        let e = parse(points, "m.geojson", None).expect_err("no polygon");
+        assert!(e.to_string().contains("no Polygon or MultiPolygon feature"), "{e}");
     }
 }
