@@ -238,29 +238,21 @@ impl Page<'_> {
             .as_ref()
             .and_then(|p| p.summaries.last())
             .map(|s| s.label.clone());
-        let mut lead = match (graded, &period) {
-            (true, None) => self
-                .t("Each unit coloured by its grade.", "各单位按等级着色。")
-                .to_string(),
-            (false, None) => self
-                .t(
-                    "Each unit coloured by the fifth of the scores it is in (quintiles; the rubric has no grades).",
-                    "各单位按得分五分位着色（评价体系未设等级）。",
-                )
-                .to_string(),
-            (true, Some(p)) => format!(
-                "{} {p}{}",
-                self.t("Each unit coloured by its grade in", "各单位按"),
-                self.t(".", "期等级着色。")
+        let zh = self.lang == crate::lang::Lang::Zh;
+        let mut lead = match (graded, period, zh) {
+            (true, None, false) => "Each unit coloured by its grade.".to_string(),
+            (true, None, true) => "各单位按等级着色。".to_string(),
+            (true, Some(p), false) => format!("Each unit coloured by its grade in {p}."),
+            (true, Some(p), true) => format!("各单位按 {p} 期的等级着色。"),
+            (false, None, false) => {
+                "Each unit coloured by the fifth of the scores it is in (quintiles; the rubric has no grades)."
+                    .to_string()
+            }
+            (false, None, true) => "各单位按得分五分位着色（评价体系未设等级）。".to_string(),
+            (false, Some(p), false) => format!(
+                "Each unit coloured by the fifth of the scores of {p} it is in (quintiles; the rubric has no grades)."
             ),
-            (false, Some(p)) => format!(
-                "{} {p}{}",
-                self.t("Each unit coloured by the fifth of the scores it is in, in", "各单位按"),
-                self.t(
-                    " (quintiles; the rubric has no grades).",
-                    "期得分五分位着色（评价体系未设等级）。"
-                )
-            ),
+            (false, Some(p), true) => format!("各单位按 {p} 期得分五分位着色（评价体系未设等级）。"),
         };
         lead.push_str(self.t(
             " Point at a unit for its name and score.",
