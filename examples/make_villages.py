@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Make the SYNTHETIC sample data in examples/ (villages-2023.csv,
-villages-2024.csv, villages-2025.csv).
+villages-2024.csv, villages-2025.csv, and the synthetic map villages.geojson
+with villages-coords.csv).
 
 THE DATA IS SYNTHETIC. Every village, township, county, id and number is made
 up by this script from a fixed random seed; none of it describes a real place,
@@ -39,6 +40,16 @@ How villages differ (so that the scores look like real ones):
     2025 again about 88 % improve a little and about 12 % fall back, and the
     policy push ("dy") of 2024 stays. Every village keeps its id and name.
 
+The map (added later, for the maps of issue 19): villages.geojson, one
+Polygon per village of 2024 (300), and villages-coords.csv, their centroids.
+THE GEOMETRY IS SYNTHETIC TOO: a jittered grid near lon 102.0-102.9, lat 24.1-24.8
+(degrees, WGS 84), no real boundary. See make_map() below: the villages lie in
+a 15 x 20 grid, each county a contiguous block (so counties cluster in space),
+and neighbouring cells share their edges exactly (the same vertices, rounded
+to 6 decimals once), so that queen and rook contiguity can be read from it.
+It is drawn ONLY from a generator of its own (seeded from SEED and "map"), so
+adding it left the three CSV files byte-identical.
+
 The 2025 year is drawn ONLY from generators of its own (seeded from SEED and
 "2025"), never from the streams that make 2023 and 2024, so adding it left
 villages-2023.csv and villages-2024.csv byte-identical. Keep it that way: a
@@ -47,6 +58,7 @@ change for one year must not draw from another year's stream.
 
 import argparse
 import csv
+import json
 import math
 import random
 import tomllib
@@ -289,6 +301,116 @@ class Village:
         raise ValueError(kind)
 
 
+# The map: a grid of GRID_COLS x GRID_ROWS cells, one village each, walked in
+# strips of STRIP rows (left to right, then right to left, ...), column by
+# column within a strip, so that consecutive villages are neighbours and each
+# county (a run of consecutive villages) is one contiguous block.
+GRID_COLS, GRID_ROWS, STRIP = 15, 20, 5  # an odd number of columns, so each
+# strip ends at its bottom row, above the next strip's first cell
+WEST, NORTH = 102.0, 24.8  # degrees of the grid's north-west corner
+CELL_LON, CELL_LAT = 0.06, 0.035  # a cell is about 6.1 km x 3.9 km
+JITTER = 0.3  # how far a grid corner moves, in cells (< 0.5 keeps cells simple)
+BEND = 0.1  # how far an edge's inner points move off it, in cells
+
+
+def grid_walk():
+    """The cells (column, row) in walking order: strips of STRIP rows from the
+    north, alternately west to east and east to west; within a strip, column
+    by column, down and up in turn."""
+    cells = []
+    for strip in range(GRID_ROWS // STRIP):
+        cols = range(GRID_COLS) if strip % 2 == 0 else range(GRID_COLS - 1, -1, -1)
+        for k, col in enumerate(cols):
+            rows = range(strip * STRIP, (strip + 1) * STRIP)
+            cells += [(col, row) for row in (rows if k % 2 == 0 else reversed(rows))]
+    return cells
+
+
+def make_map(villages, out):
+    """Write villages.geojson and villages-coords.csv (SYNTHETIC geometry).
+
+    Every grid corner is jittered once and every cell edge bent once (two
+    inner points, drawn per edge), and both are rounded to 6 decimals before
+    use: the two cells on either side of an edge have the same vertices, so
+    contiguity compares coordinates exactly. Rings are closed and
+    counter-clockwise (RFC 7946). A generator of its own: the CSV files do not
+    change."""
+    rng = random.Random(f"linkscore-{SEED}-map")
+    cells = grid_walk()
+    if len(villages) != len(cells):
+        raise SystemExit(f"the map has {len(cells)} cells for {len(villages)} villages")
+
+    def lonlat(x, y):
+        return (round(WEST + x * CELL_LON, 6), round(NORTH - y * CELL_LAT, 6))
+
+    corner = {}
+    for col in range(GRID_COLS + 1):
+        for row in range(GRID_ROWS + 1):
+            dx, dy = rng.uniform(-JITTER, JITTER), rng.uniform(-JITTER, JITTER)
+            corner[col, row] = (col + dx, row + dy)
+    bend = {}
+
+    def edge(a, b):
+        """The inner points of the edge from corner a to corner b, in that order."""
+        key = (min(a, b), max(a, b))
+        if key not in bend:
+            (x0, y0), (x1, y1) = corner[key[0]], corner[key[1]]
+            pts = []
+            for t in (1 / 3, 2 / 3):
+                off = rng.uniform(-BEND, BEND)
+                # off the edge at a right angle (the edge is about one cell long)
+                pts.append(lonlat(x0 + t * (x1 - x0) - off * (y1 - y0), y0 + t * (y1 - y0) + off * (x1 - x0)))
+            bend[key] = pts
+        pts = bend[key]
+        return pts if a == key[0] else pts[::-1]
+
+    features, coords = [], []
+    for v, (col, row) in zip(villages, cells):
+        # north-west, south-west, south-east, north-east: counter-clockwise
+        # with the latitude growing northwards
+        corners = [(col, row), (col, row + 1), (col + 1, row + 1), (col + 1, row)]
+        ring = []
+        for a, b in zip(corners, corners[1:] + corners[:1]):
+            ring.append(lonlat(*corner[a]))
+            ring += edge(a, b)
+        ring.append(ring[0])
+        features.append(
+            {
+                "type": "Feature",
+                "id": v.vid,
+                "properties": {"village_id": v.vid, "name": v.name, "county": v.county, "township": v.township},
+                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+            }
+        )
+        coords.append((v.vid, *centroid(ring)))
+    path = out / "villages.geojson"
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write('{"type":"FeatureCollection","features":[\n')
+        f.write(",\n".join(json.dumps(feat, ensure_ascii=False, separators=(",", ":")) for feat in features))
+        f.write("\n]}\n")
+    shown = path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path
+    print(f"wrote {shown}: {len(features)} village polygons (synthetic)")
+    path = out / "villages-coords.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["village_id", "lon", "lat"])
+        for vid, lon, lat in coords:
+            w.writerow([vid, f"{lon:.6f}", f"{lat:.6f}"])
+    shown = path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path
+    print(f"wrote {shown}: {len(coords)} village centroids (synthetic)")
+
+
+def centroid(ring):
+    """The area centroid (lon, lat) of a closed ring (planar, in degrees)."""
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        cross = x0 * y1 - x1 * y0
+        a += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    return cx / (3 * a), cy / (3 * a)
+
+
 def main():
     parser = argparse.ArgumentParser(description="Make the synthetic sample data.")
     parser.add_argument(
@@ -341,6 +463,7 @@ def main():
                 w.writerow(row)
         shown = path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path
         print(f"wrote {shown}: {len(villages[year])} villages")
+    make_map(villages[2024], out)
 
 
 if __name__ == "__main__":

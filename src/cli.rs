@@ -529,6 +529,12 @@ pub struct ReportArgs {
     /// Re-score RUNS times (as `sensitivity` does): each unit's rank interval in the ranking, and which moves go beyond it.
     #[arg(long, value_name = "RUNS", value_parser = clap::value_parser!(u64).range(1..))]
     pub uncertainty: Option<u64>,
+    /// Draw a map of the scores (by grade, or by quintile without grades) from the units' polygons in a GeoJSON file (Polygons and MultiPolygons, lon/lat degrees).
+    #[arg(long, value_name = "FILE.geojson")]
+    pub map: Option<String>,
+    /// The property of the map's features that holds the units' ids (default: `id`, else the feature's own `id`).
+    #[arg(long, value_name = "PROPERTY", requires = "map")]
+    pub key: Option<String>,
     #[command(flatten)]
     pub vary: VaryArgs,
     #[command(flatten)]
@@ -634,6 +640,10 @@ impl Command {
                     rubric(&a.rubric),
                     a.previous.as_deref().map(|p| Source {
                         what: "the previous year's data",
+                        path: p,
+                    }),
+                    a.map.as_deref().map(|p| Source {
+                        what: "the map",
                         path: p,
                     }),
                 ],

@@ -27,6 +27,7 @@ pub mod progress;
 pub mod report;
 pub mod rubric;
 pub mod sensitivity;
+pub mod shapes;
 pub mod spatial;
 pub mod stats;
 pub mod util;

@@ -12,8 +12,14 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     super::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = true;
+    // The map is read first: a wrong file fails before any scoring.
+    let map = args
+        .map
+        .as_deref()
+        .map(|path| crate::shapes::read(path, args.key.as_deref()))
+        .transpose()?;
     if is_panel(args, &rubric) {
-        return run_panel(args, &rubric, &options);
+        return run_panel(args, &rubric, &options, map);
     }
     let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
     let units = find_units(&table, &rubric, &args.unit)?;
@@ -23,6 +29,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         previous: args.previous.clone(),
         units,
         movers: args.top,
+        map,
         ..report::Options::default()
     };
     let page = match &args.previous {
@@ -31,8 +38,10 @@ pub fn run(args: &ReportArgs) -> Result<()> {
             let scored = engine::apply(&rubric, &table, &params)?;
             let robustness = super::uncertainty(&scored, &[&table], &params, args.uncertainty, &args.vary)?;
             report_options.uncertainty = robustness.map(|r| (r.settings.runs, r.intervals));
+            let map_warnings = check_map(&scored, &report_options)?;
             let page = report::render(&scored, None, &report_options);
             super::warn_all(&scored.warnings);
+            super::warn_all(&map_warnings);
             page
         }
         Some(previous) => {
@@ -51,9 +60,11 @@ pub fn run(args: &ReportArgs) -> Result<()> {
                 comparison.uncertainty = Some(r.intervals.clone());
                 report_options.uncertainty = Some((r.settings.runs, r.intervals));
             }
+            let map_warnings = check_map(&new_scored, &report_options)?;
             let page = report::render(&new_scored, Some(&comparison), &report_options);
             let mut warnings: Vec<String> = old_scored.warnings.iter().map(|w| format!("{previous}: {w}")).collect();
             warnings.extend(new_scored.warnings.iter().cloned());
+            warnings.extend(map_warnings);
             super::warn_all(&warnings);
             page
         }
@@ -72,7 +83,12 @@ fn is_panel(args: &ReportArgs, rubric: &crate::rubric::Rubric) -> bool {
 /// The report on a panel: its last period, scored on the panel's pooled
 /// scale, compared with the period before it, with the trend over all
 /// periods and the disparity of the score by period.
-fn run_panel(args: &ReportArgs, rubric: &crate::rubric::Rubric, options: &input::ReadOptions) -> Result<()> {
+fn run_panel(
+    args: &ReportArgs,
+    rubric: &crate::rubric::Rubric,
+    options: &input::ReadOptions,
+    map: Option<crate::shapes::Shapes>,
+) -> Result<()> {
     if args.previous.is_some() {
         return Err(Error::usage(
             "--previous names the year to compare with, but the data is a panel: the report compares its last two periods",
@@ -110,6 +126,7 @@ fn run_panel(args: &ReportArgs, rubric: &crate::rubric::Rubric, options: &input:
         previous: before.and(panel.periods.iter().rev().nth(1)).map(|p| p.label.clone()),
         units: find_units(&last_period.table, rubric, &args.unit)?,
         movers: args.top,
+        map,
         ..report::Options::default()
     };
     if let Some(r) = robustness {
@@ -138,12 +155,23 @@ fn run_panel(args: &ReportArgs, rubric: &crate::rubric::Rubric, options: &input:
         disparity: Some(disparity),
         dynamics,
     });
+    let map_warnings = check_map(last, &report_options)?;
     let page = report::render(last, comparison.as_ref(), &report_options);
     let mut warnings = scoring.warnings(&panel);
+    warnings.extend(map_warnings);
     warnings.extend(disparity_warnings);
     warnings.extend(dynamics_warnings);
     super::warn_all(&warnings);
     super::emit(page.as_bytes(), Some(&args.output))
+}
+
+/// With `--map`: the map matched against the units the page maps (an
+/// error when none matches), and its warnings.
+fn check_map(scored: &engine::Scored, options: &report::Options) -> Result<Vec<String>> {
+    options
+        .map
+        .as_ref()
+        .map_or(Ok(Vec::new()), |shapes| report::check_map(scored, shapes))
 }
 
 /// The report is a web page: `-o` must name an `.html` or `.htm` file.

@@ -11,12 +11,14 @@
 mod dynamics;
 mod figures;
 mod linkages;
+mod map;
 mod panel;
 pub mod svg;
 mod tables;
 
 use figures::median_of;
 pub use figures::{GroupMeans, group_means, histogram_bins};
+pub use map::{QUINTILE_COLOURS, check as check_map};
 pub use panel::PanelFigures;
 
 use crate::diff::Comparison;
@@ -54,18 +56,22 @@ pub struct Options {
     pub uncertainty: Option<(usize, Vec<Option<crate::sensitivity::Interval>>)>,
     /// With a panel: the periods' trend and disparity.
     pub panel: Option<PanelFigures>,
+    /// With `--map`: the units' polygons, drawn coloured by grade (or quintile).
+    pub map: Option<crate::shapes::Shapes>,
 }
 
 /// The section ids, in page order (the tests look for each). `coupling`
 /// is there when the rubric has `[coupling]`, `changes` with `--previous`
-/// or a panel, `trend`, `disparity` and `dynamics` with a panel.
-pub const SECTIONS: [&str; 14] = [
+/// or a panel, `trend`, `disparity` and `dynamics` with a panel, `map` with
+/// `--map`.
+pub const SECTIONS: [&str; 15] = [
     "summary",
     "rubric",
     "distribution",
     "grades",
     "profiles",
     "groups",
+    "map",
     "linkages",
     "coupling",
     "obstacles",
@@ -154,6 +160,7 @@ impl<'a> Page<'a> {
         out.push_str("</div>\n");
         self.profiles(&mut out);
         self.groups(&mut out);
+        self.map(&mut out);
         self.linkages(&mut out);
         self.coupling(&mut out);
         self.obstacles(&mut out);

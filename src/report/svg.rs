@@ -10,8 +10,10 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 mod curves;
+mod map;
 mod trend;
 pub use curves::curves;
+pub use map::{NO_DATA, Polygon, TOLERANCE_PX, map};
 pub use trend::{Line, lines, stacked};
 
 /// Escapes text for HTML and XML content and attribute values.

@@ -27,6 +27,7 @@ mod properties;
 mod report;
 mod report_browser;
 mod report_linkages;
+mod report_map;
 mod report_panel;
 mod sensitivity;
 mod snapshots;

@@ -524,8 +524,9 @@ fn the_shipped_examples_read_without_a_reading_warning() {
 
 /// The shipped sample data is what `examples/make_villages.py` makes
 /// (seeded, byte-identical on every run): regenerated into a temporary
-/// folder, every year's file equals the committed one byte for byte. Adding
-/// a year must not change the earlier ones (the script draws each year from
+/// folder, every year's file and the synthetic map (`villages.geojson`,
+/// `villages-coords.csv`) equal the committed ones byte for byte. Adding a
+/// year or the map must not change the earlier files (the script draws each year from
 /// a generator of its own). Needs Python 3.11 or later, as the differential
 /// test does.
 #[test]
@@ -542,8 +543,11 @@ fn the_shipped_examples_are_what_make_villages_makes() {
         "make_villages.py failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for year in ["2023", "2024", "2025"] {
-        let name = format!("villages-{year}.csv");
+    let names = ["2023", "2024", "2025"]
+        .map(|year| format!("villages-{year}.csv"))
+        .into_iter()
+        .chain(["villages.geojson".to_string(), "villages-coords.csv".to_string()]);
+    for name in names {
         let made = std::fs::read(dir.path().join(&name)).expect("regenerated file");
         let shipped = std::fs::read(root().join("examples").join(&name)).expect("shipped file");
         assert!(
