@@ -383,9 +383,9 @@ pub struct SpatialArgs {
     /// With a CSV edge list: add the reverse of each pair that lacks one.
     #[arg(long)]
     pub symmetric: bool,
-    /// With GeoJSON: the property holding the unit id (else the feature's id).
-    #[arg(long, value_name = "PROPERTY", default_value = "id")]
-    pub key: String,
+    /// With GeoJSON: the property holding the unit id [default: the property `id`, else the feature's id].
+    #[arg(long, value_name = "PROPERTY")]
+    pub key: Option<String>,
     /// With GeoJSON: queen (a shared vertex) or rook (a shared edge) contiguity.
     #[arg(long, value_enum, value_name = "RULE", default_value = "queen")]
     pub contiguity: Contiguity,

@@ -60,8 +60,6 @@ pub use weights::{Transform, Weights, weights};
 /// The largest GAL file or CSV edge list read (a million units with a
 /// dozen neighbours each is about 100 MiB).
 pub const MAX_NEIGHBOURS_FILE: u64 = 256 << 20;
-/// The largest GeoJSON file read.
-pub const MAX_GEOJSON_FILE: u64 = 1 << 30;
 
 /// Where the neighbours come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +71,11 @@ pub enum Source {
     Edges { path: String, symmetric: bool },
     /// GeoJSON Polygons/MultiPolygons: the unit id is the property `key`,
     /// else the feature's id; queen contiguity, or rook with `rook`.
-    GeoJson { path: String, key: String, rook: bool },
+    GeoJson {
+        path: String,
+        key: Option<String>,
+        rook: bool,
+    },
     /// Coordinates: per unit its id, longitude and latitude (degrees).
     Coords {
         units: Vec<(String, f64, f64)>,
@@ -85,7 +87,7 @@ impl Source {
     /// The file source `path` names by its extension (`.gal`, `.csv`,
     /// `.geojson` or `.json`, in any case), with the settings that apply
     /// to it: `symmetric` to an edge list, `key` and `rook` to GeoJSON.
-    pub fn from_path(path: &str, symmetric: bool, key: &str, rook: bool) -> Result<Source> {
+    pub fn from_path(path: &str, symmetric: bool, key: Option<&str>, rook: bool) -> Result<Source> {
         let extension = std::path::Path::new(path)
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
@@ -98,7 +100,7 @@ impl Source {
             }),
             "geojson" | "json" => Ok(Source::GeoJson {
                 path: path.to_string(),
-                key: key.to_string(),
+                key: key.map(str::to_string),
                 rook,
             }),
             _ => Err(Error::usage(format!(
@@ -116,7 +118,7 @@ pub fn load(source: &Source) -> Result<Graph> {
     match source {
         Source::Gal(path) => gal::load(path),
         Source::Edges { path, symmetric } => edges::load(path, *symmetric),
-        Source::GeoJson { path, key, rook } => polygons::load(path, key, *rook),
+        Source::GeoJson { path, key, rook } => polygons::load(path, key.as_deref(), *rook),
         Source::Coords { units, nearest } => coords::graph(units, *nearest),
     }
 }
