@@ -532,9 +532,12 @@ pub struct ReportArgs {
     /// Draw a map of the scores (by grade, or by quintile without grades) from the units' polygons in a GeoJSON file (Polygons and MultiPolygons, lon/lat degrees).
     #[arg(long, value_name = "FILE.geojson")]
     pub map: Option<String>,
-    /// The property of the map's features that holds the units' ids (default: `id`, else the feature's own `id`).
-    #[arg(long, value_name = "PROPERTY", requires = "map")]
+    /// The property of the GeoJSON features (--map, or --neighbours FILE.geojson) that holds the units' ids (default: `id`, else the feature's own `id`).
+    #[arg(long, value_name = "PROPERTY")]
     pub key: Option<String>,
+    /// Add a section on spatial autocorrelation (Moran's I, LISA clusters; with --map a cluster map) with these neighbours: a GAL file, a CSV edge list or GeoJSON polygons (queen contiguity).
+    #[arg(long, value_name = "SOURCE")]
+    pub neighbours: Option<String>,
     #[command(flatten)]
     pub vary: VaryArgs,
     #[command(flatten)]
@@ -640,6 +643,10 @@ impl Command {
                     rubric(&a.rubric),
                     a.previous.as_deref().map(|p| Source {
                         what: "the previous year's data",
+                        path: p,
+                    }),
+                    a.neighbours.as_deref().map(|p| Source {
+                        what: "the neighbours file",
                         path: p,
                     }),
                     a.map.as_deref().map(|p| Source {

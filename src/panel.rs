@@ -333,22 +333,27 @@ impl Measure {
 }
 
 impl<'a> Scoring<'a> {
-    /// Each period's units as the disparity analysis takes them: id,
-    /// group (`None` for an empty group cell: the unit has no group, as in
-    /// the report's group figures) and the value of `measure`.
+    /// Each period's units as the analyses take them: id, group and the
+    /// value of `measure`.
     pub fn values(&'a self, panel: &'a Panel, measure: Measure) -> Vec<PeriodValues<'a>> {
         self.periods
             .iter()
             .zip(&panel.periods)
-            .map(|(scored, period)| PeriodValues {
-                label: &period.label,
-                units: (0..scored.len())
-                    .map(|u| {
-                        let group = scored.table.group(u).filter(|g| !g.is_empty());
-                        (scored.table.id(u), group, measure.value(scored, u))
-                    })
-                    .collect(),
-            })
+            .map(|(scored, period)| period_values(&period.label, scored, measure))
             .collect()
+    }
+}
+
+/// One scored table's units as the analyses take them (a unit with an
+/// empty group cell has no group).
+pub fn period_values<'a>(label: &'a str, scored: &'a Scored<'a>, measure: Measure) -> PeriodValues<'a> {
+    PeriodValues {
+        label,
+        units: (0..scored.len())
+            .map(|u| {
+                let group = scored.table.group(u).filter(|g| !g.is_empty());
+                (scored.table.id(u), group, measure.value(scored, u))
+            })
+            .collect(),
     }
 }

@@ -12,14 +12,26 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     super::check_flags(&rubric, args.uncertainty, &args.vary)?;
     let mut options = args.read.options();
     options.skip_checksums = true;
-    // The map is read first: a wrong file fails before any scoring.
+    if args.key.is_some() && args.map.is_none() && args.neighbours.is_none() {
+        return Err(Error::usage("--key names the property of a GeoJSON file's features that holds the unit ids: it needs --map or --neighbours")
+            .help("add --map FILE.geojson, or leave out --key"));
+    }
+    // The map and the neighbours are read first: a wrong file fails before any scoring.
     let map = args
         .map
         .as_deref()
         .map(|path| crate::shapes::read(path, args.key.as_deref()))
         .transpose()?;
+    let neighbours = args
+        .neighbours
+        .as_deref()
+        .map(|path| {
+            let source = crate::spatial::Source::from_path(path, false, args.key.as_deref(), false)?;
+            crate::spatial::load(&source)
+        })
+        .transpose()?;
     if is_panel(args, &rubric) {
-        return run_panel(args, &rubric, &options, map);
+        return run_panel(args, &rubric, &options, map, neighbours.as_ref());
     }
     let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
     let units = find_units(&table, &rubric, &args.unit)?;
@@ -38,7 +50,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
             let scored = engine::apply(&rubric, &table, &params)?;
             let robustness = super::uncertainty(&scored, &[&table], &params, args.uncertainty, &args.vary)?;
             report_options.uncertainty = robustness.map(|r| (r.settings.runs, r.intervals));
-            let map_warnings = check_map(&scored, &report_options)?;
+            let map_warnings = places(&scored, &mut report_options, neighbours.as_ref())?;
             let page = report::render(&scored, None, &report_options);
             super::warn_all(&scored.warnings);
             super::warn_all(&map_warnings);
@@ -60,7 +72,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
                 comparison.uncertainty = Some(r.intervals.clone());
                 report_options.uncertainty = Some((r.settings.runs, r.intervals));
             }
-            let map_warnings = check_map(&new_scored, &report_options)?;
+            let map_warnings = places(&new_scored, &mut report_options, neighbours.as_ref())?;
             let page = report::render(&new_scored, Some(&comparison), &report_options);
             let mut warnings: Vec<String> = old_scored.warnings.iter().map(|w| format!("{previous}: {w}")).collect();
             warnings.extend(new_scored.warnings.iter().cloned());
@@ -70,6 +82,31 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         }
     };
     super::emit(page.as_bytes(), Some(&args.output))
+}
+
+/// The map checked against the reported scores, and with neighbours the
+/// spatial statistics of those scores (into `options`); the warnings of both.
+fn places(
+    scored: &engine::Scored,
+    options: &mut report::Options,
+    neighbours: Option<&crate::spatial::Graph>,
+) -> Result<Vec<String>> {
+    let mut warnings = check_map(scored, options)?;
+    if let Some(graph) = neighbours {
+        warnings.extend(graph.warnings.iter().cloned());
+        let values = crate::panel::period_values("", scored, crate::panel::Measure::Score);
+        let settings = crate::spatial::Settings::default();
+        let period = crate::spatial::period(&values, graph, crate::spatial::Transform::Row, &settings)?;
+        warnings.extend(
+            period
+                .warnings
+                .iter()
+                .map(|w| w.trim_start_matches("period : ").to_string()),
+        );
+        warnings.extend(period.moran.warnings.iter().cloned());
+        options.spatial = Some(period);
+    }
+    Ok(warnings)
 }
 
 /// Whether the data is a panel: an argument labelled `LABEL=PATH`, or a
@@ -88,6 +125,7 @@ fn run_panel(
     rubric: &crate::rubric::Rubric,
     options: &input::ReadOptions,
     map: Option<crate::shapes::Shapes>,
+    neighbours: Option<&crate::spatial::Graph>,
 ) -> Result<()> {
     if args.previous.is_some() {
         return Err(Error::usage(
@@ -155,7 +193,7 @@ fn run_panel(
         disparity: Some(disparity),
         dynamics,
     });
-    let map_warnings = check_map(last, &report_options)?;
+    let map_warnings = places(last, &mut report_options, neighbours)?;
     let page = report::render(last, comparison.as_ref(), &report_options);
     let mut warnings = scoring.warnings(&panel);
     warnings.extend(map_warnings);

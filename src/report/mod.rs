@@ -13,6 +13,7 @@ mod figures;
 mod linkages;
 mod map;
 mod panel;
+mod spatial;
 pub mod svg;
 mod tables;
 
@@ -58,13 +59,15 @@ pub struct Options {
     pub panel: Option<PanelFigures>,
     /// With `--map`: the units' polygons, drawn coloured by grade (or quintile).
     pub map: Option<crate::shapes::Shapes>,
+    /// With `--neighbours`: Moran's I and the LISA clusters of the reported scores.
+    pub spatial: Option<crate::spatial::Period>,
 }
 
 /// The section ids, in page order (the tests look for each). `coupling`
 /// is there when the rubric has `[coupling]`, `changes` with `--previous`
 /// or a panel, `trend`, `disparity` and `dynamics` with a panel, `map` with
-/// `--map`.
-pub const SECTIONS: [&str; 15] = [
+/// `--map`, `spatial` with `--neighbours`.
+pub const SECTIONS: [&str; 16] = [
     "summary",
     "rubric",
     "distribution",
@@ -72,6 +75,7 @@ pub const SECTIONS: [&str; 15] = [
     "profiles",
     "groups",
     "map",
+    "spatial",
     "linkages",
     "coupling",
     "obstacles",
@@ -161,6 +165,7 @@ impl<'a> Page<'a> {
         self.profiles(&mut out);
         self.groups(&mut out);
         self.map(&mut out);
+        self.spatial(&mut out);
         self.linkages(&mut out);
         self.coupling(&mut out);
         self.obstacles(&mut out);
