@@ -16,7 +16,7 @@
 //! CSV's.
 
 use super::listing::{Field, Listing, Value};
-use super::{Layout, Sheet, View};
+use super::{Kind, Layout, Sheet, View};
 use crate::input::Table;
 use crate::lang::{Lang, Words};
 use crate::rubric::Rubric;
@@ -74,6 +74,9 @@ fn unit_at<'a>(periods: &'a [Period], tables: &[&'a Table], r: Row) -> Option<Un
     })
 }
 
+/// One of a unit's local figures.
+type LocalFigure<'a> = fn(&LocalMoran) -> Value<'a>;
+
 /// The unit rows' columns, headed in `lang`: the id and label columns are
 /// titled by the rubric's names for them; the label is shown only when the
 /// rubric has a label column (JSON always has it).
@@ -84,27 +87,27 @@ pub fn unit_listing<'a>(periods: &'a [Period], tables: &[&'a Table], rubric: &'a
     let at = std::sync::Arc::new(at);
     let local = {
         let at = at.clone();
-        move |r: Row, get: fn(&LocalMoran) -> Value<'a>| at(r).and_then(|u| u.local.map(get)).unwrap_or(Value::Empty)
+        move |r: Row, get: LocalFigure<'a>| at(r).and_then(|u| u.local.map(get)).unwrap_or(Value::Empty)
     };
     let local = std::sync::Arc::new(local);
     let get = at.clone();
     l.push(Field::new(
         "period",
         Words::new("period", "时期"),
-        super::Kind::Text,
+        Kind::Text,
         move |r: Row| Value::text(get(r).map(|u| u.period.label.as_str())),
     ));
     let get = at.clone();
     l.push(Field::new(
         "id",
         rubric.id_column.as_str(),
-        super::Kind::Text,
+        Kind::Text,
         move |r: Row| Value::text(get(r).and_then(|u| Some(u.table?.id(u.index)))),
     ));
     let get = at.clone();
     let label = rubric.label_column.as_deref().unwrap_or("label");
     l.push(
-        Field::new("label", label, super::Kind::Text, move |r: Row| {
+        Field::new("label", label, Kind::Text, move |r: Row| {
             Value::text(get(r).and_then(|u| u.table?.label(u.index)))
         })
         .shown_if(rubric.label_column.is_some()),
@@ -113,10 +116,10 @@ pub fn unit_listing<'a>(periods: &'a [Period], tables: &[&'a Table], rubric: &'a
     l.push(Field::new(
         "value",
         Words::new("value", "取值"),
-        super::Kind::Raw,
+        Kind::Score,
         move |r: Row| Value::num(get(r).map(|u| u.value)),
     ));
-    let locals: [(&str, Words, fn(&LocalMoran) -> Value<'a>); 5] = [
+    let locals: [(&str, Words, LocalFigure<'a>); 5] = [
         ("lag", Words::new("spatial lag", "空间滞后"), |m| Value::Num(m.lag)),
         ("local_i", Words::new("local Moran's I", "局部莫兰指数"), |m| {
             Value::num(m.local_i)
@@ -132,9 +135,9 @@ pub fn unit_listing<'a>(periods: &'a [Period], tables: &[&'a Table], rubric: &'a
     for (key, title, get) in locals {
         let local = local.clone();
         let kind = if matches!(key, "quadrant" | "cluster") {
-            super::Kind::Text
+            Kind::Text
         } else {
-            super::Kind::Raw
+            Kind::Raw
         };
         l.push(Field::new(key, title, kind, move |r: Row| local(r, get)));
     }
@@ -152,13 +155,13 @@ pub fn global_listing(periods: &[Period], lang: Lang) -> Listing<'_, Row> {
     l.push(Field::new(
         "period",
         Words::new("period", "时期"),
-        super::Kind::Text,
+        Kind::Text,
         move |r: Row| Value::text(period(r).map(|p| p.label.as_str())),
     ));
     l.push(Field::new(
         "n",
         Words::new("units n", "单位数 n"),
-        super::Kind::Int,
+        Kind::Int,
         move |r: Row| Value::int(period(r).map(|p| p.moran.global.as_ref().map_or(p.units.len(), |g| g.n))),
     ));
     type Figure = fn(&GlobalMoran) -> Option<f64>;
@@ -177,14 +180,14 @@ pub fn global_listing(periods: &[Period], lang: Lang) -> Listing<'_, Row> {
         }),
     ];
     for (key, title, get) in figures {
-        l.push(Field::new(key, title, super::Kind::Raw, move |r: Row| {
+        l.push(Field::new(key, title, Kind::Raw, move |r: Row| {
             Value::num(global(r).and_then(get))
         }));
     }
     l.push(Field::new(
         "permutations",
         Words::new("permutations", "置换次数"),
-        super::Kind::Int,
+        Kind::Int,
         move |r: Row| Value::int(global(r).map(|g| g.permutations)),
     ));
     l

@@ -21,6 +21,9 @@ enum Block {
     Sheet(Sheet),
 }
 
+/// A unit's name by period and index in its table.
+pub type Name<'v> = Box<dyn Fn(usize, usize) -> String + 'v>;
+
 /// What the people's text is made from.
 pub struct People<'v> {
     pub periods: &'v [Period],
@@ -30,8 +33,7 @@ pub struct People<'v> {
     /// What is tested, as sentences name it ("the score", a dimension's name).
     pub of: &'v str,
     /// A unit's name (label, else id), by period and index in its table.
-    #[allow(clippy::type_complexity)]
-    pub name: Box<dyn Fn(usize, usize) -> String + 'v>,
+    pub name: Name<'v>,
 }
 
 impl People<'_> {

@@ -362,3 +362,28 @@ fn the_view_renders_the_people_text() {
     assert!(markdown.starts_with("# 村庄评价：发展的空间自相关"), "{markdown}");
     assert!(markdown.contains("| 聚类 | 单位数 | 包括 |"), "{markdown}");
 }
+
+#[test]
+fn many_hot_spots_are_named_by_the_first_few() {
+    let mut periods = periods();
+    let hot = local(1.0, 0.5, 0.01, Quadrant::HH, true);
+    periods[0].units = (0..8).map(|i| (i, i as f64)).collect();
+    periods[0].moran.units = vec![hot; 8];
+    let names = |lang| {
+        let p = people::People {
+            name: Box::new(|_, i| format!("u{i}")),
+            ..people(&periods, lang, "", "")
+        };
+        p.text(Layout::WIDE)
+    };
+    assert!(
+        names(Lang::Zh).contains("u0、u1、u2、u3、u4等 8 个"),
+        "{}",
+        names(Lang::Zh)
+    );
+    assert!(
+        names(Lang::En).contains("u0, u1, u2, u3, u4, and 3 more"),
+        "{}",
+        names(Lang::En)
+    );
+}
