@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod panel;
 pub mod ranking;
 pub mod sensitivity;
+pub mod spatial;
 pub mod summary;
 pub mod table;
 pub mod template;
