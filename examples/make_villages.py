@@ -41,7 +41,8 @@ How villages differ (so that the scores look like real ones):
     policy push ("dy") of 2024 stays. Every village keeps its id and name.
 
 The map (added later, for the maps of issue 19): villages.geojson, one
-Polygon per village of 2024 (300), and villages-coords.csv, their centroids.
+Polygon per village of any year (304: the 2024 villages and the four that
+were merged away after 2023), and villages-coords.csv, their centroids.
 THE GEOMETRY IS SYNTHETIC TOO: a jittered grid near lon 102.0-102.9, lat 24.1-24.8
 (degrees, WGS 84), no real boundary. See make_map() below: the villages lie in
 a 15 x 20 grid, each county a contiguous block (so counties cluster in space),
@@ -301,11 +302,12 @@ class Village:
         raise ValueError(kind)
 
 
-# The map: a grid of GRID_COLS x GRID_ROWS cells, one village each, walked in
-# strips of STRIP rows (left to right, then right to left, ...), column by
-# column within a strip, so that consecutive villages are neighbours and each
-# county (a run of consecutive villages) is one contiguous block.
-GRID_COLS, GRID_ROWS, STRIP = 15, 20, 5  # an odd number of columns, so each
+# The map: a grid of GRID_COLS columns and as many strips of STRIP rows as the
+# villages need, one village a cell, walked strip by strip (left to right, then
+# right to left, ...), column by column within a strip, so that consecutive
+# villages are neighbours and each county (a run of consecutive villages) is
+# one contiguous block. The last strip may be partly filled.
+GRID_COLS, STRIP = 15, 5  # an odd number of columns, so each
 # strip ends at its bottom row, above the next strip's first cell
 WEST, NORTH = 102.0, 24.8  # degrees of the grid's north-west corner
 CELL_LON, CELL_LAT = 0.06, 0.035  # a cell is about 6.1 km x 3.9 km
@@ -313,17 +315,17 @@ JITTER = 0.3  # how far a grid corner moves, in cells (< 0.5 keeps cells simple)
 BEND = 0.1  # how far an edge's inner points move off it, in cells
 
 
-def grid_walk():
-    """The cells (column, row) in walking order: strips of STRIP rows from the
-    north, alternately west to east and east to west; within a strip, column
-    by column, down and up in turn."""
+def grid_walk(n):
+    """The first n cells (column, row) in walking order: strips of STRIP rows
+    from the north, alternately west to east and east to west; within a strip,
+    column by column, down and up in turn."""
     cells = []
-    for strip in range(GRID_ROWS // STRIP):
+    for strip in range(-(-n // (GRID_COLS * STRIP))):
         cols = range(GRID_COLS) if strip % 2 == 0 else range(GRID_COLS - 1, -1, -1)
         for k, col in enumerate(cols):
             rows = range(strip * STRIP, (strip + 1) * STRIP)
             cells += [(col, row) for row in (rows if k % 2 == 0 else reversed(rows))]
-    return cells
+    return cells[:n]
 
 
 def make_map(villages, out):
@@ -336,16 +338,15 @@ def make_map(villages, out):
     counter-clockwise (RFC 7946). A generator of its own: the CSV files do not
     change."""
     rng = random.Random(f"linkscore-{SEED}-map")
-    cells = grid_walk()
-    if len(villages) != len(cells):
-        raise SystemExit(f"the map has {len(cells)} cells for {len(villages)} villages")
+    cells = grid_walk(len(villages))
+    rows = max(row for _, row in cells) + 1
 
     def lonlat(x, y):
         return (round(WEST + x * CELL_LON, 6), round(NORTH - y * CELL_LAT, 6))
 
     corner = {}
     for col in range(GRID_COLS + 1):
-        for row in range(GRID_ROWS + 1):
+        for row in range(rows + 1):
             dx, dy = rng.uniform(-JITTER, JITTER), rng.uniform(-JITTER, JITTER)
             corner[col, row] = (col + dx, row + dy)
     bend = {}
@@ -463,7 +464,10 @@ def main():
                 w.writerow(row)
         shown = path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path
         print(f"wrote {shown}: {len(villages[year])} villages")
-    make_map(villages[2024], out)
+    # Every village of any year is on the map (those merged away too), in id
+    # order, which runs county by county.
+    ever = {v.vid: v for year in sorted(villages) for v in villages[year]}
+    make_map([ever[vid] for vid in sorted(ever)], out)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ pub mod panel;
 pub mod report;
 pub mod score;
 pub mod sensitivity;
+pub mod spatial;
 pub mod template;
 pub mod weights;
 
@@ -38,7 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Panel(args) => panel::run(&args),
         Command::Disparity(args) => disparity::run(&args),
         Command::Dynamics(args) => dynamics::run(&args),
-        Command::Spatial(_) => Err(Error::usage("spatial: being built (issue 19)")),
+        Command::Spatial(args) => spatial::run(&args),
     }
 }
 
