@@ -43,9 +43,9 @@ How villages differ (so that the scores look like real ones):
 The map (added later, for the maps of issue 19): villages.geojson, one
 Polygon per village of any year (304: the 2024 villages and the four that
 were merged away after 2023), and villages-coords.csv, their centroids.
-THE GEOMETRY IS SYNTHETIC TOO: a jittered grid near lon 102.0-102.9, lat 24.1-24.8
+THE GEOMETRY IS SYNTHETIC TOO: a jittered grid near lon 102.0-103.1, lat 24.2-24.8
 (degrees, WGS 84), no real boundary. See make_map() below: the villages lie in
-a 15 x 20 grid, each county a contiguous block (so counties cluster in space),
+a 19 x 16 grid, each county a contiguous block (so counties cluster in space),
 and neighbouring cells share their edges exactly (the same vertices, rounded
 to 6 decimals once), so that queen and rook contiguity can be read from it.
 It is drawn ONLY from a generator of its own (seeded from SEED and "map"), so
@@ -307,7 +307,7 @@ class Village:
 # right to left, ...), column by column within a strip, so that consecutive
 # villages are neighbours and each county (a run of consecutive villages) is
 # one contiguous block. The last strip may be partly filled.
-GRID_COLS, STRIP = 15, 5  # an odd number of columns, so each
+GRID_COLS, STRIP = 19, 4  # an odd number of columns, so each
 # strip ends at its bottom row, above the next strip's first cell
 WEST, NORTH = 102.0, 24.8  # degrees of the grid's north-west corner
 CELL_LON, CELL_LAT = 0.06, 0.035  # a cell is about 6.1 km x 3.9 km

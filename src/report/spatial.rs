@@ -222,10 +222,15 @@ impl Page<'_> {
             let name = unit.map_or_else(|| shape.id.clone(), |u| self.name(u));
             tips.push(format!("{name}: {what}"));
         }
-        let legend: Vec<(String, String)> = CLUSTERS
+        let mut legend: Vec<(String, String)> = CLUSTERS
             .iter()
             .map(|(_, en, zh, colour)| (self.t(en, zh).to_string(), colour.to_string()))
             .collect();
+        let none = self.t(
+            "no statistic (an island, or not in the data)",
+            "无统计量（孤立或不在数据中）",
+        );
+        legend.push((none.to_string(), svg::NO_DATA.to_string()));
         let polygons: Vec<&[crate::shapes::Polygon]> = shapes.units.iter().map(|s| s.polygons.as_slice()).collect();
         let title = self.t("LISA clusters", "LISA 集聚图");
         figure(out, &svg::map(&polygons, &colours, &tips, &legend, title), title);
