@@ -3,6 +3,7 @@
 //! function of that sheet (CSV, markdown, table) or of the scored table
 //! itself (JSON, whose shape is nested).
 
+pub mod blocks;
 pub mod csv;
 pub mod diff;
 pub mod disparity;

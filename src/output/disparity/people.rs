@@ -6,8 +6,8 @@
 use super::{TheilFigure, column, number, ordered};
 use crate::disparity::Disparity;
 use crate::disparity::panel::{PanelDisparity, PeriodDisparity};
-use crate::error::escape_controls;
 use crate::lang::{Lang, Words};
+use crate::output::blocks::Block;
 use crate::output::{Cell, Kind, Layout, Sheet};
 use crate::util::rounded;
 
@@ -15,59 +15,14 @@ use crate::util::rounded;
 const INDEX_DECIMALS: usize = 4;
 const MEAN_DECIMALS: usize = 2;
 
-/// What a period shows, in order.
-enum Block {
-    Heading(String),
-    Line(String),
-    Sheet(Sheet),
-}
-
 /// The terminal text: the heading, then each period's blocks.
 pub fn text(panel: &PanelDisparity, lang: Lang, heading: &str, by: Option<&str>, layout: Layout) -> String {
-    let mut out = format!("{}\n", escape_controls(heading));
-    // A table follows a heading directly, anything else after a blank line.
-    let mut after_heading = false;
-    for block in blocks(panel, lang, by) {
-        match &block {
-            Block::Heading(h) => out.push_str(&format!("\n{}\n", escape_controls(h))),
-            Block::Line(l) => out.push_str(&format!("{}\n", escape_controls(l))),
-            Block::Sheet(s) => {
-                if !after_heading {
-                    out.push('\n');
-                }
-                out.push_str(&crate::output::table::fitted(s, layout));
-                out.push('\n');
-            }
-        }
-        after_heading = matches!(block, Block::Heading(_));
-    }
-    out
+    crate::output::blocks::text(heading, &blocks(panel, lang, by), layout)
 }
 
 /// The markdown: the heading, then each period's section.
 pub fn markdown(panel: &PanelDisparity, lang: Lang, heading: &str, by: Option<&str>) -> String {
-    use crate::output::markdown::{escape, render};
-    let mut out = format!("# {}\n", escape(heading));
-    for block in blocks(panel, lang, by) {
-        match block {
-            Block::Heading(h) => out.push_str(&format!("\n## {}\n", escape(&h))),
-            Block::Line(l) => out.push_str(&format!("\n{}\n", escape(&l))),
-            Block::Sheet(mut s) => {
-                // Markdown drops a cell's leading spaces: a part of a figure
-                // is marked with a corner instead of an indent.
-                for cell in s.rows.iter_mut().flatten() {
-                    if let crate::output::Cell::Text(text) = cell
-                        && let Some(part) = text.strip_prefix("  ")
-                    {
-                        *text = format!("└ {part}");
-                    }
-                }
-                out.push('\n');
-                out.push_str(&render(&s));
-            }
-        }
-    }
-    out
+    crate::output::blocks::markdown(heading, blocks(panel, lang, by))
 }
 
 fn blocks(panel: &PanelDisparity, lang: Lang, by: Option<&str>) -> Vec<Block> {

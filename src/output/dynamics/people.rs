@@ -10,8 +10,8 @@ use crate::dynamics::density::Density;
 use crate::dynamics::markov::Markov;
 use crate::dynamics::sigma::Sigma;
 use crate::dynamics::{Dynamics, Part};
-use crate::error::escape_controls;
 use crate::lang::{Lang, Words};
+use crate::output::blocks::Block;
 use crate::output::{Cell, Column, Kind, Layout, Sheet};
 use crate::util::rounded;
 
@@ -23,13 +23,6 @@ const COEFFICIENT_DECIMALS: usize = 3;
 
 /// The significance level of the β sentence.
 const ALPHA: f64 = 0.05;
-
-/// What the text shows, in order.
-enum Block {
-    Heading(String),
-    Line(String),
-    Sheet(Sheet),
-}
 
 /// A part's name as a heading.
 pub fn part_title(part: Part, lang: Lang) -> &'static str {
@@ -43,24 +36,7 @@ pub fn part_title(part: Part, lang: Lang) -> &'static str {
 
 /// The terminal text: the heading, then each computed part's blocks.
 pub fn text(d: &Dynamics, lang: Lang, heading: &str, by: Option<&str>, layout: Layout) -> String {
-    let mut out = format!("{}\n", escape_controls(heading));
-    // A table follows a heading directly, anything else after a blank line.
-    let mut after_heading = false;
-    for block in blocks(d, lang, by) {
-        match &block {
-            Block::Heading(h) => out.push_str(&format!("\n{}\n", escape_controls(h))),
-            Block::Line(l) => out.push_str(&format!("{}\n", escape_controls(l))),
-            Block::Sheet(s) => {
-                if !after_heading {
-                    out.push('\n');
-                }
-                out.push_str(&crate::output::table::fitted(s, layout));
-                out.push('\n');
-            }
-        }
-        after_heading = matches!(block, Block::Heading(_));
-    }
-    out
+    crate::output::blocks::text(heading, &blocks(d, lang, by), layout)
 }
 
 fn blocks(d: &Dynamics, lang: Lang, by: Option<&str>) -> Vec<Block> {

@@ -3,8 +3,8 @@
 //! and the counts of units per LISA cluster with the first names of the hot
 //! and cold spots. The per-unit rows are CSV's and the workbook's.
 
-use crate::error::escape_controls;
 use crate::lang::{Lang, Words};
+use crate::output::blocks::Block;
 use crate::output::{Cell, Column, Kind, Layout, Sheet};
 use crate::spatial::{Cluster, GlobalMoran, Period, Quadrant};
 use crate::util::rounded;
@@ -13,13 +13,6 @@ use crate::util::rounded;
 const ALPHA: f64 = 0.05;
 /// How many units of a hot or cold spot are named.
 const NAMED: usize = 5;
-
-/// What the text shows, in order.
-enum Block {
-    Heading(String),
-    Line(String),
-    Sheet(Sheet),
-}
 
 /// A unit's name by period and index in its table.
 pub type Name<'v> = Box<dyn Fn(usize, usize) -> String + 'v>;
@@ -39,41 +32,12 @@ pub struct People<'v> {
 impl People<'_> {
     /// The terminal text: the heading, then each period's blocks.
     pub fn text(&self, layout: Layout) -> String {
-        let mut out = format!("{}\n", escape_controls(&self.heading));
-        // A table follows a heading directly, anything else after a blank line.
-        let mut after_heading = false;
-        for block in self.blocks() {
-            match &block {
-                Block::Heading(h) => out.push_str(&format!("\n{}\n", escape_controls(h))),
-                Block::Line(l) => out.push_str(&format!("{}\n", escape_controls(l))),
-                Block::Sheet(s) => {
-                    if !after_heading {
-                        out.push('\n');
-                    }
-                    out.push_str(&crate::output::table::fitted(s, layout));
-                    out.push('\n');
-                }
-            }
-            after_heading = matches!(block, Block::Heading(_));
-        }
-        out
+        crate::output::blocks::text(&self.heading, &self.blocks(), layout)
     }
 
     /// The markdown: the heading, then each period's section.
     pub fn markdown(&self) -> String {
-        use crate::output::markdown::{escape, render};
-        let mut out = format!("# {}\n", escape(&self.heading));
-        for block in self.blocks() {
-            match block {
-                Block::Heading(h) => out.push_str(&format!("\n## {}\n", escape(&h))),
-                Block::Line(l) => out.push_str(&format!("\n{}\n", escape(&l))),
-                Block::Sheet(s) => {
-                    out.push('\n');
-                    out.push_str(&render(&s));
-                }
-            }
-        }
-        out
+        crate::output::blocks::markdown(&self.heading, self.blocks())
     }
 
     fn blocks(&self) -> Vec<Block> {
