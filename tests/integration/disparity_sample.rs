@@ -4,24 +4,14 @@
 //! G = G_w + G_nb + G_t in every period, the long-table form of the same
 //! panel, the same bytes at any thread count, and a snapshot of the table.
 
-use crate::support::{self, read_csv_with_header, write};
+use crate::support::{self, read_csv_with_header};
 
 const YEARS: [&str; 3] = ["2023", "2024", "2025"];
-
-/// `2023=examples/villages-2023.csv …` (paths relative to the repository root).
-fn panel_args() -> Vec<String> {
-    YEARS.iter().map(|y| format!("{y}=examples/villages-{y}.csv")).collect()
-}
 
 /// `disparity <the sample panel> -r rubrics/linkage.toml EXTRA…` in the
 /// repository root, which must succeed.
 fn sample(extra: &[&str]) -> support::Run {
-    let panel = panel_args();
-    let mut args = vec!["disparity"];
-    args.extend(panel.iter().map(String::as_str));
-    args.extend(["-r", "rubrics/linkage.toml"]);
-    args.extend_from_slice(extra);
-    support::ok(support::ls(&args))
+    support::sample_panel("disparity", extra)
 }
 
 #[test]
@@ -70,20 +60,7 @@ fn sample_panel_identity_and_shares_hold_in_every_period() {
 #[test]
 fn long_table_gives_the_same_csv() {
     let dir = support::tmp();
-    let mut long = String::new();
-    for y in YEARS {
-        let text = std::fs::read_to_string(support::root().join(format!("examples/villages-{y}.csv")))
-            .expect("read a sample file");
-        let mut lines = text.lines();
-        let header = lines.next().expect("a header");
-        if long.is_empty() {
-            long.push_str(&format!("年份,{header}\n"));
-        }
-        for line in lines.filter(|l| !l.is_empty()) {
-            long.push_str(&format!("{y},{line}\n"));
-        }
-    }
-    let path = write(dir.path(), "long.csv", long);
+    let path = support::sample_long_table(dir.path());
     let rubric = support::shipped_rubric();
     let from_long = support::ok(support::ls(&[
         "disparity",
@@ -107,7 +84,7 @@ fn long_table_gives_the_same_csv() {
 #[test]
 fn same_output_at_one_and_two_threads() {
     let root = support::root();
-    let panel = panel_args();
+    let panel = support::sample_panel_args();
     for format in ["csv", "json"] {
         let mut args = vec!["disparity"];
         args.extend(panel.iter().map(String::as_str));

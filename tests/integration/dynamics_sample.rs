@@ -6,25 +6,14 @@
 //! dynamics section against the CSV.
 
 use crate::report::{by_id, parse, report, table_rows};
-use crate::support::{self, read_csv_with_header, write};
+use crate::support::{self, read_csv_with_header};
 
-const YEARS: [&str; 3] = ["2023", "2024", "2025"];
 const PARTS: [&str; 4] = ["density", "markov", "sigma", "beta"];
-
-/// `2023=examples/villages-2023.csv …` (paths relative to the repository root).
-fn panel_args() -> Vec<String> {
-    YEARS.iter().map(|y| format!("{y}=examples/villages-{y}.csv")).collect()
-}
 
 /// `dynamics <the sample panel> -r rubrics/linkage.toml EXTRA…` in the
 /// repository root, which must succeed.
 fn sample(extra: &[&str]) -> support::Run {
-    let panel = panel_args();
-    let mut args = vec!["dynamics"];
-    args.extend(panel.iter().map(String::as_str));
-    args.extend(["-r", "rubrics/linkage.toml"]);
-    args.extend_from_slice(extra);
-    support::ok(support::ls(&args))
+    support::sample_panel("dynamics", extra)
 }
 
 #[test]
@@ -105,20 +94,7 @@ fn the_table_says_whether_the_panel_converges() {
 #[test]
 fn long_table_gives_the_same_csv_for_every_part() {
     let dir = support::tmp();
-    let mut long = String::new();
-    for y in YEARS {
-        let text = std::fs::read_to_string(support::root().join(format!("examples/villages-{y}.csv")))
-            .expect("read a sample file");
-        let mut lines = text.lines();
-        let header = lines.next().expect("a header");
-        if long.is_empty() {
-            long.push_str(&format!("年份,{header}\n"));
-        }
-        for line in lines.filter(|l| !l.is_empty()) {
-            long.push_str(&format!("{y},{line}\n"));
-        }
-    }
-    let path = write(dir.path(), "long.csv", long);
+    let path = support::sample_long_table(dir.path());
     let rubric = support::shipped_rubric();
     for part in PARTS {
         let from_long = support::ok(support::ls(&[
@@ -146,7 +122,7 @@ fn long_table_gives_the_same_csv_for_every_part() {
 #[test]
 fn same_output_at_one_and_two_threads() {
     let root = support::root();
-    let panel = panel_args();
+    let panel = support::sample_panel_args();
     let mut runs: Vec<Vec<&str>> = PARTS.iter().map(|part| vec!["--part", part, "-f", "csv"]).collect();
     runs.push(vec!["-f", "json"]);
     for extra in runs {
@@ -170,7 +146,7 @@ fn sample_table_snapshot() {
 /// the Markov table's probabilities are the CSV's to 3 decimals.
 #[test]
 fn the_report_shows_the_dynamics() {
-    let panel = panel_args();
+    let panel = support::sample_panel_args();
     let mut args: Vec<&str> = panel.iter().map(String::as_str).collect();
     args.extend(["--rubric", "rubrics/linkage.toml"]);
     let (_dir, _, page) = report(&args);

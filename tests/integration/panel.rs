@@ -166,36 +166,10 @@ fn plain_paths_are_labelled_by_their_file_names() {
     assert_eq!(periods(&rows), ["2023", "2024"]);
 }
 
-/// The three sample years as one long CSV: a `年份` column first, the years'
-/// rows interleaved (2025, 2023, 2024, 2025, …), each year's in file order.
-fn long_villages(dir: &Path) -> PathBuf {
-    let years = [2025, 2023, 2024];
-    let texts: Vec<String> = years
-        .iter()
-        .map(|y| std::fs::read_to_string(village(*y)).unwrap())
-        .collect();
-    let header = texts[0].lines().next().unwrap();
-    let mut out = format!("年份,{header}\n");
-    let mut lines: Vec<_> = texts.iter().map(|t| t.lines().skip(1)).collect();
-    loop {
-        let mut any = false;
-        for (y, rest) in years.iter().zip(lines.iter_mut()) {
-            if let Some(line) = rest.next() {
-                out.push_str(&format!("{y},{line}\n"));
-                any = true;
-            }
-        }
-        if !any {
-            break;
-        }
-    }
-    write(dir, "long.csv", out)
-}
-
 #[test]
 fn a_long_table_gives_what_labelled_files_give() {
     let dir = support::tmp();
-    let long = long_villages(dir.path());
+    let long = support::sample_long_table(dir.path());
     let linkage = rubric("linkage.toml");
     let by_files = ok_in(
         dir.path(),

@@ -370,3 +370,50 @@ pub fn cli_output_at(dir: &Path, threads: usize, args: &[&str]) -> Vec<u8> {
         .args(args));
     ok(r).raw_stdout
 }
+
+/// The shipped sample's three years as a panel: `2023=examples/villages-2023.csv …`
+/// (paths relative to the repository root).
+pub fn sample_panel_args() -> Vec<String> {
+    ["2023", "2024", "2025"]
+        .iter()
+        .map(|y| format!("{y}=examples/villages-{y}.csv"))
+        .collect()
+}
+
+/// `COMMAND <the sample panel> -r rubrics/linkage.toml EXTRA…` in the
+/// repository root, which must succeed.
+pub fn sample_panel(command: &str, extra: &[&str]) -> Run {
+    let panel = sample_panel_args();
+    let mut args = vec![command];
+    args.extend(panel.iter().map(String::as_str));
+    args.extend(["-r", "rubrics/linkage.toml"]);
+    args.extend_from_slice(extra);
+    ok(ls(&args))
+}
+
+/// The three sample years as one long CSV in `dir`: a `年份` column first,
+/// the years' rows interleaved (2025, 2023, 2024, 2025, …), each year's in
+/// file order.
+pub fn sample_long_table(dir: &Path) -> PathBuf {
+    let years = [2025, 2023, 2024];
+    let texts: Vec<String> = years
+        .iter()
+        .map(|y| std::fs::read_to_string(root().join(format!("examples/villages-{y}.csv"))).expect("a sample file"))
+        .collect();
+    let header = texts.first().and_then(|t| t.lines().next()).unwrap_or_default();
+    let mut out = format!("年份,{header}\n");
+    let mut lines: Vec<_> = texts.iter().map(|t| t.lines().skip(1)).collect();
+    loop {
+        let mut any = false;
+        for (y, rest) in years.iter().zip(lines.iter_mut()) {
+            if let Some(line) = rest.next() {
+                out.push_str(&format!("{y},{line}\n"));
+                any = true;
+            }
+        }
+        if !any {
+            break;
+        }
+    }
+    write(dir, "long.csv", out)
+}
