@@ -31,6 +31,7 @@ mod report_map;
 mod report_panel;
 mod sensitivity;
 mod snapshots;
+mod spatial;
 mod support;
 mod threads;
 mod year;
