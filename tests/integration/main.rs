@@ -32,6 +32,7 @@ mod report_panel;
 mod sensitivity;
 mod snapshots;
 mod spatial;
+mod spatial_sample;
 mod support;
 mod threads;
 mod year;
