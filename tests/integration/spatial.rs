@@ -752,3 +752,81 @@ fn permutation_p_falls_in_a_monte_carlo_band() {
     }
     assert!(seen.windows(2).any(|w| w[0] != w[1]), "four seeds give one p_sim: {seen:?}");
 }
+
+/// Every permutation of `items` (Heap's algorithm).
+fn permutations(items: &mut [f64], k: usize, out: &mut Vec<Vec<f64>>) {
+    if k <= 1 {
+        out.push(items.to_vec());
+        return;
+    }
+    for i in 0..k {
+        permutations(items, k - 1, out);
+        let j = if k % 2 == 0 { i } else { 0 };
+        items.swap(j, k - 1);
+    }
+}
+
+/// The folded permutation p SPEC defines, for R draws, estimates
+/// min(q, 1 − q) with q = P(permuted ≥ observed); checks `p_sim` against the
+/// exact q range (ties within 1e-12 either way) with 4 binomial standard
+/// errors and the +1s of (M + 1)/(R + 1).
+fn in_band(p_sim: f64, q_low: f64, q_high: f64, draws: f64, what: &str) {
+    let ok = [q_low, q_high].iter().chain(&[(q_low + q_high) / 2.0]).any(|&q| {
+        let target = q.min(1.0 - q);
+        let sd = (q * (1.0 - q) / draws).sqrt();
+        (p_sim - target).abs() <= 4.0 * sd + 2.0 / draws
+    });
+    assert!(ok, "{what}: p_sim {p_sim}, exact q in [{q_low}, {q_high}]");
+}
+
+#[test]
+fn permutation_p_values_match_exact_enumeration() {
+    // The 2×3 lattice with uneven values: all 720 permutations give the exact
+    // distribution of I; the conditional permutations of unit 1 (its value
+    // fixed, its two neighbours drawn from the five others) are the 10 pairs.
+    let (ids, _, neighbours) = lattice();
+    let y = vec![1.3, 2.9, 0.4, 5.5, 3.1, 7.7];
+    let dir = support::tmp();
+    let d = dir.path();
+    write(d, "l.csv", data_csv(&ids, &y));
+    write(d, "l.gal", gal(&ids, &neighbours));
+    let w = dense(&neighbours, false);
+    let observed = reference(&y, &w).i;
+    let mut all = Vec::new();
+    permutations(&mut y.clone(), 6, &mut all);
+    assert_eq!(all.len(), 720);
+    let is: Vec<f64> = all.iter().map(|p| reference(p, &w).i).collect();
+    let q_low = is.iter().filter(|i| **i > observed + 1e-12).count() as f64 / 720.0;
+    let q_high = is.iter().filter(|i| **i >= observed - 1e-12).count() as f64 / 720.0;
+    let draws = 9999.0;
+    for seed in ["1", "2"] {
+        let g = global_row(d, &["l.csv", "--neighbours", "l.gal", "--permutations", "9999", "--seed", seed]);
+        assert_eq!(g["permutations"], "9999");
+        in_band(support::number(&g, "p_sim"), q_low, q_high, draws, "global p_sim");
+    }
+
+    let mean = y.iter().sum::<f64>() / 6.0;
+    let z: Vec<f64> = y.iter().map(|v| v - mean).collect();
+    let rows = read_csv(
+        &ok(spatial(d, &["l.csv", "--neighbours", "l.gal", "--permutations", "9999"])).stdout,
+    );
+    for (unit, id) in ids.iter().enumerate() {
+        let k = neighbours[unit].len();
+        let others: Vec<usize> = (0..6).filter(|&j| j != unit).collect();
+        let observed_lag: f64 = neighbours[unit].iter().map(|&j| z[j]).sum::<f64>() / k as f64;
+        let observed = z[unit] * observed_lag;
+        // Every k-subset of the others (row-standardized: equal weights).
+        let mut lisas = Vec::new();
+        for mask in 0u32..(1 << 5) {
+            if mask.count_ones() as usize == k {
+                let lag: f64 =
+                    (0..5).filter(|b| mask & (1 << b) != 0).map(|b| z[others[b]]).sum::<f64>() / k as f64;
+                lisas.push(z[unit] * lag);
+            }
+        }
+        let total = lisas.len() as f64;
+        let q_low = lisas.iter().filter(|i| **i > observed + 1e-12).count() as f64 / total;
+        let q_high = lisas.iter().filter(|i| **i >= observed - 1e-12).count() as f64 / total;
+        in_band(support::num(&rows, id, "p_sim"), q_low, q_high, draws, &format!("local p_sim of {id}"));
+    }
+}
