@@ -830,3 +830,57 @@ fn permutation_p_values_match_exact_enumeration() {
         in_band(support::num(&rows, id, "p_sim"), q_low, q_high, draws, &format!("local p_sim of {id}"));
     }
 }
+
+#[test]
+fn random_weighted_edge_lists_match_the_dense_reference() {
+    // Random values and random directed, weighted neighbour lists (a few
+    // islands among them), written as an edge list `id,neighbour,weight`:
+    // row-standardized w_ij = weight_ij / Σ_j weight_ij, binary w_ij = 1.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let dir = support::tmp();
+    let d = dir.path();
+    for round in 0..4 {
+        let n = 12 + 7 * round;
+        let ids: Vec<String> = (0..n).map(|k| format!("r{round}u{k}")).collect();
+        let y: Vec<f64> = (0..n).map(|_| (next() * 1000.0).round() / 10.0).collect();
+        let mut raw = vec![vec![0.0; n]; n];
+        let mut edges = String::from("id,neighbour,weight\n");
+        for i in 0..n {
+            for j in 0..n {
+                if i != j && next() < 0.2 {
+                    let weight = 1.0 + (next() * 40.0).round() / 8.0;
+                    raw[i][j] = weight;
+                    edges.push_str(&format!("{},{},{weight}\n", ids[i], ids[j]));
+                }
+            }
+        }
+        write(d, "r.csv", data_csv(&ids, &y));
+        write(d, "r-edges.csv", edges);
+        let row: Vec<Vec<f64>> = raw
+            .iter()
+            .map(|r| {
+                let sum: f64 = r.iter().sum();
+                r.iter().map(|w| if sum > 0.0 { w / sum } else { 0.0 }).collect()
+            })
+            .collect();
+        let binary: Vec<Vec<f64>> = raw.iter().map(|r| r.iter().map(|w| f64::from(u8::from(*w > 0.0))).collect()).collect();
+        for (transform, w) in [("row", &row), ("binary", &binary)] {
+            let r = reference(&y, w);
+            let args = ["r.csv", "--neighbours", "r-edges.csv", "--transform", transform];
+            let g = global_row(d, &args);
+            let what = format!("round {round} {transform}");
+            close(support::number(&g, "moran_i"), r.i, 1e-12, &format!("{what} I"));
+            close(support::number(&g, "expected_i"), r.expected, 1e-12, &format!("{what} E[I]"));
+            close(support::number(&g, "variance_norm"), r.var, 1e-12, &format!("{what} Var"));
+            close(support::number(&g, "z_norm"), r.z, 1e-12, &format!("{what} z"));
+            let rows = read_csv(&ok(spatial(d, &args)).stdout);
+            check_units(&rows, &ids, &y, &r, &what);
+        }
+    }
+}
