@@ -32,6 +32,8 @@ mod report_panel;
 mod sensitivity;
 mod snapshots;
 mod spatial;
+mod spatial_errors;
+mod spatial_permutations;
 mod spatial_sample;
 mod support;
 mod threads;

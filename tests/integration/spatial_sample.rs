@@ -72,8 +72,20 @@ fn sample_json_has_global_and_units_per_period() {
     let periods = doc["periods"].as_array().expect("periods[]");
     assert_eq!(periods.len(), 3);
     for (period, n) in periods.iter().zip([299, 300, 297]) {
-        assert!(period["global"]["moran_i"].as_f64().expect("moran_i") > 0.0, "{}", period["global"]);
-        for key in ["n", "expected_i", "variance_norm", "z_norm", "p_norm", "p_sim", "permutations"] {
+        assert!(
+            period["global"]["moran_i"].as_f64().expect("moran_i") > 0.0,
+            "{}",
+            period["global"]
+        );
+        for key in [
+            "n",
+            "expected_i",
+            "variance_norm",
+            "z_norm",
+            "p_norm",
+            "p_sim",
+            "permutations",
+        ] {
             assert!(!period["global"][key].is_null(), "global.{key}");
         }
         assert_eq!(period["units"].as_array().expect("units[]").len(), n);
@@ -92,7 +104,11 @@ fn sample_workbook_has_global_and_units_sheets() {
         assert!(names.iter().any(|n| n == sheet), "sheet {sheet} in {names:?}");
     }
     let units = book.worksheet_range("units").expect("the units sheet");
-    assert_eq!(units.height(), 1 + 299 + 300 + 297, "a header and a row per unit and period");
+    assert_eq!(
+        units.height(),
+        1 + 299 + 300 + 297,
+        "a header and a row per unit and period"
+    );
     let global = book.worksheet_range("global").expect("the global sheet");
     assert_eq!(global.height(), 1 + 3);
 }
@@ -132,7 +148,10 @@ fn a_long_table_gives_the_same_csv() {
         args.extend_from_slice(extra);
         let from_long = ok(support::ls(&args));
         let from_files = sample(extra);
-        assert!(from_long.stdout == from_files.stdout, "{extra:?}: the long table and the files differ");
+        assert!(
+            from_long.stdout == from_files.stdout,
+            "{extra:?}: the long table and the files differ"
+        );
     }
 }
 
@@ -143,7 +162,16 @@ fn same_output_at_one_and_two_threads() {
     for format in ["csv", "json"] {
         let mut args = vec!["spatial"];
         args.extend(panel.iter().map(String::as_str));
-        args.extend(["-r", "rubrics/linkage.toml", "--neighbours", MAP, "--key", "village_id", "--format", format]);
+        args.extend([
+            "-r",
+            "rubrics/linkage.toml",
+            "--neighbours",
+            MAP,
+            "--key",
+            "village_id",
+            "--format",
+            format,
+        ]);
         let one = support::cli_output_at(&root, 1, &args);
         let two = support::cli_output_at(&root, 2, &args);
         assert!(one == two, "{format}: 1 and 2 threads differ");
@@ -155,7 +183,9 @@ fn same_output_at_one_and_two_threads() {
 
 /// The text of the numeric cells (`<td class="num">…</td>`) of the table `id`.
 fn table_numbers(html: &str, id: &str) -> Vec<String> {
-    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("table {id} in the report"));
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("table {id} in the report"));
     let table = &html[start..start + html[start..].find("</table>").expect("the table ends")];
     table
         .split("<td class=\"num\">")
@@ -196,7 +226,11 @@ fn report_spatial_section_agrees_with_spatial() {
     };
     let global = spatial(&["--global"]);
     let moran = table_numbers(&html, "moran-table");
-    assert_eq!(moran[0], format!("{:.4}", support::number(&global[0], "moran_i")), "Moran's I");
+    assert_eq!(
+        moran[0],
+        format!("{:.4}", support::number(&global[0], "moran_i")),
+        "Moran's I"
+    );
     assert_eq!(moran.last().expect("n"), &global[0]["n"], "n");
 
     // Counts per cluster in the table's order: HH, LL, HL, LH, ns, islands.
@@ -207,7 +241,10 @@ fn report_spatial_section_agrees_with_spatial() {
     assert_eq!(table_numbers(&html, "cluster-table"), expected);
 
     // Two maps: the score map and the LISA map, each a path per feature.
-    let features = std::fs::read_to_string(&map).expect("the map").matches("\"Feature\"").count();
+    let features = std::fs::read_to_string(&map)
+        .expect("the map")
+        .matches("\"Feature\"")
+        .count();
     assert_eq!(features, 304);
     let maps: Vec<&str> = html
         .split("<svg")
