@@ -220,6 +220,22 @@ impl<'a, K: Copy + Send + Sync> Listing<'a, K> {
         }
     }
 
+    /// The shown columns and the rows at `positions` (indices into the
+    /// rows, in the order given; out-of-range ones left out) as cells: a
+    /// part of a long listing without making every row's cells.
+    pub fn sheet_of(&self, positions: &[usize]) -> Sheet {
+        let rows = positions
+            .iter()
+            .filter_map(|&i| self.rows.get(i))
+            .map(|&k| self.shown().map(|f| (f.get)(k).into_cell()).collect())
+            .collect();
+        Sheet {
+            lang: self.lang,
+            columns: self.columns(),
+            rows,
+        }
+    }
+
     /// Row `i` as a JSON object: every field at its slot.
     pub fn json_object(&self, i: usize) -> serde_json::Value {
         let mut object = Map::new();

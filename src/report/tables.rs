@@ -8,6 +8,11 @@ use crate::util::signed;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+/// Rankings up to this many units are listed whole in the page.
+const FULL_RANKING: usize = 2_000;
+/// Of a longer ranking, the page lists this many at each end.
+const RANKING_ENDS: usize = 1_000;
+
 impl Page<'_> {
     pub(super) fn changes(&self, out: &mut String) {
         let Some(c) = self.comparison else { return };
@@ -153,8 +158,38 @@ impl Page<'_> {
 
     pub(super) fn ranking(&self, out: &mut String) {
         let r = self.s.rubric;
-        self.section_open(out, "ranking", self.t("Full ranking", "完整排名"));
-        let sheet = crate::output::ranking::listing(self.s, Detail::default(), None).sheet();
+        let n = self.s.order.len();
+        // A national ranking is a million rows that no one reads in a page
+        // (and that no browser opens comfortably): beyond FULL_RANKING rows
+        // the page lists the first and the last RANKING_ENDS, and says how to
+        // get the whole ranking as a file.
+        let positions: Vec<usize> = if n <= FULL_RANKING {
+            (0..n).collect()
+        } else {
+            (0..RANKING_ENDS).chain(n - RANKING_ENDS..n).collect()
+        };
+        let cut = n > FULL_RANKING;
+        let title = if cut {
+            self.t("Ranking: the first and the last 1,000", "排名：前 1000 名与后 1000 名")
+        } else {
+            self.t("Full ranking", "完整排名")
+        };
+        self.section_open(out, "ranking", title);
+        if cut {
+            let note = if self.lang.is_chinese() {
+                format!(
+                    "共 {n} 个单位，页面只列出前 {RANKING_ENDS} 名和后 {RANKING_ENDS} 名（中间 {} 个略去）。完整排名请导出文件：linkscore score 数据文件 --rubric 评价体系 -o ranking.xlsx（或 .csv）。",
+                    n - 2 * RANKING_ENDS
+                )
+            } else {
+                format!(
+                    "{n} units: the page lists the first and the last {RANKING_ENDS} ({} in between are left out). For the whole ranking, write it to a file: linkscore score DATA --rubric RUBRIC -o ranking.xlsx (or .csv).",
+                    n - 2 * RANKING_ENDS
+                )
+            };
+            let _ = writeln!(out, "<p class=\"note\" id=\"ranking-cut\">{}</p>", esc(&note));
+        }
+        let sheet = crate::output::ranking::listing(self.s, Detail::default(), None).sheet_of(&positions);
         // With --previous: each unit's rank change, by id.
         let changes: Option<HashMap<&str, String>> = self.comparison.map(|c| {
             c.pairs
@@ -208,6 +243,18 @@ impl Page<'_> {
         out.push_str("</tr></thead>\n<tbody>\n");
         let grade_col = sheet.columns.iter().position(|c| c.key == "grade");
         for (i, row) in sheet.rows.iter().enumerate() {
+            if cut && i == RANKING_ENDS {
+                let _ = writeln!(
+                    out,
+                    "<tr class=\"gap\"><td colspan=\"{}\">… {} …</td></tr>",
+                    sheet.columns.len() + usize::from(changes.is_some()) + usize::from(intervals.is_some()),
+                    esc(&if self.lang.is_chinese() {
+                        format!("略去 {} 个单位", n - 2 * RANKING_ENDS)
+                    } else {
+                        format!("{} units left out", n - 2 * RANKING_ENDS)
+                    })
+                );
+            }
             out.push_str("<tr>");
             for (k, (cell, col)) in row.iter().zip(&sheet.columns).enumerate() {
                 let text = cell.human(col.kind);
@@ -245,7 +292,12 @@ impl Page<'_> {
                 if k == 0
                     && let Some(intervals) = intervals
                 {
-                    let interval = self.s.order.get(i).and_then(|&u| intervals.get(u).copied().flatten());
+                    let position = positions.get(i).copied().unwrap_or(usize::MAX);
+                    let interval = self
+                        .s
+                        .order
+                        .get(position)
+                        .and_then(|&u| intervals.get(u).copied().flatten());
                     let text = match interval {
                         Some(v) if v.p05 == v.p95 => v.p05.to_string(),
                         Some(v) => format!("{}–{}", v.p05, v.p95),

@@ -29,6 +29,7 @@ mod report_browser;
 mod report_linkages;
 mod report_map;
 mod report_panel;
+mod report_scale;
 mod sensitivity;
 mod snapshots;
 mod spatial;
