@@ -76,9 +76,20 @@ pub fn aggregate_coded(
     children: impl Iterator<Item = (f64, f64)> + Clone,
 ) -> std::result::Result<f64, usize> {
     let present = |&(_, z): &(f64, f64)| !z.is_nan();
-    let complete = children.clone().all(|c| present(&c));
-    let total: f64 = children.clone().filter(present).map(|(w, _)| w).sum();
-    let count = children.clone().filter(present).count();
+    // One pass for what the aggregation needs to know of its children (this
+    // runs for every unit, dimension and re-scoring). `total` adds the
+    // present weights in order from −0.0, as `Iterator::sum` does, so the
+    // bits are those of the sum.
+    let (mut complete, mut total, mut count, mut bounded) = (true, -0.0_f64, 0usize, true);
+    for (w, z) in children.clone() {
+        if z.is_nan() {
+            complete = false;
+            continue;
+        }
+        total += w;
+        count += 1;
+        bounded &= (0.0..=1.0).contains(&z);
+    }
     if total.is_nan() || total < 0.0 || count == 0 {
         return Ok(f64::NAN);
     }
@@ -92,9 +103,11 @@ pub fn aggregate_coded(
     let scale = if complete || share { 1.0 } else { total };
     // A weighted mean of values in [0, 1] is in [0, 1]; weights that sum to
     // 1 + an ulp must not push a perfect unit above the scale.
-    let bounded = children.clone().all(|(_, z)| z.is_nan() || (0.0..=1.0).contains(&z));
     let clamp = |x: f64| if bounded { x.clamp(0.0, 1.0) } else { x };
     match how {
+        // Every child present with its own weight (the common case): w / 1.0
+        // is w exactly, so the division is left out and the bits are the same.
+        Aggregate::Arithmetic if complete && !share => Ok(clamp(children.map(|(w, z)| w * z).sum())),
         Aggregate::Arithmetic => Ok(clamp(
             children.filter(present).map(|(w, z)| weight(w) / scale * z).sum(),
         )),
