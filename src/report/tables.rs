@@ -156,39 +156,38 @@ impl Page<'_> {
         out.push_str("</section>\n");
     }
 
+    /// Opens the ranking section: the positions (in rank order) the page
+    /// lists, all of them up to [`FULL_RANKING`], else the first and the last
+    /// [`RANKING_ENDS`] with a note on getting the whole ranking as a file.
+    /// A national ranking is a million rows that no one reads in a page
+    /// (and that no browser opens comfortably).
+    fn ranking_open(&self, out: &mut String) -> Vec<usize> {
+        let n = self.s.order.len();
+        if n <= FULL_RANKING {
+            self.section_open(out, "ranking", self.t("Full ranking", "完整排名"));
+            return (0..n).collect();
+        }
+        let title = self.t("Ranking: the first and the last 1,000", "排名：前 1000 名与后 1000 名");
+        self.section_open(out, "ranking", title);
+        let left = n - 2 * RANKING_ENDS;
+        let note = if self.lang.is_chinese() {
+            format!(
+                "共 {n} 个单位，页面只列出前 {RANKING_ENDS} 名和后 {RANKING_ENDS} 名（中间 {left} 个略去）。完整排名请导出文件：linkscore score 数据文件 --rubric 评价体系 -o ranking.xlsx（或 .csv）。"
+            )
+        } else {
+            format!(
+                "{n} units: the page lists the first and the last {RANKING_ENDS} ({left} in between are left out). For the whole ranking, write it to a file: linkscore score DATA --rubric RUBRIC -o ranking.xlsx (or .csv)."
+            )
+        };
+        let _ = writeln!(out, "<p class=\"note\" id=\"ranking-cut\">{}</p>", esc(&note));
+        (0..RANKING_ENDS).chain(n - RANKING_ENDS..n).collect()
+    }
+
     pub(super) fn ranking(&self, out: &mut String) {
         let r = self.s.rubric;
         let n = self.s.order.len();
-        // A national ranking is a million rows that no one reads in a page
-        // (and that no browser opens comfortably): beyond FULL_RANKING rows
-        // the page lists the first and the last RANKING_ENDS, and says how to
-        // get the whole ranking as a file.
-        let positions: Vec<usize> = if n <= FULL_RANKING {
-            (0..n).collect()
-        } else {
-            (0..RANKING_ENDS).chain(n - RANKING_ENDS..n).collect()
-        };
-        let cut = n > FULL_RANKING;
-        let title = if cut {
-            self.t("Ranking: the first and the last 1,000", "排名：前 1000 名与后 1000 名")
-        } else {
-            self.t("Full ranking", "完整排名")
-        };
-        self.section_open(out, "ranking", title);
-        if cut {
-            let note = if self.lang.is_chinese() {
-                format!(
-                    "共 {n} 个单位，页面只列出前 {RANKING_ENDS} 名和后 {RANKING_ENDS} 名（中间 {} 个略去）。完整排名请导出文件：linkscore score 数据文件 --rubric 评价体系 -o ranking.xlsx（或 .csv）。",
-                    n - 2 * RANKING_ENDS
-                )
-            } else {
-                format!(
-                    "{n} units: the page lists the first and the last {RANKING_ENDS} ({} in between are left out). For the whole ranking, write it to a file: linkscore score DATA --rubric RUBRIC -o ranking.xlsx (or .csv).",
-                    n - 2 * RANKING_ENDS
-                )
-            };
-            let _ = writeln!(out, "<p class=\"note\" id=\"ranking-cut\">{}</p>", esc(&note));
-        }
+        let positions = self.ranking_open(out);
+        let cut = positions.len() < n;
         let sheet = crate::output::ranking::listing(self.s, Detail::default(), None).sheet_of(&positions);
         // With --previous: each unit's rank change, by id.
         let changes: Option<HashMap<&str, String>> = self.comparison.map(|c| {
