@@ -9,13 +9,13 @@ use crate::output::dynamics::DynamicsView;
 
 pub fn run(all: &DynamicsArgs) -> Result<()> {
     let args = &all.analysis;
-    let format = super::choose_format(&args.output)?;
-    let mut rubric = super::load_rubric(&args.rubric)?;
-    if let Some(by) = &all.by {
-        // The groups are read as the rubric's group column would be.
-        rubric.group_column = Some(by.clone());
-    }
-    let measure = super::measure(&rubric, args.of.as_deref())?;
+    let super::Analysis {
+        format,
+        rubric,
+        measure,
+        scale,
+        options,
+    } = super::analysis(args, all.by.as_deref())?;
     let shown = all.part.map_or(Part::Sigma, PartArg::part);
     // The table, JSON and workbooks show every part; the others the one asked for.
     let parts: Vec<Part> = match format {
@@ -23,10 +23,6 @@ pub fn run(all: &DynamicsArgs) -> Result<()> {
         Format::Csv | Format::Jsonl | Format::Markdown => vec![shown],
     };
     let settings = settings(all)?;
-    let scale = super::panel_scale(&rubric, &args.panel, args.params.as_deref(), false)?;
-    let mut options = args.read.options();
-    options.skip_checksums = format != Format::Json;
-    options.group_from_flag = all.by.is_some();
     let panel = super::load_panel(&args.panel, &rubric, &options, args.strict.strict)?;
     let scoring = crate::panel::score(&rubric, &panel, scale)?;
     let values = scoring.values(&panel, measure);

@@ -298,6 +298,39 @@ pub fn measure(rubric: &Rubric, of: Option<&str>) -> Result<crate::panel::Measur
     })
 }
 
+/// What an analysis of a panel (`disparity`, `dynamics`, `spatial`) sets
+/// up from its flags before reading any data.
+pub struct Analysis<'a> {
+    pub format: crate::output::Format,
+    pub rubric: Rubric,
+    pub measure: crate::panel::Measure,
+    pub scale: crate::pooling::Scale<'a>,
+    pub options: crate::input::ReadOptions,
+}
+
+/// The setup of an analysis of a panel: the format, the rubric (its group
+/// column replaced by `by`, read as the flag's), what is measured (`--of`),
+/// the scale and the reading options.
+pub fn analysis<'a>(args: &'a crate::cli::AnalysisArgs, by: Option<&str>) -> Result<Analysis<'a>> {
+    let format = choose_format(&args.output)?;
+    let mut rubric = load_rubric(&args.rubric)?;
+    if let Some(by) = by {
+        rubric.group_column = Some(by.to_string());
+    }
+    let measure = measure(&rubric, args.of.as_deref())?;
+    let scale = panel_scale(&rubric, &args.panel, args.params.as_deref(), false)?;
+    let mut options = args.read.options();
+    options.skip_checksums = format != crate::output::Format::Json;
+    options.group_from_flag = by.is_some();
+    Ok(Analysis {
+        format,
+        rubric,
+        measure,
+        scale,
+        options,
+    })
+}
+
 /// Prints warnings on stderr.
 pub fn warn_all(warnings: &[String]) {
     for w in warnings {

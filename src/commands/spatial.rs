@@ -3,20 +3,20 @@
 
 use crate::cli::{Contiguity, SpatialArgs, TransformArg};
 use crate::error::{Error, Result};
-use crate::output::Format;
 use crate::output::spatial::SpatialView;
 use crate::spatial::{self, Nearest, Source, Transform};
 
 pub fn run(all: &SpatialArgs) -> Result<()> {
     let args = &all.analysis;
-    let format = super::choose_format(&args.output)?;
-    let rubric = super::load_rubric(&args.rubric)?;
-    let measure = super::measure(&rubric, args.of.as_deref())?;
+    let super::Analysis {
+        format,
+        rubric,
+        measure,
+        scale,
+        options,
+    } = super::analysis(args, None)?;
     let settings = settings(all)?;
     let nearest = nearest(all)?;
-    let scale = super::panel_scale(&rubric, &args.panel, args.params.as_deref(), false)?;
-    let mut options = args.read.options();
-    options.skip_checksums = format != Format::Json;
     let (source, described) = match (&all.neighbours, nearest) {
         (Some(path), _) => {
             let rook = all.contiguity == Contiguity::Rook;
