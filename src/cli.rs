@@ -209,6 +209,25 @@ pub enum DetailPart {
     Obstacles,
 }
 
+/// The ranking's optional column groups (`score`, `panel`).
+#[derive(Debug, Args)]
+pub struct DetailArg {
+    /// Extra columns: linkages, indicators, obstacles (comma-separated or repeated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub detail: Vec<DetailPart>,
+}
+
+impl DetailArg {
+    /// The column groups asked for.
+    pub fn detail(&self) -> crate::output::Detail {
+        crate::output::Detail {
+            linkages: self.detail.contains(&DetailPart::Linkages),
+            indicators: self.detail.contains(&DetailPart::Indicators),
+            obstacles: self.detail.contains(&DetailPart::Obstacles),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     /// Data files (CSV, or Excel .xlsx/.xls/.ods workbooks; - reads standard input). Several are scored as one table.
@@ -221,9 +240,8 @@ pub struct ScoreArgs {
     /// Show only the N best-ranked units.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
-    /// Extra columns: linkages, indicators, obstacles (comma-separated or repeated).
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
-    pub detail: Vec<DetailPart>,
+    #[command(flatten)]
+    pub detail: DetailArg,
     #[command(flatten)]
     pub params: ParamsArgs,
     #[command(flatten)]
@@ -254,9 +272,8 @@ pub struct PanelArgs {
     pub rubric: RubricArg,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Extra columns: linkages, indicators, obstacles (comma-separated or repeated).
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
-    pub detail: Vec<DetailPart>,
+    #[command(flatten)]
+    pub detail: DetailArg,
     #[command(flatten)]
     pub params: ParamsArgs,
     #[command(flatten)]

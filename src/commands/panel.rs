@@ -1,10 +1,10 @@
 //! `linkscore panel PANEL...`: several periods on one pooled scale (SPEC
 //! "Panels: several periods at once").
 
-use crate::cli::{DetailPart, PanelArgs};
+use crate::cli::PanelArgs;
 use crate::error::Result;
+use crate::output::Format;
 use crate::output::panel::{PanelView, ScaleName};
-use crate::output::{Detail, Format};
 use crate::pooling::Scale;
 
 pub fn run(args: &PanelArgs) -> Result<()> {
@@ -24,11 +24,7 @@ pub fn run(args: &PanelArgs) -> Result<()> {
         Some(params) => super::freeze(&rubric, &panel.tables(), params, &args.params)?,
         None => Vec::new(),
     };
-    let detail = Detail {
-        linkages: args.detail.contains(&DetailPart::Linkages),
-        indicators: args.detail.contains(&DetailPart::Indicators),
-        obstacles: args.detail.contains(&DetailPart::Obstacles),
-    };
+    let detail = args.detail.detail();
     let name = match scale {
         Scale::Pooled => ScaleName::Pooled,
         Scale::Own => ScaleName::PerPeriod,

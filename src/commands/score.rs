@@ -1,9 +1,9 @@
 //! `linkscore score`: rank the units of one or more data files.
 
-use crate::cli::{DetailPart, ScoreArgs};
+use crate::cli::ScoreArgs;
 use crate::engine;
 use crate::error::Result;
-use crate::output::{self, Detail, Format};
+use crate::output::{self, Format};
 
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let format = super::choose_format(&args.output)?;
@@ -13,11 +13,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     let table = super::load_data(&args.data, &rubric, &options, args.strict.strict)?;
     let params = super::fit_or_load(&rubric, &[&table], &args.params)?;
     let scored = engine::apply(&rubric, &table, &params)?;
-    let detail = Detail {
-        linkages: args.detail.contains(&DetailPart::Linkages),
-        indicators: args.detail.contains(&DetailPart::Indicators),
-        obstacles: args.detail.contains(&DetailPart::Obstacles),
-    };
+    let detail = args.detail.detail();
     let frozen = super::freeze(&rubric, &[&table], &params, &args.params)?;
     let view = output::RankingView::new(&scored, detail, args.top);
     super::show(&view, format, &args.output, frozen)?;
