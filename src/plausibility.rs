@@ -45,33 +45,48 @@ fn is_percentage(ind: &Indicator) -> bool {
 }
 
 /// What one column's flags are judged against: linear-interpolation
-/// quantiles, taken by selection (a national column is never sorted).
+/// quantiles (numpy's default), taken as order statistics (a national
+/// column is never sorted; see [`crate::stats::order_statistics`]).
 struct Spread {
     p05: f64,
     q1: f64,
     median: f64,
     q3: f64,
+    /// The median as [`median`] takes it (the same but where the two
+    /// middle values are so far apart that their difference overflows).
+    middle: f64,
 }
 
-/// The p-quantile of `values` (any order; reorders them) by linear
-/// interpolation (numpy's default): position h = (n − 1) p between the
-/// two nearest values.
-fn quantile_by_selection(values: &mut [f64], p: f64) -> Option<f64> {
-    let last = values.len().checked_sub(1)?;
+/// The ranks a p-quantile of `n` values interpolates between: position
+/// h = (n − 1) p lies between ranks ⌊h⌋ and ⌊h⌋ + 1 (the last rank twice).
+fn quantile_ranks(n: usize, p: f64) -> (f64, usize, usize) {
+    let last = n.saturating_sub(1);
     let h = last as f64 * p;
     let lo = (h.floor() as usize).min(last);
-    let (_, &mut a, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
-    let b = right.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
-    Some(a + (h - lo as f64) * (b - a))
+    (h - lo as f64, lo, (lo + 1).min(last))
 }
 
 impl Spread {
-    fn of(values: &mut [f64]) -> Option<Spread> {
+    fn of(values: &[f64]) -> Option<Spread> {
+        let n = values.len();
+        let parts = [0.05, 0.25, 0.5, 0.75].map(|p| quantile_ranks(n, p));
+        let ranks: Vec<usize> = parts.iter().flat_map(|&(_, lo, hi)| [lo, hi]).collect();
+        let at = crate::stats::order_statistics(values, &ranks)?;
+        let quantile = |k: usize| {
+            let (fraction, a, b) = (parts.get(k)?.0, *at.get(2 * k)?, *at.get(2 * k + 1)?);
+            Some(a + fraction * (b - a))
+        };
+        let (&upper_mid, &next) = (at.get(4)?, at.get(5)?);
         Some(Spread {
-            p05: quantile_by_selection(values, 0.05)?,
-            q1: quantile_by_selection(values, 0.25)?,
-            median: quantile_by_selection(values, 0.5)?,
-            q3: quantile_by_selection(values, 0.75)?,
+            p05: quantile(0)?,
+            q1: quantile(1)?,
+            median: quantile(2)?,
+            q3: quantile(3)?,
+            middle: if n % 2 == 1 {
+                upper_mid
+            } else {
+                upper_mid + 0.5 * (next - upper_mid)
+            },
         })
     }
 
@@ -82,12 +97,12 @@ impl Spread {
 
 /// The median absolute deviation of log10 over the positive `values`.
 fn log_mad(values: &[f64]) -> f64 {
-    let mut logs: Vec<f64> = values.iter().filter(|&&v| v > 0.0).map(|v| v.log10()).collect();
-    let Some(centre) = median_by_selection(&mut logs) else {
+    let logs: Vec<f64> = values.iter().filter(|&&v| v > 0.0).map(|v| v.log10()).collect();
+    let Some(centre) = median(&logs) else {
         return 0.0;
     };
-    let mut deviations: Vec<f64> = logs.iter().map(|l| (l - centre).abs()).collect();
-    median_by_selection(&mut deviations).unwrap_or(0.0)
+    let deviations: Vec<f64> = logs.iter().map(|l| (l - centre).abs()).collect();
+    median(&deviations).unwrap_or(0.0)
 }
 
 /// An indicator whose goalposts are both ≥ 0: a negative value is below
@@ -130,22 +145,23 @@ fn power_candidate(spread: &Spread, x: f64) -> Option<(f64, f64)> {
         .find(|&(_, suggestion)| spread.within_quartiles(suggestion))
 }
 
-/// The median of `values` by selection (O(n); reorders them), `None` when empty.
-fn median_by_selection(values: &mut [f64]) -> Option<f64> {
+/// The median of `values` (the midpoint of the two middle ones of an
+/// even count), `None` when empty.
+fn median(values: &[f64]) -> Option<f64> {
     let n = values.len();
     let k = n.checked_sub(1)? / 2;
-    let (_, &mut upper_mid, right) = values.select_nth_unstable_by(k, f64::total_cmp);
+    let middle = crate::stats::order_statistics(values, &[k, (k + 1).min(n - 1)])?;
+    let (&upper_mid, &next) = (middle.first()?, middle.get(1)?);
     if n % 2 == 1 {
         return Some(upper_mid);
     }
-    let next = right.iter().copied().min_by(f64::total_cmp)?;
     Some(upper_mid + 0.5 * (next - upper_mid))
 }
 
 /// Could any cell of this column be flagged? Decided from min, max and the
-/// median alone, so that a clean national column (nearly all of them) costs
-/// one selection, not a sort.
-fn has_candidates(ind: &Indicator, values: &mut [f64]) -> bool {
+/// median alone, so that a clean national column (nearly all of them)
+/// costs one pass besides its quantiles.
+fn has_candidates(ind: &Indicator, values: &[f64], spread: &Spread) -> bool {
     let Some((lo, hi)) = crate::stats::min_max(values) else {
         return false;
     };
@@ -158,23 +174,21 @@ fn has_candidates(ind: &Indicator, values: &mut [f64]) -> bool {
     // The power-of-ten rule needs a positive cell at least three decades
     // from a positive median.
     let smallest_positive = values.iter().copied().filter(|&v| v > 0.0).min_by(f64::total_cmp);
-    match median_by_selection(values) {
-        Some(m) if m > 0.0 => hi >= m * 1e3 || smallest_positive.is_some_and(|p| p <= m / 1e3),
-        _ => false,
-    }
+    let m = spread.middle;
+    m > 0.0 && (hi >= m * 1e3 || smallest_positive.is_some_and(|p| p <= m / 1e3))
 }
 
 /// The flagged cells of one column (`value(u)` for units 0..n, `None` when missing):
 /// (unit, reason, suggestion). The spread of logs, which costs a logarithm
 /// per value, is taken only when a cell could be a power-of-ten slip.
 fn column_flags(ind: &Indicator, n: usize, value: impl Fn(usize) -> Option<f64>) -> Vec<(usize, Reason, f64)> {
-    let mut present: Vec<f64> = (0..n).filter_map(&value).collect();
-    if !has_candidates(ind, &mut present) {
-        return Vec::new();
-    }
-    let Some(spread) = Spread::of(&mut present) else {
+    let present: Vec<f64> = (0..n).filter_map(&value).collect();
+    let Some(spread) = Spread::of(&present) else {
         return Vec::new();
     };
+    if !has_candidates(ind, &present, &spread) {
+        return Vec::new();
+    }
     let percentage = is_percentage(ind);
     // A lone negative value among at least 3 others that are all ≥ 0.
     let lone_negative = non_negative(ind) && present.len() > 3 && present.iter().filter(|&&v| v < 0.0).count() == 1;
@@ -303,18 +317,22 @@ mod tests {
         assert!((quantile(&v, 0.05).unwrap() - 1.15).abs() < 1e-15);
         assert_eq!(quantile(&v, 1.0), Some(4.0));
         assert_eq!(quantile(&[], 0.5), None);
-        // Selection agrees with the sorted definition, in any order.
+        // Order statistics agree with the sorted definition, in any order.
         let shuffled = [7.0, 1.0, 9.0, 3.0, 3.0, 8.0, 2.0, 5.0];
         let mut sorted = shuffled;
         sorted.sort_by(f64::total_cmp);
-        for p in [0.0, 0.05, 0.25, 0.5, 0.75, 1.0] {
-            let mut v = shuffled;
-            assert_eq!(quantile_by_selection(&mut v, p), quantile(&sorted, p), "{p}");
-        }
+        let spread = Spread::of(&shuffled).unwrap();
+        let expected = [0.05, 0.25, 0.5, 0.75].map(|p| quantile(&sorted, p).unwrap());
+        assert_eq!([spread.p05, spread.q1, spread.median, spread.q3], expected);
+        // By hand: h = 7p; p05 → 1 + 0.35 (2 − 1) = 1.35; q1 h = 1.75 → 2 + 0.75 = 2.75;
+        // median h = 3.5 → 3 + 0.5 (5 − 3) = 4; q3 h = 5.25 → 7 + 0.25 = 7.25.
+        assert!((spread.p05 - 1.35).abs() < 1e-15);
+        assert_eq!([spread.q1, spread.median, spread.q3], [2.75, 4.0, 7.25]);
+        assert!(Spread::of(&[]).is_none());
     }
 
     #[test]
-    fn median_by_selection_is_the_median() {
+    fn median_is_the_median() {
         for v in [
             vec![3.0],
             vec![4.0, 1.0],
@@ -322,11 +340,10 @@ mod tests {
             vec![4.0, 1.0, 3.0, 10.0],
             vec![2.0; 6],
         ] {
-            let mut a = v.clone();
             let mut b = v.clone();
-            assert_eq!(median_by_selection(&mut a), Some(crate::stats::median(&mut b)), "{v:?}");
+            assert_eq!(median(&v), Some(crate::stats::median(&mut b)), "{v:?}");
         }
-        assert_eq!(median_by_selection(&mut []), None);
+        assert_eq!(median(&[]), None);
     }
 
     /// Two indicators as a rubric declares them: a percentage with

@@ -10,6 +10,9 @@
 //! ulp or two for any k, because the scaled values lie in [−2, 2] whatever
 //! the column's magnitude (scaling by a power of two is exact).
 
+mod select;
+pub use select::order_statistics;
+
 /// Neumaier's compensated sum: the error of each addition is carried
 /// separately and added back at the end.
 #[derive(Debug, Clone, Copy, Default)]
