@@ -80,7 +80,10 @@ pub fn aggregate_coded(
     // runs for every unit, dimension and re-scoring). `total` adds the
     // present weights in order from −0.0, as `Iterator::sum` does, so the
     // bits are those of the sum.
-    let (mut complete, mut total, mut count, mut bounded) = (true, -0.0_f64, 0usize, true);
+    // `weighted` is the arithmetic mean of a complete set of children,
+    // formed in the same pass: Σ w·z in order from −0.0, the bits of
+    // `map(w * z).sum()`.
+    let (mut complete, mut total, mut count, mut bounded, mut weighted) = (true, -0.0_f64, 0usize, true, -0.0_f64);
     for (w, z) in children.clone() {
         if z.is_nan() {
             complete = false;
@@ -89,6 +92,7 @@ pub fn aggregate_coded(
         total += w;
         count += 1;
         bounded &= (0.0..=1.0).contains(&z);
+        weighted += w * z;
     }
     if total.is_nan() || total < 0.0 || count == 0 {
         return Ok(f64::NAN);
@@ -107,7 +111,7 @@ pub fn aggregate_coded(
     match how {
         // Every child present with its own weight (the common case): w / 1.0
         // is w exactly, so the division is left out and the bits are the same.
-        Aggregate::Arithmetic if complete && !share => Ok(clamp(children.map(|(w, z)| w * z).sum())),
+        Aggregate::Arithmetic if complete && !share => Ok(clamp(weighted)),
         Aggregate::Arithmetic => Ok(clamp(
             children.filter(present).map(|(w, z)| weight(w) / scale * z).sum(),
         )),

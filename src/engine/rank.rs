@@ -83,6 +83,9 @@ pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
 
 /// The units that have a score, best first; equal scores in any order
 /// (see [`tie_groups`]).
+/// Below this many scores a ranking is sorted on one thread.
+const PARALLEL_SORT: usize = 1 << 16;
+
 fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
     let mut sorted: Vec<(f64, usize)> = scores
         .iter()
@@ -93,7 +96,13 @@ fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
     // By score alone: equal scores always fall in one tie group, which is
     // then ordered by id, so the result does not depend on how the sort
     // breaks ties.
-    sorted.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    // A county's ranking (a re-scoring of `sensitivity`, already one of
+    // many parallel runs) is sorted in place; a nation's in parallel.
+    if sorted.len() < PARALLEL_SORT {
+        sorted.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    } else {
+        sorted.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    }
     sorted
 }
 
