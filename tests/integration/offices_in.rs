@@ -363,7 +363,9 @@ fn a_typo_in_a_number_is_not_offered_as_a_missing_value_token() {
     assert!(!e.contains("\"58.o\" means"), "{e}");
     assert_mentions(
         &e,
-        &["= help: a word that marks a missing value is declared so: `na = [..., \"暂无\"]` in `[rubric]` (r.toml:1)"],
+        &[
+            "= help: a word that marks a missing value is declared so: `na = [\"\", \"NA\", \"N/A\", \"n/a\", \"/\", \"-\", \"—\", \"…\", \"暂无\"]` in `[rubric]` (r.toml:1)",
+        ],
     );
 }
 
@@ -407,7 +409,9 @@ fn a_word_in_a_number_cell_says_how_to_declare_it_missing() {
         &e,
         &[
             "t.csv:2:3 (column `人均可支配收入(元)`): \"暂无\" is not a number",
-            "= help: if \"暂无\" means the value is missing, declare it so: `na = [..., \"暂无\"]` in `[rubric]` (r.toml:1)",
+            // The whole list to write: the default tokens kept, 暂无 added
+            // (`na = ["暂无"]` alone would make every blank an error).
+            "= help: if \"暂无\" means the value is missing, declare it so: `na = [\"\", \"NA\", \"N/A\", \"n/a\", \"/\", \"-\", \"—\", \"…\", \"暂无\"]` in `[rubric]` (r.toml:1)",
         ],
     );
     // With an `na` list: its line.
@@ -423,7 +427,8 @@ fn a_word_in_a_number_cell_says_how_to_declare_it_missing() {
         ),
         1,
     );
-    assert_mentions(&e, &["`na = [..., \"暂无\"]` in `[rubric]` (na.toml:6)"]);
+    // With an `na` list: its tokens kept, on its line.
+    assert_mentions(&e, &["`na = [\"\", \"-\", \"暂无\"]` in `[rubric]` (na.toml:6)"]);
 }
 
 #[test]
