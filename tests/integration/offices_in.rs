@@ -290,6 +290,46 @@ fn a_row_of_sums_or_means_looks_like_a_totals_row() {
     assert_eq!(ranking(&r.stdout).len(), 5);
 }
 
+/// An unnamed row of sums and, at the bottom, an unnamed row of means: each
+/// counts the other among the other rows (so 36000 is not 36000 + 9000,
+/// nor 9000 the mean of the four villages and 36000), and they are judged
+/// as a pair. V1–V4 sum to 36000, 160, 4000; their means are 9000, 40, 1000.
+#[test]
+fn a_row_of_sums_and_a_row_of_means_below_it_are_both_totals_rows() {
+    let dir = tmp();
+    write(
+        dir.path(),
+        "pair.csv",
+        with_last_row("X8,县,36000,160,4000\nX9,县均,9000,40,1000"),
+    );
+    let r = ok(score(dir.path(), "pair.csv", &[]));
+    assert_eq!(
+        warnings(&r.stderr),
+        [
+            "warning: pair.csv:6: `X8` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out",
+            "warning: pair.csv:7: `X9` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out",
+        ]
+    );
+    assert_eq!(ranking(&r.stdout).len(), 4);
+    // The sums on top (as a yearbook has them) and the means at the bottom.
+    let body = with_last_row("X9,县均,9000,40,1000");
+    let (header, rows) = body.split_at(body.find("V1").unwrap());
+    write(dir.path(), "top.csv", format!("{header}X8,县,36000,160,4000\n{rows}"));
+    let r = ok(score(dir.path(), "top.csv", &[]));
+    assert_eq!(warnings(&r.stderr).len(), 2, "{}", r.stderr);
+    assert_eq!(ranking(&r.stdout).len(), 4);
+    // A last row 1 % off the means is a unit, and so the row of sums
+    // (36000 against 36000 + 9090) is one too: nothing is left out.
+    write(
+        dir.path(),
+        "near.csv",
+        with_last_row("X8,县,36000,160,4000\nX9,县均,9090,40.4,1010"),
+    );
+    let r = ok(score(dir.path(), "near.csv", &[]));
+    assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
+    assert_eq!(ranking(&r.stdout).len(), 6);
+}
+
 #[test]
 fn too_few_rows_or_a_row_in_the_middle_are_not_judged_by_values() {
     let dir = tmp();
