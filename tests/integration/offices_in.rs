@@ -237,6 +237,63 @@ V3,丙村,6000,30,1200\n\
     );
 }
 
+/// A totals row is recognized by its id or label (SPEC); 合计 written in
+/// another column (the township's) of a row without an id is an error, and
+/// its help says what the row looks like and where 合计 belongs.
+#[test]
+fn a_totals_name_outside_the_id_and_label_is_named_in_the_empty_id_error() {
+    let dir = tmp();
+    let csv = "村代码,村名,乡镇,人均可支配收入(元),合作社覆盖率(%),户籍人口\n\
+V1,甲村,城关镇,10000,50,1000\nV2,乙村,城关镇,12000,20,1600\n,,合计,22000,70,2600\n";
+    write(dir.path(), "t.csv", csv);
+    let e = fails(score(dir.path(), "t.csv", &[]), 1);
+    assert_eq!(
+        e,
+        "error: t.csv:4:1: the id cell (column `村代码`) is empty\n  \
+= help: every unit needs an id\n  \
+= help: column 3 of this row reads `合计`: if it is a totals row, write `合计` in the id column `村代码` or the label column `村名` (that is where a totals row is recognized, and it is then left out), or delete the row\n"
+    );
+}
+
+/// Every guard of SPEC "Data as offices fill it in" is quiet on the
+/// conformance data under every variant rubric: no totals row, header
+/// search, implausible value or outlier treatment.
+#[test]
+fn the_guards_are_quiet_on_every_conformance_case() {
+    let dir = crate::support::shared("conformance");
+    let mut rubrics = vec!["rubric.toml".to_string()];
+    let variants = std::fs::read_dir(dir.join("variants")).unwrap();
+    let mut names: Vec<String> = variants
+        .map(|e| format!("variants/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    rubrics.extend(names);
+    for rubric in &rubrics {
+        for data in ["data.csv", "data_next_year.csv", "data_missing.csv"] {
+            let r = crate::support::run(
+                crate::support::linkscore()
+                    .current_dir(&dir)
+                    .args(["check", "--strict", "--rubric", rubric, data]),
+            );
+            for guard in [
+                "totals row",
+                "taken as the header",
+                "implausible",
+                "winsoriz",
+                "outliers",
+            ] {
+                assert!(
+                    !r.stdout.contains(guard) && !r.stderr.contains(guard),
+                    "{rubric} {data}: {guard}\n{}\n{}",
+                    r.stdout,
+                    r.stderr
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_file_of_only_totals_rows_has_no_data() {
     let dir = tmp();
