@@ -152,7 +152,9 @@ fn has_candidates(ind: &Indicator, values: &mut [f64]) -> bool {
     if lo < 0.0 && non_negative(ind) {
         return true;
     }
-    if is_percentage(ind) && ((lo > 0.0 && lo < 1.0) || hi > 200.0) {
+    // Any cell strictly between 0 and 1, not only the smallest: a village
+    // at 0 % must not hide a 0.782 beside it.
+    if is_percentage(ind) && (hi > 200.0 || values.iter().any(|&v| v > 0.0 && v < 1.0)) {
         return true;
     }
     // The power-of-ten rule needs a positive cell at least three decades
@@ -416,6 +418,24 @@ mod tests {
             (4, 1, Reason::PowerOfTen(1e4))
         );
         assert_eq!(f[1].suggestion, 18000.0);
+    }
+
+    #[test]
+    fn a_village_at_zero_does_not_hide_a_fraction() {
+        // 41 villages: one at 0 %, 0.782, and 60, 61, …, 98. Sorted, P5 is at
+        // h = 40 × 0.05 = 2: 60, a twentieth 3 > 0.782; Q1 (h = 10) 68 and
+        // Q3 (h = 30) 88 hold 78.2: a fraction, although the column's
+        // smallest value (0) is not between 0 and 1. The 0 is not flagged.
+        let mut rate = vec![0.0, 0.782];
+        let mut income = vec![12000.0, 12100.0];
+        for k in 0..39 {
+            rate.push(60.0 + k as f64);
+            income.push(12200.0 + 100.0 * k as f64);
+        }
+        let f = run(&rate, &income);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].unit, f[0].indicator, f[0].reason), (1, 0, Reason::Fraction));
+        assert!((f[0].suggestion - 78.2).abs() < 1e-12);
     }
 
     #[test]
