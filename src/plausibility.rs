@@ -463,6 +463,36 @@ mod tests {
         assert!((f[0].suggestion - 78.2).abs() < 1e-12);
     }
 
+    /// Every flagged cell is listed up to 20, then counted: 25 shares typed
+    /// as 782 (> 200 under goalposts [0, 100]) among 35 of 60…94 give 20
+    /// lines and "… and 5 more".
+    #[test]
+    fn twenty_flags_are_listed_then_counted() {
+        let text = "[rubric]\nname = \"t\"\nid = \"id\"\n[[dimension]]\nid = \"d\"\n\
+                    [[indicator]]\nid = \"rate\"\ndimension = \"d\"\nunit = \"%\"\ngoalposts = [0, 100]\n";
+        let rubric = Rubric::parse("t.toml", text, false).unwrap();
+        let mut csv = String::from("id,rate\n");
+        for k in 0..60 {
+            let rate = if k < 25 { 782.0 } else { 35.0 + k as f64 };
+            csv.push_str(&format!("u{k},{rate}\n"));
+        }
+        let table = crate::input::from_bytes(
+            &[("t.csv".into(), csv.into_bytes())],
+            &rubric,
+            &crate::input::ReadOptions::default(),
+        )
+        .unwrap();
+        let f = flags(&rubric, &table);
+        assert_eq!(f.len(), 25);
+        let lines = messages(&rubric, &table, &f);
+        assert_eq!(lines.len(), 21);
+        assert_eq!(
+            lines[0],
+            "implausible value at t.csv:2:2 (column `rate`, unit `u0`): 782 is a share far above 100 %; did you mean 78.2?"
+        );
+        assert_eq!(lines[20], "… and 5 more implausible value(s)");
+    }
+
     #[test]
     fn long_tails_are_not_slips() {
         // 41 villages: cooperative coverage 0.4 % and 5, 7, …, 83 %: P5 (h = 2)
