@@ -168,7 +168,9 @@ fn has_candidates(ind: &Indicator, values: &[f64], spread: &Spread) -> bool {
     if lo < 0.0 && non_negative(ind) {
         return true;
     }
-    if is_percentage(ind) && ((lo > 0.0 && lo < 1.0) || hi > 200.0) {
+    // Any cell strictly between 0 and 1, not only the smallest: a village
+    // at 0 % must not hide a 0.782 beside it.
+    if is_percentage(ind) && (hi > 200.0 || values.iter().any(|&v| v > 0.0 && v < 1.0)) {
         return true;
     }
     // The power-of-ten rule needs a positive cell at least three decades
@@ -436,6 +438,24 @@ mod tests {
     }
 
     #[test]
+    fn a_village_at_zero_does_not_hide_a_fraction() {
+        // 41 villages: one at 0 %, 0.782, and 60, 61, …, 98. Sorted, P5 is at
+        // h = 40 × 0.05 = 2: 60, a twentieth 3 > 0.782; Q1 (h = 10) 68 and
+        // Q3 (h = 30) 88 hold 78.2: a fraction, although the column's
+        // smallest value (0) is not between 0 and 1. The 0 is not flagged.
+        let mut rate = vec![0.0, 0.782];
+        let mut income = vec![12000.0, 12100.0];
+        for k in 0..39 {
+            rate.push(60.0 + k as f64);
+            income.push(12200.0 + 100.0 * k as f64);
+        }
+        let f = run(&rate, &income);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].unit, f[0].indicator, f[0].reason), (1, 0, Reason::Fraction));
+        assert!((f[0].suggestion - 78.2).abs() < 1e-12);
+    }
+
+    #[test]
     fn a_lone_negative_value_under_non_negative_goalposts() {
         // −72 among 60…80 (goalposts [0, 100]): a stray minus, 72 meant.
         let rate = [60.0, 65.0, -72.0, 75.0, 80.0];
@@ -458,6 +478,36 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].reason, Reason::AboveHundred);
         assert!((f[0].suggestion - 78.2).abs() < 1e-12);
+    }
+
+    /// Every flagged cell is listed up to 20, then counted: 25 shares typed
+    /// as 782 (> 200 under goalposts [0, 100]) among 35 of 60…94 give 20
+    /// lines and "… and 5 more".
+    #[test]
+    fn twenty_flags_are_listed_then_counted() {
+        let text = "[rubric]\nname = \"t\"\nid = \"id\"\n[[dimension]]\nid = \"d\"\n\
+                    [[indicator]]\nid = \"rate\"\ndimension = \"d\"\nunit = \"%\"\ngoalposts = [0, 100]\n";
+        let rubric = Rubric::parse("t.toml", text, false).unwrap();
+        let mut csv = String::from("id,rate\n");
+        for k in 0..60 {
+            let rate = if k < 25 { 782.0 } else { 35.0 + k as f64 };
+            csv.push_str(&format!("u{k},{rate}\n"));
+        }
+        let table = crate::input::from_bytes(
+            &[("t.csv".into(), csv.into_bytes())],
+            &rubric,
+            &crate::input::ReadOptions::default(),
+        )
+        .unwrap();
+        let f = flags(&rubric, &table);
+        assert_eq!(f.len(), 25);
+        let lines = messages(&rubric, &table, &f);
+        assert_eq!(lines.len(), 21);
+        assert_eq!(
+            lines[0],
+            "implausible value at t.csv:2:2 (column `rate`, unit `u0`): 782 is a share far above 100 %; did you mean 78.2?"
+        );
+        assert_eq!(lines[20], "… and 5 more implausible value(s)");
     }
 
     #[test]

@@ -192,3 +192,45 @@ dimension = "live"
     );
     assert!(s.warnings.iter().any(|w| w.contains("weight 0")), "{:?}", s.warnings);
 }
+
+/// Item 7, the split inside a dimension whose indicators all get weight 0:
+/// CRITIC gives the constant columns c1 (0.1 everywhere) and c2 (7
+/// everywhere) C_j = σ_j · … = 0 exactly, so the dimension's weight is 0 + 0
+/// = 0 and its two indicators share it equally, ½ and ½ (not a ratio of two
+/// rounding residues). Both are constant under minmax, z = 1, so the
+/// dimension's value is ½ · 1 + ½ · 1 = 1 for every unit.
+#[test]
+fn zero_weight_dimension_is_split_equally() {
+    let r = rubric(
+        r#"normalize = "minmax"
+weighting = "critic"
+[[dimension]]
+id = "flat"
+[[dimension]]
+id = "live"
+[[indicator]]
+id = "c1"
+dimension = "flat"
+[[indicator]]
+id = "c2"
+dimension = "flat"
+[[indicator]]
+id = "a"
+dimension = "live"
+[[indicator]]
+id = "b"
+dimension = "live"
+"#,
+    );
+    let t = table(
+        &r,
+        "id,c1,c2,a,b\nu1,0.1,7,1,4\nu2,0.1,7,2,2\nu3,0.1,7,3,3\nu4,0.1,7,5,1\n",
+    );
+    let s = score(&r, &t).unwrap();
+    assert_eq!((s.weights.global[0], s.weights.global[1]), (0.0, 0.0));
+    assert_eq!(s.weights.dimension[0], 0.0);
+    assert_eq!((s.weights.indicator[0], s.weights.indicator[1]), (0.5, 0.5));
+    for u in 0..4 {
+        assert_eq!(s.dimension(u, 0), Some(1.0), "unit {u}");
+    }
+}

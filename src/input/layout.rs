@@ -194,6 +194,36 @@ impl Layout {
         })
     }
 
+    /// The error for a row without an id. A totals row is recognized by its
+    /// id or label (SPEC "Data as offices fill it in"); when another cell of
+    /// the row names one (合计 in the township column), the help says so.
+    fn empty_id(&self, rubric: &Rubric, record: Rec<'_>, row: u64) -> Error {
+        let error = Error::data(format!("the id cell (column `{}`) is empty", rubric.id_column))
+            .at(Location::cell(&self.path, row, self.column(self.id) + 1))
+            .help("every unit needs an id");
+        let named = record.iter().enumerate().find_map(|(c, field)| {
+            if totals::surely_not_totals(field) {
+                return None;
+            }
+            let text = field_text(field, self.encoding).ok()?;
+            totals::is_totals_name(&text).then(|| (c, text.trim().to_string()))
+        });
+        let label = match &rubric.label_column {
+            Some(l) => format!(" or the label column `{l}`"),
+            None => String::new(),
+        };
+        match named {
+            Some((c, name)) => error.help(format!(
+                "column {} of this row reads `{}`: if it is a totals row, write `{}` in the id column `{}`{label} (that is where a totals row is recognized, and it is then left out), or delete the row",
+                c + 1,
+                echo(&name),
+                echo(&name),
+                rubric.id_column
+            )),
+            None => error,
+        }
+    }
+
     /// Parses a batch of data records into a part of the table.
     pub(super) fn parse(&self, records: &Batch, rubric: &Rubric, file: usize) -> Part {
         let mut part = Part {
@@ -264,9 +294,7 @@ impl Layout {
                 }
             };
             if id.is_empty() {
-                let error = Error::data(format!("the id cell (column `{}`) is empty", rubric.id_column))
-                    .at(Location::cell(&self.path, row, self.column(self.id) + 1))
-                    .help("every unit needs an id");
+                let error = self.empty_id(rubric, record, row);
                 part.fatal = Some(match &period {
                     Some(p) => error.in_period(p),
                     None => error,

@@ -495,6 +495,23 @@ struct Merger<'t> {
     fatal: Option<Error>,
 }
 
+/// A token as it is written inside a TOML string (quotes and backslashes
+/// escaped), with control characters escaped for the terminal.
+fn toml_text(token: &str) -> String {
+    echo(&token.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The `na` line to write in `[rubric]`: the rubric's tokens and `token`.
+fn na_list(na: &[String], token: &str) -> String {
+    let tokens: Vec<String> = na
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once(token))
+        .map(|t| format!("\"{}\"", toml_text(t)))
+        .collect();
+    format!("na = [{}]", tokens.join(", "))
+}
+
 impl<'t> Merger<'t> {
     fn new(layout: &Layout, table: &'t mut Table) -> Merger<'t> {
         Merger {
@@ -552,16 +569,22 @@ impl<'t> Merger<'t> {
             let more = (self.error_count > self.cell_errors.len())
                 .then(|| format!("  … and {} more", self.error_count - self.cell_errors.len()));
             let noun = if self.error_count == 1 { "cell is" } else { "cells are" };
+            // The whole list to write, the tokens already missing kept: a
+            // rubric without `na` has the default list, and `na = ["暂无"]`
+            // alone would make every blank cell an error.
             let declare = match self.first_bad.as_deref() {
                 Some(cell) => {
-                    let token = echo(&cell.trim().replace('\\', "\\\\").replace('"', "\\\""));
+                    let token = cell.trim();
                     format!(
-                        "if \"{token}\" means the value is missing, declare it so: `na = [..., \"{token}\"]` in `[rubric]` {}",
+                        "if \"{}\" means the value is missing, declare it so: `{}` in `[rubric]` {}",
+                        toml_text(token),
+                        na_list(&self.na, token),
                         self.na_place
                     )
                 }
                 None => format!(
-                    "a word that marks a missing value is declared so: `na = [..., \"暂无\"]` in `[rubric]` {}",
+                    "a word that marks a missing value is declared so: `{}` in `[rubric]` {}",
+                    na_list(&self.na, "暂无"),
                     self.na_place
                 ),
             };

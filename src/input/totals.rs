@@ -127,24 +127,43 @@ pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
     // sits at the mean of every column (as made-up data often has one)
     // would be taken for a totals row.
     let last = table.len() - 1;
-    (from..table.len())
+    let found: Vec<usize> = (from..table.len())
         .filter(|&u| {
-            looks_like_totals(table, u, &sums, false) || (u == last && looks_like_totals(table, u, &sums, true))
+            looks_like_totals(table, u, &sums, false, None)
+                || (u == last && looks_like_totals(table, u, &sums, true, None))
         })
-        .collect()
+        .collect();
+    if !found.is_empty() || n < AT_LEAST + 2 {
+        return found;
+    }
+    // A row of sums with a row of means (or a second row of sums) at the
+    // bottom, neither named: each counts the other among "the other rows",
+    // so neither matches alone. Judged again as a pair, each leaving the
+    // other out.
+    (from..last)
+        .find(|&u| {
+            looks_like_totals(table, u, &sums, false, Some(last))
+                && looks_like_totals(table, last, &sums, true, Some(u))
+        })
+        .map(|u| vec![u, last])
+        .unwrap_or_default()
 }
 
 /// Whether unit `u`'s every present value is its column's sum of the other
-/// rows (or, with `means`, their mean).
-fn looks_like_totals(table: &Table, u: usize, sums: &[ColumnSum], means: bool) -> bool {
+/// rows (or, with `means`, their mean), the row `besides` (another totals
+/// row) left out of the others too.
+fn looks_like_totals(table: &Table, u: usize, sums: &[ColumnSum], means: bool, besides: Option<usize>) -> bool {
     let mut informative = 0;
     for (i, s) in sums.iter().enumerate() {
         let Some(x) = table.value(i, u) else { continue };
-        let others = s.count - 1;
+        let (mut rest, mut others) = (s.sum - x, s.count - 1);
+        if let Some(y) = besides.and_then(|b| table.value(i, b)) {
+            rest -= y;
+            others = others.saturating_sub(1);
+        }
         if others < AT_LEAST {
             return false;
         }
-        let rest = s.sum - x;
         let matches = close(x, rest) || (means && close(x, rest / others as f64));
         if !matches {
             return false;

@@ -12,6 +12,7 @@ mod dynamics;
 mod dynamics_sample;
 mod explain;
 mod files;
+mod guards;
 mod hdi;
 mod hostile;
 mod maths;

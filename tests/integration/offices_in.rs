@@ -237,6 +237,63 @@ V3,丙村,6000,30,1200\n\
     );
 }
 
+/// A totals row is recognized by its id or label (SPEC); 合计 written in
+/// another column (the township's) of a row without an id is an error, and
+/// its help says what the row looks like and where 合计 belongs.
+#[test]
+fn a_totals_name_outside_the_id_and_label_is_named_in_the_empty_id_error() {
+    let dir = tmp();
+    let csv = "村代码,村名,乡镇,人均可支配收入(元),合作社覆盖率(%),户籍人口\n\
+V1,甲村,城关镇,10000,50,1000\nV2,乙村,城关镇,12000,20,1600\n,,合计,22000,70,2600\n";
+    write(dir.path(), "t.csv", csv);
+    let e = fails(score(dir.path(), "t.csv", &[]), 1);
+    assert_eq!(
+        e,
+        "error: t.csv:4:1: the id cell (column `村代码`) is empty\n  \
+= help: every unit needs an id\n  \
+= help: column 3 of this row reads `合计`: if it is a totals row, write `合计` in the id column `村代码` or the label column `村名` (that is where a totals row is recognized, and it is then left out), or delete the row\n"
+    );
+}
+
+/// Every guard of SPEC "Data as offices fill it in" is quiet on the
+/// conformance data under every variant rubric: no totals row, header
+/// search, implausible value or outlier treatment.
+#[test]
+fn the_guards_are_quiet_on_every_conformance_case() {
+    let dir = crate::support::shared("conformance");
+    let mut rubrics = vec!["rubric.toml".to_string()];
+    let variants = std::fs::read_dir(dir.join("variants")).unwrap();
+    let mut names: Vec<String> = variants
+        .map(|e| format!("variants/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    rubrics.extend(names);
+    for rubric in &rubrics {
+        for data in ["data.csv", "data_next_year.csv", "data_missing.csv"] {
+            let r = crate::support::run(
+                crate::support::linkscore()
+                    .current_dir(&dir)
+                    .args(["check", "--strict", "--rubric", rubric, data]),
+            );
+            for guard in [
+                "totals row",
+                "taken as the header",
+                "implausible",
+                "winsoriz",
+                "outliers",
+            ] {
+                assert!(
+                    !r.stdout.contains(guard) && !r.stderr.contains(guard),
+                    "{rubric} {data}: {guard}\n{}\n{}",
+                    r.stdout,
+                    r.stderr
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_file_of_only_totals_rows_has_no_data() {
     let dir = tmp();
@@ -288,6 +345,46 @@ fn a_row_of_sums_or_means_looks_like_a_totals_row() {
     let r = ok(score(dir.path(), "unit.csv", &[]));
     assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
     assert_eq!(ranking(&r.stdout).len(), 5);
+}
+
+/// An unnamed row of sums and, at the bottom, an unnamed row of means: each
+/// counts the other among the other rows (so 36000 is not 36000 + 9000,
+/// nor 9000 the mean of the four villages and 36000), and they are judged
+/// as a pair. V1–V4 sum to 36000, 160, 4000; their means are 9000, 40, 1000.
+#[test]
+fn a_row_of_sums_and_a_row_of_means_below_it_are_both_totals_rows() {
+    let dir = tmp();
+    write(
+        dir.path(),
+        "pair.csv",
+        with_last_row("X8,县,36000,160,4000\nX9,县均,9000,40,1000"),
+    );
+    let r = ok(score(dir.path(), "pair.csv", &[]));
+    assert_eq!(
+        warnings(&r.stderr),
+        [
+            "warning: pair.csv:6: `X8` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out",
+            "warning: pair.csv:7: `X9` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out",
+        ]
+    );
+    assert_eq!(ranking(&r.stdout).len(), 4);
+    // The sums on top (as a yearbook has them) and the means at the bottom.
+    let body = with_last_row("X9,县均,9000,40,1000");
+    let (header, rows) = body.split_at(body.find("V1").unwrap());
+    write(dir.path(), "top.csv", format!("{header}X8,县,36000,160,4000\n{rows}"));
+    let r = ok(score(dir.path(), "top.csv", &[]));
+    assert_eq!(warnings(&r.stderr).len(), 2, "{}", r.stderr);
+    assert_eq!(ranking(&r.stdout).len(), 4);
+    // A last row 1 % off the means is a unit, and so the row of sums
+    // (36000 against 36000 + 9090) is one too: nothing is left out.
+    write(
+        dir.path(),
+        "near.csv",
+        with_last_row("X8,县,36000,160,4000\nX9,县均,9090,40.4,1010"),
+    );
+    let r = ok(score(dir.path(), "near.csv", &[]));
+    assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
+    assert_eq!(ranking(&r.stdout).len(), 6);
 }
 
 #[test]
@@ -363,7 +460,9 @@ fn a_typo_in_a_number_is_not_offered_as_a_missing_value_token() {
     assert!(!e.contains("\"58.o\" means"), "{e}");
     assert_mentions(
         &e,
-        &["= help: a word that marks a missing value is declared so: `na = [..., \"暂无\"]` in `[rubric]` (r.toml:1)"],
+        &[
+            "= help: a word that marks a missing value is declared so: `na = [\"\", \"NA\", \"N/A\", \"n/a\", \"/\", \"-\", \"—\", \"…\", \"暂无\"]` in `[rubric]` (r.toml:1)",
+        ],
     );
 }
 
@@ -407,7 +506,9 @@ fn a_word_in_a_number_cell_says_how_to_declare_it_missing() {
         &e,
         &[
             "t.csv:2:3 (column `人均可支配收入(元)`): \"暂无\" is not a number",
-            "= help: if \"暂无\" means the value is missing, declare it so: `na = [..., \"暂无\"]` in `[rubric]` (r.toml:1)",
+            // The whole list to write: the default tokens kept, 暂无 added
+            // (`na = ["暂无"]` alone would make every blank an error).
+            "= help: if \"暂无\" means the value is missing, declare it so: `na = [\"\", \"NA\", \"N/A\", \"n/a\", \"/\", \"-\", \"—\", \"…\", \"暂无\"]` in `[rubric]` (r.toml:1)",
         ],
     );
     // With an `na` list: its line.
@@ -423,7 +524,8 @@ fn a_word_in_a_number_cell_says_how_to_declare_it_missing() {
         ),
         1,
     );
-    assert_mentions(&e, &["`na = [..., \"暂无\"]` in `[rubric]` (na.toml:6)"]);
+    // With an `na` list: its tokens kept, on its line.
+    assert_mentions(&e, &["`na = [\"\", \"-\", \"暂无\"]` in `[rubric]` (na.toml:6)"]);
 }
 
 #[test]

@@ -68,6 +68,16 @@ fn strict_refuses_and_writes_nothing() {
             "out.csv",
         ],
         &[
+            "panel",
+            "2023=old.csv",
+            "2024=returns.csv",
+            "--rubric",
+            "r.toml",
+            "--strict",
+            "-o",
+            "out.csv",
+        ],
+        &[
             "report",
             "returns.csv",
             "--rubric",
@@ -78,7 +88,14 @@ fn strict_refuses_and_writes_nothing() {
         ],
     ] {
         let e = fails(ls_in(dir.path(), args), 1);
-        support::assert_mentions(&e, &[FRACTION]);
+        // (panel names the period too: "unit `V530121005`, period `2024`")
+        support::assert_mentions(
+            &e,
+            &[
+                "returns.csv:6:33 (column `卫生厕所普及率`, unit `V530121005`",
+                "0.782 looks like a share written as a fraction of 1; did you mean 78.2?",
+            ],
+        );
         assert!(
             !dir.path().join("out.csv").exists() && !dir.path().join("out.html").exists(),
             "{args:?}"
@@ -249,4 +266,39 @@ fn a_county_return_is_checked_item_by_item() {
         );
         support::assert_mentions(&e, &["2 implausible value(s)"]);
     }
+}
+
+/// `--strict` makes the implausible values, and only them, errors: the
+/// return with its two slips corrected (丙村 78.2, 戊村 18,000) still has
+/// its title rows, its 合计 row and its outlier, which `check --strict`
+/// lists and exits 0 with (SPEC: "--strict … makes these flags, and only
+/// these, errors").
+#[test]
+fn strict_leaves_totals_rows_header_search_and_outliers_as_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        support::fixture("county-return.toml"),
+        dir.path().join("county-return.toml"),
+    )
+    .unwrap();
+    county_csv(&dir.path().join("slipped.csv"));
+    let text = std::fs::read_to_string(dir.path().join("slipped.csv"))
+        .unwrap()
+        .replace("V03,丙村,14000,0.782,", "V03,丙村,14000,78.2,")
+        .replace("V05,戊村,1.8,", "V05,戊村,18000,");
+    write(dir.path(), "return.csv", text);
+    let r = ok(ls_in(
+        dir.path(),
+        &["check", "--rubric", "county-return.toml", "return.csv", "--strict"],
+    ));
+    support::assert_mentions(
+        &r.stdout,
+        &[
+            "3 thing(s) to look at",
+            "row 3 is taken as the header",
+            "return.csv:16: `合计` is a totals row",
+            "outliers: `村集体经营性收入(万元)` winsorized",
+        ],
+    );
+    assert!(!r.stdout.contains("implausible"), "{}", r.stdout);
 }
