@@ -93,7 +93,7 @@ fn close(x: f64, target: f64) -> bool {
 
 /// The units `from..` of `table` (one file's rows) whose every present
 /// indicator value equals the sum of the other rows' values in its column
-/// (within 0.5 %), or for the last row also their mean, with at least 3
+/// (within 0.5 %), or their mean, with at least 3
 /// other rows, and at least 3 such values in columns whose values are not
 /// all the same (a constant column's mean says nothing).
 pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
@@ -120,18 +120,14 @@ pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
             s
         })
         .collect();
-    // A row of sums can stand anywhere (a yearbook puts 总计 on top) and no
-    // real unit equals the sum of all the others in every column, so every
-    // row is judged as sums (most fail at their first value). A row of
-    // means only at the bottom, where sheets put 平均: elsewhere a unit that
-    // sits at the mean of every column (as made-up data often has one)
-    // would be taken for a totals row.
+    // A row of sums or of means can stand anywhere (a yearbook puts 总计 on
+    // top, a sheet 平均 at the bottom; SPEC "Totals rows" names no place).
+    // No real unit equals the sum of all the others in every column, and
+    // none sits within 0.5 % of the mean of three informative columns but
+    // by design; most rows fail at their first value.
     let last = table.len() - 1;
     let found: Vec<usize> = (from..table.len())
-        .filter(|&u| {
-            looks_like_totals(table, u, &sums, false, None)
-                || (u == last && looks_like_totals(table, u, &sums, true, None))
-        })
+        .filter(|&u| looks_like_totals(table, u, &sums, true, None))
         .collect();
     if !found.is_empty() || n < AT_LEAST + 2 {
         return found;

@@ -388,7 +388,7 @@ fn a_row_of_sums_and_a_row_of_means_below_it_are_both_totals_rows() {
 }
 
 #[test]
-fn too_few_rows_or_a_row_in_the_middle_are_not_judged_by_values() {
+fn too_few_rows_are_not_judged_by_values_but_a_row_of_means_anywhere_is() {
     let dir = tmp();
     // Three villages and their sums: 3 other rows, the least judged.
     let three = "村代码,村名,人均可支配收入(元),合作社覆盖率(%),户籍人口\n\
@@ -405,16 +405,28 @@ V1,甲村,10000,50,1000\nV2,乙村,12000,20,1600\nX9,县,22000,70,2600\n";
     write(dir.path(), "two.csv", two);
     let r = ok(score(dir.path(), "two.csv", &[]));
     assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
-    // V3 sits at the mean of the others in every column, mid-file: a unit.
+    // V3 sits mid-file at the mean of the others in every column, (10000 +
+    // 12000 + 8000) / 3 = 10000, (50 + 20 + 50) / 3 = 40, (1000 + 1600 +
+    // 1000) / 3 = 1200: SPEC "Totals rows" names no place for a row of means.
     let middle = "村代码,村名,人均可支配收入(元),合作社覆盖率(%),户籍人口\n\
 V1,甲村,10000,50,1000\nV2,乙村,12000,20,1600\nV3,丙村,10000,40,1200\nV4,丁村,8000,50,1000\n";
     write(dir.path(), "middle.csv", middle);
     let r = ok(score(dir.path(), "middle.csv", &[]));
+    assert_eq!(
+        warnings(&r.stderr),
+        [
+            "warning: middle.csv:4: `V3` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out"
+        ]
+    );
+    // 0.6 % off the mean in one column (10060 for 10000): a unit.
+    let near = middle.replace("V3,丙村,10000", "V3,丙村,10060");
+    write(dir.path(), "near-mean.csv", &near);
+    let r = ok(score(dir.path(), "near-mean.csv", &[]));
     assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
 }
 
 #[test]
-fn a_row_of_sums_anywhere_is_a_totals_row_but_a_first_row_at_the_mean_is_a_unit() {
+fn a_row_of_sums_or_of_means_anywhere_is_a_totals_row() {
     let dir = tmp();
     let header = "村代码,村名,人均可支配收入(元),合作社覆盖率(%),户籍人口\n";
     let rows = "V1,甲村,10000,50,1000\nV2,乙村,12000,20,1600\nV3,丙村,6000,30,1200\nV4,丁村,8000,60,200\n";
@@ -427,11 +439,16 @@ fn a_row_of_sums_anywhere_is_a_totals_row_but_a_first_row_at_the_mean_is_a_unit(
             "warning: top.csv:2: `X0` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out"
         ]
     );
-    // A first row at the means (9000, 40, 1000), as made-up data has: a unit.
+    // A first row at the means (36000 / 4 = 9000, 160 / 4 = 40, 4000 / 4 = 1000).
     write(dir.path(), "mean.csv", format!("{header}X0,县,9000,40,1000\n{rows}"));
     let r = ok(score(dir.path(), "mean.csv", &[]));
-    assert_eq!(warnings(&r.stderr), Vec::<&str>::new(), "{}", r.stderr);
-    assert_eq!(ranking(&r.stdout).len(), 5);
+    assert_eq!(
+        warnings(&r.stderr),
+        [
+            "warning: mean.csv:2: `X0` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out"
+        ]
+    );
+    assert_eq!(ranking(&r.stdout).len(), 4);
     // A row of sums mid-file (a subtotal left unnamed): 36000, 160, 4000.
     let (upper, lower) = rows.split_at(rows.find("V3").unwrap());
     write(

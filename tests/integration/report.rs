@@ -11,12 +11,16 @@
 //! score = 0.5 a + 0.25 b + 0.25 c        grades 优 ≥ 90, 良 ≥ 75, 中 ≥ 50, 差 ≥ 0
 //!
 //! 2024  county  a    b    c  | score grade rank      2023  a  b  c | score rank
-//! u1    甲县    80   60  100 |  80    良    2         u1   60 60 60 |  60    3
+//! u1    甲县    80   60  100 |  80    良    2         u1   60 64 56 |  60    3
 //! u2    甲县    60   40   20 |  45    差    4         u2   80 80 80 |  80    2
 //! u3    乙县   100  100   80 |  95    优    1         u3   90 90 90 |  90    1
 //! u4    乙县    40   80   60 |  55    中    3         u4   20 20 20 |  20    5
-//! u5    乙县    50   20   40 |  40    差    5 (new)   u6   50 50 50 |  50    4 (gone)
+//! u5    乙县    50   20   40 |  40    差    5 (new)   u6   50 46 54 |  50    4 (gone)
 //! ```
+//!
+//! In 2023 u1 and u6 are not flat: u1 at 60 60 60 would be the mean of the
+//! other rows in every column, which SPEC "Totals rows" leaves out as a
+//! totals row. Each column's 2023 mean is still 60.
 //!
 //! u5's label is `石<桥>&"村'` (every character HTML escapes).
 //! Group means, listed best mean score first (乙县, then 甲县): 甲县 (u1, u2)
@@ -374,16 +378,16 @@ fn movers_match_hand_computation() {
         ]
     );
     let text = text_of(changes);
-    // Dimension changes of the kept: a (20 − 20 + 10 + 20)/4 = +7.50, b (0 − 40 + 10 + 60)/4 = +7.50,
-    // c (40 − 60 − 10 + 40)/4 = +2.50.
+    // Dimension changes of the kept (u1 was 60 64 56): a (20 − 20 + 10 + 20)/4 = +7.50,
+    // b (−4 − 40 + 10 + 60)/4 = +6.50, c (44 − 60 − 10 + 40)/4 = +3.50.
     assert_mentions(
         &text,
         &[
             "保留 4，新增 1，消失 1",
             "总分 +6.25",
             "产业兴旺 +7.50",
-            "生态宜居 +7.50",
-            "治理有效 +2.50",
+            "生态宜居 +6.50",
+            "治理有效 +3.50",
         ],
     );
 }
