@@ -93,11 +93,19 @@ impl Interval {
     }
 
     /// From ranks sorted ascending (at least one).
+    #[cfg(test)]
     fn of_sorted(sorted: &[u32]) -> Option<Interval> {
-        let at = |percent: usize| {
+        Interval::of(&mut sorted.to_vec())
+    }
+
+    /// From ranks in any order (at least one; reorders them): the
+    /// ⌈pR⌉-th smallest by selection, which is the sorted list's.
+    fn of(ranks: &mut [u32]) -> Option<Interval> {
+        let len = ranks.len();
+        let mut at = |percent: usize| {
             // k = ⌈pR⌉ in integers (p as a percentage), at least 1.
-            let k = (percent * sorted.len()).div_ceil(100).max(1);
-            sorted.get(k - 1).copied()
+            let k = (percent * len).div_ceil(100).max(1);
+            (k <= len).then(|| *ranks.select_nth_unstable(k - 1).1)
         };
         Some(Interval {
             median: at(50)?,
@@ -106,6 +114,9 @@ impl Interval {
         })
     }
 }
+
+/// Units whose ranks over the runs are gathered together (see `analyse`).
+const SUMMARY_BLOCK: usize = 64;
 
 /// The outcome of the runs.
 #[derive(Debug, Clone)]
@@ -143,6 +154,8 @@ struct Variant {
     rubric: Rubric,
     params: Params,
     rows: Vec<f64>,
+    /// `rows` laid out for scoring them once a run.
+    rescoring: engine::Rescoring,
     /// Per indicator, (max, min) of the normalized values: a sample TOPSIS
     /// ideal under re-drawn weights.
     bounds: Vec<(f64, f64)>,
@@ -195,8 +208,6 @@ pub fn analyse(
     let n = table.len();
     check_rank_store(settings.runs, n)?;
     let variants = variants(rubric, table, pool, base, settings)?;
-    let m = rubric.indicators.len();
-    let nd = rubric.dimensions.len();
     let norms = settings.normalize.len().max(1);
     let aggs = settings.aggregate.len().max(1);
     // One flat store, run-major: a run's ranks are one chunk of n.
@@ -223,40 +234,37 @@ pub fn analyse(
             )),
             (ideal, _) => ideal.clone(),
         };
-        let mut dims = vec![f64::NAN; nd];
-        let mut z = vec![None; m];
-        let scores: Vec<f64> = (0..n)
-            .map(|u| {
-                let row = variant.rows.get(u * m..(u + 1) * m).unwrap_or_default();
-                engine::unit_score(&variant.rubric, row, &weights, ideal.as_deref(), &mut dims, &mut z)
-                    .unwrap_or(f64::NAN)
-            })
-            .collect();
+        let scores = variant
+            .rescoring
+            .scores(&variant.rubric, &variant.rows, &weights, ideal.as_deref());
         tick();
         for (slot, rank) in out.iter_mut().zip(engine::ranks_of(&scores, table)) {
             *slot = rank;
         }
     });
 
-    let summaries: Vec<(Option<Interval>, u64, u64)> = (0..n)
+    // Units a block at a time: each run's ranks of the block are one
+    // contiguous read (a unit's ranks alone are a run apart in the store).
+    let summaries: Vec<(Option<Interval>, u64, u64)> = (0..n.div_ceil(SUMMARY_BLOCK))
         .into_par_iter()
-        .map(|u| {
-            let mut ranks: Vec<u32> = store
-                .chunks(n.max(1))
-                .filter_map(|r| r.get(u).copied())
-                .filter(|&r| r > 0)
-                .collect();
-            ranks.sort_unstable();
-            let shift = match nominal.get(u).copied().flatten() {
-                Some(r) => ranks.iter().map(|&x| u64::from(x.abs_diff(r))).sum(),
-                None => 0,
-            };
-            let counted = if nominal.get(u).copied().flatten().is_some() {
-                ranks.len() as u64
-            } else {
-                0
-            };
-            (Interval::of_sorted(&ranks), shift, counted)
+        .flat_map_iter(|block| {
+            let units = block * SUMMARY_BLOCK..((block + 1) * SUMMARY_BLOCK).min(n);
+            let mut ranks: Vec<Vec<u32>> = vec![Vec::with_capacity(settings.runs); units.len()];
+            for run in store.chunks(n.max(1)) {
+                let of_block = run.get(units.clone()).unwrap_or_default();
+                for (list, &r) in ranks.iter_mut().zip(of_block) {
+                    if r > 0 {
+                        list.push(r);
+                    }
+                }
+            }
+            let nominal = &nominal;
+            units.zip(ranks).map(move |(u, mut ranks)| {
+                let nominal = nominal.get(u).copied().flatten();
+                let shift = nominal.map_or(0, |r| ranks.iter().map(|&x| u64::from(x.abs_diff(r))).sum());
+                let counted = if nominal.is_some() { ranks.len() as u64 } else { 0 };
+                (Interval::of(&mut ranks), shift, counted)
+            })
         })
         .collect();
     let (shift, counted) = summaries
@@ -332,10 +340,12 @@ fn variants(
                     column.fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), v| (hi.max(v), lo.min(v)))
                 })
                 .collect();
+            let rescoring = engine::Rescoring::new(&variant, &rows, table.len());
             variants.push(Variant {
                 rubric: variant,
                 params,
                 rows,
+                rescoring,
                 bounds,
             });
         }

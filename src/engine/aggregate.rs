@@ -37,6 +37,19 @@ pub fn unit_score(
         *slot = aggregate_coded(dim.aggregate, children)
             .map_err(|j| Negative::Indicator(dim.indicators.get(j).copied().unwrap_or(d)))?;
     }
+    score_of_dimensions(rubric, row, weights, ideal, dims, z)
+}
+
+/// The second half of [`unit_score`]: the score from the unit's dimension
+/// values `dims` (and its normalized values `row`, for TOPSIS).
+fn score_of_dimensions(
+    rubric: &Rubric,
+    row: &[f64],
+    weights: &Weights,
+    ideal: Option<&[(f64, f64)]>,
+    dims: &[f64],
+    z: &mut [Option<f64>],
+) -> std::result::Result<f64, Negative> {
     // A unit whose values all carry weight 0 in the score has no score: its
     // values say nothing the weights count (not 100 under TOPSIS, where
     // D⁺ = D⁻ = 0, nor an equal split of dimensions the weights set to 0).
@@ -62,6 +75,140 @@ pub fn unit_score(
             }
             Ok(methods::topsis_closeness(z, &weights.global, ideal).unwrap_or(f64::NAN))
         }
+    }
+}
+
+/// A table's normalized values laid out for scoring it many times under
+/// re-drawn weights (`sensitivity`): column by column, with what the
+/// weights do not change — whether each unit has every child of a
+/// dimension, and whether they all lie in [0, 1] — worked out once.
+/// [`Rescoring::scores`] gives the bits of [`unit_score`]: a dimension
+/// whose children are all present is Σ w·z in the rubric's order from
+/// −0.0 either way, only formed for all units at once.
+pub struct Rescoring {
+    n: usize,
+    /// Normalized values, indicator-major (`i * n + u`).
+    columns: Vec<f64>,
+    /// Per dimension and unit (`d * n + u`): every child present, and
+    /// whether all of them lie in [0, 1].
+    complete: Vec<(bool, bool)>,
+    /// Units with a child missing in some dimension: scored one by one.
+    partial: Vec<bool>,
+}
+
+impl Rescoring {
+    /// From unit-major normalized values (`u * m + i`, NaN when missing) of `n` units.
+    pub fn new(rubric: &Rubric, rows: &[f64], n: usize) -> Rescoring {
+        let m = rubric.indicators.len();
+        let at = |u: usize, i: usize| rows.get(u * m + i).copied().unwrap_or(f64::NAN);
+        let columns = (0..m).flat_map(|i| (0..n).map(move |u| at(u, i))).collect();
+        let complete: Vec<(bool, bool)> = rubric
+            .dimensions
+            .iter()
+            .flat_map(|dim| {
+                (0..n).map(move |u| {
+                    let all = dim.indicators.iter().all(|&i| !at(u, i).is_nan());
+                    let bounded = dim.indicators.iter().all(|&i| (0.0..=1.0).contains(&at(u, i)));
+                    (all, bounded)
+                })
+            })
+            .collect();
+        let partial = (0..n)
+            .map(|u| (0..rubric.dimensions.len()).any(|d| !complete.get(d * n + u).is_some_and(|c| c.0)))
+            .collect();
+        Rescoring {
+            n,
+            columns,
+            complete,
+            partial,
+        }
+    }
+
+    /// Every unit's score under `weights` (NaN when none or when scoring
+    /// fails), as [`unit_score`] gives it; `rows` are the values `new` had.
+    pub fn scores(&self, rubric: &Rubric, rows: &[f64], weights: &Weights, ideal: Option<&[(f64, f64)]>) -> Vec<f64> {
+        let (n, m, nd) = (self.n, rubric.indicators.len(), rubric.dimensions.len());
+        let mut z = vec![None; m];
+        let mut dims = vec![f64::NAN; nd];
+        let one_by_one = |u: usize, dims: &mut [f64], z: &mut [Option<f64>]| {
+            let row = rows.get(u * m..(u + 1) * m).unwrap_or_default();
+            unit_score(rubric, row, weights, ideal, dims, z).unwrap_or(f64::NAN)
+        };
+        // Σ w·z of complete children is the dimension's value only for an
+        // arithmetic mean whose present weights add up to more than 0
+        // (else the weights are shared out, or there is no value).
+        let summed = rubric.dimensions.iter().all(|dim| {
+            let total = dim
+                .indicators
+                .iter()
+                .fold(-0.0_f64, |t, &i| t + weights.indicator.get(i).copied().unwrap_or(0.0));
+            dim.aggregate == Aggregate::Arithmetic && total > 0.0
+        });
+        if !summed {
+            return (0..n).map(|u| one_by_one(u, &mut dims, &mut z)).collect();
+        }
+        let mut values = vec![-0.0_f64; nd * n];
+        for (dim, sums) in rubric.dimensions.iter().zip(values.chunks_mut(n.max(1))) {
+            for &i in &dim.indicators {
+                let w = weights.indicator.get(i).copied().unwrap_or(0.0);
+                let column = self.columns.get(i * n..(i + 1) * n).unwrap_or_default();
+                for (sum, &v) in sums.iter_mut().zip(column) {
+                    *sum += w * v;
+                }
+            }
+        }
+        for (d, sums) in values.chunks_mut(n.max(1)).enumerate() {
+            let flags = self.complete.get(d * n..(d + 1) * n).unwrap_or_default();
+            for (sum, &(_, bounded)) in sums.iter_mut().zip(flags) {
+                if bounded {
+                    *sum = sum.clamp(0.0, 1.0);
+                }
+            }
+        }
+        let dims_of = |u: usize, dims: &mut [f64]| {
+            for (d, slot) in dims.iter_mut().enumerate() {
+                *slot = values.get(d * n + u).copied().unwrap_or(f64::NAN);
+            }
+        };
+        // The score the same way, when it is an arithmetic mean of the
+        // dimensions with weights adding up to more than 0: then every unit
+        // whose dimensions all have a value is Σ w·v in order from −0.0.
+        let top_total = weights.dimension.iter().fold(-0.0_f64, |t, &w| t + w);
+        if ideal.is_none() && rubric.aggregate == Aggregate::Arithmetic && top_total > 0.0 {
+            let mut scores = vec![-0.0_f64; n];
+            let mut valued = vec![true; n];
+            let mut bounded = vec![true; n];
+            for (&w, column) in weights.dimension.iter().zip(values.chunks(n.max(1))) {
+                for (((score, v), valued), bounded) in scores.iter_mut().zip(column).zip(&mut valued).zip(&mut bounded)
+                {
+                    *score += w * v;
+                    *valued &= !v.is_nan();
+                    *bounded &= (0.0..=1.0).contains(v);
+                }
+            }
+            for (u, score) in scores.iter_mut().enumerate() {
+                if self.partial.get(u).copied().unwrap_or(true) {
+                    *score = one_by_one(u, &mut dims, &mut z);
+                } else if !valued.get(u).copied().unwrap_or(false) {
+                    dims_of(u, &mut dims);
+                    let row = rows.get(u * m..(u + 1) * m).unwrap_or_default();
+                    *score = score_of_dimensions(rubric, row, weights, ideal, &dims, &mut z).unwrap_or(f64::NAN);
+                } else if bounded.get(u).copied().unwrap_or(false) {
+                    *score = score.clamp(0.0, 1.0);
+                }
+            }
+            return scores;
+        }
+        (0..n)
+            .map(|u| {
+                if self.partial.get(u).copied().unwrap_or(true) {
+                    return one_by_one(u, &mut dims, &mut z);
+                }
+                dims_of(u, &mut dims);
+                let row = rows.get(u * m..(u + 1) * m).unwrap_or_default();
+                score_of_dimensions(rubric, row, weights, ideal, &dims, &mut z).unwrap_or(f64::NAN)
+            })
+            .collect()
     }
 }
 
@@ -272,5 +419,71 @@ mod tests {
         assert!(coupling(&[0, 1], &w, &[None, Some(0.8)]).is_none());
         let top = coupling(&[0, 1], &w, &[Some(1.0), Some(1.0)]).unwrap();
         assert_eq!(COORDINATION_GRADES[top.band], "优质协调");
+    }
+
+    mod rescoring {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A rubric of dimensions with `sizes[d]` indicators each, each
+        /// dimension's aggregation and the score's from `geometric`.
+        fn rubric(sizes: &[usize], geometric: &[bool], top_geometric: bool) -> Rubric {
+            let how = |g: bool| if g { "geometric" } else { "arithmetic" };
+            let mut text = format!(
+                "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"none\"\naggregate = \"{}\"\n",
+                how(top_geometric)
+            );
+            for (d, (&size, &g)) in sizes.iter().zip(geometric).enumerate() {
+                text += &format!("[[dimension]]\nid = \"d{d}\"\naggregate = \"{}\"\n", how(g));
+                for i in 0..size {
+                    text += &format!("[[indicator]]\nid = \"x{d}_{i}\"\ndimension = \"d{d}\"\n");
+                }
+            }
+            Rubric::parse("t.toml", &text, false).unwrap_or_else(|e| panic!("{e}\n{text}"))
+        }
+
+        fn value() -> impl Strategy<Value = f64> {
+            prop_oneof![4 => 0.0..=1.0f64, 1 => Just(f64::NAN), 1 => -0.5..1.5f64, 1 => Just(0.0), 1 => Just(1.0)]
+        }
+
+        fn weight() -> impl Strategy<Value = f64> {
+            prop_oneof![4 => 0.0..1.0f64, 1 => Just(0.0)]
+        }
+
+        proptest! {
+            /// Scoring all units at once gives every unit the bits of
+            /// `unit_score` (NaN where it fails), whatever is missing, out
+            /// of [0, 1], weighted 0, geometric or under TOPSIS.
+            #[test]
+            fn rescoring_gives_the_bits_of_unit_score(
+                sizes in proptest::collection::vec(1usize..4, 1..4),
+                flags in proptest::collection::vec(any::<bool>(), 4),
+                top_geometric in any::<bool>(),
+                topsis in any::<bool>(),
+                n in 1usize..30,
+                seed_values in proptest::collection::vec(value(), 12 * 30),
+                seed_weights in proptest::collection::vec(weight(), 16),
+            ) {
+                let geometric: Vec<bool> = flags.iter().take(sizes.len()).map(|&g| g && sizes.len() % 2 == 0).collect();
+                let r = rubric(&sizes, &geometric, top_geometric);
+                let (m, nd) = (r.indicators.len(), r.dimensions.len());
+                let rows: Vec<f64> = seed_values.iter().copied().cycle().take(n * m).collect();
+                let weights = Weights {
+                    method: crate::rubric::Weighting::Explicit,
+                    dimension: seed_weights.iter().copied().take(nd).collect(),
+                    indicator: seed_weights.iter().copied().rev().take(m).collect(),
+                    global: seed_weights.iter().copied().cycle().skip(3).take(m).collect(),
+                };
+                let ideal: Option<Vec<(f64, f64)>> = topsis.then(|| (0..m).map(|i| (1.0, 0.1 * (i % 3) as f64)).collect());
+                let rescoring = Rescoring::new(&r, &rows, n);
+                let got = rescoring.scores(&r, &rows, &weights, ideal.as_deref());
+                let (mut dims, mut z) = (vec![f64::NAN; nd], vec![None; m]);
+                for u in 0..n {
+                    let row = &rows[u * m..(u + 1) * m];
+                    let expected = unit_score(&r, row, &weights, ideal.as_deref(), &mut dims, &mut z).unwrap_or(f64::NAN);
+                    prop_assert_eq!(got[u].to_bits(), expected.to_bits(), "unit {}", u);
+                }
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ mod scaling;
 mod weights;
 
 pub use aggregate::{
-    COORDINATION_GRADES, Coupling, Negative, aggregate_coded, coordination_band, coupling, unit_score,
+    COORDINATION_GRADES, Coupling, Negative, Rescoring, aggregate_coded, coordination_band, coupling, unit_score,
 };
 pub use pipeline::{MissingReport, normalized_rows, pooled_values};
 pub use rank::{RANK_TOLERANCE, competition_ranks, ranks_of};

@@ -87,23 +87,29 @@ pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
 const PARALLEL_SORT: usize = 1 << 16;
 
 fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
-    let mut sorted: Vec<(f64, usize)> = scores
+    // Sorted as integers: the score's place in `f64::total_cmp`'s order,
+    // reversed (best first), then the unit (any order of equal scores would
+    // do: they always fall in one tie group, which is then ordered by id).
+    let descending = |s: f64| {
+        let bits = s.to_bits();
+        !(if bits >> 63 == 1 { !bits } else { bits | 1 << 63 })
+    };
+    let mut keys: Vec<(u64, usize)> = scores
         .iter()
         .enumerate()
         .filter(|(_, s)| !s.is_nan())
-        .map(|(u, &s)| (s, u))
+        .map(|(u, &s)| (descending(s), u))
         .collect();
-    // By score alone: equal scores always fall in one tie group, which is
-    // then ordered by id, so the result does not depend on how the sort
-    // breaks ties.
     // A county's ranking (a re-scoring of `sensitivity`, already one of
     // many parallel runs) is sorted in place; a nation's in parallel.
-    if sorted.len() < PARALLEL_SORT {
-        sorted.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    if keys.len() < PARALLEL_SORT {
+        keys.sort_unstable();
     } else {
-        sorted.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        keys.par_sort_unstable();
     }
-    sorted
+    keys.into_iter()
+        .map(|(_, u)| (scores.get(u).copied().unwrap_or(f64::NAN), u))
+        .collect()
 }
 
 /// Competition ranks over `sorted` (best first): a tie group is the units
