@@ -180,15 +180,14 @@ fn has_candidates(ind: &Indicator, values: &[f64], spread: &Spread) -> bool {
     m > 0.0 && (hi >= m * 1e3 || smallest_positive.is_some_and(|p| p <= m / 1e3))
 }
 
-/// The flagged cells of one column (`value(u)` for units 0..n, `None` when missing):
-/// (unit, reason, suggestion). The spread of logs, which costs a logarithm
+/// The flagged cells of one column, given as its units with a value and
+/// their values (`units[k]` has `present[k]`): (unit, reason, suggestion). The spread of logs, which costs a logarithm
 /// per value, is taken only when a cell could be a power-of-ten slip.
-fn column_flags(ind: &Indicator, n: usize, value: impl Fn(usize) -> Option<f64>) -> Vec<(usize, Reason, f64)> {
-    let present: Vec<f64> = (0..n).filter_map(&value).collect();
-    let Some(spread) = Spread::of(&present) else {
+fn column_flags(ind: &Indicator, units: &[u32], present: &[f64]) -> Vec<(usize, Reason, f64)> {
+    let Some(spread) = Spread::of(present) else {
         return Vec::new();
     };
-    if !has_candidates(ind, &present, &spread) {
+    if !has_candidates(ind, present, &spread) {
         return Vec::new();
     }
     let percentage = is_percentage(ind);
@@ -196,8 +195,8 @@ fn column_flags(ind: &Indicator, n: usize, value: impl Fn(usize) -> Option<f64>)
     let lone_negative = non_negative(ind) && present.len() > 3 && present.iter().filter(|&&v| v < 0.0).count() == 1;
     let mut mad: Option<f64> = None;
     let mut out = Vec::new();
-    for u in 0..n {
-        let Some(x) = value(u) else { continue };
+    for (&u, &x) in units.iter().zip(present) {
+        let u = u as usize;
         if x < 0.0 {
             if lone_negative {
                 out.push((u, Reason::Negative, -x));
@@ -209,7 +208,7 @@ fn column_flags(ind: &Indicator, n: usize, value: impl Fn(usize) -> Option<f64>)
             continue;
         }
         if let Some((factor, suggestion)) = power_candidate(&spread, x) {
-            let mad = *mad.get_or_insert_with(|| log_mad(&present));
+            let mad = *mad.get_or_insert_with(|| log_mad(present));
             if (x / spread.median).log10().abs() >= 3.0 + 3.0 * mad {
                 out.push((u, Reason::PowerOfTen(factor), suggestion));
             }
@@ -227,7 +226,8 @@ pub fn flags(rubric: &Rubric, table: &Table) -> Vec<Flag> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, ind)| {
-            column_flags(ind, table.len(), |u| table.value(i, u))
+            let (units, present) = table.values.get(i).map(|c| c.present()).unwrap_or_default();
+            column_flags(ind, &units, &present)
                 .into_iter()
                 .filter_map(move |(unit, reason, suggestion)| {
                     Some(Flag {
@@ -391,8 +391,13 @@ mod tests {
             let spread = centre * spread_share;
             let shares = column(0, &|b| ((centre + spread * b).clamp(0.0, 100.0) * 10.0).round() / 10.0);
             let incomes = column(1, &|b| (median * 10f64.powf(decades * b)).round());
-            proptest::prop_assert_eq!(column_flags(&rate, n, |u| shares[u]), vec![]);
-            proptest::prop_assert_eq!(column_flags(&income, n, |u| incomes[u]), vec![]);
+            let present = |column: &[Option<f64>]| -> (Vec<u32>, Vec<f64>) {
+                column.iter().enumerate().filter_map(|(u, v)| Some((u as u32, (*v)?))).unzip()
+            };
+            let (units, values) = present(&shares);
+            proptest::prop_assert_eq!(column_flags(&rate, &units, &values), vec![]);
+            let (units, values) = present(&incomes);
+            proptest::prop_assert_eq!(column_flags(&income, &units, &values), vec![]);
         }
     }
 

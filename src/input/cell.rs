@@ -309,6 +309,32 @@ impl RawValues {
         })
     }
 
+    /// The units with a value and their values, in unit order: one pass
+    /// over the column (the same values as [`RawValues::get`]).
+    pub fn present(&self) -> (Vec<u32>, Vec<f64>) {
+        let (mut units, mut values) = (Vec::with_capacity(self.len()), Vec::with_capacity(self.len()));
+        match &self.scales {
+            Scales::Common(k) => {
+                let power = POW10[usize::from(*k).min(POW10.len() - 1)];
+                for (u, &m) in self.mantissa.iter().enumerate() {
+                    if m != NA {
+                        units.push(u as u32);
+                        values.push(f64::from(m) / power);
+                    }
+                }
+            }
+            Scales::Each(_) => {
+                for u in 0..self.len() {
+                    if let Some(x) = self.get(u) {
+                        units.push(u as u32);
+                        values.push(x);
+                    }
+                }
+            }
+        }
+        (units, values)
+    }
+
     /// The value of unit `u`, `None` when missing (or out of range).
     #[inline]
     pub fn get(&self, u: usize) -> Option<f64> {
@@ -482,6 +508,10 @@ mod tests {
             let got: Vec<Option<f64>> = joined.iter().collect();
             proptest::prop_assert_eq!(got, expected.clone());
             proptest::prop_assert_eq!(joined.missing_count(), expected.iter().filter(|v| v.is_none()).count());
+            // The bulk read of the present cells gives the same values.
+            let (units, values) = joined.present();
+            let present: Vec<(u32, f64)> = expected.iter().enumerate().filter_map(|(u, v)| Some((u as u32, (*v)?))).collect();
+            proptest::prop_assert_eq!(units.into_iter().zip(values).collect::<Vec<_>>(), present);
         }
     }
 
