@@ -1,7 +1,9 @@
 //! Year over year: two scored tables matched by unit id (SPEC "Year over year").
 
 use crate::engine::Scored;
+use crate::input::Table;
 use crate::sensitivity::Interval;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Whether a unit is in both years, only the new one, or only the old one.
@@ -28,6 +30,91 @@ pub struct Pair {
     pub status: Status,
     pub old: Option<usize>,
     pub new: Option<usize>,
+}
+
+/// For each unit of `new`, the unit of `old` with the same id (ids are
+/// unique in a table). Joined on sorted (hash, unit) pairs, which sort in
+/// parallel and take 16 bytes a unit, rather than a map of a million ids;
+/// units whose hashes agree are compared by id.
+fn match_ids(old: &Table, new: &Table) -> Vec<Option<usize>> {
+    let keyed = |table: &Table| {
+        let mut keys: Vec<(u64, usize)> = (0..table.len())
+            .into_par_iter()
+            .map(|u| {
+                let mut h = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(table.id(u), &mut h);
+                (std::hash::Hasher::finish(&h), u)
+            })
+            .collect();
+        keys.par_sort_unstable();
+        keys
+    };
+    let (old_keys, new_keys) = rayon::join(|| keyed(old), || keyed(new));
+    // A merge walk (both lists are sorted by hash) gives the pairs whose
+    // hashes agree; their ids are compared in parallel.
+    let mut candidates: Vec<(usize, usize)> = Vec::with_capacity(new.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&(a, _)), Some(&(b, _))) = (old_keys.get(i), new_keys.get(j)) {
+        if a < b {
+            i += 1;
+        } else if b < a {
+            j += 1;
+        } else {
+            let run = |keys: &[(u64, usize)], from: usize| {
+                from + keys
+                    .get(from..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|k| k.0 == a)
+                    .count()
+            };
+            let (i_end, j_end) = (run(&old_keys, i), run(&new_keys, j));
+            let (olds, news) = (
+                old_keys.get(i..i_end).unwrap_or_default(),
+                new_keys.get(j..j_end).unwrap_or_default(),
+            );
+            if let ([(_, o)], [(_, n)]) = (olds, news) {
+                candidates.push((*n, *o));
+            } else {
+                // Ids that share a hash (rare, or a file made to collide):
+                // matched by sorting them, never pair by pair.
+                candidates.extend(same_ids(olds, news, old, new));
+            }
+            (i, j) = (i_end, j_end);
+        }
+    }
+    let matched: Vec<(usize, usize)> = candidates
+        .into_par_iter()
+        .filter(|&(n, o)| old.id(o) == new.id(n))
+        .collect();
+    let mut old_of = vec![None; new.len()];
+    for (n, o) in matched {
+        if let Some(slot) = old_of.get_mut(n) {
+            *slot = Some(o);
+        }
+    }
+    old_of
+}
+
+/// The (new, old) units of equal id among units whose ids share a hash.
+fn same_ids(olds: &[(u64, usize)], news: &[(u64, usize)], old: &Table, new: &Table) -> Vec<(usize, usize)> {
+    let mut olds: Vec<usize> = olds.iter().map(|&(_, o)| o).collect();
+    let mut news: Vec<usize> = news.iter().map(|&(_, n)| n).collect();
+    olds.sort_unstable_by(|&a, &b| old.id(a).cmp(old.id(b)));
+    news.sort_unstable_by(|&a, &b| new.id(a).cmp(new.id(b)));
+    let mut found = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&o), Some(&n)) = (olds.get(i), news.get(j)) {
+        match old.id(o).cmp(new.id(n)) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                found.push((n, o));
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+    found
 }
 
 /// A unit that moved, for the summary.
@@ -89,13 +176,18 @@ impl Move {
 
 impl<'a> Comparison<'a> {
     pub fn new(old: &'a Scored<'a>, new: &'a Scored<'a>) -> Comparison<'a> {
-        let old_index: HashMap<&str, usize> = (0..old.table.len()).map(|i| (old.table.id(i), i)).collect();
-        let new_ids: std::collections::HashSet<&str> = (0..new.table.len()).map(|i| new.table.id(i)).collect();
+        let old_of = match_ids(old.table, new.table);
+        let mut kept_old = vec![false; old.table.len()];
+        for o in old_of.iter().flatten() {
+            if let Some(kept) = kept_old.get_mut(*o) {
+                *kept = true;
+            }
+        }
         let mut pairs: Vec<Pair> = new
             .order
-            .iter()
+            .par_iter()
             .map(|&n| {
-                let o = old_index.get(new.table.id(n)).copied();
+                let o = old_of.get(n).copied().flatten();
                 Pair {
                     status: if o.is_some() { Status::Kept } else { Status::New },
                     old: o,
@@ -103,16 +195,17 @@ impl<'a> Comparison<'a> {
                 }
             })
             .collect();
-        pairs.extend(
-            old.order
-                .iter()
-                .filter(|&&o| !new_ids.contains(old.table.id(o)))
-                .map(|&o| Pair {
-                    status: Status::Gone,
-                    old: Some(o),
-                    new: None,
-                }),
-        );
+        let gone: Vec<Pair> = old
+            .order
+            .par_iter()
+            .filter(|&&o| !kept_old.get(o).copied().unwrap_or(false))
+            .map(|&o| Pair {
+                status: Status::Gone,
+                old: Some(o),
+                new: None,
+            })
+            .collect();
+        pairs.extend(gone);
         Comparison {
             old,
             new,
@@ -168,74 +261,108 @@ impl<'a> Comparison<'a> {
     /// The summary, with `top` risers and fallers.
     pub fn summary(&self, top: usize) -> Summary {
         let count = |s: Status| self.pairs.iter().filter(|p| p.status == s).count();
-        let kept: Vec<&Pair> = self.pairs.iter().filter(|p| p.status == Status::Kept).collect();
-        let mean = |values: Vec<f64>| (!values.is_empty()).then(|| crate::stats::mean(&values));
-        let mean_score_change = mean(kept.iter().filter_map(|p| self.score_change(p)).collect());
-        let mean_dimension_change = (0..self.new.rubric.dimensions.len())
-            .map(|d| {
-                mean(
-                    kept.iter()
-                        .filter_map(|p| {
-                            let o = self.old.dimension(p.old?, d)?;
-                            let n = self.new.dimension(p.new?, d)?;
-                            Some((n - o) * self.scale())
-                        })
-                        .collect(),
-                )
+        let kept: Vec<&Pair> = self.pairs.par_iter().filter(|p| p.status == Status::Kept).collect();
+        let mean = |values: &Vec<f64>| (!values.is_empty()).then(|| crate::stats::mean(values));
+        // The changes of the score and of each dimension, gathered in one
+        // pass over the kept units (in parallel chunks, kept in order, so
+        // each mean adds its values in the same order).
+        let nd = self.new.rubric.dimensions.len();
+        let chunks: Vec<Vec<Vec<f64>>> = kept
+            .par_chunks(1 << 14)
+            .map(|chunk| {
+                let mut columns = vec![Vec::with_capacity(chunk.len()); nd + 1];
+                for p in chunk {
+                    if let (Some(c), Some(column)) = (self.score_change(p), columns.get_mut(0)) {
+                        column.push(c);
+                    }
+                    let (Some(o), Some(n)) = (p.old, p.new) else { continue };
+                    for (d, column) in columns.iter_mut().skip(1).enumerate() {
+                        if let (Some(a), Some(b)) = (self.old.dimension(o, d), self.new.dimension(n, d)) {
+                            column.push((b - a) * self.scale());
+                        }
+                    }
+                }
+                columns
             })
             .collect();
-        let mut movers: Vec<(i64, Mover)> = kept
-            .iter()
+        let mut changes: Vec<Vec<f64>> = vec![Vec::new(); nd + 1];
+        for chunk in chunks {
+            for (all, part) in changes.iter_mut().zip(chunk) {
+                all.extend(part);
+            }
+        }
+        let mut means: Vec<Option<f64>> = changes.par_iter().map(mean).collect();
+        let mean_dimension_change = means.split_off(1.min(means.len()));
+        let mean_score_change = means.into_iter().next().flatten();
+        // Risers and fallers: the ends of the kept units ordered by rank
+        // change (largest first), then score change (largest first), then
+        // id, found by selection (a national diff has a million movers;
+        // only `top` of each end are named).
+        let movers: Vec<(i64, f64, usize, usize)> = kept
+            .par_iter()
             .filter_map(|p| {
                 let change = self.rank_change(p)?;
-                let n = p.new?;
-                Some((
-                    change,
-                    Mover {
-                        id: self.new.table.id(n).to_string(),
-                        label: self.new.table.label(n).map(str::to_string),
-                        rank_old: self.old.rank(p.old?)?,
-                        rank_new: self.new.rank(n)?,
-                        score_change: self.score_change(p)?,
-                    },
-                ))
+                Some((change, self.score_change(p)?, p.old?, p.new?))
             })
             .collect();
-        movers.sort_by(|a, b| {
+        let order = |a: &(i64, f64, usize, usize), b: &(i64, f64, usize, usize)| {
             b.0.cmp(&a.0)
-                .then_with(|| b.1.score_change.total_cmp(&a.1.score_change))
-                .then_with(|| a.1.id.cmp(&b.1.id))
+                .then_with(|| b.1.total_cmp(&a.1))
+                .then_with(|| self.new.table.id(a.3).cmp(self.new.table.id(b.3)))
+        };
+        let mover = |&(_, score_change, o, n): &(i64, f64, usize, usize)| {
+            Some(Mover {
+                id: self.new.table.id(n).to_string(),
+                label: self.new.table.label(n).map(str::to_string),
+                rank_old: self.old.rank(o)?,
+                rank_new: self.new.rank(n)?,
+                score_change,
+            })
+        };
+        let first = |mut list: Vec<(i64, f64, usize, usize)>, by: &dyn Fn(&_, &_) -> std::cmp::Ordering| {
+            if list.len() > top && top > 0 {
+                list.select_nth_unstable_by(top - 1, by);
+            }
+            list.truncate(top);
+            list.sort_by(by);
+            list.iter().filter_map(mover).collect::<Vec<Mover>>()
+        };
+        let risers = first(movers.iter().copied().filter(|m| m.0 > 0).collect(), &order);
+        let fallers = first(movers.iter().copied().filter(|m| m.0 < 0).collect(), &|a, b| {
+            order(b, a)
         });
-        let risers = movers
-            .iter()
-            .filter(|m| m.0 > 0)
-            .take(top)
-            .map(|m| m.1.clone())
-            .collect();
-        let fallers = movers
-            .iter()
-            .rev()
-            .filter(|m| m.0 < 0)
-            .take(top)
-            .map(|m| m.1.clone())
-            .collect();
 
-        let grade_name = |s: &Scored, u: usize| {
-            s.grade(u)
-                .map_or_else(|| "—".to_string(), |g| s.rubric.grades[g].name.clone())
+        // Transitions counted by grade index, named once at the end (a
+        // name per unit would be two strings for each of a million units).
+        let by_index: HashMap<(Option<usize>, Option<usize>), usize> = if self.new.rubric.grades.is_empty() {
+            HashMap::new()
+        } else {
+            kept.par_iter()
+                .fold(HashMap::new, |mut counts: HashMap<_, usize>, p| {
+                    if let (Some(o), Some(n)) = (p.old, p.new) {
+                        *counts.entry((self.old.grade(o), self.new.grade(n))).or_default() += 1;
+                    }
+                    counts
+                })
+                .reduce(HashMap::new, |mut a, b| {
+                    for (key, count) in b {
+                        *a.entry(key).or_default() += count;
+                    }
+                    a
+                })
+        };
+        let grade_name = |s: &Scored, g: Option<usize>| {
+            g.and_then(|g| s.rubric.grades.get(g))
+                .map_or_else(|| "—".to_string(), |grade| grade.name.clone())
         };
         let mut transitions: BTreeMap<(String, String), usize> = BTreeMap::new();
         let mut grade_unchanged = 0;
-        if !self.new.rubric.grades.is_empty() {
-            for p in &kept {
-                let (Some(o), Some(n)) = (p.old, p.new) else { continue };
-                let from = grade_name(self.old, o);
-                let to = grade_name(self.new, n);
-                if from == to {
-                    grade_unchanged += 1;
-                } else {
-                    *transitions.entry((from, to)).or_default() += 1;
-                }
+        for ((o, n), count) in by_index {
+            let (from, to) = (grade_name(self.old, o), grade_name(self.new, n));
+            if from == to {
+                grade_unchanged += count;
+            } else {
+                *transitions.entry((from, to)).or_default() += count;
             }
         }
         let mut grade_transitions: Vec<((String, String), usize)> = transitions.into_iter().collect();
@@ -251,5 +378,42 @@ impl<'a> Comparison<'a> {
             grade_transitions,
             grade_unchanged,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{self, ReadOptions};
+    use crate::rubric::Rubric;
+
+    fn table(ids: &[&str]) -> Table {
+        let text = "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"minmax\"\n[[dimension]]\nid = \"d\"\n[[indicator]]\nid = \"x\"\ndimension = \"d\"\n";
+        let rubric = Rubric::parse("t.toml", text, false).unwrap();
+        let mut csv = String::from("id,x\n");
+        for (k, id) in ids.iter().enumerate() {
+            csv.push_str(&format!("{id},{}\n", 10 + 7 * k));
+        }
+        input::from_bytes(&[("t.csv".into(), csv.into_bytes())], &rubric, &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn units_are_matched_by_id() {
+        let old = table(&["a", "b", "c", "d"]);
+        let new = table(&["c", "x", "a", "dd"]);
+        assert_eq!(match_ids(&old, &new), vec![Some(2), None, Some(0), None]);
+        assert_eq!(match_ids(&new, &old), vec![Some(2), None, Some(0), None]);
+    }
+
+    #[test]
+    fn ids_that_share_a_hash_are_matched_by_id() {
+        // Made-up equal hashes: only equal ids pair up, each once.
+        let old = table(&["a", "b", "c"]);
+        let new = table(&["c", "z", "a"]);
+        let olds = [(7, 0), (7, 1), (7, 2)];
+        let news = [(7, 0), (7, 1), (7, 2)];
+        let mut found = same_ids(&olds, &news, &old, &new);
+        found.sort_unstable();
+        assert_eq!(found, vec![(0, 2), (2, 0)]);
     }
 }
