@@ -350,7 +350,7 @@ fn stage(shown: &str, target: PathBuf, write: Writer<'_>) -> Result<Staged> {
         target,
         shown: shown.to_string(),
     };
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, staged.file.as_file());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, Writeback::new(staged.file.as_file()));
     write(&mut out).and_then(|()| out.flush()).map_err(|e| failed(&e))?;
     drop(out);
     if let Some(meta) = existing {
@@ -364,6 +364,57 @@ fn stage(shown: &str, target: PathBuf, write: Writer<'_>) -> Result<Staged> {
     }
     staged.file.as_file().sync_all().map_err(|e| failed(&e))?;
     Ok(staged)
+}
+
+/// A file being written that asks the kernel to start writing each 16 MiB
+/// to disk as soon as it is written (Linux's `sync_file_range`, which does
+/// not wait), so that the flush to disk before the rename (SPEC "Writing
+/// files") finds little left to do: for a national ranking of 160 MB it
+/// was a large part of the run. Elsewhere it only writes.
+struct Writeback<'f> {
+    file: &'f fs::File,
+    written: u64,
+    started: u64,
+}
+
+impl<'f> Writeback<'f> {
+    const STEP: u64 = 16 << 20;
+
+    fn new(file: &'f fs::File) -> Writeback<'f> {
+        Writeback {
+            file,
+            written: 0,
+            started: 0,
+        }
+    }
+}
+
+impl Write for Writeback<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = (&mut &*self.file).write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= Self::STEP {
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::fd::AsRawFd;
+                let (from, len) = (self.started, self.written - self.started);
+                if let (Ok(from), Ok(len)) = (libc::off64_t::try_from(from), libc::off64_t::try_from(len)) {
+                    // SAFETY: a valid open descriptor and a range of it; the
+                    // call only starts write-back and touches no memory of ours.
+                    // Its result does not matter: the final flush is checked.
+                    unsafe {
+                        libc::sync_file_range(self.file.as_raw_fd(), from, len, libc::SYNC_FILE_RANGE_WRITE);
+                    }
+                }
+            }
+            self.started = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&mut &*self.file).flush()
+    }
 }
 
 /// Writes standard output or a device directly.
