@@ -319,6 +319,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
     validate(rubric, table, &params.fill)?;
     let weights = params.weights.clone();
     let eval = Eval::new(rubric, table, params);
+    let dense = pipeline::Dense::new(&eval);
     let n = table.len();
     let nd = rubric.dimensions.len();
 
@@ -347,7 +348,9 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
             // memory is read in a few sequential streams), then unit by unit.
             let mut columns = vec![f64::NAN; m * len];
             for (i, column) in columns.chunks_mut(len.max(1)).enumerate() {
-                eval.z_range(i, base, column, present_out);
+                if !dense.z_range(&eval, i, base, column, present_out) {
+                    eval.z_range(i, base, column, present_out);
+                }
             }
             let mut row = vec![f64::NAN; m];
             let mut z: Vec<Option<f64>> = vec![None; m];

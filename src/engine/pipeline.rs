@@ -115,6 +115,92 @@ impl<'a> Eval<'a> {
     pub(super) fn z_column(&self, i: usize) -> Vec<Option<f64>> {
         (0..self.table.len()).map(|u| self.z(i, u)).collect()
     }
+
+    /// [`Eval::z_range`] of one raw value of column `i` (present or filled).
+    fn z_of_raw(&self, i: usize, raw: f64) -> f64 {
+        let (Some(ind), Some(scaling)) = (self.rubric.indicators.get(i), self.scaling.get(i)) else {
+            return f64::NAN;
+        };
+        let treatment = self.treatment.get(i).copied().unwrap_or(Treatment::None);
+        let x = treatment.apply(ind.transform.apply(raw).unwrap_or(f64::NAN));
+        let z = scaling.apply(x, ind.direction);
+        let floor = self.rubric.floor;
+        if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+    }
+}
+
+/// Rank-normalized columns looked up by mantissa (see [`Dense::new`]).
+pub(super) struct Dense {
+    columns: Vec<Option<DenseColumn>>,
+}
+
+/// One column's normalized value for every mantissa between its smallest
+/// and largest, and the value of a missing cell (its fill's, or NaN).
+struct DenseColumn {
+    min: i32,
+    z: Vec<f64>,
+    missing: f64,
+}
+
+/// Memory the tables of a table may take in all (8 bytes an entry).
+const DENSE_BYTES: usize = 64 << 20;
+
+impl Dense {
+    /// A rank lookup searches a table of the column's distinct values for
+    /// every cell; a column of decimals over one power of ten (nearly every
+    /// column) has few possible mantissas between its extremes, so each
+    /// one's normalized value is worked out once, by the same steps as
+    /// [`Eval::z_range`], and a cell is one array read. Columns are taken
+    /// in order while their tables fit [`DENSE_BYTES`].
+    pub(super) fn new(eval: &Eval<'_>) -> Dense {
+        let mut budget = DENSE_BYTES / 8;
+        let columns = (0..eval.rubric.indicators.len())
+            .map(|i| {
+                let rank = matches!(eval.scaling.get(i), Some(Scaling::Rank(_)));
+                let (mantissas, power) = eval.table.values.get(i).and_then(RawValues::common).filter(|_| rank)?;
+                let present = mantissas.iter().copied().filter(|&m| m != RawValues::MISSING_MANTISSA);
+                let (min, max) = present.fold(None, |acc: Option<(i32, i32)>, m| {
+                    Some(acc.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))))
+                })?;
+                let entries = usize::try_from(i64::from(max) - i64::from(min) + 1).ok()?;
+                // Worth it only where there are more cells than entries to work out.
+                if entries > budget || entries > mantissas.len() {
+                    return None;
+                }
+                budget -= entries;
+                let z = (min..=max)
+                    .into_par_iter()
+                    .map(|m| eval.z_of_raw(i, f64::from(m) / power))
+                    .collect();
+                let fill = eval.fill.get(i).copied().flatten();
+                let missing = fill.map_or(f64::NAN, |raw| eval.z_of_raw(i, raw));
+                Some(DenseColumn { min, z, missing })
+            })
+            .collect();
+        Dense { columns }
+    }
+
+    /// [`Eval::z_range`] by lookup; false (doing nothing) for a column
+    /// without a table.
+    pub(super) fn z_range(&self, eval: &Eval<'_>, i: usize, base: usize, out: &mut [f64], present: &mut [u32]) -> bool {
+        let (Some(Some(dense)), Some((mantissas, _))) = (
+            self.columns.get(i),
+            eval.table.values.get(i).and_then(RawValues::common),
+        ) else {
+            return false;
+        };
+        let cells = mantissas.get(base..base + out.len()).unwrap_or_default();
+        for ((slot, count), &m) in out.iter_mut().zip(present.iter_mut()).zip(cells) {
+            if m == RawValues::MISSING_MANTISSA {
+                *slot = dense.missing;
+            } else {
+                *count += 1;
+                let at = usize::try_from(i64::from(m) - i64::from(dense.min)).unwrap_or(usize::MAX);
+                *slot = dense.z.get(at).copied().unwrap_or(f64::NAN);
+            }
+        }
+        true
+    }
 }
 
 /// The raw fill value per indicator under `mean`/`median` (SPEC "Data"),
@@ -301,14 +387,72 @@ pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -
 pub fn normalized_rows(rubric: &Rubric, table: &Table, params: &Params) -> Vec<f64> {
     let (n, m) = (table.len(), rubric.indicators.len());
     let eval = Eval::new(rubric, table, params);
+    let dense = Dense::new(&eval);
     let mut rows = vec![f64::NAN; n * m];
     let mut column = vec![f64::NAN; n];
     let mut present = vec![0u32; n];
     for i in 0..m {
-        eval.z_range(i, 0, &mut column, &mut present);
+        if !dense.z_range(&eval, i, 0, &mut column, &mut present) {
+            eval.z_range(i, 0, &mut column, &mut present);
+        }
         for (u, &v) in column.iter().enumerate() {
             rows[u * m + i] = v;
         }
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{self, ReadOptions};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Rank columns looked up by mantissa give the bits of the search,
+        /// missing cells (filled or not), floor and direction included.
+        #[test]
+        fn dense_rank_lookups_are_the_search(
+            cells in proptest::collection::vec(proptest::option::weighted(0.9, (-15i32..15, 0u8..2)), 2..400),
+            lower in any::<bool>(),
+            floor in prop_oneof![Just(0.0), Just(0.2)],
+            missing in prop_oneof![Just("reweight"), Just("mean"), Just("median")],
+        ) {
+            let text = format!(
+                "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"rank\"\nfloor = {floor}\nmissing = \"{missing}\"\n\
+                 [[dimension]]\nid = \"d\"\n[[indicator]]\nid = \"x\"\ndimension = \"d\"\ndirection = \"{}\"\n\
+                 [[indicator]]\nid = \"y\"\ndimension = \"d\"\n",
+                if lower { "lower" } else { "higher" }
+            );
+            let rubric = Rubric::parse("t.toml", &text, false).unwrap();
+            let mut csv = String::from("id,x,y\n");
+            for (u, cell) in cells.iter().enumerate() {
+                let x = cell.map_or(String::new(), |(m, k)| format!("{}", f64::from(m) / 10f64.powi(i32::from(k))));
+                let y = if u % 7 == 3 { String::new() } else { ((u * 37) % 11).to_string() };
+                csv.push_str(&format!("u{u},{x},{y}\n"));
+            }
+            let Ok(table) = input::from_bytes(&[("t.csv".into(), csv.into_bytes())], &rubric, &ReadOptions::default()) else {
+                return Ok(()); // a row the totals rule leaves out, or too few values
+            };
+            let Ok(params) = super::super::fit(&rubric, &[&table]) else { return Ok(()) };
+            let eval = Eval::new(&rubric, &table, &params);
+            let dense = Dense::new(&eval);
+            let n = table.len();
+            for i in 0..2 {
+                let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+                let (mut pa, mut pb) = (vec![0u32; n], vec![0u32; n]);
+                eval.z_range(i, 0, &mut a, &mut pa);
+                if dense.z_range(&eval, i, 0, &mut b, &mut pb) {
+                    prop_assert_eq!(a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+                    prop_assert_eq!(&pa, &pb);
+                }
+            }
+            // The integer column (0..=10) has a table once it has more cells than entries.
+            if n > 20 {
+                prop_assert!(dense.columns.get(1).is_some_and(Option::is_some));
+            }
+        }
+    }
 }

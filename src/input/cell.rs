@@ -309,6 +309,20 @@ impl RawValues {
         })
     }
 
+    /// The mantissa that marks a missing cell in [`RawValues::common`].
+    pub const MISSING_MANTISSA: i32 = NA;
+
+    /// When every cell is a mantissa over one power of ten (the usual
+    /// case): the mantissas ([`RawValues::MISSING_MANTISSA`] when missing)
+    /// and the power, by which a cell's value is `f64::from(m) / power`,
+    /// the bits of [`RawValues::get`].
+    pub fn common(&self) -> Option<(&[i32], f64)> {
+        match &self.scales {
+            Scales::Common(k) => Some((&self.mantissa, POW10[usize::from(*k).min(POW10.len() - 1)])),
+            Scales::Each(_) => None,
+        }
+    }
+
     /// The units with a value and their values, in unit order: one pass
     /// over the column (the same values as [`RawValues::get`]).
     pub fn present(&self) -> (Vec<u32>, Vec<f64>) {
