@@ -218,7 +218,7 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                     treatment: &treatment,
                     scaling: &[],
                 };
-                present.extend((0..table.len()).filter_map(|u| eval.x(i, u)));
+                present.extend(eval.x_column(i));
             }
             fit_scaling(rubric, i, &present)
         })

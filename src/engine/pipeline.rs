@@ -111,6 +111,32 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// [`Eval::x`] of every unit of column `i` that has one, in unit order:
+    /// one pass over the column's mantissas when they share a power of ten
+    /// (the values of [`Eval::x`], which decodes a cell at a time).
+    pub(super) fn x_column(&self, i: usize) -> Vec<f64> {
+        let Some((mantissas, power)) = self.table.values.get(i).and_then(RawValues::common) else {
+            return (0..self.table.len()).filter_map(|u| self.x(i, u)).collect();
+        };
+        let (Some(ind), treatment) = (self.rubric.indicators.get(i), self.treatment.get(i)) else {
+            return Vec::new();
+        };
+        let fill = self.fill.get(i).copied().flatten();
+        let x = |raw: f64| {
+            let x = ind.transform.apply(raw).unwrap_or(f64::NAN);
+            treatment.map_or(x, |t| t.apply(x))
+        };
+        let mut out = Vec::with_capacity(mantissas.len());
+        for &m in mantissas {
+            if m != RawValues::MISSING_MANTISSA {
+                out.push(x(f64::from(m) / power));
+            } else if let Some(raw) = fill {
+                out.push(x(raw));
+            }
+        }
+        out
+    }
+
     /// Column `i`'s normalized values for every unit.
     pub(super) fn z_column(&self, i: usize) -> Vec<Option<f64>> {
         (0..self.table.len()).map(|u| self.z(i, u)).collect()

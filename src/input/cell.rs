@@ -323,29 +323,37 @@ impl RawValues {
         }
     }
 
-    /// The units with a value and their values, in unit order: one pass
-    /// over the column (the same values as [`RawValues::get`]).
-    pub fn present(&self) -> (Vec<u32>, Vec<f64>) {
-        let (mut units, mut values) = (Vec::with_capacity(self.len()), Vec::with_capacity(self.len()));
+    /// Calls `f(unit, value)` for each unit from `from` on that has a
+    /// value, in unit order: one pass over the column (the values of
+    /// [`RawValues::get`], without its decoding per cell).
+    pub fn for_each_present(&self, from: usize, mut f: impl FnMut(usize, f64)) {
         match &self.scales {
             Scales::Common(k) => {
                 let power = POW10[usize::from(*k).min(POW10.len() - 1)];
-                for (u, &m) in self.mantissa.iter().enumerate() {
+                let cells = self.mantissa.get(from..).unwrap_or_default();
+                for (u, &m) in cells.iter().enumerate() {
                     if m != NA {
-                        units.push(u as u32);
-                        values.push(f64::from(m) / power);
+                        f(from + u, f64::from(m) / power);
                     }
                 }
             }
             Scales::Each(_) => {
-                for u in 0..self.len() {
+                for u in from..self.len() {
                     if let Some(x) = self.get(u) {
-                        units.push(u as u32);
-                        values.push(x);
+                        f(u, x);
                     }
                 }
             }
         }
+    }
+
+    /// The units with a value and their values, in unit order.
+    pub fn present(&self) -> (Vec<u32>, Vec<f64>) {
+        let (mut units, mut values) = (Vec::with_capacity(self.len()), Vec::with_capacity(self.len()));
+        self.for_each_present(0, |u, x| {
+            units.push(u as u32);
+            values.push(x);
+        });
         (units, values)
     }
 

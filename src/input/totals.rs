@@ -111,12 +111,12 @@ pub fn by_values(table: &Table, from: usize) -> Vec<usize> {
                 min: f64::INFINITY,
                 max: f64::NEG_INFINITY,
             };
-            for x in column.iter().skip(from).flatten() {
+            column.for_each_present(from, |_, x| {
                 s.sum += x;
                 s.count += 1;
                 s.min = s.min.min(x);
                 s.max = s.max.max(x);
-            }
+            });
             s
         })
         .collect();
