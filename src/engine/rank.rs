@@ -103,13 +103,46 @@ fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
     // A county's ranking (a re-scoring of `sensitivity`, already one of
     // many parallel runs) is sorted in place; a nation's in parallel.
     if keys.len() < PARALLEL_SORT {
-        keys.sort_unstable();
+        radix_sort(&mut keys);
     } else {
         keys.par_sort_unstable();
     }
     keys.into_iter()
         .map(|(_, u)| (scores.get(u).copied().unwrap_or(f64::NAN), u))
         .collect()
+}
+
+/// Sorts (key, unit) pairs as `sort_unstable` does: by key, then unit.
+/// Least significant byte first, each pass stable, skipping bytes every key
+/// shares (scores on 0..1 share their top ones): a county's ranking of a
+/// few thousand units, re-ranked a thousand times by `sensitivity`, sorts
+/// faster so than by comparisons. The pairs come in unit order, and stable
+/// passes keep it among equal keys.
+fn radix_sort(pairs: &mut Vec<(u64, usize)>) {
+    debug_assert!(pairs.windows(2).all(|w| w[0].1 < w[1].1));
+    let mut scratch = vec![(0u64, 0usize); pairs.len()];
+    for shift in (0..64).step_by(8) {
+        let byte = |k: u64| ((k >> shift) & 0xFF) as usize;
+        let mut counts = [0usize; 256];
+        for &(k, _) in pairs.iter() {
+            counts[byte(k)] += 1;
+        }
+        if counts.contains(&pairs.len()) {
+            continue;
+        }
+        let mut next = 0;
+        for c in counts.iter_mut() {
+            (*c, next) = (next, next + *c);
+        }
+        for &pair in pairs.iter() {
+            let slot = &mut counts[byte(pair.0)];
+            if let Some(place) = scratch.get_mut(*slot) {
+                *place = pair;
+            }
+            *slot += 1;
+        }
+        std::mem::swap(pairs, &mut scratch);
+    }
 }
 
 /// Competition ranks over `sorted` (best first): a tie group is the units
@@ -149,4 +182,26 @@ pub fn competition_ranks(values: &[Option<f64>], table: &Table, tolerance: f64) 
     let mut ranks = vec![None; values.len()];
     tie_groups(&mut by_score(&coded), table, tolerance, |u, r| ranks[u] = Some(r));
     ranks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The radix sort orders (key, unit) pairs as `sort_unstable` does.
+        #[test]
+        fn radix_sort_is_sort_unstable(
+            keys in proptest::collection::vec(prop_oneof![any::<u64>(), 0u64..4, Just(u64::MAX)], 0..600),
+        ) {
+            let mut pairs: Vec<(u64, usize)> = keys.into_iter().enumerate().map(|(u, k)| (k, u)).collect();
+            let mut expected = pairs.clone();
+            expected.sort_unstable();
+            radix_sort(&mut pairs);
+            prop_assert_eq!(pairs, expected);
+        }
+    }
 }
