@@ -11,7 +11,7 @@
 //! the column's magnitude (scaling by a power of two is exact).
 
 mod select;
-pub use select::order_statistics;
+pub use select::{order_key, order_statistics};
 
 /// Neumaier's compensated sum: the error of each addition is carried
 /// separately and added back at the end.

@@ -90,10 +90,7 @@ fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
     // Sorted as integers: the score's place in `f64::total_cmp`'s order,
     // reversed (best first), then the unit (any order of equal scores would
     // do: they always fall in one tie group, which is then ordered by id).
-    let descending = |s: f64| {
-        let bits = s.to_bits();
-        !(if bits >> 63 == 1 { !bits } else { bits | 1 << 63 })
-    };
+    let descending = |s: f64| !crate::stats::order_key(s);
     let mut keys: Vec<(u64, usize)> = scores
         .iter()
         .enumerate()

@@ -18,7 +18,7 @@ const DIRECT: usize = if cfg!(test) { 64 } else { 32_768 };
 
 /// `x`'s position in `f64::total_cmp`'s order as an unsigned key: negative
 /// values have every bit flipped, others only the sign bit.
-fn key(x: f64) -> u64 {
+pub fn order_key(x: f64) -> u64 {
     let bits = x.to_bits();
     if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
 }
@@ -48,7 +48,7 @@ fn select_into(values: &[f64], wanted: &[(usize, usize)], shift: u32, out: &mut 
         }
         return;
     }
-    let bucket = |x: f64| ((key(x) >> shift) & 0xFFFF) as usize;
+    let bucket = |x: f64| ((order_key(x) >> shift) & 0xFFFF) as usize;
     let mut counts = vec![0usize; 1 << 16];
     for &x in values {
         counts[bucket(x)] += 1;
