@@ -225,6 +225,7 @@ pub fn load_data(
 ) -> Result<crate::input::Table> {
     let mut table = crate::input::load(paths, rubric, options)?;
     crate::plausibility::judge(rubric, &mut table, strict)?;
+    crate::util::release_free_memory();
     Ok(table)
 }
 
