@@ -24,12 +24,50 @@ impl Status {
     }
 }
 
-/// One unit of the comparison: its index in the old and/or new table.
-#[derive(Debug, Clone, Copy)]
+/// One unit of the comparison: its index in the old and/or new table, in
+/// 8 bytes (a national comparison holds a million).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pair {
-    pub status: Status,
-    pub old: Option<usize>,
-    pub new: Option<usize>,
+    old: u32,
+    new: u32,
+}
+
+/// The index of a year a unit is not in.
+const ABSENT: u32 = u32::MAX;
+
+/// A unit index as stored in a [`Pair`] (tables in memory hold fewer than
+/// 2³² − 1 units, as their coded columns assume).
+fn stored(u: Option<usize>) -> u32 {
+    u.and_then(|u| u32::try_from(u).ok()).filter(|&u| u != ABSENT).unwrap_or(ABSENT)
+}
+
+impl Pair {
+    pub fn of(old: Option<usize>, new: Option<usize>) -> Pair {
+        Pair {
+            old: stored(old),
+            new: stored(new),
+        }
+    }
+
+    /// The unit's index in the old table, if it is in the old year.
+    pub fn old(&self) -> Option<usize> {
+        (self.old != ABSENT).then_some(self.old as usize)
+    }
+
+    /// The unit's index in the new table, if it is in the new year.
+    pub fn new(&self) -> Option<usize> {
+        (self.new != ABSENT).then_some(self.new as usize)
+    }
+
+    pub fn status(&self) -> Status {
+        if self.old == ABSENT {
+            Status::New
+        } else if self.new == ABSENT {
+            Status::Gone
+        } else {
+            Status::Kept
+        }
+    }
 }
 
 /// For each unit of `new`, the unit of `old` with the same id (ids are
@@ -186,24 +224,13 @@ impl<'a> Comparison<'a> {
         let mut pairs: Vec<Pair> = new
             .order
             .par_iter()
-            .map(|&n| {
-                let o = old_of.get(n).copied().flatten();
-                Pair {
-                    status: if o.is_some() { Status::Kept } else { Status::New },
-                    old: o,
-                    new: Some(n),
-                }
-            })
+            .map(|&n| Pair::of(old_of.get(n).copied().flatten(), Some(n)))
             .collect();
         let gone: Vec<Pair> = old
             .order
             .par_iter()
             .filter(|&&o| !kept_old.get(o).copied().unwrap_or(false))
-            .map(|&o| Pair {
-                status: Status::Gone,
-                old: Some(o),
-                new: None,
-            })
+            .map(|&o| Pair::of(Some(o), None))
             .collect();
         pairs.extend(gone);
         Comparison {
@@ -219,8 +246,8 @@ impl<'a> Comparison<'a> {
     }
 
     pub fn score_change(&self, p: &Pair) -> Option<f64> {
-        let o = self.old.score(p.old?)?;
-        let n = self.new.score(p.new?)?;
+        let o = self.old.score(p.old()?)?;
+        let n = self.new.score(p.new()?)?;
         Some((n - o) * self.scale())
     }
 
@@ -228,11 +255,11 @@ impl<'a> Comparison<'a> {
     /// change goes beyond the new year's rank interval.
     pub fn movement(&self, p: &Pair) -> Option<Move> {
         let intervals = self.uncertainty.as_ref()?;
-        let rank_old = self.old.rank(p.old?)?;
+        let rank_old = self.old.rank(p.old()?)?;
         if self.rank_change(p)? == 0 {
             return None;
         }
-        let interval = intervals.get(p.new?).copied().flatten()?;
+        let interval = intervals.get(p.new()?).copied().flatten()?;
         let rank_old = u32::try_from(rank_old).unwrap_or(u32::MAX);
         Some(if interval.contains(rank_old) {
             Move::Within
@@ -253,64 +280,114 @@ impl<'a> Comparison<'a> {
     }
 
     pub fn rank_change(&self, p: &Pair) -> Option<i64> {
-        let o = self.old.rank(p.old?)?;
-        let n = self.new.rank(p.new?)?;
+        let o = self.old.rank(p.old()?)?;
+        let n = self.new.rank(p.new()?)?;
         Some(o as i64 - n as i64)
     }
 
     /// The summary, with `top` risers and fallers.
     pub fn summary(&self, top: usize) -> Summary {
-        let count = |s: Status| self.pairs.iter().filter(|p| p.status == s).count();
-        let kept: Vec<&Pair> = self.pairs.par_iter().filter(|p| p.status == Status::Kept).collect();
-        let mean = |values: &Vec<f64>| (!values.is_empty()).then(|| crate::stats::mean(values));
-        // The changes of the score and of each dimension, gathered in one
-        // pass over the kept units (in parallel chunks, kept in order, so
-        // each mean adds its values in the same order).
-        let nd = self.new.rubric.dimensions.len();
-        let chunks: Vec<Vec<Vec<f64>>> = kept
-            .par_chunks(1 << 14)
-            .map(|chunk| {
-                let mut columns = vec![Vec::with_capacity(chunk.len()); nd + 1];
-                for p in chunk {
-                    if let (Some(c), Some(column)) = (self.score_change(p), columns.get_mut(0)) {
-                        column.push(c);
-                    }
-                    let (Some(o), Some(n)) = (p.old, p.new) else { continue };
-                    for (d, column) in columns.iter_mut().skip(1).enumerate() {
-                        if let (Some(a), Some(b)) = (self.old.dimension(o, d), self.new.dimension(n, d)) {
-                            column.push((b - a) * self.scale());
-                        }
+        let count = |s: Status| self.pairs.iter().filter(|p| p.status() == s).count();
+        let kept: Vec<&Pair> = self.pairs.par_iter().filter(|p| p.status() == Status::Kept).collect();
+        let (mean_score_change, mean_dimension_change) = self.mean_changes(&kept);
+        let (risers, fallers) = self.movers(&kept, top);
+        let (grade_transitions, grade_unchanged) = self.grade_changes(&kept);
+        Summary {
+            kept: count(Status::Kept),
+            new: count(Status::New),
+            gone: count(Status::Gone),
+            mean_score_change,
+            mean_dimension_change,
+            risers,
+            fallers,
+            grade_transitions,
+            grade_unchanged,
+        }
+    }
+
+    /// The mean change of the score, and of each dimension, over `kept`.
+    /// The changes are written in place, a column each (NaN where a unit has
+    /// none: the change of two values never is NaN), in parallel chunks, so
+    /// each mean adds its values in unit order without a copy of them.
+    fn mean_changes(&self, kept: &[&Pair]) -> (Option<f64>, Vec<Option<f64>>) {
+        const CHUNK: usize = 1 << 14;
+        let (width, n) = (self.new.rubric.dimensions.len() + 1, kept.len());
+        let mut changes = vec![f64::NAN; width * n];
+        let mut columns: Vec<_> = changes.chunks_mut(n.max(1)).map(|c| c.chunks_mut(CHUNK)).collect();
+        let tasks: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(CHUNK))
+            .map(|_| columns.iter_mut().filter_map(Iterator::next).collect())
+            .collect();
+        tasks.into_par_iter().zip(kept.par_chunks(CHUNK)).for_each(|(mut task, pairs)| {
+            for (i, p) in pairs.iter().enumerate() {
+                let mut slots = task.iter_mut().filter_map(|column| column.get_mut(i));
+                if let (Some(c), Some(slot)) = (self.score_change(p), slots.next()) {
+                    *slot = c;
+                }
+                let (Some(o), Some(n)) = (p.old(), p.new()) else { continue };
+                for (d, slot) in slots.enumerate() {
+                    if let (Some(a), Some(b)) = (self.old.dimension(o, d), self.new.dimension(n, d)) {
+                        *slot = (b - a) * self.scale();
                     }
                 }
-                columns
-            })
-            .collect();
-        let mut changes: Vec<Vec<f64>> = vec![Vec::new(); nd + 1];
-        for chunk in chunks {
-            for (all, part) in changes.iter_mut().zip(chunk) {
-                all.extend(part);
             }
-        }
-        let mut means: Vec<Option<f64>> = changes.par_iter().map(mean).collect();
-        let mean_dimension_change = means.split_off(1.min(means.len()));
-        let mean_score_change = means.into_iter().next().flatten();
-        // Risers and fallers: the ends of the kept units ordered by rank
-        // change (largest first), then score change (largest first), then
-        // id, found by selection (a national diff has a million movers;
-        // only `top` of each end are named).
-        let movers: Vec<(i64, f64, usize, usize)> = kept
-            .par_iter()
-            .filter_map(|p| {
-                let change = self.rank_change(p)?;
-                Some((change, self.score_change(p)?, p.old?, p.new?))
+        });
+        let mut means: Vec<Option<f64>> = changes
+            .par_chunks(n.max(1))
+            .map(|column| {
+                let present = column.iter().copied().filter(|x| !x.is_nan());
+                present.clone().next().map(|_| crate::stats::mean_of(present))
             })
             .collect();
-        let order = |a: &(i64, f64, usize, usize), b: &(i64, f64, usize, usize)| {
+        means.resize(width, None);
+        let dimensions = means.split_off(1);
+        (means.into_iter().next().flatten(), dimensions)
+    }
+
+    /// Risers and fallers: the ends of the kept units ordered by rank
+    /// change (largest first), then score change (largest first), then id.
+    /// Each chunk of units keeps only its own first `top` of each end (a
+    /// national diff has a million movers; `top` are named), and the ends
+    /// of the chunks are merged the same way: the order is total, so the
+    /// result is the same however the units are chunked.
+    fn movers(&self, kept: &[&Pair], top: usize) -> (Vec<Mover>, Vec<Mover>) {
+        type Key = (i64, f64, usize, usize);
+        type Order<'o> = &'o (dyn Fn(&Key, &Key) -> std::cmp::Ordering + Sync);
+        let rising = |a: &Key, b: &Key| {
             b.0.cmp(&a.0)
                 .then_with(|| b.1.total_cmp(&a.1))
                 .then_with(|| self.new.table.id(a.3).cmp(self.new.table.id(b.3)))
         };
-        let mover = |&(_, score_change, o, n): &(i64, f64, usize, usize)| {
+        let falling = |a: &Key, b: &Key| rising(b, a);
+        let first = |mut list: Vec<Key>, by: Order<'_>| {
+            if list.len() > top && top > 0 {
+                list.select_nth_unstable_by(top - 1, by);
+            }
+            list.truncate(top);
+            list.sort_by(by);
+            list
+        };
+        let (risers, fallers) = kept
+            .par_chunks(1 << 14)
+            .map(|chunk| {
+                let (up, down): (Vec<Key>, Vec<Key>) = chunk
+                    .iter()
+                    .filter_map(|p| {
+                        let change = self.rank_change(p)?;
+                        Some((change, self.score_change(p)?, p.old()?, p.new()?))
+                    })
+                    .filter(|m| m.0 != 0)
+                    .partition(|m| m.0 > 0);
+                (first(up, &rising), first(down, &falling))
+            })
+            .reduce(
+                || (Vec::new(), Vec::new()),
+                |(mut up, mut down), (more_up, more_down)| {
+                    up.extend(more_up);
+                    down.extend(more_down);
+                    (first(up, &rising), first(down, &falling))
+                },
+            );
+        let mover = |&(_, score_change, o, n): &Key| {
             Some(Mover {
                 id: self.new.table.id(n).to_string(),
                 label: self.new.table.label(n).map(str::to_string),
@@ -319,27 +396,22 @@ impl<'a> Comparison<'a> {
                 score_change,
             })
         };
-        let first = |mut list: Vec<(i64, f64, usize, usize)>, by: &dyn Fn(&_, &_) -> std::cmp::Ordering| {
-            if list.len() > top && top > 0 {
-                list.select_nth_unstable_by(top - 1, by);
-            }
-            list.truncate(top);
-            list.sort_by(by);
-            list.iter().filter_map(mover).collect::<Vec<Mover>>()
-        };
-        let risers = first(movers.iter().copied().filter(|m| m.0 > 0).collect(), &order);
-        let fallers = first(movers.iter().copied().filter(|m| m.0 < 0).collect(), &|a, b| {
-            order(b, a)
-        });
+        (
+            risers.iter().filter_map(mover).collect(),
+            fallers.iter().filter_map(mover).collect(),
+        )
+    }
 
-        // Transitions counted by grade index, named once at the end (a
-        // name per unit would be two strings for each of a million units).
+    /// Grade transitions over `kept` (most common first) and how many kept
+    /// their grade. Counted by grade index, named once at the end (a name
+    /// per unit would be two strings for each of a million units).
+    fn grade_changes(&self, kept: &[&Pair]) -> (Vec<((String, String), usize)>, usize) {
         let by_index: HashMap<(Option<usize>, Option<usize>), usize> = if self.new.rubric.grades.is_empty() {
             HashMap::new()
         } else {
             kept.par_iter()
                 .fold(HashMap::new, |mut counts: HashMap<_, usize>, p| {
-                    if let (Some(o), Some(n)) = (p.old, p.new) {
+                    if let (Some(o), Some(n)) = (p.old(), p.new()) {
                         *counts.entry((self.old.grade(o), self.new.grade(n))).or_default() += 1;
                     }
                     counts
@@ -367,17 +439,7 @@ impl<'a> Comparison<'a> {
         }
         let mut grade_transitions: Vec<((String, String), usize)> = transitions.into_iter().collect();
         grade_transitions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Summary {
-            kept: count(Status::Kept),
-            new: count(Status::New),
-            gone: count(Status::Gone),
-            mean_score_change,
-            mean_dimension_change,
-            risers,
-            fallers,
-            grade_transitions,
-            grade_unchanged,
-        }
+        (grade_transitions, grade_unchanged)
     }
 }
 

@@ -78,7 +78,18 @@ fn scale_of(lo: f64, hi: f64) -> f64 {
 /// Mean of `values` (NaN when empty): exactly the value when all are equal,
 /// always within [min, max].
 pub fn mean(values: &[f64]) -> f64 {
-    let Some((lo, hi)) = min_max(values) else {
+    mean_of(values.iter().copied())
+}
+
+/// [`mean`] of values read twice from an iterator (for values that are
+/// not in one slice, such as the present cells of a column): the same
+/// steps in the same order, so the same bits.
+pub fn mean_of(values: impl Iterator<Item = f64> + Clone) -> f64 {
+    let mut n = 0usize;
+    let Some((lo, hi)) = values.clone().fold(None, |range: Option<(f64, f64)>, v| {
+        n += 1;
+        Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+    }) else {
         return f64::NAN;
     };
     if lo == hi {
@@ -86,8 +97,8 @@ pub fn mean(values: &[f64]) -> f64 {
     }
     let scale = scale_of(lo, hi);
     let shift = lo / scale;
-    let deviations = sum(values.iter().map(|&v| v / scale - shift));
-    let m = (shift + deviations / values.len() as f64) * scale;
+    let deviations = sum(values.map(|v| v / scale - shift));
+    let m = (shift + deviations / n as f64) * scale;
     m.clamp(lo, hi)
 }
 
