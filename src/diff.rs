@@ -38,7 +38,9 @@ const ABSENT: u32 = u32::MAX;
 /// A unit index as stored in a [`Pair`] (tables in memory hold fewer than
 /// 2³² − 1 units, as their coded columns assume).
 fn stored(u: Option<usize>) -> u32 {
-    u.and_then(|u| u32::try_from(u).ok()).filter(|&u| u != ABSENT).unwrap_or(ABSENT)
+    u.and_then(|u| u32::try_from(u).ok())
+        .filter(|&u| u != ABSENT)
+        .unwrap_or(ABSENT)
 }
 
 impl Pair {
@@ -50,12 +52,12 @@ impl Pair {
     }
 
     /// The unit's index in the old table, if it is in the old year.
-    pub fn old(&self) -> Option<usize> {
+    pub fn in_old(&self) -> Option<usize> {
         (self.old != ABSENT).then_some(self.old as usize)
     }
 
     /// The unit's index in the new table, if it is in the new year.
-    pub fn new(&self) -> Option<usize> {
+    pub fn in_new(&self) -> Option<usize> {
         (self.new != ABSENT).then_some(self.new as usize)
     }
 
@@ -183,6 +185,9 @@ pub struct Summary {
     pub grade_unchanged: usize,
 }
 
+/// (old grade, new grade) and how many kept units made that change.
+type Transitions = Vec<((String, String), usize)>;
+
 /// Two scored years matched by id.
 pub struct Comparison<'a> {
     pub old: &'a Scored<'a>,
@@ -246,8 +251,8 @@ impl<'a> Comparison<'a> {
     }
 
     pub fn score_change(&self, p: &Pair) -> Option<f64> {
-        let o = self.old.score(p.old()?)?;
-        let n = self.new.score(p.new()?)?;
+        let o = self.old.score(p.in_old()?)?;
+        let n = self.new.score(p.in_new()?)?;
         Some((n - o) * self.scale())
     }
 
@@ -255,11 +260,11 @@ impl<'a> Comparison<'a> {
     /// change goes beyond the new year's rank interval.
     pub fn movement(&self, p: &Pair) -> Option<Move> {
         let intervals = self.uncertainty.as_ref()?;
-        let rank_old = self.old.rank(p.old()?)?;
+        let rank_old = self.old.rank(p.in_old()?)?;
         if self.rank_change(p)? == 0 {
             return None;
         }
-        let interval = intervals.get(p.new()?).copied().flatten()?;
+        let interval = intervals.get(p.in_new()?).copied().flatten()?;
         let rank_old = u32::try_from(rank_old).unwrap_or(u32::MAX);
         Some(if interval.contains(rank_old) {
             Move::Within
@@ -280,8 +285,8 @@ impl<'a> Comparison<'a> {
     }
 
     pub fn rank_change(&self, p: &Pair) -> Option<i64> {
-        let o = self.old.rank(p.old()?)?;
-        let n = self.new.rank(p.new()?)?;
+        let o = self.old.rank(p.in_old()?)?;
+        let n = self.new.rank(p.in_new()?)?;
         Some(o as i64 - n as i64)
     }
 
@@ -317,20 +322,25 @@ impl<'a> Comparison<'a> {
         let tasks: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(CHUNK))
             .map(|_| columns.iter_mut().filter_map(Iterator::next).collect())
             .collect();
-        tasks.into_par_iter().zip(kept.par_chunks(CHUNK)).for_each(|(mut task, pairs)| {
-            for (i, p) in pairs.iter().enumerate() {
-                let mut slots = task.iter_mut().filter_map(|column| column.get_mut(i));
-                if let (Some(c), Some(slot)) = (self.score_change(p), slots.next()) {
-                    *slot = c;
-                }
-                let (Some(o), Some(n)) = (p.old(), p.new()) else { continue };
-                for (d, slot) in slots.enumerate() {
-                    if let (Some(a), Some(b)) = (self.old.dimension(o, d), self.new.dimension(n, d)) {
-                        *slot = (b - a) * self.scale();
+        tasks
+            .into_par_iter()
+            .zip(kept.par_chunks(CHUNK))
+            .for_each(|(mut task, pairs)| {
+                for (i, p) in pairs.iter().enumerate() {
+                    let mut slots = task.iter_mut().filter_map(|column| column.get_mut(i));
+                    if let (Some(c), Some(slot)) = (self.score_change(p), slots.next()) {
+                        *slot = c;
+                    }
+                    let (Some(o), Some(n)) = (p.in_old(), p.in_new()) else {
+                        continue;
+                    };
+                    for (d, slot) in slots.enumerate() {
+                        if let (Some(a), Some(b)) = (self.old.dimension(o, d), self.new.dimension(n, d)) {
+                            *slot = (b - a) * self.scale();
+                        }
                     }
                 }
-            }
-        });
+            });
         let mut means: Vec<Option<f64>> = changes
             .par_chunks(n.max(1))
             .map(|column| {
@@ -373,7 +383,7 @@ impl<'a> Comparison<'a> {
                     .iter()
                     .filter_map(|p| {
                         let change = self.rank_change(p)?;
-                        Some((change, self.score_change(p)?, p.old()?, p.new()?))
+                        Some((change, self.score_change(p)?, p.in_old()?, p.in_new()?))
                     })
                     .filter(|m| m.0 != 0)
                     .partition(|m| m.0 > 0);
@@ -405,13 +415,13 @@ impl<'a> Comparison<'a> {
     /// Grade transitions over `kept` (most common first) and how many kept
     /// their grade. Counted by grade index, named once at the end (a name
     /// per unit would be two strings for each of a million units).
-    fn grade_changes(&self, kept: &[&Pair]) -> (Vec<((String, String), usize)>, usize) {
+    fn grade_changes(&self, kept: &[&Pair]) -> (Transitions, usize) {
         let by_index: HashMap<(Option<usize>, Option<usize>), usize> = if self.new.rubric.grades.is_empty() {
             HashMap::new()
         } else {
             kept.par_iter()
                 .fold(HashMap::new, |mut counts: HashMap<_, usize>, p| {
-                    if let (Some(o), Some(n)) = (p.old(), p.new()) {
+                    if let (Some(o), Some(n)) = (p.in_old(), p.in_new()) {
                         *counts.entry((self.old.grade(o), self.new.grade(n))).or_default() += 1;
                     }
                     counts

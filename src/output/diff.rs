@@ -40,12 +40,12 @@ fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
     let mut l = Listing::new(lang, c.pairs.iter().collect::<Vec<_>>());
     l.warm_with(move |pairs| {
         std::hint::black_box(pairs.iter().fold(0, |acc, p| {
-            acc ^ p.old().map_or(0, |o| c.old.touch(o)) ^ p.new().map_or(0, |n| c.new.touch(n))
+            acc ^ p.in_old().map_or(0, |o| c.old.touch(o)) ^ p.in_new().map_or(0, |n| c.new.touch(n))
         }));
     });
     // The newer year's id, label and group where the unit is in it.
     let unit = move |p: &Pair| {
-        let (table, u) = match (p.new(), p.old()) {
+        let (table, u) = match (p.in_new(), p.in_old()) {
             (Some(n), _) => (c.new.table, Some(n)),
             (None, Some(o)) => (c.old.table, Some(o)),
             (None, None) => (c.new.table, None),
@@ -78,8 +78,8 @@ fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
         }
     };
     l.push(Field::new("status", Words::new("status", "状态"), Kind::Text, status));
-    let rank_old = move |p: &Pair| Value::int(p.old().and_then(|o| c.old.rank(o)));
-    let rank_new = move |p: &Pair| Value::int(p.new().and_then(|n| c.new.rank(n)));
+    let rank_old = move |p: &Pair| Value::int(p.in_old().and_then(|o| c.old.rank(o)));
+    let rank_new = move |p: &Pair| Value::int(p.in_new().and_then(|n| c.new.rank(n)));
     l.push(Field::new(
         "rank_old",
         Words::new("rank old", "上年排名"),
@@ -99,8 +99,8 @@ fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
         Kind::Int,
         rank_change,
     ));
-    let score_old = move |p: &Pair| scaled(p.old().and_then(|o| c.old.score(o)));
-    let score_new = move |p: &Pair| scaled(p.new().and_then(|n| c.new.score(n)));
+    let score_old = move |p: &Pair| scaled(p.in_old().and_then(|o| c.old.score(o)));
+    let score_new = move |p: &Pair| scaled(p.in_new().and_then(|n| c.new.score(n)));
     l.push(Field::new("score_old", Words::new("score old", "上年总分"), Kind::Score, score_old).fit(3));
     l.push(Field::new(
         "score_new",
@@ -116,8 +116,8 @@ fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
         score_change,
     ));
     if !r.grades.is_empty() {
-        let grade_old = move |p: &Pair| Value::text(grade_name(c.old, p.old()));
-        let grade_new = move |p: &Pair| Value::text(grade_name(c.new, p.new()));
+        let grade_old = move |p: &Pair| Value::text(grade_name(c.old, p.in_old()));
+        let grade_new = move |p: &Pair| Value::text(grade_name(c.new, p.in_new()));
         l.push(Field::new("grade_old", Words::new("grade old", "上年等级"), Kind::Text, grade_old).fit(2));
         l.push(Field::new(
             "grade_new",
@@ -132,14 +132,14 @@ fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
             zh: format!("{}变化", dim.name),
         };
         let change = move |p: &Pair| {
-            let o = p.old().and_then(|o| c.old.dimension(o, d));
-            let n = p.new().and_then(|n| c.new.dimension(n, d));
+            let o = p.in_old().and_then(|o| c.old.dimension(o, d));
+            let n = p.in_new().and_then(|n| c.new.dimension(n, d));
             scaled(o.zip(n).map(|(o, n)| n - o))
         };
         l.push(Field::new(format!("{}_change", dim.id), title, Kind::Change, change).fit(5));
     }
     if let Some(intervals) = &c.uncertainty {
-        let interval = move |p: &Pair| p.new().and_then(|n| intervals.get(n).copied().flatten());
+        let interval = move |p: &Pair| p.in_new().and_then(|n| intervals.get(n).copied().flatten());
         let p05 = move |p| Value::int(interval(p).map(|i| i.p05 as usize));
         let p95 = move |p| Value::int(interval(p).map(|i| i.p95 as usize));
         let moved = move |p| {

@@ -85,7 +85,7 @@ impl Page<'_> {
         let moves: Option<HashMap<&str, crate::diff::Move>> = c.uncertainty.as_ref().map(|_| {
             c.pairs
                 .iter()
-                .filter_map(|p| Some((c.new.table.id(p.new()?), c.movement(p)?)))
+                .filter_map(|p| Some((c.new.table.id(p.in_new()?), c.movement(p)?)))
                 .collect()
         });
         let move_head = if moves.is_some() {
@@ -194,8 +194,8 @@ impl Page<'_> {
             c.pairs
                 .iter()
                 .filter_map(|p| {
-                    let n = p.new()?;
-                    let text = match (p.status(), p.old().and_then(|o| c.old.rank(o)), c.new.rank(n)) {
+                    let n = p.in_new()?;
+                    let text = match (p.status(), p.in_old().and_then(|o| c.old.rank(o)), c.new.rank(n)) {
                         (Status::New, _, _) => self.t("new", "新增").to_string(),
                         (_, Some(o), Some(nr)) => {
                             let change = o as i64 - nr as i64;
