@@ -127,13 +127,10 @@ impl<'a> Eval<'a> {
             treatment.map_or(x, |t| t.apply(x))
         };
         let mut out = Vec::with_capacity(mantissas.len());
-        for &m in mantissas {
-            if m != RawValues::MISSING_MANTISSA {
-                out.push(x(f64::from(m) / power));
-            } else if let Some(raw) = fill {
-                out.push(x(raw));
-            }
-        }
+        mantissas.for_each(0, mantissas.len(), |_, m| match m {
+            Some(m) => out.push(x(f64::from(m) / power)),
+            None => out.extend(fill.map(x)),
+        });
         out
     }
 
@@ -184,10 +181,7 @@ impl Dense {
             .map(|i| {
                 let rank = matches!(eval.scaling.get(i), Some(Scaling::Rank(_)));
                 let (mantissas, power) = eval.table.values.get(i).and_then(RawValues::common).filter(|_| rank)?;
-                let present = mantissas.iter().copied().filter(|&m| m != RawValues::MISSING_MANTISSA);
-                let (min, max) = present.fold(None, |acc: Option<(i32, i32)>, m| {
-                    Some(acc.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))))
-                })?;
+                let (min, max) = mantissas.range()?;
                 let entries = usize::try_from(i64::from(max) - i64::from(min) + 1).ok()?;
                 // Worth it only where there are more cells than entries to work out.
                 if entries > budget || entries > mantissas.len() {
@@ -215,16 +209,19 @@ impl Dense {
         ) else {
             return false;
         };
-        let cells = mantissas.get(base..base + out.len()).unwrap_or_default();
-        for ((slot, count), &m) in out.iter_mut().zip(present.iter_mut()).zip(cells) {
-            if m == RawValues::MISSING_MANTISSA {
-                *slot = dense.missing;
-            } else {
-                *count += 1;
-                let at = usize::try_from(i64::from(m) - i64::from(dense.min)).unwrap_or(usize::MAX);
-                *slot = dense.z.get(at).copied().unwrap_or(f64::NAN);
+        mantissas.for_each(base, out.len(), |k, m| {
+            let (Some(slot), Some(count)) = (out.get_mut(k), present.get_mut(k)) else {
+                return;
+            };
+            match m {
+                None => *slot = dense.missing,
+                Some(m) => {
+                    *count += 1;
+                    let at = usize::try_from(i64::from(m) - i64::from(dense.min)).unwrap_or(usize::MAX);
+                    *slot = dense.z.get(at).copied().unwrap_or(f64::NAN);
+                }
             }
-        }
+        });
         true
     }
 }

@@ -39,21 +39,25 @@ pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
     let n = scores.len();
     let tolerance = RANK_TOLERANCE;
     let mut sorted = by_score(scores);
-    // Each group's members in the order of the whole ranking (best first).
-    let groups = table.group_code(0).map_or(0, |(_, count)| count);
-    let mut members: Vec<Vec<(f64, usize)>> = vec![Vec::new(); groups];
-    for &(s, u) in &sorted {
-        if let Some(list) = table.group_code(u).and_then(|(g, _)| members.get_mut(g)) {
-            list.push((s, u));
-        }
-    }
+    let (members, sizes) = group_members(&sorted, table);
     let mut group_ranks = vec![0u32; n];
     let mut ranks = vec![0u32; n];
     let mut order = Vec::with_capacity(n);
     rayon::join(
         || {
-            for list in &mut members {
-                tie_groups(list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
+            // One group's (score, unit) pairs at a time, in one buffer.
+            let mut list: Vec<(f64, usize)> = Vec::new();
+            let mut rest = members.as_slice();
+            for &size in &sizes {
+                let (group, others) = rest.split_at(size.min(rest.len()));
+                rest = others;
+                list.clear();
+                list.extend(
+                    group
+                        .iter()
+                        .map(|&u| (scores.get(u as usize).copied().unwrap_or(f64::NAN), u as usize)),
+                );
+                tie_groups(&mut list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
             }
         },
         || {
@@ -79,6 +83,40 @@ pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
         order,
         scored,
     }
+}
+
+/// The scored units of each group in the order of the whole ranking (best
+/// first), group after group, and the size of each group: a counting sort
+/// into one list of 4 bytes a unit (a list per group, of pairs, took four
+/// times the memory and more as the lists grew).
+fn group_members(sorted: &[(f64, usize)], table: &Table) -> (Vec<u32>, Vec<usize>) {
+    let groups = table.group_code(0).map_or(0, |(_, count)| count);
+    let mut sizes = vec![0usize; groups];
+    for &(_, u) in sorted {
+        if let Some(size) = table.group_code(u).and_then(|(g, _)| sizes.get_mut(g)) {
+            *size += 1;
+        }
+    }
+    let mut next: Vec<usize> = sizes
+        .iter()
+        .scan(0, |start, &size| {
+            let here = *start;
+            *start += size;
+            Some(here)
+        })
+        .collect();
+    let mut members = vec![0u32; sizes.iter().sum()];
+    for &(_, u) in sorted {
+        let Some(at) = table.group_code(u).and_then(|(g, _)| next.get_mut(g)) else {
+            continue;
+        };
+        if let Some(slot) = members.get_mut(*at) {
+            // Unit indices fit: a table in memory has fewer than 2³² units.
+            *slot = u32::try_from(u).unwrap_or(u32::MAX);
+        }
+        *at += 1;
+    }
+    (members, sizes)
 }
 
 /// The units that have a score, best first; equal scores in any order

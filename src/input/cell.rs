@@ -149,11 +149,166 @@ const NA: i32 = i32::MIN;
 /// short decimals sit in a side list of f64. Rescaling is exact: m·10^j /
 /// 10^(k+j) and m / 10^k are the same rational, and IEEE division rounds it
 /// to the same double.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Once read, a column of one power of ten is [`RawValues::compact`]ed to
+/// its mantissas' offsets from the smallest, in 2 bytes a cell when they
+/// span fewer than 65,535 steps, in 3 when fewer than 16,777,215 (a share
+/// to three decimals, 0.000 to 100.000, spans 100,000): the same values in
+/// half or three quarters of the memory.
+#[derive(Debug, Clone)]
 pub struct RawValues {
+    /// The mantissas, unless the column is [`Narrow`].
     mantissa: Vec<i32>,
+    narrow: Option<Narrow>,
     scales: Scales,
     wide: Vec<f64>,
+}
+
+/// A compacted column's mantissas: `base + offset`, or missing.
+#[derive(Debug, Clone)]
+struct Narrow {
+    base: i32,
+    offsets: Offsets,
+}
+
+#[derive(Debug, Clone)]
+enum Offsets {
+    Two(Vec<u16>),
+    Three(Vec<[u8; 3]>),
+}
+
+/// An offset from a [`Narrow`] column's base, in 2 or 3 bytes; all ones
+/// marks a missing cell.
+trait Offset: Copy {
+    const MISSING: u32;
+    fn value(self) -> u32;
+    /// `v` below [`Offset::MISSING`], or missing.
+    fn of(v: u32) -> Self;
+}
+
+impl Offset for u16 {
+    const MISSING: u32 = 0xFFFF;
+    fn value(self) -> u32 {
+        u32::from(self)
+    }
+    fn of(v: u32) -> u16 {
+        u16::try_from(v).unwrap_or(u16::MAX)
+    }
+}
+
+impl Offset for [u8; 3] {
+    const MISSING: u32 = 0xFF_FFFF;
+    fn value(self) -> u32 {
+        let [a, b, c] = self;
+        u32::from_le_bytes([a, b, c, 0])
+    }
+    fn of(v: u32) -> [u8; 3] {
+        let [a, b, c, _] = v.min(Self::MISSING).to_le_bytes();
+        [a, b, c]
+    }
+}
+
+/// The mantissa of an offset, or `None` when missing.
+#[inline]
+fn mantissa_of<T: Offset>(base: i32, o: T) -> Option<i32> {
+    let o = o.value();
+    // Below 2^24, and base + o is a mantissa that was read: no overflow.
+    (o != T::MISSING).then(|| base.wrapping_add(o as i32))
+}
+
+/// `f(k, mantissa)` for `offsets[from..end]`.
+#[inline]
+fn each_offset<T: Offset>(base: i32, offsets: &[T], from: usize, end: usize, f: &mut impl FnMut(usize, Option<i32>)) {
+    for (k, &o) in offsets.get(from..end).unwrap_or_default().iter().enumerate() {
+        f(k, mantissa_of(base, o));
+    }
+}
+
+/// The offsets of `mantissas` from `base` (all within `T`'s span).
+fn offsets<T: Offset>(mantissas: &[i32], base: i32) -> Vec<T> {
+    let offset = |m: i32| {
+        if m == NA {
+            T::of(T::MISSING)
+        } else {
+            T::of(u32::try_from(i64::from(m) - i64::from(base)).unwrap_or(T::MISSING))
+        }
+    };
+    mantissas.iter().map(|&m| offset(m)).collect()
+}
+
+/// A column's mantissas as stored, for the paths that read a whole column
+/// over one power of ten (see [`RawValues::common`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Cells<'a> {
+    Full(&'a [i32]),
+    Two { base: i32, offsets: &'a [u16] },
+    Three { base: i32, offsets: &'a [[u8; 3]] },
+}
+
+impl Cells<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Cells::Full(m) => m.len(),
+            Cells::Two { offsets, .. } => offsets.len(),
+            Cells::Three { offsets, .. } => offsets.len(),
+        }
+    }
+
+    /// The mantissa of cell `u`: `None` when missing (or out of range).
+    #[inline]
+    fn get(&self, u: usize) -> Option<i32> {
+        match self {
+            Cells::Full(m) => m.get(u).copied().filter(|&m| m != NA),
+            Cells::Two { base, offsets } => mantissa_of(*base, *offsets.get(u)?),
+            Cells::Three { base, offsets } => mantissa_of(*base, *offsets.get(u)?),
+        }
+    }
+
+    /// Counts the missing cells.
+    fn missing(&self) -> usize {
+        let mut count = 0;
+        self.for_each(0, self.len(), |_, m| count += usize::from(m.is_none()));
+        count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f(k, mantissa)` for the cells `from..from + len` (clipped to
+    /// the column), k counting from 0, `None` for a missing cell: one loop
+    /// per way of storing.
+    #[inline]
+    pub fn for_each(&self, from: usize, len: usize, mut f: impl FnMut(usize, Option<i32>)) {
+        let end = from.saturating_add(len).min(self.len());
+        match self {
+            Cells::Full(m) => {
+                for (k, &m) in m.get(from..end).unwrap_or_default().iter().enumerate() {
+                    f(k, (m != NA).then_some(m));
+                }
+            }
+            Cells::Two { base, offsets } => each_offset(*base, offsets, from, end, &mut f),
+            Cells::Three { base, offsets } => each_offset(*base, offsets, from, end, &mut f),
+        }
+    }
+
+    /// The smallest and largest mantissa of a present cell.
+    pub fn range(&self) -> Option<(i32, i32)> {
+        let mut range: Option<(i32, i32)> = None;
+        self.for_each(0, self.len(), |_, m| {
+            if let Some(m) = m {
+                range = Some(range.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))));
+            }
+        });
+        range
+    }
+}
+
+/// Equal when they hold the same cells (however each is stored).
+impl PartialEq for RawValues {
+    fn eq(&self, other: &RawValues) -> bool {
+        self.len() == other.len() && (0..self.len()).all(|u| self.stored(u) == other.stored(u))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -165,7 +320,7 @@ enum Scales {
 }
 
 /// One cell as stored.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Stored {
     Missing,
     Decimal(i32, u8),
@@ -201,20 +356,77 @@ impl RawValues {
     pub fn with_capacity(n: usize) -> RawValues {
         RawValues {
             mantissa: Vec::with_capacity(n),
+            narrow: None,
             scales: Scales::Common(0),
             wide: Vec::new(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.mantissa.len()
+        match &self.narrow {
+            None => self.mantissa.len(),
+            Some(Narrow {
+                offsets: Offsets::Two(o),
+                ..
+            }) => o.len(),
+            Some(Narrow {
+                offsets: Offsets::Three(o),
+                ..
+            }) => o.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.mantissa.is_empty()
+        self.len() == 0
+    }
+
+    /// Stores the column in 2 or 3 bytes a cell when it can (see
+    /// [`Narrow`]): one power of ten, and present mantissas within 65,534
+    /// or 16,777,214 of each other.
+    pub fn compact(&mut self) {
+        if self.narrow.is_some() || !matches!(self.scales, Scales::Common(_)) {
+            return;
+        }
+        let present = self.mantissa.iter().copied().filter(|&m| m != NA);
+        let (base, top) = present
+            .fold(None, |range: Option<(i32, i32)>, m| {
+                Some(range.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))))
+            })
+            .unwrap_or((0, 0));
+        let span = i64::from(top) - i64::from(base);
+        let offsets = if span < i64::from(<u16 as Offset>::MISSING) {
+            Offsets::Two(offsets(&self.mantissa, base))
+        } else if span < i64::from(<[u8; 3] as Offset>::MISSING) {
+            Offsets::Three(offsets(&self.mantissa, base))
+        } else {
+            return;
+        };
+        self.mantissa = Vec::new();
+        self.narrow = Some(Narrow { base, offsets });
+    }
+
+    /// Back to 4 bytes a cell, before a change (compacting is for columns
+    /// that are read, not grown).
+    #[inline]
+    fn widen(&mut self) {
+        if self.narrow.is_some() {
+            self.widen_now();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn widen_now(&mut self) {
+        if let Some((cells, _)) = self.narrow.as_ref().and(self.common()) {
+            let mut mantissa = Vec::with_capacity(cells.len());
+            cells.for_each(0, cells.len(), |_, m| mantissa.push(m.unwrap_or(NA)));
+            self.mantissa = mantissa;
+            self.narrow = None;
+        }
     }
 
     pub fn push_missing(&mut self) {
+        self.widen();
         match &mut self.scales {
             Scales::Common(_) => self.mantissa.push(NA),
             Scales::Each(scale) => {
@@ -225,6 +437,7 @@ impl RawValues {
     }
 
     pub fn push_decimal(&mut self, mantissa: i32, decimals: u8) {
+        self.widen();
         if self.scales == Scales::Common(decimals) && mantissa != NA {
             self.mantissa.push(mantissa);
             return;
@@ -251,6 +464,7 @@ impl RawValues {
             self.push_missing();
             return;
         };
+        self.widen();
         // More than 2^31 irregular cells cannot happen in memory; keep the
         // cell rather than panic.
         let Ok(index) = i32::try_from(self.wide.len()) else {
@@ -268,6 +482,7 @@ impl RawValues {
     /// Puts every cell over 10^`k` (> the common power); false, changing
     /// nothing, when a mantissa would not fit.
     fn rescale_all(&mut self, k: u8) -> bool {
+        self.widen();
         let Scales::Common(old) = self.scales else { return false };
         let by = k - old;
         let fits = |m: i32| m == NA || rescale(m, by).is_some();
@@ -285,6 +500,7 @@ impl RawValues {
 
     /// Switches to a power of ten per cell.
     fn split_scales(&mut self) {
+        self.widen();
         if let Scales::Common(k) = self.scales {
             let scale = self
                 .mantissa
@@ -297,6 +513,14 @@ impl RawValues {
 
     #[inline]
     fn stored(&self, u: usize) -> Option<Stored> {
+        if self.narrow.is_some()
+            && let (Some((cells, _)), Scales::Common(k)) = (self.common(), &self.scales)
+        {
+            if u >= cells.len() {
+                return None;
+            }
+            return Some(cells.get(u).map_or(Stored::Missing, |m| Stored::Decimal(m, *k)));
+        }
         let m = *self.mantissa.get(u)?;
         Some(match &self.scales {
             Scales::Common(_) if m == NA => Stored::Missing,
@@ -309,18 +533,29 @@ impl RawValues {
         })
     }
 
-    /// The mantissa that marks a missing cell in [`RawValues::common`].
-    pub const MISSING_MANTISSA: i32 = NA;
-
     /// When every cell is a mantissa over one power of ten (the usual
-    /// case): the mantissas ([`RawValues::MISSING_MANTISSA`] when missing)
-    /// and the power, by which a cell's value is `f64::from(m) / power`,
-    /// the bits of [`RawValues::get`].
-    pub fn common(&self) -> Option<(&[i32], f64)> {
-        match &self.scales {
-            Scales::Common(k) => Some((&self.mantissa, POW10[usize::from(*k).min(POW10.len() - 1)])),
-            Scales::Each(_) => None,
-        }
+    /// case): the mantissas and the power, by which a cell's value is
+    /// `f64::from(m) / power`, the bits of [`RawValues::get`].
+    pub fn common(&self) -> Option<(Cells<'_>, f64)> {
+        let Scales::Common(k) = &self.scales else { return None };
+        let cells = match &self.narrow {
+            Some(Narrow {
+                base,
+                offsets: Offsets::Two(o),
+            }) => Cells::Two {
+                base: *base,
+                offsets: o,
+            },
+            Some(Narrow {
+                base,
+                offsets: Offsets::Three(o),
+            }) => Cells::Three {
+                base: *base,
+                offsets: o,
+            },
+            None => Cells::Full(&self.mantissa),
+        };
+        Some((cells, POW10[usize::from(*k).min(POW10.len() - 1)]))
     }
 
     /// Calls `f(unit, value)` for each unit from `from` on that has a
@@ -328,13 +563,13 @@ impl RawValues {
     /// [`RawValues::get`], without its decoding per cell).
     pub fn for_each_present(&self, from: usize, mut f: impl FnMut(usize, f64)) {
         match &self.scales {
-            Scales::Common(k) => {
-                let power = POW10[usize::from(*k).min(POW10.len() - 1)];
-                let cells = self.mantissa.get(from..).unwrap_or_default();
-                for (u, &m) in cells.iter().enumerate() {
-                    if m != NA {
-                        f(from + u, f64::from(m) / power);
-                    }
+            Scales::Common(_) => {
+                if let Some((cells, power)) = self.common() {
+                    cells.for_each(from, self.len().saturating_sub(from), |k, m| {
+                        if let Some(m) = m {
+                            f(from + k, f64::from(m) / power);
+                        }
+                    });
                 }
             }
             Scales::Each(_) => {
@@ -374,7 +609,7 @@ impl RawValues {
 
     pub fn missing_count(&self) -> usize {
         match &self.scales {
-            Scales::Common(_) => self.mantissa.iter().filter(|&&m| m == NA).count(),
+            Scales::Common(_) => self.common().map_or(0, |(cells, _)| cells.missing()),
             Scales::Each(scale) => scale.iter().filter(|&&k| k == MISSING).count(),
         }
     }
@@ -385,7 +620,8 @@ impl RawValues {
 
     /// Appends another column's cells after this one's.
     pub fn append(&mut self, other: &RawValues) {
-        if let (Scales::Common(a), Scales::Common(b)) = (&self.scales, &other.scales) {
+        self.widen();
+        if let (Scales::Common(a), Scales::Common(b), None) = (&self.scales, &other.scales, &other.narrow) {
             let (a, b) = (*a, *b);
             if b <= a || self.rescale_all(b) {
                 let k = a.max(b);
@@ -535,6 +771,73 @@ mod tests {
             let present: Vec<(u32, f64)> = expected.iter().enumerate().filter_map(|(u, v)| Some((u as u32, (*v)?))).collect();
             proptest::prop_assert_eq!(units.into_iter().zip(values).collect::<Vec<_>>(), present);
         }
+
+        /// Compacting keeps every cell, whatever the span of the mantissas
+        /// (2 bytes, 3 bytes, or left at 4), for every way of reading; and a
+        /// compacted column still grows correctly.
+        #[test]
+        fn compacted_columns_read_the_same(
+            cells in proptest::collection::vec(proptest::option::of(0i32..1_000), 0..60),
+            base in proptest::prop_oneof![proptest::strategy::Just(0i32), proptest::strategy::Just(-2_000_000_000i32), -50_000i32..50_000],
+            stretch in proptest::prop_oneof![proptest::strategy::Just(1i32), proptest::strategy::Just(66), proptest::strategy::Just(17_000), proptest::strategy::Just(2_000_000)],
+            k in 0u8..5,
+            more in proptest::option::of(-1_000i32..1_000),
+        ) {
+            use proptest::prelude::*;
+            let mut plain = RawValues::default();
+            for cell in &cells {
+                match cell {
+                    Some(m) => plain.push_decimal(base.saturating_add(m.saturating_mul(stretch)), k),
+                    None => plain.push_missing(),
+                }
+            }
+            let mut compact = plain.clone();
+            compact.compact();
+            let all = |c: &RawValues| c.iter().collect::<Vec<_>>();
+            prop_assert_eq!(all(&compact), all(&plain));
+            prop_assert_eq!(compact.len(), plain.len());
+            prop_assert_eq!(compact.missing_count(), plain.missing_count());
+            prop_assert_eq!(compact.present(), plain.present());
+            prop_assert!(compact == plain);
+            let (Some((a, pa)), Some((b, pb))) = (compact.common(), plain.common()) else {
+                return Err(TestCaseError::fail("one power of ten"));
+            };
+            prop_assert_eq!(pa, pb);
+            prop_assert_eq!(a.range(), b.range());
+            let mantissas = |c: Cells<'_>| {
+                let mut out = Vec::new();
+                c.for_each(3, 20, |k, m| out.push((k, m)));
+                out
+            };
+            prop_assert_eq!(mantissas(a), mantissas(b));
+            if let Some(m) = more {
+                compact.push_decimal(m, k + 1);
+                plain.push_decimal(m, k + 1);
+                prop_assert_eq!(all(&compact), all(&plain));
+            }
+        }
+    }
+
+    #[test]
+    fn columns_compact_to_the_narrowest_that_holds_them() {
+        let width = |span: i32| {
+            let mut c = RawValues::default();
+            c.push_decimal(-7, 3);
+            c.push_missing();
+            c.push_decimal(-7 + span, 3);
+            c.compact();
+            match c.common().map(|(cells, _)| cells) {
+                Some(Cells::Two { .. }) => 2,
+                Some(Cells::Three { .. }) => 3,
+                _ => 4,
+            }
+        };
+        // The all-ones offset marks a missing cell, so a span must stay below it.
+        assert_eq!(width(0), 2);
+        assert_eq!(width(65_534), 2);
+        assert_eq!(width(65_535), 3);
+        assert_eq!(width(16_777_214), 3);
+        assert_eq!(width(16_777_215), 4);
     }
 
     fn na() -> Vec<&'static str> {

@@ -73,6 +73,7 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
         }
     }
     check_duplicate_ids(&table)?;
+    table.compact();
     Ok(table)
 }
 
@@ -98,6 +99,7 @@ pub fn from_bytes(sources: &[(String, Vec<u8>)], rubric: &Rubric, options: &Read
         read_source(bytes.as_slice(), name, workbook, rubric, options, &mut table)?;
     }
     check_duplicate_ids(&table)?;
+    table.compact();
     Ok(table)
 }
 

@@ -145,6 +145,12 @@ impl Table {
         self.ids.len()
     }
 
+    /// Stores each indicator column as compactly as it can, once the table
+    /// is read (see [`RawValues::compact`]).
+    pub(super) fn compact(&mut self) {
+        self.values.par_iter_mut().for_each(RawValues::compact);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
