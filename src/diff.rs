@@ -3,6 +3,7 @@
 use crate::engine::Scored;
 use crate::input::Table;
 use crate::sensitivity::Interval;
+use crate::stats::Mean;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -185,6 +186,15 @@ pub struct Summary {
     pub grade_unchanged: usize,
 }
 
+/// Widens each column's (smallest, largest) by a row's values (NaN: none).
+fn widen_ranges(ranges: &mut [Option<(f64, f64)>], row: &[f64]) {
+    for (range, &v) in ranges.iter_mut().zip(row) {
+        if !v.is_nan() {
+            *range = Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+        }
+    }
+}
+
 /// (old grade, new grade) and how many kept units made that change.
 type Transitions = Vec<((String, String), usize)>;
 
@@ -310,47 +320,72 @@ impl<'a> Comparison<'a> {
         }
     }
 
-    /// The mean change of the score, and of each dimension, over `kept`.
-    /// The changes are written in place, a column each (NaN where a unit has
-    /// none: the change of two values never is NaN), in parallel chunks, so
-    /// each mean adds its values in unit order without a copy of them.
+    /// The mean change of the score, and of each dimension, over `kept`,
+    /// in two passes over the units in parallel chunks: each column's
+    /// smallest and largest change, then the changes added in unit order
+    /// (the steps and order of [`crate::stats::mean`], so its bits), a
+    /// window of chunks at a time. No list of a million changes is held.
     fn mean_changes(&self, kept: &[&Pair]) -> (Option<f64>, Vec<Option<f64>>) {
-        const CHUNK: usize = 1 << 14;
-        let (width, n) = (self.new.rubric.dimensions.len() + 1, kept.len());
-        let mut changes = vec![f64::NAN; width * n];
-        let mut columns: Vec<_> = changes.chunks_mut(n.max(1)).map(|c| c.chunks_mut(CHUNK)).collect();
-        let tasks: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(CHUNK))
-            .map(|_| columns.iter_mut().filter_map(Iterator::next).collect())
-            .collect();
-        tasks
-            .into_par_iter()
-            .zip(kept.par_chunks(CHUNK))
-            .for_each(|(mut task, pairs)| {
-                for (i, p) in pairs.iter().enumerate() {
-                    let mut slots = task.iter_mut().filter_map(|column| column.get_mut(i));
-                    if let (Some(c), Some(slot)) = (self.score_change(p), slots.next()) {
-                        *slot = c;
-                    }
-                    let (Some(o), Some(n)) = (p.in_old(), p.in_new()) else {
-                        continue;
-                    };
-                    for (d, slot) in slots.enumerate() {
-                        if let (Some(a), Some(b)) = (self.old.dimension(o, d), self.new.dimension(n, d)) {
-                            *slot = (b - a) * self.scale();
+        const CHUNK: usize = 1 << 12;
+        const WINDOW: usize = 32;
+        let width = self.new.rubric.dimensions.len() + 1;
+        let ranges = kept
+            .par_chunks(CHUNK)
+            .map(|pairs| {
+                let mut ranges: Vec<Option<(f64, f64)>> = vec![None; width];
+                for row in self.changes(pairs).chunks_exact(width) {
+                    widen_ranges(&mut ranges, row);
+                }
+                ranges
+            })
+            .reduce(
+                || vec![None; width],
+                |mut a, b| {
+                    for (a, b) in a.iter_mut().zip(b) {
+                        if let Some((lo, hi)) = b {
+                            *a = Some(a.map_or((lo, hi), |(l, h)| (l.min(lo), h.max(hi))));
                         }
                     }
+                    a
+                },
+            );
+        let mut means: Vec<Option<Mean>> = ranges.iter().map(|r| r.map(|(lo, hi)| Mean::within(lo, hi))).collect();
+        for window in kept.chunks(CHUNK * WINDOW) {
+            let parts: Vec<Vec<f64>> = window.par_chunks(CHUNK).map(|pairs| self.changes(pairs)).collect();
+            for row in parts.iter().flat_map(|rows| rows.chunks_exact(width)) {
+                for (mean, &v) in means.iter_mut().zip(row) {
+                    if let Some(mean) = mean.as_mut().filter(|_| !v.is_nan()) {
+                        mean.add(v);
+                    }
                 }
-            });
-        let mut means: Vec<Option<f64>> = changes
-            .par_chunks(n.max(1))
-            .map(|column| {
-                let present = column.iter().copied().filter(|x| !x.is_nan());
-                present.clone().next().map(|_| crate::stats::mean_of(present))
-            })
-            .collect();
-        means.resize(width, None);
-        let dimensions = means.split_off(1);
-        (means.into_iter().next().flatten(), dimensions)
+            }
+        }
+        let mut values: Vec<Option<f64>> = means.iter().map(|m| m.map(|m| m.value())).collect();
+        let dimensions = values.split_off(1.min(values.len()));
+        (values.into_iter().next().flatten(), dimensions)
+    }
+
+    /// The changes of `pairs`: a row per unit of the score's change and each
+    /// dimension's, NaN where there is none (a change of two values never
+    /// is NaN).
+    fn changes(&self, pairs: &[&Pair]) -> Vec<f64> {
+        let width = self.new.rubric.dimensions.len() + 1;
+        let mut rows = vec![f64::NAN; pairs.len() * width];
+        for (row, p) in rows.chunks_exact_mut(width).zip(pairs) {
+            let mut slots = row.iter_mut();
+            if let (Some(c), Some(slot)) = (self.score_change(p), slots.next()) {
+                *slot = c;
+            }
+            let (Some(o), Some(n)) = (p.in_old(), p.in_new()) else {
+                continue;
+            };
+            for (d, slot) in slots.enumerate() {
+                if let (Some(a), Some(b)) = (self.old.dimension(o, d), self.new.dimension(n, d)) {
+                    *slot = (b - a) * self.scale();
+                }
+            }
+        }
+        rows
     }
 
     /// Risers and fallers: the ends of the kept units ordered by rank

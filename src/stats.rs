@@ -85,21 +85,61 @@ pub fn mean(values: &[f64]) -> f64 {
 /// not in one slice, such as the present cells of a column): the same
 /// steps in the same order, so the same bits.
 pub fn mean_of(values: impl Iterator<Item = f64> + Clone) -> f64 {
-    let mut n = 0usize;
     let Some((lo, hi)) = values.clone().fold(None, |range: Option<(f64, f64)>, v| {
-        n += 1;
         Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
     }) else {
         return f64::NAN;
     };
-    if lo == hi {
-        return lo;
+    let mut mean = Mean::within(lo, hi);
+    for v in values {
+        mean.add(v);
     }
-    let scale = scale_of(lo, hi);
-    let shift = lo / scale;
-    let deviations = sum(values.map(|v| v / scale - shift));
-    let m = (shift + deviations / n as f64) * scale;
-    m.clamp(lo, hi)
+    mean.value()
+}
+
+/// [`mean`] taken a value at a time, once the values' smallest and largest
+/// are known (a first pass): values added in the same order give the same
+/// bits as [`mean`] of them in a slice.
+#[derive(Debug, Clone, Copy)]
+pub struct Mean {
+    lo: f64,
+    hi: f64,
+    scale: f64,
+    shift: f64,
+    deviations: Sum,
+    count: usize,
+}
+
+impl Mean {
+    /// For values in `lo..=hi`, the smallest and largest of them.
+    pub fn within(lo: f64, hi: f64) -> Mean {
+        let scale = scale_of(lo, hi);
+        Mean {
+            lo,
+            hi,
+            scale,
+            shift: lo / scale,
+            deviations: Sum::default(),
+            count: 0,
+        }
+    }
+
+    pub fn add(&mut self, v: f64) {
+        self.deviations.add(v / self.scale - self.shift);
+        self.count += 1;
+    }
+
+    /// The mean of the values added (NaN for none).
+    pub fn value(&self) -> f64 {
+        if self.count == 0 {
+            return f64::NAN;
+        }
+        if self.lo == self.hi {
+            return self.lo;
+        }
+        let m = (self.shift + self.deviations.value() / self.count as f64) * self.scale;
+        m.clamp(self.lo, self.hi)
+    }
 }
 
 /// Sample standard deviation (n − 1) about `mean` (as [`mean`] gives it);
@@ -192,6 +232,36 @@ pub fn ratio_of_differences(x: f64, a: f64, b: f64, c: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// A mean taken a value at a time gives the bits of the mean of the
+        /// slice (diff's summary relies on it).
+        #[test]
+        fn a_mean_taken_value_by_value_is_the_mean_of_the_slice(
+            values in proptest::collection::vec(-1e6f64..1e6, 0..200),
+            equal in proptest::bool::ANY,
+        ) {
+            let values: Vec<f64> = if equal { values.iter().map(|_| 0.1).collect() } else { values };
+            let want = super::mean(&values);
+            let got = match super::min_max(&values) {
+                Some((lo, hi)) => {
+                    let mut m = super::Mean::within(lo, hi);
+                    values.iter().for_each(|&v| m.add(v));
+                    m.value()
+                }
+                None => f64::NAN,
+            };
+            proptest::prop_assert_eq!(got.to_bits(), want.to_bits());
+            if equal && !values.is_empty() {
+                proptest::prop_assert_eq!(got, 0.1);
+            } else if let Some((lo, hi)) = super::min_max(&values) {
+                proptest::prop_assert!(lo <= got && got <= hi);
+                let naive = values.iter().sum::<f64>() / values.len() as f64;
+                proptest::prop_assert!((got - naive).abs() <= 1e-6);
+            }
+            proptest::prop_assert_eq!(super::mean_of(values.iter().copied()).to_bits(), want.to_bits());
+        }
+    }
+
     use super::*;
 
     #[test]
