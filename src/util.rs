@@ -74,24 +74,9 @@ pub fn signed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// Keeps every thread's allocations in one glibc heap. glibc gives threads
-/// heaps of their own (up to 8 per core), and memory freed in them is not
-/// handed back: on 1M x 40 the reading and plausibility threads left about
-/// 50 MB resident for the rest of a run (peak 400 MB, 347 MB with one heap,
-/// in the same time: the work allocates large blocks, rarely). Called once,
-/// first thing, before any thread starts.
-pub fn one_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called before any
-    // other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-    }
-}
-
 /// Hands memory freed by a step of many large, short-lived buffers back to
 /// the system. glibc raises its mmap threshold each time a large block is
-/// freed, so the next ones come from its heap and stay there once freed:
+/// freed, so the next ones come from its heaps and stay there once freed:
 /// reading's batches and plausibility's column buffers (tens of MB under a
 /// national table). (Elsewhere, nothing to do.)
 pub fn release_free_memory() {

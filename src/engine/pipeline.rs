@@ -97,17 +97,31 @@ impl<'a> Eval<'a> {
         let fill = self.fill.get(i).copied().flatten();
         let treatment = self.treatment.get(i).copied().unwrap_or(Treatment::None);
         let floor = self.rubric.floor;
+        let z_of = |raw: Option<f64>| match raw.or(fill) {
+            None => f64::NAN,
+            Some(raw) => {
+                let x = treatment.apply(ind.transform.apply(raw).unwrap_or(f64::NAN));
+                let z = scaling.apply(x, ind.direction);
+                if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+            }
+        };
+        // A column over one power of ten is read in one loop per way of
+        // storing its mantissas (the values of `get`, without its decoding
+        // per cell).
+        if let Some((cells, power)) = column.common() {
+            cells.for_each(base, out.len(), |k, m| {
+                let (Some(slot), Some(count)) = (out.get_mut(k), present.get_mut(k)) else {
+                    return;
+                };
+                *count += u32::from(m.is_some());
+                *slot = z_of(m.map(|m| f64::from(m) / power));
+            });
+            return;
+        }
         for (k, (slot, count)) in out.iter_mut().zip(present.iter_mut()).enumerate() {
             let raw = column.get(base + k);
             *count += u32::from(raw.is_some());
-            *slot = match raw.or(fill) {
-                None => f64::NAN,
-                Some(raw) => {
-                    let x = treatment.apply(ind.transform.apply(raw).unwrap_or(f64::NAN));
-                    let z = scaling.apply(x, ind.direction);
-                    if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
-                }
-            };
+            *slot = z_of(raw);
         }
     }
 

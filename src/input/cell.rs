@@ -254,16 +254,6 @@ impl Cells<'_> {
         }
     }
 
-    /// The mantissa of cell `u`: `None` when missing (or out of range).
-    #[inline]
-    fn get(&self, u: usize) -> Option<i32> {
-        match self {
-            Cells::Full(m) => m.get(u).copied().filter(|&m| m != NA),
-            Cells::Two { base, offsets } => mantissa_of(*base, *offsets.get(u)?),
-            Cells::Three { base, offsets } => mantissa_of(*base, *offsets.get(u)?),
-        }
-    }
-
     /// Counts the missing cells.
     fn missing(&self) -> usize {
         let mut count = 0;
@@ -513,13 +503,12 @@ impl RawValues {
 
     #[inline]
     fn stored(&self, u: usize) -> Option<Stored> {
-        if self.narrow.is_some()
-            && let (Some((cells, _)), Scales::Common(k)) = (self.common(), &self.scales)
-        {
-            if u >= cells.len() {
-                return None;
-            }
-            return Some(cells.get(u).map_or(Stored::Missing, |m| Stored::Decimal(m, *k)));
+        if let (Some(Narrow { base, offsets }), Scales::Common(k)) = (&self.narrow, &self.scales) {
+            let m = match offsets {
+                Offsets::Two(o) => mantissa_of(*base, *o.get(u)?),
+                Offsets::Three(o) => mantissa_of(*base, *o.get(u)?),
+            };
+            return Some(m.map_or(Stored::Missing, |m| Stored::Decimal(m, *k)));
         }
         let m = *self.mantissa.get(u)?;
         Some(match &self.scales {
