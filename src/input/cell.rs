@@ -192,7 +192,7 @@ impl Offset for u16 {
         u32::from(self)
     }
     fn of(v: u32) -> u16 {
-        u16::try_from(v).unwrap_or(u16::MAX)
+        v.min(Self::MISSING) as u16
     }
 }
 
@@ -226,12 +226,14 @@ fn each_offset<T: Offset>(base: i32, offsets: &[T], from: usize, end: usize, f: 
 
 /// The offsets of `mantissas` from `base` (all within `T`'s span).
 fn offsets<T: Offset>(mantissas: &[i32], base: i32) -> Vec<T> {
+    // Every present m lies in base..=base + span < base + T::MISSING, so
+    // the wrapping difference is the offset.
     let offset = |m: i32| {
-        if m == NA {
-            T::of(T::MISSING)
+        T::of(if m == NA {
+            T::MISSING
         } else {
-            T::of(u32::try_from(i64::from(m) - i64::from(base)).unwrap_or(T::MISSING))
-        }
+            m.wrapping_sub(base) as u32
+        })
     };
     mantissas.iter().map(|&m| offset(m)).collect()
 }
@@ -377,13 +379,18 @@ impl RawValues {
         if self.narrow.is_some() || !matches!(self.scales, Scales::Common(_)) {
             return;
         }
-        let present = self.mantissa.iter().copied().filter(|&m| m != NA);
-        let (base, top) = present
-            .fold(None, |range: Option<(i32, i32)>, m| {
-                Some(range.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))))
-            })
-            .unwrap_or((0, 0));
-        let span = i64::from(top) - i64::from(base);
+        // NA is i32::MIN: it never raises the largest, and counts as
+        // i32::MAX for the smallest (branch-free loops the compiler
+        // vectorizes). A column of missing cells only ends with base > top.
+        let top = self.mantissa.iter().copied().max().unwrap_or(0);
+        let base = self
+            .mantissa
+            .iter()
+            .map(|&m| if m == NA { i32::MAX } else { m })
+            .min()
+            .unwrap_or(0);
+        let base = if base > top { 0 } else { base };
+        let span = (i64::from(top) - i64::from(base)).max(0);
         let offsets = if span < i64::from(<u16 as Offset>::MISSING) {
             Offsets::Two(offsets(&self.mantissa, base))
         } else if span < i64::from(<[u8; 3] as Offset>::MISSING) {
