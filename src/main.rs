@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    linkscore::util::one_heap();
     let cli = match linkscore::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
