@@ -149,8 +149,29 @@ impl<'a> Eval<'a> {
     }
 
     /// Column `i`'s normalized values for every unit.
+    /// One pass over the column's mantissas when they share a power of ten
+    /// (the values of [`Eval::z`], which decodes a cell at a time).
     pub(super) fn z_column(&self, i: usize) -> Vec<Option<f64>> {
-        (0..self.table.len()).map(|u| self.z(i, u)).collect()
+        let Some((cells, power)) = self.table.values.get(i).and_then(RawValues::common) else {
+            return (0..self.table.len()).map(|u| self.z(i, u)).collect();
+        };
+        let (Some(ind), Some(scaling)) = (self.rubric.indicators.get(i), self.scaling.get(i)) else {
+            return vec![None; self.table.len()];
+        };
+        let fill = self.fill.get(i).copied().flatten();
+        let treatment = self.treatment.get(i);
+        let floor = self.rubric.floor;
+        let z = |raw: f64| {
+            let x = ind.transform.apply(raw).unwrap_or(f64::NAN);
+            let x = treatment.map_or(x, |t| t.apply(x));
+            let z = scaling.apply(x, ind.direction);
+            if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+        };
+        let mut out = Vec::with_capacity(cells.len());
+        cells.for_each(0, cells.len(), |_, m| {
+            out.push(m.map(|m| f64::from(m) / power).or(fill).map(z))
+        });
+        out
     }
 
     /// [`Eval::z_range`] of one raw value of column `i` (present or filled).
@@ -413,7 +434,7 @@ pub fn pooled_values(rubric: &Rubric, tables: &[&Table], fill: &[Option<f64>]) -
         // Before outlier treatment: `params::to_toml` applies it.
         let eval = Eval::raw(rubric, table, fill);
         for (i, column) in pooled.iter_mut().enumerate() {
-            column.extend((0..table.len()).filter_map(|u| eval.x(i, u)));
+            column.extend(eval.x_column(i));
         }
     }
     Ok(pooled)
