@@ -186,6 +186,23 @@ pub struct Summary {
     pub grade_unchanged: usize,
 }
 
+/// Units of a comparison's summary worked out per parallel task.
+const SUMMARY_CHUNK: usize = 1 << 12;
+
+/// A mover before it is named: rank change, score change, old and new unit.
+type MoverKey = (i64, f64, usize, usize);
+
+/// What one pass over the kept units gathers (see [`Comparison::tally`]).
+struct Tally {
+    /// Per column (the score, then each dimension): the smallest and
+    /// largest change.
+    ranges: Vec<Option<(f64, f64)>>,
+    risers: Vec<MoverKey>,
+    fallers: Vec<MoverKey>,
+    /// (old grade, new grade) by index → units.
+    grades: HashMap<(Option<usize>, Option<usize>), usize>,
+}
+
 /// Widens each column's (smallest, largest) by a row's values (NaN: none).
 fn widen_ranges(ranges: &mut [Option<(f64, f64)>], row: &[f64]) {
     for (range, &v) in ranges.iter_mut().zip(row) {
@@ -304,54 +321,125 @@ impl<'a> Comparison<'a> {
     pub fn summary(&self, top: usize) -> Summary {
         let count = |s: Status| self.pairs.iter().filter(|p| p.status() == s).count();
         let kept: Vec<&Pair> = self.pairs.par_iter().filter(|p| p.status() == Status::Kept).collect();
-        let (mean_score_change, mean_dimension_change) = self.mean_changes(&kept);
-        let (risers, fallers) = self.movers(&kept, top);
-        let (grade_transitions, grade_unchanged) = self.grade_changes(&kept);
+        let tally = self.tally(&kept, top);
+        let (mean_score_change, mean_dimension_change) = self.mean_changes(&kept, &tally.ranges);
+        let mover = |&(_, score_change, o, n): &MoverKey| {
+            Some(Mover {
+                id: self.new.table.id(n).to_string(),
+                label: self.new.table.label(n).map(str::to_string),
+                rank_old: self.old.rank(o)?,
+                rank_new: self.new.rank(n)?,
+                score_change,
+            })
+        };
+        let (grade_transitions, grade_unchanged) = self.named_grades(tally.grades);
         Summary {
             kept: count(Status::Kept),
             new: count(Status::New),
             gone: count(Status::Gone),
             mean_score_change,
             mean_dimension_change,
-            risers,
-            fallers,
+            risers: tally.risers.iter().filter_map(mover).collect(),
+            fallers: tally.fallers.iter().filter_map(mover).collect(),
             grade_transitions,
             grade_unchanged,
         }
     }
 
-    /// The mean change of the score, and of each dimension, over `kept`,
-    /// in two passes over the units in parallel chunks: each column's
-    /// smallest and largest change, then the changes added in unit order
-    /// (the steps and order of [`crate::stats::mean`], so its bits), a
-    /// window of chunks at a time. No list of a million changes is held.
-    fn mean_changes(&self, kept: &[&Pair]) -> (Option<f64>, Vec<Option<f64>>) {
-        const CHUNK: usize = 1 << 12;
-        const WINDOW: usize = 32;
+    /// One pass over the kept units in parallel chunks (a national diff
+    /// has a million; they are read at random, in rank order): each
+    /// column's range of changes, the risers and fallers, the grade moves
+    /// by index. Risers and fallers are the ends of the units ordered by
+    /// rank change (largest first), then score change (largest first),
+    /// then id; each chunk keeps only its own first `top` of each end, and
+    /// chunks are merged the same way: the order is total, so the result is
+    /// the same however the units are chunked.
+    fn tally(&self, kept: &[&Pair], top: usize) -> Tally {
+        type Order<'o> = &'o (dyn Fn(&MoverKey, &MoverKey) -> std::cmp::Ordering + Sync);
         let width = self.new.rubric.dimensions.len() + 1;
-        let ranges = kept
-            .par_chunks(CHUNK)
+        let rising = |a: &MoverKey, b: &MoverKey| {
+            b.0.cmp(&a.0)
+                .then_with(|| b.1.total_cmp(&a.1))
+                .then_with(|| self.new.table.id(a.3).cmp(self.new.table.id(b.3)))
+        };
+        let falling = |a: &MoverKey, b: &MoverKey| rising(b, a);
+        let first = |mut list: Vec<MoverKey>, by: Order<'_>| {
+            if list.len() > top && top > 0 {
+                list.select_nth_unstable_by(top - 1, by);
+            }
+            list.truncate(top);
+            list.sort_by(by);
+            list
+        };
+        let graded = !self.new.rubric.grades.is_empty();
+        kept.par_chunks(SUMMARY_CHUNK)
             .map(|pairs| {
-                let mut ranges: Vec<Option<(f64, f64)>> = vec![None; width];
-                for row in self.changes(pairs).chunks_exact(width) {
+                let mut ranges = vec![None; width];
+                let (mut up, mut down, mut grades) = (Vec::new(), Vec::new(), HashMap::new());
+                for (p, row) in pairs.iter().zip(self.changes(pairs).chunks_exact(width)) {
                     widen_ranges(&mut ranges, row);
+                    let (Some(o), Some(n)) = (p.in_old(), p.in_new()) else {
+                        continue;
+                    };
+                    if graded {
+                        *grades.entry((self.old.grade(o), self.new.grade(n))).or_default() += 1;
+                    }
+                    let (Some(change), Some(&score)) = (self.rank_change(p), row.first()) else {
+                        continue;
+                    };
+                    if score.is_nan() || change == 0 {
+                        continue;
+                    }
+                    if change > 0 { &mut up } else { &mut down }.push((change, score, o, n));
                 }
-                ranges
+                Tally {
+                    ranges,
+                    risers: first(up, &rising),
+                    fallers: first(down, &falling),
+                    grades,
+                }
             })
             .reduce(
-                || vec![None; width],
+                || Tally {
+                    ranges: vec![None; width],
+                    risers: Vec::new(),
+                    fallers: Vec::new(),
+                    grades: HashMap::new(),
+                },
                 |mut a, b| {
-                    for (a, b) in a.iter_mut().zip(b) {
+                    for (a, b) in a.ranges.iter_mut().zip(b.ranges) {
                         if let Some((lo, hi)) = b {
                             *a = Some(a.map_or((lo, hi), |(l, h)| (l.min(lo), h.max(hi))));
                         }
                     }
-                    a
+                    a.risers.extend(b.risers);
+                    a.fallers.extend(b.fallers);
+                    for (key, count) in b.grades {
+                        *a.grades.entry(key).or_default() += count;
+                    }
+                    Tally {
+                        risers: first(a.risers, &rising),
+                        fallers: first(a.fallers, &falling),
+                        ..a
+                    }
                 },
-            );
+            )
+    }
+
+    /// The mean change of the score, and of each dimension, over `kept`,
+    /// given each column's range (from [`Comparison::tally`]): the changes
+    /// added in unit order (the steps and order of [`crate::stats::mean`],
+    /// so its bits), a window of chunks worked out in parallel at a time.
+    /// No list of a million changes is held.
+    fn mean_changes(&self, kept: &[&Pair], ranges: &[Option<(f64, f64)>]) -> (Option<f64>, Vec<Option<f64>>) {
+        const WINDOW: usize = 32;
+        let width = self.new.rubric.dimensions.len() + 1;
         let mut means: Vec<Option<Mean>> = ranges.iter().map(|r| r.map(|(lo, hi)| Mean::within(lo, hi))).collect();
-        for window in kept.chunks(CHUNK * WINDOW) {
-            let parts: Vec<Vec<f64>> = window.par_chunks(CHUNK).map(|pairs| self.changes(pairs)).collect();
+        for window in kept.chunks(SUMMARY_CHUNK * WINDOW) {
+            let parts: Vec<Vec<f64>> = window
+                .par_chunks(SUMMARY_CHUNK)
+                .map(|pairs| self.changes(pairs))
+                .collect();
             for row in parts.iter().flat_map(|rows| rows.chunks_exact(width)) {
                 for (mean, &v) in means.iter_mut().zip(row) {
                     if let Some(mean) = mean.as_mut().filter(|_| !v.is_nan()) {
@@ -361,7 +449,8 @@ impl<'a> Comparison<'a> {
             }
         }
         let mut values: Vec<Option<f64>> = means.iter().map(|m| m.map(|m| m.value())).collect();
-        let dimensions = values.split_off(1.min(values.len()));
+        values.resize(width, None);
+        let dimensions = values.split_off(1);
         (values.into_iter().next().flatten(), dimensions)
     }
 
@@ -388,86 +477,10 @@ impl<'a> Comparison<'a> {
         rows
     }
 
-    /// Risers and fallers: the ends of the kept units ordered by rank
-    /// change (largest first), then score change (largest first), then id.
-    /// Each chunk of units keeps only its own first `top` of each end (a
-    /// national diff has a million movers; `top` are named), and the ends
-    /// of the chunks are merged the same way: the order is total, so the
-    /// result is the same however the units are chunked.
-    fn movers(&self, kept: &[&Pair], top: usize) -> (Vec<Mover>, Vec<Mover>) {
-        type Key = (i64, f64, usize, usize);
-        type Order<'o> = &'o (dyn Fn(&Key, &Key) -> std::cmp::Ordering + Sync);
-        let rising = |a: &Key, b: &Key| {
-            b.0.cmp(&a.0)
-                .then_with(|| b.1.total_cmp(&a.1))
-                .then_with(|| self.new.table.id(a.3).cmp(self.new.table.id(b.3)))
-        };
-        let falling = |a: &Key, b: &Key| rising(b, a);
-        let first = |mut list: Vec<Key>, by: Order<'_>| {
-            if list.len() > top && top > 0 {
-                list.select_nth_unstable_by(top - 1, by);
-            }
-            list.truncate(top);
-            list.sort_by(by);
-            list
-        };
-        let (risers, fallers) = kept
-            .par_chunks(1 << 14)
-            .map(|chunk| {
-                let (up, down): (Vec<Key>, Vec<Key>) = chunk
-                    .iter()
-                    .filter_map(|p| {
-                        let change = self.rank_change(p)?;
-                        Some((change, self.score_change(p)?, p.in_old()?, p.in_new()?))
-                    })
-                    .filter(|m| m.0 != 0)
-                    .partition(|m| m.0 > 0);
-                (first(up, &rising), first(down, &falling))
-            })
-            .reduce(
-                || (Vec::new(), Vec::new()),
-                |(mut up, mut down), (more_up, more_down)| {
-                    up.extend(more_up);
-                    down.extend(more_down);
-                    (first(up, &rising), first(down, &falling))
-                },
-            );
-        let mover = |&(_, score_change, o, n): &Key| {
-            Some(Mover {
-                id: self.new.table.id(n).to_string(),
-                label: self.new.table.label(n).map(str::to_string),
-                rank_old: self.old.rank(o)?,
-                rank_new: self.new.rank(n)?,
-                score_change,
-            })
-        };
-        (
-            risers.iter().filter_map(mover).collect(),
-            fallers.iter().filter_map(mover).collect(),
-        )
-    }
-
-    /// Grade transitions over `kept` (most common first) and how many kept
-    /// their grade. Counted by grade index, named once at the end (a name
-    /// per unit would be two strings for each of a million units).
-    fn grade_changes(&self, kept: &[&Pair]) -> (Transitions, usize) {
-        let by_index: HashMap<(Option<usize>, Option<usize>), usize> = if self.new.rubric.grades.is_empty() {
-            HashMap::new()
-        } else {
-            kept.par_iter()
-                .fold(HashMap::new, |mut counts: HashMap<_, usize>, p| {
-                    if let (Some(o), Some(n)) = (p.in_old(), p.in_new()) {
-                        *counts.entry((self.old.grade(o), self.new.grade(n))).or_default() += 1;
-                    }
-                    counts
-                })
-                .reduce(HashMap::new, |mut a, b| {
-                    for (key, count) in b {
-                        *a.entry(key).or_default() += count;
-                    }
-                    a
-                })
-        };
+    /// Grade transitions (most common first) and how many kept their
+    /// grade, from the moves counted by grade index: named once here (a
+    /// name per unit would be two strings for each of a million units).
+    fn named_grades(&self, by_index: HashMap<(Option<usize>, Option<usize>), usize>) -> (Transitions, usize) {
         let grade_name = |s: &Scored, g: Option<usize>| {
             g.and_then(|g| s.rubric.grades.get(g))
                 .map_or_else(|| "—".to_string(), |grade| grade.name.clone())
