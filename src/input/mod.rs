@@ -5,7 +5,8 @@
 //!
 //! The parts, from the bottom up: `decode` (bytes to text), `records`
 //! (splitting CSV into records), `cell` (one cell to a number, and the
-//! store of raw values), `header` (finding the header row), `totals`
+//! store of raw values), `narrow` (a read column compacted, and `Cells`,
+//! how bulk readers see its mantissas), `header` (finding the header row), `totals`
 //! (totals rows), [`excel`] (workbooks), `table` (the model: [`Table`]),
 //! `layout` (the rubric's columns in one file, and rows parsed into units)
 //! and `read` (the streaming reader: [`load`], [`from_bytes`]). This file
@@ -17,6 +18,7 @@ mod decode;
 pub mod excel;
 mod header;
 mod layout;
+mod narrow;
 mod read;
 mod records;
 mod table;
@@ -26,6 +28,7 @@ pub use cell::{NotANumber, RawValues, parse_cell, parse_plain_decimal};
 pub(crate) use decode::is_blank;
 pub use decode::{Encoding, decode, field_text, looks_like_workbook, sniff};
 pub use header::header_key;
+pub use narrow::Cells;
 pub use read::{from_bytes, load};
 pub(crate) use records::Batch;
 pub use table::{CodedText, InputFile, Table, TextColumn};

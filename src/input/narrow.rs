@@ -1,0 +1,139 @@
+//! A read column's mantissas in 2 or 3 bytes a cell (see
+//! [`super::RawValues::compact`]), and [`Cells`], the one way the bulk
+//! readers see a column's mantissas however they are stored.
+
+/// The mantissa of a missing cell in a column over one power of ten (the
+/// store's `Scales::Common`), before it is compacted.
+pub(super) const NA: i32 = i32::MIN;
+
+/// A compacted column's mantissas: `base + offset`, or missing.
+#[derive(Debug, Clone)]
+pub(super) struct Narrow {
+    pub(super) base: i32,
+    pub(super) offsets: Offsets,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Offsets {
+    Two(Vec<u16>),
+    Three(Vec<[u8; 3]>),
+}
+
+/// An offset from a [`Narrow`] column's base, in 2 or 3 bytes; all ones
+/// marks a missing cell.
+pub(super) trait Offset: Copy {
+    const MISSING: u32;
+    fn value(self) -> u32;
+    /// `v` below [`Offset::MISSING`], or missing.
+    fn of(v: u32) -> Self;
+}
+
+impl Offset for u16 {
+    const MISSING: u32 = 0xFFFF;
+    fn value(self) -> u32 {
+        u32::from(self)
+    }
+    fn of(v: u32) -> u16 {
+        v.min(Self::MISSING) as u16
+    }
+}
+
+impl Offset for [u8; 3] {
+    const MISSING: u32 = 0xFF_FFFF;
+    fn value(self) -> u32 {
+        let [a, b, c] = self;
+        u32::from_le_bytes([a, b, c, 0])
+    }
+    fn of(v: u32) -> [u8; 3] {
+        let [a, b, c, _] = v.min(Self::MISSING).to_le_bytes();
+        [a, b, c]
+    }
+}
+
+/// The mantissa of an offset, or `None` when missing.
+#[inline]
+pub(super) fn mantissa_of<T: Offset>(base: i32, o: T) -> Option<i32> {
+    let o = o.value();
+    // Below 2^24, and base + o is a mantissa that was read: no overflow.
+    (o != T::MISSING).then(|| base.wrapping_add(o as i32))
+}
+
+/// `f(k, mantissa)` for `offsets[from..end]`.
+#[inline]
+fn each_offset<T: Offset>(base: i32, offsets: &[T], from: usize, end: usize, f: &mut impl FnMut(usize, Option<i32>)) {
+    for (k, &o) in offsets.get(from..end).unwrap_or_default().iter().enumerate() {
+        f(k, mantissa_of(base, o));
+    }
+}
+
+/// The offsets of `mantissas` from `base` (all within `T`'s span).
+pub(super) fn offsets<T: Offset>(mantissas: &[i32], base: i32) -> Vec<T> {
+    // Every present m lies in base..=base + span < base + T::MISSING, so
+    // the wrapping difference is the offset.
+    let offset = |m: i32| {
+        T::of(if m == NA {
+            T::MISSING
+        } else {
+            m.wrapping_sub(base) as u32
+        })
+    };
+    mantissas.iter().map(|&m| offset(m)).collect()
+}
+
+/// A column's mantissas as stored, for the paths that read a whole column
+/// over one power of ten (see [`RawValues::common`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Cells<'a> {
+    Full(&'a [i32]),
+    Two { base: i32, offsets: &'a [u16] },
+    Three { base: i32, offsets: &'a [[u8; 3]] },
+}
+
+impl Cells<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Cells::Full(m) => m.len(),
+            Cells::Two { offsets, .. } => offsets.len(),
+            Cells::Three { offsets, .. } => offsets.len(),
+        }
+    }
+
+    /// Counts the missing cells.
+    pub(super) fn missing(&self) -> usize {
+        let mut count = 0;
+        self.for_each(0, self.len(), |_, m| count += usize::from(m.is_none()));
+        count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f(k, mantissa)` for the cells `from..from + len` (clipped to
+    /// the column), k counting from 0, `None` for a missing cell: one loop
+    /// per way of storing.
+    #[inline]
+    pub fn for_each(&self, from: usize, len: usize, mut f: impl FnMut(usize, Option<i32>)) {
+        let end = from.saturating_add(len).min(self.len());
+        match self {
+            Cells::Full(m) => {
+                for (k, &m) in m.get(from..end).unwrap_or_default().iter().enumerate() {
+                    f(k, (m != NA).then_some(m));
+                }
+            }
+            Cells::Two { base, offsets } => each_offset(*base, offsets, from, end, &mut f),
+            Cells::Three { base, offsets } => each_offset(*base, offsets, from, end, &mut f),
+        }
+    }
+
+    /// The smallest and largest mantissa of a present cell.
+    pub fn range(&self) -> Option<(i32, i32)> {
+        let mut range: Option<(i32, i32)> = None;
+        self.for_each(0, self.len(), |_, m| {
+            if let Some(m) = m {
+                range = Some(range.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))));
+            }
+        });
+        range
+    }
+}
