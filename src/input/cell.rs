@@ -223,17 +223,7 @@ impl RawValues {
     }
 
     pub fn len(&self) -> usize {
-        match &self.narrow {
-            None => self.mantissa.len(),
-            Some(Narrow {
-                offsets: Offsets::Two(o),
-                ..
-            }) => o.len(),
-            Some(Narrow {
-                offsets: Offsets::Three(o),
-                ..
-            }) => o.len(),
-        }
+        self.narrow.as_ref().map_or(self.mantissa.len(), |n| n.cells().len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -402,23 +392,7 @@ impl RawValues {
     /// `f64::from(m) / power`, the bits of [`RawValues::get`].
     pub fn common(&self) -> Option<(Cells<'_>, f64)> {
         let Scales::Common(k) = &self.scales else { return None };
-        let cells = match &self.narrow {
-            Some(Narrow {
-                base,
-                offsets: Offsets::Two(o),
-            }) => Cells::Two {
-                base: *base,
-                offsets: o,
-            },
-            Some(Narrow {
-                base,
-                offsets: Offsets::Three(o),
-            }) => Cells::Three {
-                base: *base,
-                offsets: o,
-            },
-            None => Cells::Full(&self.mantissa),
-        };
+        let cells = self.narrow.as_ref().map_or(Cells::Full(&self.mantissa), Narrow::cells);
         Some((cells, POW10[usize::from(*k).min(POW10.len() - 1)]))
     }
 

@@ -13,6 +13,22 @@ pub(super) struct Narrow {
     pub(super) offsets: Offsets,
 }
 
+impl Narrow {
+    /// The column's mantissas as the bulk readers see them.
+    pub(super) fn cells(&self) -> Cells<'_> {
+        match &self.offsets {
+            Offsets::Two(offsets) => Cells::Two {
+                base: self.base,
+                offsets,
+            },
+            Offsets::Three(offsets) => Cells::Three {
+                base: self.base,
+                offsets,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(super) enum Offsets {
     Two(Vec<u16>),
