@@ -253,33 +253,35 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
     type Summary = (Option<f64>, f64, f64, Vec<Option<f64>>);
     let summaries: Vec<Summary> = (0..m)
         .into_par_iter()
-        .map(|i| {
+        .map_init(Vec::new, |present, i| {
             if !needs_columns {
                 return (None, f64::NAN, f64::NAN, Vec::new());
             }
-            let mut column = Vec::new();
-            for table in tables {
-                let eval = Eval {
-                    rubric,
-                    table,
-                    fill: &fill,
-                    treatment: &treatment,
-                    scaling: &scaling,
-                };
-                column.extend(eval.z_column(i));
+            let evals = tables.iter().map(|table| Eval {
+                rubric,
+                table,
+                fill: &fill,
+                treatment: &treatment,
+                scaling: &scaling,
+            });
+            let mut keep = Vec::new();
+            present.clear();
+            for eval in evals {
+                if objective == Some(Weighting::Critic) {
+                    keep.extend(eval.z_column(i));
+                } else {
+                    eval.z_present_into(i, present);
+                }
             }
-            let present: Vec<f64> = column.iter().flatten().copied().collect();
+            if objective == Some(Weighting::Critic) {
+                present.extend(keep.iter().flatten());
+            }
             // No value: bounds that no value lies within.
-            let (lo, hi) = stats::min_max(&present).unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
+            let (lo, hi) = stats::min_max(present).unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
             let divergence = if objective == Some(Weighting::Entropy) {
-                methods::entropy_divergence(&present, rubric.entropy_shift)
+                methods::entropy_divergence(present, rubric.entropy_shift)
             } else {
                 None
-            };
-            let keep = if objective == Some(Weighting::Critic) {
-                column
-            } else {
-                Vec::new()
             };
             (divergence, lo, hi, keep)
         })

@@ -149,14 +149,31 @@ impl<'a> Eval<'a> {
     }
 
     /// Column `i`'s normalized values for every unit.
-    /// One pass over the column's mantissas when they share a power of ten
-    /// (the values of [`Eval::z`], which decodes a cell at a time).
     pub(super) fn z_column(&self, i: usize) -> Vec<Option<f64>> {
+        let mut out = Vec::with_capacity(self.table.len());
+        self.z_each(i, |z| out.push(z));
+        out
+    }
+
+    /// Appends column `i`'s present normalized values to `out`, in unit
+    /// order: what objective weights and bounds need, without a column of
+    /// options, so that one buffer per thread serves every column (fresh
+    /// 16 MB columns cost their page faults again on every column).
+    pub(super) fn z_present_into(&self, i: usize, out: &mut Vec<f64>) {
+        self.z_each(i, |z| out.extend(z));
+    }
+
+    /// Calls `f` with column `i`'s normalized value of every unit, in unit
+    /// order: one pass over the column's mantissas when they share a power
+    /// of ten (the values of [`Eval::z`], which decodes a cell at a time).
+    fn z_each(&self, i: usize, mut f: impl FnMut(Option<f64>)) {
         let Some((cells, power)) = self.table.values.get(i).and_then(RawValues::common) else {
-            return (0..self.table.len()).map(|u| self.z(i, u)).collect();
+            (0..self.table.len()).for_each(|u| f(self.z(i, u)));
+            return;
         };
         let (Some(ind), Some(scaling)) = (self.rubric.indicators.get(i), self.scaling.get(i)) else {
-            return vec![None; self.table.len()];
+            (0..self.table.len()).for_each(|_| f(None));
+            return;
         };
         let fill = self.fill.get(i).copied().flatten();
         let treatment = self.treatment.get(i);
@@ -167,11 +184,9 @@ impl<'a> Eval<'a> {
             let z = scaling.apply(x, ind.direction);
             if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
         };
-        let mut out = Vec::with_capacity(cells.len());
         cells.for_each(0, cells.len(), |_, m| {
-            out.push(m.map(|m| f64::from(m) / power).or(fill).map(z))
+            f(m.map(|m| f64::from(m) / power).or(fill).map(z))
         });
-        out
     }
 
     /// [`Eval::z_range`] of one raw value of column `i` (present or filled).
