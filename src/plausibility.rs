@@ -5,7 +5,7 @@
 //! tails of real columns never fire. They are warnings; `--strict` makes
 //! them errors.
 
-use crate::input::Table;
+use crate::input::{Counts, RawValues, Table};
 use crate::rubric::{Indicator, Rubric};
 use crate::util::lossless;
 
@@ -68,10 +68,14 @@ fn quantile_ranks(n: usize, p: f64) -> (f64, usize, usize) {
 
 impl Spread {
     fn of(values: &[f64]) -> Option<Spread> {
-        let n = values.len();
+        Spread::from_order(values.len(), |ranks| crate::stats::order_statistics(values, ranks))
+    }
+
+    /// The spread of `n` values whose order statistics `at` gives.
+    fn from_order(n: usize, at: impl FnOnce(&[usize]) -> Option<Vec<f64>>) -> Option<Spread> {
         let parts = [0.05, 0.25, 0.5, 0.75].map(|p| quantile_ranks(n, p));
         let ranks: Vec<usize> = parts.iter().flat_map(|&(_, lo, hi)| [lo, hi]).collect();
-        let at = crate::stats::order_statistics(values, &ranks)?;
+        let at = at(&ranks)?;
         let quantile = |k: usize| {
             let (fraction, a, b) = (parts.get(k)?.0, *at.get(2 * k)?, *at.get(2 * k + 1)?);
             Some(a + fraction * (b - a))
@@ -158,62 +162,214 @@ fn median(values: &[f64]) -> Option<f64> {
     Some(upper_mid + 0.5 * (next - upper_mid))
 }
 
-/// Could any cell of this column be flagged? Decided from min, max and the
-/// median alone, so that a clean national column (nearly all of them)
-/// costs one pass besides its quantiles.
-fn has_candidates(ind: &Indicator, values: &[f64], spread: &Spread) -> bool {
-    let Some((lo, hi)) = crate::stats::min_max(values) else {
-        return false;
+/// What decides whether a column could have a flagged cell: its spread
+/// and extremes.
+struct Summary {
+    spread: Spread,
+    lo: f64,
+    hi: f64,
+    smallest_positive: Option<f64>,
+}
+
+impl Summary {
+    fn of(values: &[f64]) -> Option<Summary> {
+        let (lo, hi) = crate::stats::min_max(values)?;
+        Some(Summary {
+            spread: Spread::of(values)?,
+            lo,
+            hi,
+            smallest_positive: values.iter().copied().filter(|&v| v > 0.0).min_by(f64::total_cmp),
+        })
+    }
+
+    /// The same from a column's counts by value (see [`Counts`]): a pass
+    /// over 65,536 counters instead of a copy of a national column.
+    fn counted(counts: &Counts) -> Option<Summary> {
+        let (lo, hi) = counts.min_max()?;
+        Some(Summary {
+            spread: Spread::from_order(counts.len(), |ranks| counts.order_statistics(ranks))?,
+            lo,
+            hi,
+            smallest_positive: counts.smallest_positive(),
+        })
+    }
+
+    /// Could any cell of this column be flagged? Decided from min, max and
+    /// the median alone, so that a clean national column (nearly all of
+    /// them) costs one pass besides its quantiles.
+    fn has_candidates(&self, ind: &Indicator) -> bool {
+        if self.lo < 0.0 && non_negative(ind) {
+            return true;
+        }
+        // Any cell strictly between 0 and 1, not only the smallest: a
+        // village at 0 % must not hide a 0.782 beside it (the smallest
+        // positive cell is below 1 exactly when some positive cell is).
+        if is_percentage(ind) && (self.hi > 200.0 || self.smallest_positive.is_some_and(|p| p < 1.0)) {
+            return true;
+        }
+        // The power-of-ten rule needs a positive cell at least three
+        // decades from a positive median.
+        let m = self.spread.middle;
+        m > 0.0 && (self.hi >= m * 1e3 || self.smallest_positive.is_some_and(|p| p <= m / 1e3))
+    }
+}
+
+/// A column as the flags read it: its present values in unit order, and
+/// what is taken over all of them.
+trait Judged {
+    fn summary(&self) -> Option<Summary>;
+    /// The number of present values, and of negative ones.
+    fn counts(&self) -> (usize, usize);
+    /// The median absolute deviation of log10 over the positive values.
+    fn log_mad(&self) -> f64;
+    /// Calls `f(unit, value)` for each present value, in unit order.
+    fn each(&self, f: impl FnMut(usize, f64));
+}
+
+/// A column given as its units with a value and their values (`units[k]`
+/// has `values[k]`).
+struct Listed<'a> {
+    units: &'a [u32],
+    values: &'a [f64],
+}
+
+impl Judged for Listed<'_> {
+    fn summary(&self) -> Option<Summary> {
+        Summary::of(self.values)
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        (self.values.len(), self.values.iter().filter(|&&v| v < 0.0).count())
+    }
+
+    fn log_mad(&self) -> f64 {
+        log_mad(self.values)
+    }
+
+    fn each(&self, mut f: impl FnMut(usize, f64)) {
+        for (&u, &x) in self.units.iter().zip(self.values) {
+            f(u as usize, x);
+        }
+    }
+}
+
+/// A column of the table with its counts by value (see [`Counts`]): what is
+/// taken over all values comes from the counters, and no copy of a
+/// national column is made.
+struct Counted<'a> {
+    column: &'a RawValues,
+    counts: Counts,
+}
+
+impl Judged for Counted<'_> {
+    fn summary(&self) -> Option<Summary> {
+        Summary::counted(&self.counts)
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        let negative = self
+            .counts
+            .values()
+            .filter(|&(v, _)| v < 0.0)
+            .map(|(_, c)| c as usize)
+            .sum();
+        (self.counts.len(), negative)
+    }
+
+    fn log_mad(&self) -> f64 {
+        let mut logs: Vec<(f64, u32)> = self
+            .counts
+            .values()
+            .filter(|&(v, _)| v > 0.0)
+            .map(|(v, c)| (v.log10(), c))
+            .collect();
+        let Some(centre) = counted_median(&mut logs) else {
+            return 0.0;
+        };
+        let mut deviations: Vec<(f64, u32)> = logs.iter().map(|&(l, c)| ((l - centre).abs(), c)).collect();
+        counted_median(&mut deviations).unwrap_or(0.0)
+    }
+
+    fn each(&self, f: impl FnMut(usize, f64)) {
+        self.column.for_each_present(0, f);
+    }
+}
+
+/// [`median`] of the values that `values` gives with their counts (each
+/// value as many times as its count): the same number, from as many
+/// entries as there are distinct values.
+fn counted_median(values: &mut [(f64, u32)]) -> Option<f64> {
+    values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let n: usize = values.iter().map(|&(_, c)| c as usize).sum();
+    let k = n.checked_sub(1)? / 2;
+    let at = |rank: usize| {
+        let mut below = 0usize;
+        values.iter().find(|&&(_, c)| {
+            below += c as usize;
+            rank < below
+        })
     };
-    if lo < 0.0 && non_negative(ind) {
-        return true;
+    let upper_mid = at(k)?.0;
+    if n % 2 == 1 {
+        return Some(upper_mid);
     }
-    // Any cell strictly between 0 and 1, not only the smallest: a village
-    // at 0 % must not hide a 0.782 beside it.
-    if is_percentage(ind) && (hi > 200.0 || values.iter().any(|&v| v > 0.0 && v < 1.0)) {
-        return true;
+    let next = at((k + 1).min(n - 1))?.0;
+    Some(upper_mid + 0.5 * (next - upper_mid))
+}
+
+/// The flagged cells of one column of the table: from its counts by value
+/// when it has them (see [`Counts`]), else from a list of its values.
+fn table_column_flags(ind: &Indicator, column: &RawValues) -> Vec<(usize, Reason, f64)> {
+    if let Some(counts) = column.counts() {
+        return judge_column(ind, &Counted { column, counts });
     }
-    // The power-of-ten rule needs a positive cell at least three decades
-    // from a positive median.
-    let smallest_positive = values.iter().copied().filter(|&v| v > 0.0).min_by(f64::total_cmp);
-    let m = spread.middle;
-    m > 0.0 && (hi >= m * 1e3 || smallest_positive.is_some_and(|p| p <= m / 1e3))
+    let (units, values) = column.present();
+    column_flags(ind, &units, &values)
 }
 
 /// The flagged cells of one column, given as its units with a value and
-/// their values (`units[k]` has `present[k]`): (unit, reason, suggestion). The spread of logs, which costs a logarithm
-/// per value, is taken only when a cell could be a power-of-ten slip.
+/// their values (`units[k]` has `present[k]`): (unit, reason, suggestion).
 fn column_flags(ind: &Indicator, units: &[u32], present: &[f64]) -> Vec<(usize, Reason, f64)> {
-    let Some(spread) = Spread::of(present) else {
+    judge_column(ind, &Listed { units, values: present })
+}
+
+/// The flagged cells of a column: (unit, reason, suggestion). The spread
+/// of logs, which costs a logarithm per value, is taken only when a cell
+/// could be a power-of-ten slip.
+fn judge_column(ind: &Indicator, column: &impl Judged) -> Vec<(usize, Reason, f64)> {
+    let Some(summary) = column.summary() else {
         return Vec::new();
     };
-    if !has_candidates(ind, present, &spread) {
+    if !summary.has_candidates(ind) {
         return Vec::new();
     }
+    let spread = summary.spread;
     let percentage = is_percentage(ind);
     // A lone negative value among at least 3 others that are all ≥ 0.
-    let lone_negative = non_negative(ind) && present.len() > 3 && present.iter().filter(|&&v| v < 0.0).count() == 1;
+    let lone_negative = non_negative(ind) && {
+        let (present, negative) = column.counts();
+        present > 3 && negative == 1
+    };
     let mut mad: Option<f64> = None;
     let mut out = Vec::new();
-    for (&u, &x) in units.iter().zip(present) {
-        let u = u as usize;
+    column.each(|u, x| {
         if x < 0.0 {
             if lone_negative {
                 out.push((u, Reason::Negative, -x));
             }
-            continue;
+            return;
         }
         if percentage && let Some((reason, suggestion)) = share_flag(ind, &spread, x) {
             out.push((u, reason, suggestion));
-            continue;
+            return;
         }
         if let Some((factor, suggestion)) = power_candidate(&spread, x) {
-            let mad = *mad.get_or_insert_with(|| log_mad(present));
+            let mad = *mad.get_or_insert_with(|| column.log_mad());
             if (x / spread.median).log10().abs() >= 3.0 + 3.0 * mad {
                 out.push((u, Reason::PowerOfTen(factor), suggestion));
             }
         }
-    }
+    });
     out
 }
 
@@ -226,8 +382,9 @@ pub fn flags(rubric: &Rubric, table: &Table) -> Vec<Flag> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, ind)| {
-            let (units, present) = table.values.get(i).map(|c| c.present()).unwrap_or_default();
-            column_flags(ind, &units, &present)
+            let flagged = table.values.get(i).map(|c| table_column_flags(ind, c));
+            flagged
+                .unwrap_or_default()
                 .into_iter()
                 .filter_map(move |(unit, reason, suggestion)| {
                     Some(Flag {
@@ -398,6 +555,48 @@ mod tests {
             proptest::prop_assert_eq!(column_flags(&rate, &units, &values), vec![]);
             let (units, values) = present(&incomes);
             proptest::prop_assert_eq!(column_flags(&income, &units, &values), vec![]);
+        }
+
+        /// A column stored in 2 bytes a cell is summarized from its counts
+        /// exactly as from its values (quantiles, extremes, the smallest
+        /// positive cell), and flags the same cells, slips included.
+        #[test]
+        fn counted_columns_judge_like_their_values(
+            cells in proptest::collection::vec(proptest::option::of(0i32..3_000), 1..400),
+            base in -1_500i32..1_500,
+            stretch in proptest::prop_oneof![proptest::strategy::Just(1i32), proptest::strategy::Just(20)],
+            k in 0u8..4,
+            slip in proptest::option::of((0usize..400, proptest::prop_oneof![proptest::strategy::Just(1_000i32), proptest::strategy::Just(-1)])),
+        ) {
+            let (rate, income) = indicators();
+            let mut column = RawValues::default();
+            for (u, cell) in cells.iter().enumerate() {
+                let slipped = slip.filter(|&(at, _)| at == u).map_or(1, |(_, factor)| factor);
+                match cell {
+                    Some(m) => column.push_decimal((base + m * stretch) * slipped, k),
+                    None => column.push_missing(),
+                }
+            }
+            column.compact();
+            let (units, values) = column.present();
+            if let Some(counts) = column.counts() {
+                match (Summary::counted(&counts), Summary::of(&values)) {
+                    (Some(a), Some(b)) => {
+                        let spread = |s: &Spread| [s.p05, s.q1, s.median, s.q3, s.middle].map(f64::to_bits);
+                        proptest::prop_assert_eq!(spread(&a.spread), spread(&b.spread));
+                        proptest::prop_assert_eq!((a.lo, a.hi, a.smallest_positive), (b.lo, b.hi, b.smallest_positive));
+                    }
+                    (a, b) => proptest::prop_assert!(a.is_none() && b.is_none()),
+                }
+            }
+            if let Some(counts) = column.counts() {
+                let counted = Counted { column: &column, counts };
+                proptest::prop_assert_eq!(counted.log_mad().to_bits(), log_mad(&values).to_bits());
+                proptest::prop_assert_eq!(counted.counts(), Listed { units: &units, values: &values }.counts());
+            }
+            for ind in [&rate, &income] {
+                proptest::prop_assert_eq!(table_column_flags(ind, &column), column_flags(ind, &units, &values));
+            }
         }
     }
 

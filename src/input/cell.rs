@@ -2,7 +2,7 @@
 //! spreadsheets write them, and [`RawValues`], the compact store of one
 //! indicator's raw values.
 
-use super::narrow::{Cells, NA, Narrow, Offset, Offsets, mantissa_of, offsets};
+use super::narrow::{Cells, Counts, NA, Narrow, Offset, Offsets, mantissa_of, offsets};
 
 /// A cell that is neither a number nor a missing-value token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,6 +394,12 @@ impl RawValues {
         let Scales::Common(k) = &self.scales else { return None };
         let cells = self.narrow.as_ref().map_or(Cells::Full(&self.mantissa), Narrow::cells);
         Some((cells, POW10[usize::from(*k).min(POW10.len() - 1)]))
+    }
+
+    /// The present cells counted by value, when the column is stored in 2
+    /// bytes a cell (see [`Counts`]).
+    pub fn counts(&self) -> Option<Counts> {
+        self.common().and_then(|(cells, power)| cells.counts(power))
     }
 
     /// Calls `f(unit, value)` for each unit from `from` on that has a

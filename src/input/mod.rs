@@ -28,7 +28,7 @@ pub use cell::{NotANumber, RawValues, parse_cell, parse_plain_decimal};
 pub(crate) use decode::is_blank;
 pub use decode::{Encoding, decode, field_text, looks_like_workbook, sniff};
 pub use header::header_key;
-pub use narrow::Cells;
+pub use narrow::{Cells, Counts};
 pub use read::{from_bytes, load};
 pub(crate) use records::Batch;
 pub use table::{CodedText, InputFile, Table, TextColumn};

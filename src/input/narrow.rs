@@ -153,3 +153,110 @@ impl Cells<'_> {
         range
     }
 }
+
+/// A column's present cells counted by mantissa, one counter for each
+/// mantissa from the smallest to the largest: order statistics and
+/// extremes in a pass over the counters, with no copy of the column. The
+/// values are those of [`super::RawValues::get`]:
+/// `f64::from(mantissa) / power`, increasing with the mantissa.
+pub struct Counts {
+    base: i32,
+    power: f64,
+    counts: Vec<u32>,
+    present: usize,
+}
+
+impl Cells<'_> {
+    /// The counts of the column over `power`; `None` when it has no
+    /// present cell, or when its mantissas span more values than the
+    /// column has cells (or 65,536), so that the counters never outgrow
+    /// the column.
+    pub fn counts(&self, power: f64) -> Option<Counts> {
+        let (lo, hi) = self.range()?;
+        let span = usize::try_from(i64::from(hi) - i64::from(lo)).ok()?;
+        if span >= self.len().max(1 << 16) {
+            return None;
+        }
+        let mut counts = vec![0u32; span + 1];
+        let mut present = 0usize;
+        self.for_each(0, self.len(), |_, m| {
+            // lo ≤ m ≤ hi: the difference is below the span.
+            if let Some(c) = m.and_then(|m| counts.get_mut(m.wrapping_sub(lo) as u32 as usize)) {
+                *c += 1;
+                present += 1;
+            }
+        });
+        Some(Counts {
+            base: lo,
+            power,
+            counts,
+            present,
+        })
+    }
+}
+
+impl Counts {
+    /// The number of present cells.
+    pub fn len(&self) -> usize {
+        self.present
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.present == 0
+    }
+
+    fn value(&self, offset: usize) -> f64 {
+        f64::from(self.base.wrapping_add(offset as i32)) / self.power
+    }
+
+    /// The offsets with a present cell, ascending.
+    fn occupied(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        self.counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(o, _)| o)
+    }
+
+    /// Each present value with its count, ascending.
+    pub fn values(&self) -> impl Iterator<Item = (f64, u32)> + '_ {
+        self.occupied()
+            .map(|o| (self.value(o), self.counts.get(o).copied().unwrap_or(0)))
+    }
+
+    /// The smallest and largest present value.
+    pub fn min_max(&self) -> Option<(f64, f64)> {
+        Some((
+            self.value(self.occupied().next()?),
+            self.value(self.occupied().next_back()?),
+        ))
+    }
+
+    /// The smallest present value above 0.
+    pub fn smallest_positive(&self) -> Option<f64> {
+        self.occupied().map(|o| self.value(o)).find(|&v| v > 0.0)
+    }
+
+    /// The values of ascending rank `ranks` (0-based) among the present
+    /// cells, in the order asked; `None` when a rank is not below the count.
+    pub fn order_statistics(&self, ranks: &[usize]) -> Option<Vec<f64>> {
+        if ranks.iter().any(|&r| r >= self.present) {
+            return None;
+        }
+        let mut wanted: Vec<(usize, usize)> = ranks.iter().copied().enumerate().map(|(slot, r)| (r, slot)).collect();
+        wanted.sort_unstable();
+        let mut out = vec![0.0; ranks.len()];
+        let mut next = wanted.iter().peekable();
+        // Cells of the offsets passed so far.
+        let mut below = 0usize;
+        for (offset, &count) in self.counts.iter().enumerate() {
+            below += count as usize;
+            while let Some(&&(rank, slot)) = next.peek() {
+                if rank >= below {
+                    break;
+                }
+                if let Some(place) = out.get_mut(slot) {
+                    *place = self.value(offset);
+                }
+                next.next();
+            }
+        }
+        Some(out)
+    }
+}
