@@ -222,8 +222,9 @@ trait Judged {
     fn counts(&self) -> (usize, usize);
     /// The median absolute deviation of log10 over the positive values.
     fn log_mad(&self) -> f64;
-    /// Calls `f(unit, value)` for each present value, in unit order.
-    fn each(&self, f: impl FnMut(usize, f64));
+    /// The present cells that `flag` flags, in unit order: (unit, reason,
+    /// suggestion).
+    fn flagged(&self, flag: impl Fn(f64) -> Option<(Reason, f64)>) -> Vec<(usize, Reason, f64)>;
 }
 
 /// A column given as its units with a value and their values (`units[k]`
@@ -246,10 +247,11 @@ impl Judged for Listed<'_> {
         log_mad(self.values)
     }
 
-    fn each(&self, mut f: impl FnMut(usize, f64)) {
-        for (&u, &x) in self.units.iter().zip(self.values) {
-            f(u as usize, x);
-        }
+    fn flagged(&self, flag: impl Fn(f64) -> Option<(Reason, f64)>) -> Vec<(usize, Reason, f64)> {
+        let cells = self.units.iter().zip(self.values);
+        cells
+            .filter_map(|(&u, &x)| flag(x).map(|(reason, suggestion)| (u as usize, reason, suggestion)))
+            .collect()
     }
 }
 
@@ -290,8 +292,16 @@ impl Judged for Counted<'_> {
         counted_median(&mut deviations).unwrap_or(0.0)
     }
 
-    fn each(&self, f: impl FnMut(usize, f64)) {
-        self.column.for_each_present(0, f);
+    /// A flag depends on the value alone: the cells are visited only when
+    /// one of the column's distinct values is flagged.
+    fn flagged(&self, flag: impl Fn(f64) -> Option<(Reason, f64)>) -> Vec<(usize, Reason, f64)> {
+        let mut out = Vec::new();
+        if self.counts.values().any(|(x, _)| flag(x).is_some()) {
+            self.column.for_each_present(0, |u, x| {
+                out.extend(flag(x).map(|(reason, suggestion)| (u, reason, suggestion)));
+            });
+        }
+        out
     }
 }
 
@@ -350,27 +360,19 @@ fn judge_column(ind: &Indicator, column: &impl Judged) -> Vec<(usize, Reason, f6
         let (present, negative) = column.counts();
         present > 3 && negative == 1
     };
-    let mut mad: Option<f64> = None;
-    let mut out = Vec::new();
-    column.each(|u, x| {
+    // Taken at the first power-of-ten candidate, if any.
+    let mad = std::cell::OnceCell::new();
+    column.flagged(|x| {
         if x < 0.0 {
-            if lone_negative {
-                out.push((u, Reason::Negative, -x));
-            }
-            return;
+            return lone_negative.then_some((Reason::Negative, -x));
         }
-        if percentage && let Some((reason, suggestion)) = share_flag(ind, &spread, x) {
-            out.push((u, reason, suggestion));
-            return;
+        if percentage && let Some(flag) = share_flag(ind, &spread, x) {
+            return Some(flag);
         }
-        if let Some((factor, suggestion)) = power_candidate(&spread, x) {
-            let mad = *mad.get_or_insert_with(|| column.log_mad());
-            if (x / spread.median).log10().abs() >= 3.0 + 3.0 * mad {
-                out.push((u, Reason::PowerOfTen(factor), suggestion));
-            }
-        }
-    });
-    out
+        let (factor, suggestion) = power_candidate(&spread, x)?;
+        let mad = *mad.get_or_init(|| column.log_mad());
+        ((x / spread.median).log10().abs() >= 3.0 + 3.0 * mad).then_some((Reason::PowerOfTen(factor), suggestion))
+    })
 }
 
 /// Every flagged cell of `table`, unit by unit (reading order), indicator

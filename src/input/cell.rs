@@ -257,7 +257,11 @@ impl RawValues {
             return;
         };
         self.mantissa = Vec::new();
-        self.narrow = Some(Narrow { base, offsets });
+        self.narrow = Some(Narrow {
+            base,
+            span: span as u32,
+            offsets,
+        });
     }
 
     /// Back to 4 bytes a cell, before a change (compacting is for columns
@@ -368,7 +372,7 @@ impl RawValues {
 
     #[inline]
     fn stored(&self, u: usize) -> Option<Stored> {
-        if let (Some(Narrow { base, offsets }), Scales::Common(k)) = (&self.narrow, &self.scales) {
+        if let (Some(Narrow { base, offsets, .. }), Scales::Common(k)) = (&self.narrow, &self.scales) {
             let m = match offsets {
                 Offsets::Two(o) => mantissa_of(*base, *o.get(u)?),
                 Offsets::Three(o) => mantissa_of(*base, *o.get(u)?),
@@ -648,6 +652,8 @@ mod tests {
             };
             prop_assert_eq!(pa, pb);
             prop_assert_eq!(a.range(), b.range());
+            let counted = |c: &RawValues| c.counts().map(|c| (c.len(), c.values().collect::<Vec<_>>()));
+            prop_assert_eq!(counted(&compact), counted(&plain));
             let mantissas = |c: Cells<'_>| {
                 let mut out = Vec::new();
                 c.for_each(3, 20, |k, m| out.push((k, m)));

@@ -10,6 +10,8 @@ pub(super) const NA: i32 = i32::MIN;
 #[derive(Debug, Clone)]
 pub(super) struct Narrow {
     pub(super) base: i32,
+    /// The largest offset of a present cell (0 when none is).
+    pub(super) span: u32,
     pub(super) offsets: Offsets,
 }
 
@@ -19,10 +21,12 @@ impl Narrow {
         match &self.offsets {
             Offsets::Two(offsets) => Cells::Two {
                 base: self.base,
+                span: self.span,
                 offsets,
             },
             Offsets::Three(offsets) => Cells::Three {
                 base: self.base,
+                span: self.span,
                 offsets,
             },
         }
@@ -101,8 +105,17 @@ pub(super) fn offsets<T: Offset>(mantissas: &[i32], base: i32) -> Vec<T> {
 #[derive(Debug, Clone, Copy)]
 pub enum Cells<'a> {
     Full(&'a [i32]),
-    Two { base: i32, offsets: &'a [u16] },
-    Three { base: i32, offsets: &'a [[u8; 3]] },
+    /// `span`: the largest offset of a present cell.
+    Two {
+        base: i32,
+        span: u32,
+        offsets: &'a [u16],
+    },
+    Three {
+        base: i32,
+        span: u32,
+        offsets: &'a [[u8; 3]],
+    },
 }
 
 impl Cells<'_> {
@@ -137,8 +150,8 @@ impl Cells<'_> {
                     f(k, (m != NA).then_some(m));
                 }
             }
-            Cells::Two { base, offsets } => each_offset(*base, offsets, from, end, &mut f),
-            Cells::Three { base, offsets } => each_offset(*base, offsets, from, end, &mut f),
+            Cells::Two { base, offsets, .. } => each_offset(*base, offsets, from, end, &mut f),
+            Cells::Three { base, offsets, .. } => each_offset(*base, offsets, from, end, &mut f),
         }
     }
 
@@ -172,21 +185,27 @@ impl Cells<'_> {
     /// column has cells (or 65,536), so that the counters never outgrow
     /// the column.
     pub fn counts(&self, power: f64) -> Option<Counts> {
-        let (lo, hi) = self.range()?;
-        let span = usize::try_from(i64::from(hi) - i64::from(lo)).ok()?;
+        // A compacted column knows its span: no pass to find it.
+        let (lo, span) = match self {
+            Cells::Full(_) => {
+                let (lo, hi) = self.range()?;
+                (lo, usize::try_from(i64::from(hi) - i64::from(lo)).ok()?)
+            }
+            Cells::Two { base, span, .. } | Cells::Three { base, span, .. } => (*base, *span as usize),
+        };
         if span >= self.len().max(1 << 16) {
             return None;
         }
         let mut counts = vec![0u32; span + 1];
         let mut present = 0usize;
         self.for_each(0, self.len(), |_, m| {
-            // lo ≤ m ≤ hi: the difference is below the span.
+            // lo ≤ m ≤ lo + span: the difference is within the counters.
             if let Some(c) = m.and_then(|m| counts.get_mut(m.wrapping_sub(lo) as u32 as usize)) {
                 *c += 1;
                 present += 1;
             }
         });
-        Some(Counts {
+        (present > 0).then_some(Counts {
             base: lo,
             power,
             counts,
