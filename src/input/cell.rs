@@ -199,6 +199,20 @@ fn rescale(m: i32, by: u8) -> Option<i32> {
     m.checked_mul(factor).filter(|&v| v != NA)
 }
 
+/// [`POW10_INT`] as `i32` (10^9 < 2^31).
+const POW10_I32: [i32; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
+
 const POW10_INT: [i64; 10] = [
     1,
     10,
@@ -295,7 +309,28 @@ impl RawValues {
         }
     }
 
+    /// Appends a cell of `mantissa` × 10^−`decimals`.
+    #[inline]
     pub fn push_decimal(&mut self, mantissa: i32, decimals: u8) {
+        // The common case in one path: a column over one power of ten at
+        // least as fine as the cell's. Cells typed to 2 and 3 decimals mix
+        // in one column, and a branch on which they are is mispredicted.
+        if self.narrow.is_none()
+            && let Scales::Common(k) = self.scales
+            && let Some(&factor) = POW10_I32.get(usize::from(k.wrapping_sub(decimals)))
+            && let Some(m) = mantissa.checked_mul(factor)
+            && m != NA
+        {
+            self.mantissa.push(m);
+            return;
+        }
+        self.push_decimal_rescaling(mantissa, decimals);
+    }
+
+    /// [`RawValues::push_decimal`] in every case: the column rescaled to
+    /// the cell's finer power of ten, or split into a power per cell.
+    #[cold]
+    fn push_decimal_rescaling(&mut self, mantissa: i32, decimals: u8) {
         self.widen();
         if self.scales == Scales::Common(decimals) && mantissa != NA {
             self.mantissa.push(mantissa);
