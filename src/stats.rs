@@ -10,7 +10,9 @@
 //! ulp or two for any k, because the scaled values lie in [−2, 2] whatever
 //! the column's magnitude (scaling by a power of two is exact).
 
+mod keyed;
 mod select;
+pub use keyed::{sort_by_key_bytes, sort_total};
 pub use select::{order_key, order_statistics};
 
 /// Neumaier's compensated sum: the error of each addition is carried

@@ -147,37 +147,13 @@ fn by_score(scores: &[f64]) -> Vec<(f64, usize)> {
         .collect()
 }
 
-/// Sorts (key, unit) pairs as `sort_unstable` does: by key, then unit.
-/// Least significant byte first, each pass stable, skipping bytes every key
-/// shares (scores on 0..1 share their top ones): a county's ranking of a
-/// few thousand units, re-ranked a thousand times by `sensitivity`, sorts
-/// faster so than by comparisons. The pairs come in unit order, and stable
-/// passes keep it among equal keys.
+/// Sorts (key, unit) pairs as `sort_unstable` does: by key, then unit. A
+/// county's ranking of a few thousand units, re-ranked a thousand times
+/// by `sensitivity`, sorts faster by bytes than by comparisons. The pairs
+/// come in unit order, and the stable byte passes keep it among equal keys.
 fn radix_sort(pairs: &mut Vec<(u64, usize)>) {
     debug_assert!(pairs.windows(2).all(|w| w[0].1 < w[1].1));
-    let mut scratch = vec![(0u64, 0usize); pairs.len()];
-    for shift in (0..64).step_by(8) {
-        let byte = |k: u64| ((k >> shift) & 0xFF) as usize;
-        let mut counts = [0usize; 256];
-        for &(k, _) in pairs.iter() {
-            counts[byte(k)] += 1;
-        }
-        if counts.contains(&pairs.len()) {
-            continue;
-        }
-        let mut next = 0;
-        for c in counts.iter_mut() {
-            (*c, next) = (next, next + *c);
-        }
-        for &pair in pairs.iter() {
-            let slot = &mut counts[byte(pair.0)];
-            if let Some(place) = scratch.get_mut(*slot) {
-                *place = pair;
-            }
-            *slot += 1;
-        }
-        std::mem::swap(pairs, &mut scratch);
-    }
+    crate::stats::sort_by_key_bytes(pairs, |&(k, _)| k);
 }
 
 /// Competition ranks over `sorted` (best first): a tie group is the units

@@ -35,7 +35,7 @@ impl Scaling {
     /// Rank normalization against `reference` values (any order); a
     /// constant column (or fewer than two values) gives 1.
     pub fn rank(mut reference: Vec<f64>) -> Scaling {
-        reference.sort_unstable_by(f64::total_cmp);
+        stats::sort_total(&mut reference);
         if reference.len() < 2 || reference.first() == reference.last() {
             Scaling::Constant(1.0)
         } else {
