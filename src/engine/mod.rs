@@ -205,11 +205,11 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
     // unit order, so the result does not depend on the number of threads).
     let scaling: Vec<Scaling> = (0..m)
         .into_par_iter()
-        .map(|i| {
+        .map_init(Vec::new, |present, i| {
             if !rubric.indicators[i].normalize.is_sample_relative() {
                 return fit_scaling(rubric, i, &[]);
             }
-            let mut present = Vec::new();
+            present.clear();
             for table in tables {
                 let eval = Eval {
                     rubric,
@@ -218,9 +218,9 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                     treatment: &treatment,
                     scaling: &[],
                 };
-                present.extend(eval.x_column(i));
+                eval.x_present_into(i, present);
             }
-            fit_scaling(rubric, i, &present)
+            fit_scaling(rubric, i, present)
         })
         .collect();
     for (i, s) in scaling.iter().enumerate() {

@@ -125,27 +125,35 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// [`Eval::x`] of every unit of column `i` that has one, in unit order:
-    /// one pass over the column's mantissas when they share a power of ten
-    /// (the values of [`Eval::x`], which decodes a cell at a time).
+    /// [`Eval::x`] of every unit of column `i` that has one, in unit order.
     pub(super) fn x_column(&self, i: usize) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.table.len());
+        self.x_present_into(i, &mut out);
+        out
+    }
+
+    /// Appends [`Eval::x`] of every unit of column `i` that has one to
+    /// `out`, in unit order: one pass over the column's mantissas when they
+    /// share a power of ten (the values of [`Eval::x`], which decodes a cell
+    /// at a time). One buffer per thread serves every column of a fit.
+    pub(super) fn x_present_into(&self, i: usize, out: &mut Vec<f64>) {
         let Some((mantissas, power)) = self.table.values.get(i).and_then(RawValues::common) else {
-            return (0..self.table.len()).filter_map(|u| self.x(i, u)).collect();
+            out.extend((0..self.table.len()).filter_map(|u| self.x(i, u)));
+            return;
         };
         let (Some(ind), treatment) = (self.rubric.indicators.get(i), self.treatment.get(i)) else {
-            return Vec::new();
+            return;
         };
         let fill = self.fill.get(i).copied().flatten();
         let x = |raw: f64| {
             let x = ind.transform.apply(raw).unwrap_or(f64::NAN);
             treatment.map_or(x, |t| t.apply(x))
         };
-        let mut out = Vec::with_capacity(mantissas.len());
+        out.reserve(mantissas.len());
         mantissas.for_each(0, mantissas.len(), |_, m| match m {
             Some(m) => out.push(x(f64::from(m) / power)),
             None => out.extend(fill.map(x)),
         });
-        out
     }
 
     /// Column `i`'s normalized values for every unit.
