@@ -37,6 +37,49 @@ pub fn entropy_divergence(z: &[f64], shift: f64) -> Option<f64> {
     Some((1.0 - e).max(0.0))
 }
 
+/// [`entropy_divergence`] of a column given by index into its `distinct`
+/// values: `each` calls its argument with each present unit's index, in
+/// unit order (twice: the total, then the terms). Each distinct value's
+/// p·ln p is computed once, and the sums add the same terms in the same
+/// order, so the result has the bits of [`entropy_divergence`] over the
+/// column's values.
+pub fn entropy_divergence_indexed(distinct: &[f64], each: impl Fn(&mut dyn FnMut(usize)), shift: f64) -> Option<f64> {
+    let value = |k: usize| distinct.get(k).copied().unwrap_or(f64::NAN);
+    let (mut n, mut negative, mut constant) = (0usize, false, true);
+    let mut first = f64::NAN;
+    let mut total = stats::Sum::default();
+    each(&mut |k| {
+        let v = value(k);
+        negative |= v + shift < 0.0;
+        if n == 0 {
+            first = v;
+        } else {
+            // As `windows(2).all(==)`: a NaN anywhere makes it false.
+            constant &= v == first && !first.is_nan();
+        }
+        n += 1;
+        total.add(v + shift);
+    });
+    if negative {
+        return None;
+    }
+    let total = total.value();
+    if n < 2 || constant || total.is_nan() || total <= 0.0 {
+        return Some(0.0);
+    }
+    let terms: Vec<f64> = distinct
+        .iter()
+        .map(|&v| {
+            let p = (v + shift) / total;
+            if p > 0.0 { p * p.ln() } else { 0.0 }
+        })
+        .collect();
+    let mut h = stats::Sum::default();
+    each(&mut |k| h.add(terms.get(k).copied().unwrap_or(0.0)));
+    let e = -h.value() / (n as f64).ln();
+    Some((1.0 - e).max(0.0))
+}
+
 /// Entropy weights from the columns' divergences, w_j = d_j / Σ d (equal
 /// if all are zero). The engine takes the divergences one column at a time
 /// so that it never holds the whole normalized matrix.
@@ -332,5 +375,29 @@ mod tests {
         // D⁺ = 0.375, D⁻ = 0.125, C = 0.125 / 0.5 = 0.25.
         let abs = topsis_ideal(&[(1.0, 0.0)], &[0.5], Ideal::Absolute);
         assert_eq!(topsis_closeness(&[Some(0.25)], &[0.5], &abs), Some(0.25));
+    }
+
+    proptest::proptest! {
+        /// Indexing a column into its distinct values gives the bits of
+        /// the divergence over the values: random columns of few distinct
+        /// values (NaN, both zeros and negatives among them), any shift.
+        #[test]
+        fn indexed_entropy_is_entropy(
+            distinct in proptest::collection::vec(proptest::prop_oneof![
+                4 => 0.0f64..1.0,
+                1 => proptest::strategy::Just(0.0),
+                1 => proptest::strategy::Just(-0.0),
+                1 => proptest::strategy::Just(f64::NAN),
+                1 => -1.0f64..0.0,
+            ], 1..12),
+            picks in proptest::collection::vec(0usize..12, 0..80),
+            shift in proptest::prop_oneof![proptest::strategy::Just(0.0f64), 0.0f64..2.0],
+        ) {
+            let picks: Vec<usize> = picks.into_iter().map(|k| k % distinct.len()).collect();
+            let values: Vec<f64> = picks.iter().map(|&k| distinct[k]).collect();
+            let indexed = entropy_divergence_indexed(&distinct, |f| picks.iter().for_each(|&k| f(k)), shift);
+            let direct = entropy_divergence(&values, shift);
+            proptest::prop_assert_eq!(indexed.map(f64::to_bits), direct.map(f64::to_bits));
+        }
     }
 }

@@ -7,7 +7,7 @@
 use super::Params;
 use super::scaling::Scaling;
 use crate::error::{Error, Result};
-use crate::input::{RawValues, Table};
+use crate::input::{Cells, RawValues, Table};
 use crate::outliers::{self, Treatment};
 use crate::rubric::{MissingPolicy, Normalize, Outliers, Rubric};
 use crate::stats;
@@ -197,6 +197,37 @@ impl<'a> Eval<'a> {
         });
     }
 
+    /// Column `i`'s normalized values by index, for a fit that walks the
+    /// column more than once: each mantissa between the column's smallest
+    /// and largest is worked out once (see [`Counts`]), the filled value
+    /// of a missing cell last. `None` when the column has no counts.
+    pub(super) fn z_indexed(&self, i: usize) -> Option<ZIndexed<'a>> {
+        if self.rubric.indicators.get(i).is_none() || self.scaling.get(i).is_none() {
+            return None;
+        }
+        let (cells, power) = self.table.values.get(i)?.common()?;
+        let counts = cells.counts(power)?;
+        let filled = self.fill.get(i).copied().flatten().map(|raw| self.z_of_raw(i, raw));
+        let mut distinct = vec![f64::NAN; counts.slots() + 1];
+        let mut bounds: Option<(f64, f64)> = None;
+        let missing = counts.len() < cells.len();
+        let filled_cells = filled.filter(|_| missing);
+        let values = counts.occupied_values().map(|(o, raw)| (o, self.z_of_raw(i, raw)));
+        for (o, z) in values.chain(filled_cells.map(|z| (counts.slots(), z))) {
+            if let Some(slot) = distinct.get_mut(o) {
+                *slot = z;
+            }
+            bounds = Some(bounds.map_or((z, z), |(lo, hi)| (lo.min(z), hi.max(z))));
+        }
+        Some(ZIndexed {
+            cells,
+            base: counts.base(),
+            distinct,
+            filled: filled.is_some(),
+            bounds,
+        })
+    }
+
     /// [`Eval::z_range`] of one raw value of column `i` (present or filled).
     fn z_of_raw(&self, i: usize, raw: f64) -> f64 {
         let (Some(ind), Some(scaling)) = (self.rubric.indicators.get(i), self.scaling.get(i)) else {
@@ -207,6 +238,34 @@ impl<'a> Eval<'a> {
         let z = scaling.apply(x, ind.direction);
         let floor = self.rubric.floor;
         if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
+    }
+}
+
+/// A column's normalized values as indices into its distinct values (see
+/// [`Eval::z_indexed`]).
+pub(super) struct ZIndexed<'t> {
+    cells: Cells<'t>,
+    base: i32,
+    /// By mantissa − base; the filled value last.
+    pub(super) distinct: Vec<f64>,
+    /// Missing cells take the last value.
+    filled: bool,
+    /// The smallest and largest value of a present or filled cell, as
+    /// [`stats::min_max`] takes them (but for the sign of a zero bound).
+    pub(super) bounds: Option<(f64, f64)>,
+}
+
+impl ZIndexed<'_> {
+    /// Calls `f` with each present (or filled) unit's index into
+    /// `distinct`, in unit order.
+    pub(super) fn each(&self, f: &mut dyn FnMut(usize)) {
+        let filled = self.distinct.len().saturating_sub(1);
+        self.cells.for_each(0, self.cells.len(), |_, m| match m {
+            // base ≤ m ≤ base + span: the difference is an index.
+            Some(m) => f(m.wrapping_sub(self.base) as u32 as usize),
+            None if self.filled => f(filled),
+            None => {}
+        });
     }
 }
 

@@ -233,6 +233,21 @@ impl Counts {
         self.counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(|(o, _)| o)
     }
 
+    /// The smallest mantissa: a mantissa's counter is at `mantissa - base`.
+    pub fn base(&self) -> i32 {
+        self.base
+    }
+
+    /// How many counters (mantissas from the smallest to the largest).
+    pub fn slots(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Each counter with a present cell, and its value, ascending.
+    pub fn occupied_values(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.occupied().map(|o| (o, self.value(o)))
+    }
+
     /// Each present value with its count, ascending.
     pub fn values(&self) -> impl Iterator<Item = (f64, u32)> + '_ {
         self.occupied()
