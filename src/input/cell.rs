@@ -195,25 +195,12 @@ impl Default for RawValues {
 
 /// `m · 10^by` if it fits in an i32 (and is not the missing marker).
 fn rescale(m: i32, by: u8) -> Option<i32> {
-    let factor = i32::try_from(*POW10_INT.get(usize::from(by))?).ok()?;
+    let factor = *POW10_I32.get(usize::from(by))?;
     m.checked_mul(factor).filter(|&v| v != NA)
 }
 
-/// [`POW10_INT`] as `i32` (10^9 < 2^31).
+/// Powers of ten that fit in an i32 (10^9 < 2^31).
 const POW10_I32: [i32; 10] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-];
-
-const POW10_INT: [i64; 10] = [
     1,
     10,
     100,
