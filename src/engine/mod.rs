@@ -264,8 +264,9 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                 treatment: &treatment,
                 scaling: &scaling,
             });
-            // Entropy weights of one table (bounds unused: no TOPSIS):
-            // each distinct value's normalized value and term once.
+            // Entropy weights of one table: each distinct value's
+            // normalized value and term once. The bounds serve only a
+            // TOPSIS ideal, which takes the other path.
             let one = match tables {
                 [_] if objective == Some(Weighting::Entropy) && rubric.method != Method::Topsis => evals.clone().next(),
                 _ => None,
@@ -273,8 +274,7 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
             if let Some(column) = one.and_then(|eval| eval.z_indexed(i)) {
                 let divergence =
                     methods::entropy_divergence_indexed(&column.distinct, |f| column.each(f), rubric.entropy_shift);
-                let (lo, hi) = column.bounds.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
-                return (divergence, lo, hi, Vec::new());
+                return (divergence, f64::NAN, f64::NAN, Vec::new());
             }
             let mut keep = Vec::new();
             present.clear();

@@ -209,22 +209,17 @@ impl<'a> Eval<'a> {
         let counts = cells.counts(power)?;
         let filled = self.fill.get(i).copied().flatten().map(|raw| self.z_of_raw(i, raw));
         let mut distinct = vec![f64::NAN; counts.slots() + 1];
-        let mut bounds: Option<(f64, f64)> = None;
-        let missing = counts.len() < cells.len();
-        let filled_cells = filled.filter(|_| missing);
         let values = counts.occupied_values().map(|(o, raw)| (o, self.z_of_raw(i, raw)));
-        for (o, z) in values.chain(filled_cells.map(|z| (counts.slots(), z))) {
+        for (o, z) in values.chain(filled.map(|z| (counts.slots(), z))) {
             if let Some(slot) = distinct.get_mut(o) {
                 *slot = z;
             }
-            bounds = Some(bounds.map_or((z, z), |(lo, hi)| (lo.min(z), hi.max(z))));
         }
         Some(ZIndexed {
             cells,
             base: counts.base(),
             distinct,
             filled: filled.is_some(),
-            bounds,
         })
     }
 
@@ -250,9 +245,6 @@ pub(super) struct ZIndexed<'t> {
     pub(super) distinct: Vec<f64>,
     /// Missing cells take the last value.
     filled: bool,
-    /// The smallest and largest value of a present or filled cell, as
-    /// [`stats::min_max`] takes them (but for the sign of a zero bound).
-    pub(super) bounds: Option<(f64, f64)>,
 }
 
 impl ZIndexed<'_> {

@@ -250,8 +250,8 @@ impl Counts {
 
     /// Each present value with its count, ascending.
     pub fn values(&self) -> impl Iterator<Item = (f64, u32)> + '_ {
-        self.occupied()
-            .map(|o| (self.value(o), self.counts.get(o).copied().unwrap_or(0)))
+        self.occupied_values()
+            .map(|(o, v)| (v, self.counts.get(o).copied().unwrap_or(0)))
     }
 
     /// The smallest and largest present value.
@@ -264,7 +264,7 @@ impl Counts {
 
     /// The smallest present value above 0.
     pub fn smallest_positive(&self) -> Option<f64> {
-        self.occupied().map(|o| self.value(o)).find(|&v| v > 0.0)
+        self.occupied_values().map(|(_, v)| v).find(|&v| v > 0.0)
     }
 
     /// The values of ascending rank `ranks` (0-based) among the present
