@@ -60,6 +60,32 @@ pub fn panel_scales(rubric: &Rubric, tables: &[&Table], scale: Scale<'_>) -> Res
     })
 }
 
+impl Scale<'_> {
+    /// The tables the new year's parameters are fitted on, of two years on
+    /// this scale (re-scorings fit their alternatives on the same;
+    /// `--freeze` writes their statistics).
+    pub fn pool<'t>(self, old: &'t Table, new: &'t Table) -> Vec<&'t Table> {
+        if self == Scale::Pooled {
+            vec![old, new]
+        } else {
+            vec![new]
+        }
+    }
+}
+
+/// The parameters each of `tables` is scored with on `scale`, in order.
+pub fn params_of(rubric: &Rubric, tables: &[&Table], scale: Scale<'_>) -> Result<Vec<Params>> {
+    let scales = panel_scales(rubric, tables, scale)?;
+    (0..tables.len())
+        .map(|p| {
+            scales
+                .of(p)
+                .cloned()
+                .ok_or_else(|| crate::Error::data("internal error: no parameters for a period"))
+        })
+        .collect()
+}
+
 /// The parameters of two years and what they came from.
 pub struct YearScales<'t> {
     pub old: Params,
@@ -71,18 +97,18 @@ pub struct YearScales<'t> {
     pub message: Option<String>,
 }
 
-/// The parameters two years are scored with: the frozen ones of `frozen`
+/// How two years are put on a scale: the frozen parameters of `frozen`
 /// for both; each year's own when the rubric is comparable across years as
 /// it stands or with `no_pool`; else one set fitted on both years pooled.
-/// Each year is given as its table and the name it goes by in messages.
-pub fn year_scales<'t>(
+/// With what stderr should say about the choice, when it matters; each year
+/// is named as it goes by in messages.
+pub fn year_scale<'p>(
     rubric: &Rubric,
-    (old, old_name): (&'t Table, &str),
-    (new, new_name): (&'t Table, &str),
-    frozen: Option<&str>,
+    (old_name, new_name): (&str, &str),
+    frozen: Option<&'p str>,
     no_pool: bool,
-) -> Result<YearScales<'t>> {
-    let (scale, message) = if let Some(path) = frozen {
+) -> (Scale<'p>, Option<String>) {
+    if let Some(path) = frozen {
         (
             Scale::Frozen(path),
             Some(format!(
@@ -101,22 +127,29 @@ pub fn year_scales<'t>(
                 "note: the rubric takes statistics or weights from the data (sample-relative normalization, objective weighting or a sample TOPSIS ideal): {old_name} and {new_name} are pooled into one panel so both years are on one scale (--no-pool to score each alone)"
             )),
         )
-    };
-    let scales = panel_scales(rubric, &[old, new], scale)?;
-    let pool = if scale == Scale::Pooled {
-        vec![old, new]
-    } else {
-        vec![new]
-    };
-    let (Some(old), Some(new)) = (scales.of(0), scales.of(1)) else {
+    }
+}
+
+/// The parameters two years are scored with (see [`year_scale`]), and the
+/// tables they were fitted on.
+pub fn year_scales<'t>(
+    rubric: &Rubric,
+    (old, old_name): (&'t Table, &str),
+    (new, new_name): (&'t Table, &str),
+    frozen: Option<&str>,
+    no_pool: bool,
+) -> Result<YearScales<'t>> {
+    let (scale, message) = year_scale(rubric, (old_name, new_name), frozen, no_pool);
+    let mut params = params_of(rubric, &[old, new], scale)?.into_iter();
+    let (Some(old_params), Some(new_params)) = (params.next(), params.next()) else {
         return Err(crate::Error::data(
             "internal error: no parameters for a year of the comparison",
         ));
     };
     Ok(YearScales {
-        old: old.clone(),
-        new: new.clone(),
-        pool,
+        old: old_params,
+        new: new_params,
+        pool: scale.pool(old, new),
         message,
     })
 }

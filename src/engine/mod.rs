@@ -86,11 +86,67 @@ pub struct Scored<'a> {
     pub missing: MissingReport,
 }
 
+/// What scoring a table gave, apart from the table: held while the table's
+/// cells are released (`Table::release_cells`: `diff` of two national
+/// years keeps one year's cells at a time), then put back on the table with
+/// [`Scores::on`].
+#[derive(Debug, Clone)]
+pub struct Scores {
+    params: Params,
+    weights: Weights,
+    scores: Vec<f64>,
+    dims: Vec<f64>,
+    ranks: Vec<u32>,
+    group_ranks: Vec<u32>,
+    present: Vec<u32>,
+    order: Vec<usize>,
+    warnings: Vec<String>,
+    missing: MissingReport,
+}
+
+impl Scores {
+    /// The scored table again, on the table it was scored on (its cells
+    /// perhaps released since: what reads them, such as [`Scored::z`],
+    /// must not be asked of it then).
+    pub fn on<'a>(self, rubric: &'a Rubric, table: &'a Table) -> Scored<'a> {
+        Scored {
+            rubric,
+            table,
+            params: self.params,
+            weights: self.weights,
+            scores: self.scores,
+            dims: self.dims,
+            ranks: self.ranks,
+            group_ranks: self.group_ranks,
+            present: self.present,
+            order: self.order,
+            warnings: self.warnings,
+            missing: self.missing,
+        }
+    }
+}
+
 fn some(x: f64) -> Option<f64> {
     (!x.is_nan()).then_some(x)
 }
 
 impl Scored<'_> {
+    /// The results without the table (see [`Scores`]).
+    pub fn detach(self) -> Scores {
+        Scores {
+            params: self.params,
+            weights: self.weights,
+            scores: self.scores,
+            dims: self.dims,
+            ranks: self.ranks,
+            group_ranks: self.group_ranks,
+            present: self.present,
+            order: self.order,
+            warnings: self.warnings,
+            missing: self.missing,
+        }
+    }
+
     /// The number of units.
     pub fn len(&self) -> usize {
         self.scores.len()
@@ -178,7 +234,7 @@ impl Scored<'_> {
 
     /// The share of unit `u`'s indicator cells that had a value.
     pub fn coverage(&self, u: usize) -> f64 {
-        let m = self.table.values.len();
+        let m = self.rubric.indicators.len();
         if m == 0 {
             return 1.0;
         }

@@ -127,6 +127,8 @@ pub struct Table {
     /// What reading noticed and the user should hear (rows left out, the
     /// header row found, implausible cells): the first warnings of a run.
     pub notes: Vec<String>,
+    /// Whether [`Table::release_cells`] dropped the indicator values.
+    cells_released: bool,
 }
 
 impl Table {
@@ -217,9 +219,19 @@ impl Table {
         self.row_of.get(u).copied().unwrap_or(0)
     }
 
+    /// Drops every indicator value, keeping the units (ids, labels, groups,
+    /// where they were read): for a table already scored whose cells
+    /// nothing reads again, so that the next year's fit in memory.
+    pub fn release_cells(&mut self) {
+        self.values = Vec::new();
+        self.cells_released = true;
+        crate::util::release_free_memory();
+    }
+
     /// The raw value of indicator `i` for unit `u`.
     #[inline]
     pub fn value(&self, i: usize, u: usize) -> Option<f64> {
+        debug_assert!(!self.cells_released, "a cell of a table whose cells were released");
         self.values.get(i).and_then(|c| c.get(u))
     }
 
@@ -306,6 +318,7 @@ impl Table {
                 })
                 .collect(),
             columns: self.columns.clone(),
+            cells_released: self.cells_released,
             first_header: self.first_header.clone(),
             notes: Vec::new(),
         }
