@@ -173,7 +173,10 @@ fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
 /// `diff`'s result in every format.
 pub struct DiffView<'a> {
     comparison: &'a Comparison<'a>,
-    summary: Summary,
+    /// The summary with `top` risers and fallers, made when a format shows
+    /// it (CSV and JSON Lines do not: it is two passes over every unit).
+    summary: std::sync::OnceLock<Summary>,
+    top: usize,
     listing: Listing<'a, &'a Pair>,
     /// The two files as the command line named them.
     names: (&'a str, &'a str),
@@ -190,11 +193,18 @@ impl<'a> DiffView<'a> {
     ) -> DiffView<'a> {
         DiffView {
             comparison,
-            summary: comparison.summary(top),
+            summary: std::sync::OnceLock::new(),
+            top,
             listing: listing(comparison),
             names,
             runs,
         }
+    }
+}
+
+impl DiffView<'_> {
+    fn summary(&self) -> &Summary {
+        self.summary.get_or_init(|| self.comparison.summary(self.top))
     }
 }
 
@@ -212,7 +222,7 @@ impl<'a> View<'a> for DiffView<'a> {
 
     /// Inputs, rubric, summary and one object per unit.
     fn json(&self) -> serde_json::Value {
-        let (c, s) = (self.comparison, &self.summary);
+        let (c, s) = (self.comparison, self.summary());
         let r = c.new.rubric;
         let mover = |m: &crate::diff::Mover| {
             json!({ "id": m.id, "label": m.label, "rank_old": m.rank_old, "rank_new": m.rank_new,
@@ -253,7 +263,7 @@ impl<'a> View<'a> for DiffView<'a> {
     /// The ten-second summary, then the table.
     fn text(&self, layout: super::Layout) -> String {
         let c = self.comparison;
-        let mut out = super::summary::render(&self.summary, c.new.rubric, self.names.0, self.names.1);
+        let mut out = super::summary::render(self.summary(), c.new.rubric, self.names.0, self.names.1);
         if let Some(runs) = self.runs {
             out.push_str(&moves_line(c, runs));
             out.push('\n');
@@ -268,7 +278,7 @@ impl<'a> View<'a> for DiffView<'a> {
         let r = self.comparison.new.rubric;
         vec![
             ("diff".into(), self.people()),
-            ("summary".into(), super::summary::sheet(&self.summary, r, self.names)),
+            ("summary".into(), super::summary::sheet(self.summary(), r, self.names)),
             (
                 "weights".into(),
                 super::weights::people(r, &self.comparison.new.weights).sheet(),
