@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::input::Table;
 use crate::methods;
 use crate::outliers::Treatment;
-use crate::rubric::{Aggregate, Method, Rubric, Weighting};
+use crate::rubric::{Aggregate, Method, Normalize, Rubric, Weighting};
 use crate::stats;
 use aggregate::weighted_mean;
 use pipeline::{Eval, fill_values, fit_treatment, missing_report, validate};
@@ -265,16 +265,24 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
             if !rubric.indicators[i].normalize.is_sample_relative() {
                 return fit_scaling(rubric, i, &[]);
             }
+            let eval = |table| Eval {
+                rubric,
+                table,
+                fill: &fill,
+                treatment: &treatment,
+                scaling: &[],
+            };
+            // Rank's reference from counts by mantissa, when every table
+            // has them: a few thousand distinct values sorted, not a
+            // million cells.
+            if rubric.indicators[i].normalize == Normalize::Rank
+                && let Some(counted) = tables.iter().map(|t| eval(t).x_counted(i)).collect::<Option<Vec<_>>>()
+            {
+                return Scaling::rank_counted(counted.concat());
+            }
             present.clear();
             for table in tables {
-                let eval = Eval {
-                    rubric,
-                    table,
-                    fill: &fill,
-                    treatment: &treatment,
-                    scaling: &[],
-                };
-                eval.x_present_into(i, present);
+                eval(table).x_present_into(i, present);
             }
             fit_scaling(rubric, i, present)
         })

@@ -156,6 +156,27 @@ impl<'a> Eval<'a> {
         });
     }
 
+    /// Column `i`'s values as [`Eval::x_present_into`] gives them, as
+    /// (value, count) pairs: one per distinct mantissa, from the column's
+    /// counts, and one for its filled cells. `None` when the column has no
+    /// counts (no present value, or mantissas spread wider than its cells).
+    pub(super) fn x_counted(&self, i: usize) -> Option<Vec<(f64, u32)>> {
+        let column = self.table.values.get(i)?;
+        let counts = column.counts()?;
+        let ind = self.rubric.indicators.get(i)?;
+        let treatment = self.treatment.get(i);
+        let x = |raw: f64| {
+            let x = ind.transform.apply(raw).unwrap_or(f64::NAN);
+            treatment.map_or(x, |t| t.apply(x))
+        };
+        let mut counted: Vec<(f64, u32)> = counts.values().map(|(v, count)| (x(v), count)).collect();
+        let missing = u32::try_from(column.missing_count()).ok()?;
+        if let Some(fill) = self.fill.get(i).copied().flatten().filter(|_| missing > 0) {
+            counted.push((x(fill), missing));
+        }
+        Some(counted)
+    }
+
     /// Column `i`'s normalized values for every unit.
     pub(super) fn z_column(&self, i: usize) -> Vec<Option<f64>> {
         let mut out = Vec::with_capacity(self.table.len());
@@ -585,6 +606,41 @@ mod tests {
             if n > 20 {
                 prop_assert!(dense.columns.get(1).is_some_and(Option::is_some));
             }
+        }
+
+        /// Rank's reference from counts by mantissa is the one sorted from
+        /// every value: transform, outlier treatment and filled cells
+        /// included, one table or two pooled.
+        #[test]
+        fn rank_reference_from_counts_is_the_sorted_one(
+            cells in proptest::collection::vec(proptest::option::weighted(0.85, (0i32..40, 0u8..3)), 2..300),
+            skew in proptest::collection::vec(0i32..600, 0..4),
+            transform in prop_oneof![Just("none"), Just("log1p")],
+            outliers in prop_oneof![Just("none"), Just("winsorize")],
+            missing in prop_oneof![Just("reweight"), Just("mean"), Just("median")],
+            pooled in any::<bool>(),
+        ) {
+            let text = format!(
+                "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"rank\"\noutliers = \"{outliers}\"\nmissing = \"{missing}\"\n\
+                 [[dimension]]\nid = \"d\"\n[[indicator]]\nid = \"x\"\ndimension = \"d\"\ntransform = \"{transform}\"\n"
+            );
+            let rubric = Rubric::parse("t.toml", &text, false).unwrap();
+            let mut csv = String::from("id,x\n");
+            let values = cells.iter().map(|c| c.map_or(String::new(), |(m, k)| format!("{}", f64::from(m) / 10f64.powi(i32::from(k)))));
+            for (u, x) in values.chain(skew.iter().map(|s| s.to_string())).enumerate() {
+                csv.push_str(&format!("u{u},{x}\n"));
+            }
+            let read = |name: &str| input::from_bytes(&[(name.into(), csv.clone().into_bytes())], &rubric, &ReadOptions::default());
+            let (Ok(a), Ok(b)) = (read("a.csv"), read("b.csv")) else { return Ok(()) };
+            let tables: Vec<&Table> = if pooled { vec![&a, &b] } else { vec![&a] };
+            let Ok(params) = super::super::fit(&rubric, &tables) else { return Ok(()) };
+            let mut present = Vec::new();
+            for table in &tables {
+                Eval::new(&rubric, table, &params).x_present_into(0, &mut present);
+            }
+            let counted = tables.iter().map(|t| Eval::new(&rubric, t, &params).x_counted(0)).collect::<Option<Vec<_>>>();
+            prop_assert!(counted.is_some(), "a column of short decimals has counts");
+            prop_assert_eq!(params.scaling.first(), Some(&Scaling::rank(present)));
         }
     }
 }

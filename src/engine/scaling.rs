@@ -43,6 +43,22 @@ impl Scaling {
         }
     }
 
+    /// Rank normalization against reference values given as distinct
+    /// values with their counts, in any order (a column read from its
+    /// counts by mantissa): the same as [`Scaling::rank`] of the values
+    /// repeated, without sorting a million of them.
+    pub fn rank_counted(mut counted: Vec<(f64, u32)>) -> Scaling {
+        counted.retain(|&(_, count)| count > 0);
+        counted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let n: usize = counted.iter().map(|&(_, count)| count as usize).sum();
+        let (first, last) = (counted.first().map(|c| c.0), counted.last().map(|c| c.0));
+        if n < 2 || first == last {
+            Scaling::Constant(1.0)
+        } else {
+            Scaling::Rank(std::sync::Arc::new(RankTable::from_counted(counted)))
+        }
+    }
+
     /// z before `floor`, per the SPEC "Maths" table.
     pub fn apply(&self, x: f64, direction: Direction) -> f64 {
         let lower = direction == Direction::Lower;
@@ -147,23 +163,31 @@ impl RankTable {
     /// From the reference values sorted ascending (at least two, not all
     /// equal; fewer than 2³² of them, as any table in memory is).
     fn new(sorted: &[f64]) -> RankTable {
+        RankTable::from_counted(sorted.iter().map(|&v| (v, 1)))
+    }
+
+    /// From the reference values as (value, count) pairs in ascending
+    /// order (a value may come in several pairs).
+    fn from_counted(sorted: impl IntoIterator<Item = (f64, u32)>) -> RankTable {
         let count = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
         let mut entries: Vec<RankEntry> = Vec::new();
-        for (k, &v) in sorted.iter().enumerate() {
+        let mut n = 0usize;
+        for (v, times) in sorted {
             match entries.last_mut() {
                 // Equal as numbers (so −0 and 0 are one value, as `<` sees them).
-                Some(last) if last.value == v => last.equal = last.equal.saturating_add(1),
+                Some(last) if last.value == v => last.equal = last.equal.saturating_add(times),
                 _ => entries.push(RankEntry {
                     value: v,
-                    below: count(k),
-                    equal: 1,
+                    below: count(n),
+                    equal: times,
                 }),
             }
+            n += times as usize;
         }
         let mut table = RankTable {
             entries,
             start: Vec::new(),
-            n: sorted.len(),
+            n,
         };
         let buckets = table.buckets();
         let mut start = Vec::with_capacity(buckets + 2);
