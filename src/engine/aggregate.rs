@@ -92,8 +92,8 @@ pub struct Rescoring {
     /// Per dimension and unit (`d * n + u`): every child present, and
     /// whether all of them lie in [0, 1].
     complete: Vec<(bool, bool)>,
-    /// Units with a child missing in some dimension: scored one by one.
-    partial: Vec<bool>,
+    /// Per dimension: the units that lack one of its children.
+    incomplete: Vec<Vec<u32>>,
 }
 
 impl Rescoring {
@@ -113,14 +113,18 @@ impl Rescoring {
                 })
             })
             .collect();
-        let partial = (0..n)
-            .map(|u| (0..rubric.dimensions.len()).any(|d| !complete.get(d * n + u).is_some_and(|c| c.0)))
+        // Unit indices fit: a table in memory has fewer than 2³² units.
+        let incomplete = (0..rubric.dimensions.len())
+            .map(|d| {
+                let flags = complete.get(d * n..(d + 1) * n).unwrap_or_default();
+                (0u32..).zip(flags).filter(|(_, c)| !c.0).map(|(u, _)| u).collect()
+            })
             .collect();
         Rescoring {
             n,
             columns,
             complete,
-            partial,
+            incomplete,
         }
     }
 
@@ -165,6 +169,7 @@ impl Rescoring {
                 }
             }
         }
+        let failed = self.renormalized(rubric, weights, &mut values);
         let dims_of = |u: usize, dims: &mut [f64]| {
             for (d, slot) in dims.iter_mut().enumerate() {
                 *slot = values.get(d * n + u).copied().unwrap_or(f64::NAN);
@@ -187,7 +192,7 @@ impl Rescoring {
                 }
             }
             for (u, score) in scores.iter_mut().enumerate() {
-                if self.partial.get(u).copied().unwrap_or(true) {
+                if failed.get(u).copied().unwrap_or(true) {
                     *score = one_by_one(u, &mut dims, &mut z);
                 } else if !valued.get(u).copied().unwrap_or(false) {
                     dims_of(u, &mut dims);
@@ -201,7 +206,7 @@ impl Rescoring {
         }
         (0..n)
             .map(|u| {
-                if self.partial.get(u).copied().unwrap_or(true) {
+                if failed.get(u).copied().unwrap_or(true) {
                     return one_by_one(u, &mut dims, &mut z);
                 }
                 dims_of(u, &mut dims);
@@ -209,6 +214,42 @@ impl Rescoring {
                 score_of_dimensions(rubric, row, weights, ideal, &dims, &mut z).unwrap_or(f64::NAN)
             })
             .collect()
+    }
+}
+
+impl Rescoring {
+    /// Each dimension's value for the units that lack one of its children,
+    /// into `values` (`d * n + u`), by [`aggregate_coded`] itself (the
+    /// present weights renormalized, or shared equally when they add up to
+    /// 0). Returns per unit whether a dimension of it could not be formed
+    /// (a negative child of a geometric mean): such a unit is left to
+    /// [`unit_score`], which says so.
+    fn renormalized(&self, rubric: &Rubric, weights: &Weights, values: &mut [f64]) -> Vec<bool> {
+        let n = self.n;
+        let mut failed = vec![false; n];
+        for (d, dim) in rubric.dimensions.iter().enumerate() {
+            let Some(units) = self.incomplete.get(d) else { continue };
+            for &u in units {
+                let u = u as usize;
+                let children = dim.indicators.iter().map(|&i| {
+                    let w = weights.indicator.get(i).copied().unwrap_or(0.0);
+                    (w, self.columns.get(i * n + u).copied().unwrap_or(f64::NAN))
+                });
+                let value = match aggregate_coded(dim.aggregate, children) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        if let Some(f) = failed.get_mut(u) {
+                            *f = true;
+                        }
+                        f64::NAN
+                    }
+                };
+                if let Some(slot) = values.get_mut(d * n + u) {
+                    *slot = value;
+                }
+            }
+        }
+        failed
     }
 }
 
