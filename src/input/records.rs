@@ -20,6 +20,10 @@ struct Span {
     byte: u64,
     /// A sheet row with non-blank cells in columns not kept (see [`Rec::hidden`]).
     hidden: bool,
+    /// Bytes between one field's end and the next one's start: 1 for a
+    /// line copied whole (its commas kept), 0 for fields written back to
+    /// back.
+    gap: u8,
 }
 
 /// The fields of many records, back to back.
@@ -82,6 +86,7 @@ impl Batch {
             line,
             byte: 0,
             hidden: false,
+            gap: 0,
         });
     }
 
@@ -129,7 +134,7 @@ impl<'a> Rec<'a> {
         let start = if c == 0 {
             self.span.start
         } else {
-            *ends.get(self.span.first_end + c - 1)?
+            *ends.get(self.span.first_end + c - 1)? + usize::from(self.span.gap)
         };
         let end = *ends.get(self.span.first_end + c)?;
         self.batch.buf.get(start..end)
@@ -190,11 +195,16 @@ impl<R: BufRead> Splitter<R> {
         let start = batch.used;
         let first_end = batch.ends.len();
         batch.buf.truncate(start);
-        // Fields are short: a plain loop beats a search call per comma.
-        for field in line.split(|&b| b == b',') {
-            batch.buf.extend_from_slice(field);
-            batch.ends.push(batch.buf.len());
+        // The line is copied whole, commas and all (one copy, not one per
+        // field), and each comma is a field's end. Fields are short: a
+        // plain loop beats a search call per comma.
+        batch.buf.extend_from_slice(line);
+        for (k, &b) in line.iter().enumerate() {
+            if b == b',' {
+                batch.ends.push(start + k);
+            }
         }
+        batch.ends.push(start + line.len());
         batch.used = batch.buf.len();
         // What the state machine would count: one more line.
         let line_number = self.core.line();
@@ -206,6 +216,7 @@ impl<R: BufRead> Splitter<R> {
             line: line_number.max(1),
             byte: self.consumed,
             hidden: false,
+            gap: 1,
         });
         self.input.consume(len + 1);
         self.consumed += len as u64 + 1;
@@ -298,6 +309,7 @@ impl<R: BufRead> Splitter<R> {
                         line: 0,
                         byte,
                         hidden: false,
+                        gap: 0,
                     };
                     // A record completed by the end of the input has no
                     // terminator; any other ended with a line break.
