@@ -170,6 +170,11 @@ impl Scored<'_> {
     /// Reads unit `u`'s per-unit values and returns something of them, so
     /// that a caller can bring them into cache (see [`crate::output::Rows::warm`]).
     pub fn touch(&self, u: usize) -> u64 {
+        self.touch_results(u) ^ self.table.touch(u)
+    }
+
+    /// [`Scored::touch`] without the unit's texts (id, label, group).
+    pub fn touch_results(&self, u: usize) -> u64 {
         let nd = self.rubric.dimensions.len();
         let get = |v: &[f64], i: usize| v.get(i).map_or(0, |x| x.to_bits());
         let get32 = |v: &[u32], i: usize| v.get(i).map_or(0, |&x| u64::from(x));
@@ -179,7 +184,6 @@ impl Scored<'_> {
             ^ get32(&self.ranks, u)
             ^ get32(&self.group_ranks, u)
             ^ get32(&self.present, u)
-            ^ self.table.touch(u)
     }
 
     /// Every dimension value of unit `u`.

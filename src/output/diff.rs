@@ -38,9 +38,14 @@ fn columns<'a>(c: &'a Comparison<'a>, human: bool) -> Listing<'a, &'a Pair> {
     let r = c.new.rubric;
     let lang = r.lang();
     let mut l = Listing::new(lang, c.pairs.iter().collect::<Vec<_>>());
+    // A row shows the newer year's id, label and group: the old year's
+    // texts are read only for a unit that is gone.
     l.warm_with(move |pairs| {
-        std::hint::black_box(pairs.iter().fold(0, |acc, p| {
-            acc ^ p.in_old().map_or(0, |o| c.old.touch(o)) ^ p.in_new().map_or(0, |n| c.new.touch(n))
+        std::hint::black_box(pairs.iter().fold(0, |acc, p| match (p.in_old(), p.in_new()) {
+            (Some(o), Some(n)) => acc ^ c.old.touch_results(o) ^ c.new.touch(n),
+            (Some(o), None) => acc ^ c.old.touch(o),
+            (None, Some(n)) => acc ^ c.new.touch(n),
+            (None, None) => acc,
         }));
     });
     // The newer year's id, label and group where the unit is in it.
