@@ -37,18 +37,31 @@ pub fn entropy_divergence(z: &[f64], shift: f64) -> Option<f64> {
     Some((1.0 - e).max(0.0))
 }
 
+/// A column given as indices into its distinct values, walked in unit
+/// order. Generic in the visitor, so that a walk over a million cells
+/// inlines it (through `&mut dyn FnMut` it was a call per cell: about
+/// 0.5 s of CPU for the entropy weights of 1M × 40).
+pub trait IndexWalk {
+    fn walk<F: FnMut(usize)>(&self, f: F);
+}
+
+impl IndexWalk for [usize] {
+    fn walk<F: FnMut(usize)>(&self, f: F) {
+        self.iter().copied().for_each(f);
+    }
+}
+
 /// [`entropy_divergence`] of a column given by index into its `distinct`
-/// values: `each` calls its argument with each present unit's index, in
-/// unit order (twice: the total, then the terms). Each distinct value's
-/// p·ln p is computed once, and the sums add the same terms in the same
-/// order, so the result has the bits of [`entropy_divergence`] over the
-/// column's values.
-pub fn entropy_divergence_indexed(distinct: &[f64], each: impl Fn(&mut dyn FnMut(usize)), shift: f64) -> Option<f64> {
+/// values: `column` walks each present unit's index, in unit order (twice:
+/// the total, then the terms). Each distinct value's p·ln p is computed
+/// once, and the sums add the same terms in the same order, so the result
+/// has the bits of [`entropy_divergence`] over the column's values.
+pub fn entropy_divergence_indexed(distinct: &[f64], column: &(impl IndexWalk + ?Sized), shift: f64) -> Option<f64> {
     let value = |k: usize| distinct.get(k).copied().unwrap_or(f64::NAN);
     let (mut n, mut negative, mut constant) = (0usize, false, true);
     let mut first = f64::NAN;
     let mut total = stats::Sum::default();
-    each(&mut |k| {
+    column.walk(|k| {
         let v = value(k);
         negative |= v + shift < 0.0;
         if n == 0 {
@@ -75,7 +88,7 @@ pub fn entropy_divergence_indexed(distinct: &[f64], each: impl Fn(&mut dyn FnMut
         })
         .collect();
     let mut h = stats::Sum::default();
-    each(&mut |k| h.add(terms.get(k).copied().unwrap_or(0.0)));
+    column.walk(|k| h.add(terms.get(k).copied().unwrap_or(0.0)));
     let e = -h.value() / (n as f64).ln();
     Some((1.0 - e).max(0.0))
 }
@@ -395,7 +408,7 @@ mod tests {
         ) {
             let picks: Vec<usize> = picks.into_iter().map(|k| k % distinct.len()).collect();
             let values: Vec<f64> = picks.iter().map(|&k| distinct[k]).collect();
-            let indexed = entropy_divergence_indexed(&distinct, |f| picks.iter().for_each(|&k| f(k)), shift);
+            let indexed = entropy_divergence_indexed(&distinct, picks.as_slice(), shift);
             let direct = entropy_divergence(&values, shift);
             proptest::prop_assert_eq!(indexed.map(f64::to_bits), direct.map(f64::to_bits));
         }

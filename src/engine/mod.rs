@@ -340,8 +340,7 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                 _ => None,
             };
             if let Some(column) = one.and_then(|eval| eval.z_indexed(i)) {
-                let divergence =
-                    methods::entropy_divergence_indexed(&column.distinct, |f| column.each(f), rubric.entropy_shift);
+                let divergence = methods::entropy_divergence_indexed(&column.distinct, &column, rubric.entropy_shift);
                 return (divergence, f64::NAN, f64::NAN, Vec::new());
             }
             let mut keep = Vec::new();

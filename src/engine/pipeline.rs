@@ -268,10 +268,10 @@ pub(super) struct ZIndexed<'t> {
     filled: bool,
 }
 
-impl ZIndexed<'_> {
+impl crate::methods::IndexWalk for ZIndexed<'_> {
     /// Calls `f` with each present (or filled) unit's index into
     /// `distinct`, in unit order.
-    pub(super) fn each(&self, f: &mut dyn FnMut(usize)) {
+    fn walk<F: FnMut(usize)>(&self, mut f: F) {
         let filled = self.distinct.len().saturating_sub(1);
         self.cells.for_each(0, self.cells.len(), |_, m| match m {
             // base ≤ m ≤ base + span: the difference is an index.
