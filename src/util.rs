@@ -32,13 +32,17 @@ pub fn write_lossless(out: &mut Vec<u8>, x: f64) {
         out.push(b'0');
         return;
     }
+    if !x.is_finite() {
+        out.extend_from_slice(format!("{x}").as_bytes());
+        return;
+    }
     let mut buffer = zmij::Buffer::new();
-    let text = buffer.format(x);
-    if text.contains(['e', 'E']) || !x.is_finite() {
+    let text = buffer.format_finite(x).as_bytes();
+    if text.contains(&b'e') {
         // Very large or small magnitudes: the standard library spells them out.
         out.extend_from_slice(format!("{x}").as_bytes());
     } else {
-        out.extend_from_slice(text.strip_suffix(".0").unwrap_or(text).as_bytes());
+        out.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
     }
 }
 
