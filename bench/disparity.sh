@@ -51,21 +51,12 @@ row() {  # name seconds peak-KB ratio target
   printf '%-34s %10s %10d %10s %8s\n' "$1" "$2" $(($3 / 1024)) "$4" "$5"
 }
 
-echo "disparity and panel: $ROWS units x $M indicators in $COUNTIES counties, median of $RUNS"
-printf '%-34s %10s %10s %10s %8s\n' "run" "median s" "peak MB" "vs score" "target"
-read -r score mem < <(measure "$LS" score "$g1" --rubric "$rubric" --format csv --output data/g-score.csv)
-row "score (groups = county)" "$score" "$mem" "1.00" ""
-
+echo "disparity and panel: $ROWS units x $M indicators in $COUNTIES counties, median of $RUNS (interleaved rounds)"
 need disparity
-read -r t mem < <(measure "$LS" disparity "$g1" --rubric "$rubric" --format csv --output data/g-disparity.csv)
-disparity_ratio=$(ratio "$t" "$score")
-row "disparity ($COUNTIES counties)" "$t" "$mem" "$disparity_ratio" "<= 2.0"
-
 need panel
-read -r t mem < <(measure "$LS" panel "2023=$g1" "2024=$g2" --rubric "$rubric" --format csv --output data/g-panel.csv)
-row "panel (2 years)" "$t" "$mem" "$(ratio "$t" "$score")" ""
-
-# Issue 20: a panel of YEARS years and its disparity.
+job score "$LS" score "$g1" --rubric "$rubric" --format csv --output data/g-score.csv
+job disparity "$LS" disparity "$g1" --rubric "$rubric" --format csv --output data/g-disparity.csv
+job panel2 "$LS" panel "2023=$g1" "2024=$g2" --rubric "$rubric" --format csv --output data/g-panel.csv
 YEARS=${YEARS:-2}
 if [ "$YEARS" -gt 2 ]; then
   args=()
@@ -75,10 +66,21 @@ if [ "$YEARS" -gt 2 ]; then
     [ -f "$file" ] || "$BIN/gen" "$ROWS" "$M" 7 "$year" "$file" "$COUNTIES"
     args+=("$year=$file")
   done
-  read -r panel mem < <(measure "$LS" panel "${args[@]}" --rubric "$rubric" --format csv --output data/g-panel.csv)
-  row "panel ($YEARS years)" "$panel" "$mem" "$(ratio "$panel" "$score")" "<= 5.5"
-  read -r t mem < <(measure "$LS" disparity "${args[@]}" --rubric "$rubric" --format csv --output data/g-disparity.csv)
-  row "disparity on it (vs the panel)" "$t" "$mem" "$(ratio "$t" "$panel")" "<= 1.2"
+  job panelN "$LS" panel "${args[@]}" --rubric "$rubric" --format csv --output data/g-panel.csv
+  job disparityN "$LS" disparity "${args[@]}" --rubric "$rubric" --format csv --output data/g-disparity.csv
+fi
+run_jobs
+
+score=${MEDIAN[score]}
+printf '%-34s %10s %10s %10s %8s\n' "run" "median s" "peak MB" "vs score" "target"
+row "score (groups = county)" "$score" "${PEAK[score]}" "1.00" ""
+disparity_ratio=$(ratio "${MEDIAN[disparity]}" "$score")
+row "disparity ($COUNTIES counties)" "${MEDIAN[disparity]}" "${PEAK[disparity]}" "$disparity_ratio" "<= 2.0"
+row "panel (2 years)" "${MEDIAN[panel2]}" "${PEAK[panel2]}" "$(ratio "${MEDIAN[panel2]}" "$score")" ""
+if [ "$YEARS" -gt 2 ]; then
+  panel=${MEDIAN[panelN]}
+  row "panel ($YEARS years)" "$panel" "${PEAK[panelN]}" "$(ratio "$panel" "$score")" "<= 5.5"
+  row "disparity on it (vs the panel)" "${MEDIAN[disparityN]}" "${PEAK[disparityN]}" "$(ratio "${MEDIAN[disparityN]}" "$panel")" "<= 1.2"
 fi
 
 verdict=$(awk -v r="$disparity_ratio" 'BEGIN {print (r <= 2.0) ? "met" : "NOT met"}')

@@ -46,6 +46,41 @@ measure() {
   echo "$median $max"
 }
 
+# Interleaved runs: `job NAME CMD...` queues a command; `run_jobs` then runs
+# every queued command once per round, RUNS rounds, so that the machine's
+# drift (its speed moves by a fifth over minutes) falls on every command
+# alike, and sets MEDIAN[NAME] (seconds) and PEAK[NAME] (KB, the largest).
+# A failed run says so (with the end of its stderr) and stops the script.
+JOB_NAMES=()
+JOB_CMDS=()
+declare -A MEDIAN PEAK
+job() {
+  JOB_NAMES+=("$1")
+  shift
+  JOB_CMDS+=("$*")
+}
+run_jobs() {
+  local -A times mems
+  local k round out
+  for round in $(seq "$RUNS"); do
+    for k in "${!JOB_CMDS[@]}"; do
+      # shellcheck disable=SC2086  # a queued command is split into words
+      if ! /usr/bin/time -o data/time.txt -f "%e %M" ${JOB_CMDS[$k]} > /dev/null 2> data/stderr.txt; then
+        echo "failed (round $round): ${JOB_CMDS[$k]}" >&2
+        tail -n 5 data/stderr.txt >&2
+        exit 1
+      fi
+      out=$(tail -n 1 data/time.txt)
+      times[$k]+="${out% *} "
+      mems[$k]+="${out#* } "
+    done
+  done
+  for k in "${!JOB_CMDS[@]}"; do
+    MEDIAN[${JOB_NAMES[$k]}]=$(printf '%s\n' ${times[$k]} | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    PEAK[${JOB_NAMES[$k]}]=$(printf '%s\n' ${mems[$k]} | sort -g | tail -n 1)
+  done
+}
+
 # a / b to two decimals
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'
