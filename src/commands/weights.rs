@@ -24,8 +24,8 @@ pub fn run(args: &WeightsArgs) -> Result<()> {
         (engine::rubric_weights(&rubric)?, Vec::new())
     } else {
         let table = super::load_data(&args.data, &rubric, &args.read.options(), false)?;
-        let scored = engine::score(&rubric, &table)?;
-        (scored.weights, scored.warnings)
+        let scores = engine::score(&rubric, &table)?.detach();
+        (scores.weights, scores.warnings)
     };
     let view = output::weights::WeightsView::new(&rubric, &weights);
     super::show(&view, format, &args.output, Vec::new())?;

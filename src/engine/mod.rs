@@ -61,14 +61,24 @@ pub struct Params {
     pub warnings: Vec<String>,
 }
 
-/// A scored table: the rubric and data it came from, and every result.
-/// Stored per unit: score, dimension values and ranks; everything else
-/// (normalized values, linkages, coverage, grade, coupling) is derived on
-/// demand, so a million units take tens of megabytes, not gigabytes.
+/// A scored table: the rubric and data it came from, and every result
+/// ([`Scores`], whose fields it reads as its own).
 #[derive(Debug, Clone)]
 pub struct Scored<'a> {
     pub rubric: &'a Rubric,
     pub table: &'a Table,
+    results: Scores,
+}
+
+/// What scoring a table gave, apart from the table. Stored per unit:
+/// score, dimension values and ranks; everything else (normalized values,
+/// linkages, coverage, grade, coupling) is derived on demand from the
+/// table, so a million units take tens of megabytes, not gigabytes. Held
+/// alone while the table's cells are released (`Table::release_cells`:
+/// `diff` of two national years keeps one year's cells at a time), then put
+/// back on the table with [`Scores::on`].
+#[derive(Debug, Clone)]
+pub struct Scores {
     pub params: Params,
     pub weights: Weights,
     /// Per unit, on 0..1; NaN when the unit has no score.
@@ -86,24 +96,6 @@ pub struct Scored<'a> {
     pub missing: MissingReport,
 }
 
-/// What scoring a table gave, apart from the table: held while the table's
-/// cells are released (`Table::release_cells`: `diff` of two national
-/// years keeps one year's cells at a time), then put back on the table with
-/// [`Scores::on`].
-#[derive(Debug, Clone)]
-pub struct Scores {
-    params: Params,
-    weights: Weights,
-    scores: Vec<f64>,
-    dims: Vec<f64>,
-    ranks: Vec<u32>,
-    group_ranks: Vec<u32>,
-    present: Vec<u32>,
-    order: Vec<usize>,
-    warnings: Vec<String>,
-    missing: MissingReport,
-}
-
 impl Scores {
     /// The scored table again, on the table it was scored on (its cells
     /// perhaps released since: what reads them, such as [`Scored::z`],
@@ -112,17 +104,22 @@ impl Scores {
         Scored {
             rubric,
             table,
-            params: self.params,
-            weights: self.weights,
-            scores: self.scores,
-            dims: self.dims,
-            ranks: self.ranks,
-            group_ranks: self.group_ranks,
-            present: self.present,
-            order: self.order,
-            warnings: self.warnings,
-            missing: self.missing,
+            results: self,
         }
+    }
+}
+
+impl std::ops::Deref for Scored<'_> {
+    type Target = Scores;
+
+    fn deref(&self) -> &Scores {
+        &self.results
+    }
+}
+
+impl std::ops::DerefMut for Scored<'_> {
+    fn deref_mut(&mut self) -> &mut Scores {
+        &mut self.results
     }
 }
 
@@ -133,18 +130,7 @@ fn some(x: f64) -> Option<f64> {
 impl Scored<'_> {
     /// The results without the table (see [`Scores`]).
     pub fn detach(self) -> Scores {
-        Scores {
-            params: self.params,
-            weights: self.weights,
-            scores: self.scores,
-            dims: self.dims,
-            ranks: self.ranks,
-            group_ranks: self.group_ranks,
-            present: self.present,
-            order: self.order,
-            warnings: self.warnings,
-            missing: self.missing,
-        }
+        self.results
     }
 
     /// The number of units.
@@ -498,9 +484,7 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         ));
     }
 
-    let mut scored = Scored {
-        rubric,
-        table,
+    let mut scored = Scores {
         params: params.clone(),
         weights,
         scores,
@@ -511,7 +495,8 @@ pub fn apply<'a>(rubric: &'a Rubric, table: &'a Table, params: &Params) -> Resul
         order,
         warnings,
         missing,
-    };
+    }
+    .on(rubric, table);
     let zeroed = zeroed_by_one(&scored);
     scored.warnings.extend(zeroed);
     Ok(scored)
