@@ -45,12 +45,15 @@ pub fn run(args: &DiffArgs) -> Result<()> {
             let (Some(old_params), Some(new_params)) = (params.next(), params.next()) else {
                 return Err(internal());
             };
-            (engine::apply(&rubric, &old, &old_params)?.detach(), new_params)
+            let scores = engine::apply(&rubric, &old, &old_params)?.detach();
+            if !keep_cells {
+                old.release_cells();
+            }
+            (scores, new_params)
         }
     };
     let new_scores = engine::apply(&rubric, &new, &new_params)?.detach();
     if !keep_cells {
-        old.release_cells();
         new.release_cells();
     }
     let (old_scored, new_scored) = (old_scores.on(&rubric, &old), new_scores.on(&rubric, &new));
