@@ -309,16 +309,16 @@ impl RawValues {
         if self.narrow.is_some() || !matches!(self.scales, Scales::Common(_)) {
             return;
         }
-        // NA is i32::MIN: it never raises the largest, and counts as
-        // i32::MAX for the smallest (branch-free loops the compiler
-        // vectorizes). A column of missing cells only ends with base > top.
-        let top = self.mantissa.iter().copied().max().unwrap_or(0);
-        let base = self
-            .mantissa
-            .iter()
-            .map(|&m| if m == NA { i32::MAX } else { m })
-            .min()
-            .unwrap_or(0);
+        // One pass for the largest, the smallest and the missing cells. NA
+        // is i32::MIN: it never raises the largest, and counts as i32::MAX
+        // for the smallest. A column of missing cells only ends with base > top.
+        let (mut top, mut base, mut missing) = (i32::MIN, i32::MAX, 0usize);
+        for &m in &self.mantissa {
+            top = top.max(m);
+            base = base.min(if m == NA { i32::MAX } else { m });
+            missing += usize::from(m == NA);
+        }
+        let top = if self.mantissa.is_empty() { 0 } else { top };
         let base = if base > top { 0 } else { base };
         let span = (i64::from(top) - i64::from(base)).max(0);
         let offsets = if span < i64::from(<u16 as Offset>::MISSING) {
@@ -333,6 +333,7 @@ impl RawValues {
             base,
             span: span as u32,
             offsets,
+            missing,
         });
     }
 
@@ -549,6 +550,9 @@ impl RawValues {
     }
 
     pub fn missing_count(&self) -> usize {
+        if let Some(narrow) = &self.narrow {
+            return narrow.missing;
+        }
         match &self.scales {
             Scales::Common(_) => self.common().map_or(0, |(cells, _)| cells.missing()),
             Scales::Each(scale) => scale.iter().filter(|&&k| k == MISSING).count(),

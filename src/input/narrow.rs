@@ -13,6 +13,8 @@ pub(super) struct Narrow {
     /// The largest offset of a present cell (0 when none is).
     pub(super) span: u32,
     pub(super) offsets: Offsets,
+    /// How many cells are missing (counted once, when compacted).
+    pub(super) missing: usize,
 }
 
 impl Narrow {
