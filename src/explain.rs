@@ -44,7 +44,7 @@ pub fn explain<'a>(scored: &'a Scored<'a>, u: usize) -> Explanation<'a> {
     let dimension_ranks = (0..r.dimensions.len())
         .map(|d| {
             let values: Vec<Option<f64>> = (0..scored.len()).map(|x| scored.dimension(x, d)).collect();
-            engine::competition_ranks(&values, scored.table, tolerance)[u]
+            engine::competition_ranks(&values, tolerance)[u]
         })
         .collect();
     let obstacles = engine::obstacles(scored, u);
@@ -63,7 +63,6 @@ pub fn explain<'a>(scored: &'a Scored<'a>, u: usize) -> Explanation<'a> {
                 obstacle: obstacles[i],
                 rank: engine::competition_ranks(
                     &(0..scored.len()).map(|x| scored.z(i, x)).collect::<Vec<_>>(),
-                    scored.table,
                     tolerance,
                 )[u],
             }

@@ -238,7 +238,7 @@ pub fn analyse(
             .rescoring
             .scores(&variant.rubric, &variant.rows, &weights, ideal.as_deref());
         tick();
-        for (slot, rank) in out.iter_mut().zip(engine::ranks_of(&scores, table)) {
+        for (slot, rank) in out.iter_mut().zip(engine::ranks_of(&scores)) {
             *slot = rank;
         }
     });

@@ -7,11 +7,9 @@ use rayon::prelude::*;
 
 /// Competition ranks (1-based; 0 for no score) of NaN-coded `scores` on
 /// 0..1, with the ties of SPEC "Maths" (1e-9 × scale).
-pub fn ranks_of(scores: &[f64], table: &Table) -> Vec<u32> {
+pub fn ranks_of(scores: &[f64]) -> Vec<u32> {
     let mut ranks = vec![0u32; scores.len()];
-    tie_groups(&mut by_score(scores), table, RANK_TOLERANCE, |u, r| {
-        ranks[u] = to_u32(r)
-    });
+    tie_ranks(&by_score(scores), RANK_TOLERANCE, |u, r| ranks[u] = to_u32(r));
     ranks
 }
 
@@ -45,7 +43,9 @@ pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
     let mut order = Vec::with_capacity(n);
     rayon::join(
         || {
-            // One group's (score, unit) pairs at a time, in one buffer.
+            // One group's (score, unit) pairs at a time, in one buffer. A
+            // rank does not depend on the order within its tie group, so
+            // the ties are not put in id order here.
             let mut list: Vec<(f64, usize)> = Vec::new();
             let mut rest = members.as_slice();
             for &size in &sizes {
@@ -57,14 +57,17 @@ pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
                         .iter()
                         .map(|&u| (scores.get(u as usize).copied().unwrap_or(f64::NAN), u as usize)),
                 );
-                tie_groups(&mut list, table, tolerance, |u, r| group_ranks[u] = to_u32(r));
+                tie_ranks(&list, tolerance, |u, r| group_ranks[u] = to_u32(r));
             }
         },
         || {
-            tie_groups(&mut sorted, table, tolerance, |u, r| {
-                ranks[u] = to_u32(r);
+            let place = ordered_ties(&mut sorted, table, tolerance);
+            for (&(_, u), &r) in sorted.iter().zip(&place) {
+                if let Some(slot) = ranks.get_mut(u) {
+                    *slot = r;
+                }
                 order.push(u);
-            })
+            }
         },
     );
     drop(sorted);
@@ -156,30 +159,85 @@ fn radix_sort(pairs: &mut Vec<(u64, usize)>) {
     crate::stats::sort_by_key_bytes(pairs, |&(k, _)| k);
 }
 
-/// Competition ranks over `sorted` (best first): a tie group is the units
-/// whose scores are within `tolerance` of the group's best (so no two units
-/// more than the tolerance apart share a group through a chain of
-/// near-ties); they share the group's first rank and are ordered by id.
-/// Calls `place(unit, rank)` in rank order.
-fn tie_groups(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64, mut place: impl FnMut(usize, usize)) {
+/// The tie groups of `sorted` (best first), as (start, end) positions: a
+/// tie group is the units whose scores are within `tolerance` of the
+/// group's best (so no two units more than the tolerance apart share a
+/// group through a chain of near-ties).
+fn each_tie_group(sorted: &[(f64, usize)], tolerance: f64, mut group: impl FnMut(usize, usize)) {
     let mut start = 0;
-    while start < sorted.len() {
-        let best = sorted[start].0;
+    while let Some(&(best, _)) = sorted.get(start) {
         let end = start
             + 1
-            + sorted[start + 1..]
+            + sorted
+                .get(start + 1..)
+                .unwrap_or_default()
                 .iter()
                 .take_while(|(s, _)| best - s <= tolerance)
                 .count();
-        let group = &mut sorted[start..end];
-        if group.len() > 1 {
-            group.sort_unstable_by(|a, b| table.id(a.1).cmp(table.id(b.1)).then(a.1.cmp(&b.1)));
-        }
-        for &(_, u) in group.iter() {
-            place(u, start + 1);
-        }
+        group(start, end);
         start = end;
     }
+}
+
+/// Competition ranks over `sorted` (best first): the units of a tie group
+/// (see [`each_tie_group`]) share its first rank. Calls `place(unit, rank)`.
+fn tie_ranks(sorted: &[(f64, usize)], tolerance: f64, mut place: impl FnMut(usize, usize)) {
+    each_tie_group(sorted, tolerance, |start, end| {
+        for &(_, u) in sorted.get(start..end).unwrap_or_default() {
+            place(u, start + 1);
+        }
+    });
+}
+
+/// Puts each tie group of `sorted` (see [`each_tie_group`]) in id order
+/// and returns the rank at each position. In parallel: the list is cut
+/// where two neighbours are more than `tolerance` apart, which always
+/// starts a tie group, so each piece's groups are the whole list's. A
+/// national ranking has many ties (scores of a few decimals), and ordering
+/// them reads ids scattered over memory.
+fn ordered_ties(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64) -> Vec<u32> {
+    let pieces = if sorted.len() < PARALLEL_SORT {
+        1
+    } else {
+        4 * rayon::current_num_threads()
+    };
+    ordered_ties_in(sorted, table, tolerance, pieces)
+}
+
+/// [`ordered_ties`] cut into (at most) `pieces`.
+fn ordered_ties_in(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64, pieces: usize) -> Vec<u32> {
+    let mut parts: Vec<(usize, &mut [(f64, usize)])> = Vec::with_capacity(pieces);
+    let (mut rest, mut offset) = (sorted, 0);
+    for k in 1..pieces {
+        let target = (k * (offset + rest.len()) / pieces).saturating_sub(offset);
+        let cut = (target.max(1)..rest.len())
+            .find(|&p| rest[p - 1].0 - rest[p].0 > tolerance)
+            .unwrap_or(rest.len());
+        let (head, tail) = rest.split_at_mut(cut);
+        parts.push((offset, head));
+        offset += cut;
+        rest = tail;
+    }
+    parts.push((offset, rest));
+    let ranked: Vec<Vec<u32>> = parts
+        .into_par_iter()
+        .map(|(offset, part)| {
+            let mut place = Vec::with_capacity(part.len());
+            let mut groups = Vec::new();
+            each_tie_group(part, tolerance, |start, end| groups.push((start, end)));
+            for (start, end) in groups {
+                let Some(group) = part.get_mut(start..end) else {
+                    continue;
+                };
+                if group.len() > 1 {
+                    group.sort_unstable_by(|a, b| table.id(a.1).cmp(table.id(b.1)).then(a.1.cmp(&b.1)));
+                }
+                place.extend(std::iter::repeat_n(to_u32(offset + start + 1), group.len()));
+            }
+            place
+        })
+        .collect();
+    ranked.concat()
 }
 
 fn to_u32(rank: usize) -> u32 {
@@ -188,10 +246,10 @@ fn to_u32(rank: usize) -> u32 {
 
 /// Competition ranks (descending) of `values` among themselves, values
 /// within `tolerance` of their group's best tying; `None` stays unranked.
-pub fn competition_ranks(values: &[Option<f64>], table: &Table, tolerance: f64) -> Vec<Option<usize>> {
+pub fn competition_ranks(values: &[Option<f64>], tolerance: f64) -> Vec<Option<usize>> {
     let coded: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
     let mut ranks = vec![None; values.len()];
-    tie_groups(&mut by_score(&coded), table, tolerance, |u, r| ranks[u] = Some(r));
+    tie_ranks(&by_score(&coded), tolerance, |u, r| ranks[u] = Some(r));
     ranks
 }
 
@@ -202,6 +260,47 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Cut into pieces, the ties are ordered and ranked as in one piece,
+        /// and every tie group is in id order and shares its first rank.
+        #[test]
+        fn ties_ordered_in_pieces_are_ordered_as_in_one(
+            levels in proptest::collection::vec((0u8..6, 0u8..3, 0u16..40), 1..120),
+            pieces in 2usize..9,
+        ) {
+            use crate::input::{self, ReadOptions};
+            let rubric = crate::rubric::Rubric::parse(
+                "t.toml",
+                "[rubric]\nname = \"t\"\nid = \"id\"\n[[dimension]]\nid = \"d\"\n[[indicator]]\nid = \"a\"\ndimension = \"d\"\nnormalize = \"minmax\"\n",
+                false,
+            ).unwrap();
+            let mut csv = String::from("id,a\n");
+            for (u, &(_, _, id)) in levels.iter().enumerate() {
+                csv.push_str(&format!("u{id:02}-{u},1\n"));
+            }
+            let table = input::from_bytes(&[("t.csv".into(), csv.into_bytes())], &rubric, &ReadOptions::default()).unwrap();
+            // Scores on a few levels, some a fraction of the tolerance apart.
+            let tolerance = RANK_TOLERANCE;
+            let scores: Vec<f64> = levels
+                .iter()
+                .map(|&(level, nudge, _)| 0.5 + f64::from(level) * 1e-9 * 0.7 + f64::from(nudge) * 1e-12)
+                .collect();
+            let mut one = by_score(&scores);
+            let mut cut = one.clone();
+            let ranks_one = ordered_ties_in(&mut one, &table, tolerance, 1);
+            let ranks_cut = ordered_ties_in(&mut cut, &table, tolerance, pieces);
+            prop_assert_eq!(&one, &cut);
+            prop_assert_eq!(&ranks_one, &ranks_cut);
+            // The groups as the scores alone make them (before id order).
+            let mut groups = Vec::new();
+            each_tie_group(&by_score(&scores), tolerance, |start, end| groups.push((start, end)));
+            prop_assert_eq!(groups.last().map_or(0, |g| g.1), one.len());
+            for (start, end) in groups {
+                let group = &one[start..end];
+                prop_assert!(group.windows(2).all(|w| table.id(w[0].1) < table.id(w[1].1)));
+                prop_assert!(ranks_one[start..end].iter().all(|&r| r as usize == start + 1));
+            }
+        }
 
         /// The radix sort orders (key, unit) pairs as `sort_unstable` does.
         #[test]
