@@ -61,10 +61,10 @@ pub(super) fn rank_units(scores: &[f64], table: &Table) -> Ranking {
             }
         },
         || {
-            let place = ordered_ties(&mut sorted, table, tolerance);
-            for (&(_, u), &r) in sorted.iter().zip(&place) {
+            rank_in_id_order(&mut sorted, table, tolerance);
+            for &(rank, u) in &sorted {
                 if let Some(slot) = ranks.get_mut(u) {
-                    *slot = r;
+                    *slot = rank as u32;
                 }
                 order.push(u);
             }
@@ -190,22 +190,23 @@ fn tie_ranks(sorted: &[(f64, usize)], tolerance: f64, mut place: impl FnMut(usiz
 }
 
 /// Puts each tie group of `sorted` (see [`each_tie_group`]) in id order
-/// and returns the rank at each position. In parallel: the list is cut
-/// where two neighbours are more than `tolerance` apart, which always
-/// starts a tie group, so each piece's groups are the whole list's. A
-/// national ranking has many ties (scores of a few decimals), and ordering
-/// them reads ids scattered over memory.
-fn ordered_ties(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64) -> Vec<u32> {
+/// and replaces each score by its rank (an integer, exact in an f64: no
+/// second list of a million ranks at the run's peak of memory). In
+/// parallel: the list is cut where two neighbours are more than
+/// `tolerance` apart, which always starts a tie group, so each piece's
+/// groups are the whole list's. A national ranking has many ties (scores
+/// of a few decimals), and ordering them reads ids scattered over memory.
+fn rank_in_id_order(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64) {
     let pieces = if sorted.len() < PARALLEL_SORT {
         1
     } else {
         4 * rayon::current_num_threads()
     };
-    ordered_ties_in(sorted, table, tolerance, pieces)
+    rank_in_id_order_in(sorted, table, tolerance, pieces);
 }
 
-/// [`ordered_ties`] cut into (at most) `pieces`.
-fn ordered_ties_in(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64, pieces: usize) -> Vec<u32> {
+/// [`rank_in_id_order`] cut into (at most) `pieces`.
+fn rank_in_id_order_in(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64, pieces: usize) {
     let mut parts: Vec<(usize, &mut [(f64, usize)])> = Vec::with_capacity(pieces);
     let (mut rest, mut offset) = (sorted, 0);
     for k in 1..pieces {
@@ -219,25 +220,22 @@ fn ordered_ties_in(sorted: &mut [(f64, usize)], table: &Table, tolerance: f64, p
         rest = tail;
     }
     parts.push((offset, rest));
-    let ranked: Vec<Vec<u32>> = parts
-        .into_par_iter()
-        .map(|(offset, part)| {
-            let mut place = Vec::with_capacity(part.len());
-            let mut groups = Vec::new();
-            each_tie_group(part, tolerance, |start, end| groups.push((start, end)));
-            for (start, end) in groups {
-                let Some(group) = part.get_mut(start..end) else {
-                    continue;
-                };
-                if group.len() > 1 {
-                    group.sort_unstable_by(|a, b| table.id(a.1).cmp(table.id(b.1)).then(a.1.cmp(&b.1)));
-                }
-                place.extend(std::iter::repeat_n(to_u32(offset + start + 1), group.len()));
+    parts.into_par_iter().for_each(|(offset, part)| {
+        let mut groups = Vec::new();
+        each_tie_group(part, tolerance, |start, end| groups.push((start, end)));
+        for (start, end) in groups {
+            let Some(group) = part.get_mut(start..end) else {
+                continue;
+            };
+            if group.len() > 1 {
+                group.sort_unstable_by(|a, b| table.id(a.1).cmp(table.id(b.1)).then(a.1.cmp(&b.1)));
             }
-            place
-        })
-        .collect();
-    ranked.concat()
+            let rank = (offset + start + 1) as f64;
+            for pair in group.iter_mut() {
+                pair.0 = rank;
+            }
+        }
+    });
 }
 
 fn to_u32(rank: usize) -> u32 {
@@ -287,10 +285,10 @@ mod tests {
                 .collect();
             let mut one = by_score(&scores);
             let mut cut = one.clone();
-            let ranks_one = ordered_ties_in(&mut one, &table, tolerance, 1);
-            let ranks_cut = ordered_ties_in(&mut cut, &table, tolerance, pieces);
+            rank_in_id_order_in(&mut one, &table, tolerance, 1);
+            rank_in_id_order_in(&mut cut, &table, tolerance, pieces);
             prop_assert_eq!(&one, &cut);
-            prop_assert_eq!(&ranks_one, &ranks_cut);
+            let ranks_one: Vec<f64> = one.iter().map(|p| p.0).collect();
             // The groups as the scores alone make them (before id order).
             let mut groups = Vec::new();
             each_tie_group(&by_score(&scores), tolerance, |start, end| groups.push((start, end)));
@@ -298,7 +296,7 @@ mod tests {
             for (start, end) in groups {
                 let group = &one[start..end];
                 prop_assert!(group.windows(2).all(|w| table.id(w[0].1) < table.id(w[1].1)));
-                prop_assert!(ranks_one[start..end].iter().all(|&r| r as usize == start + 1));
+                prop_assert!(ranks_one[start..end].iter().all(|&r| r == (start + 1) as f64));
             }
         }
 
