@@ -99,7 +99,7 @@ const POW10: [f64; 23] = [
 ///
 /// Exact: mantissa and 10^decimals are exact in f64, and IEEE division is
 /// correctly rounded, so the value is the same f64 `str::parse` gives.
-#[inline]
+#[inline(always)]
 pub fn parse_plain_decimal(bytes: &[u8]) -> Option<(i32, u8)> {
     let (negative, digits) = match bytes.first()? {
         b'-' => (true, &bytes[1..]),

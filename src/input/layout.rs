@@ -239,6 +239,7 @@ impl Layout {
         };
         let na: Vec<&str> = self.na.iter().map(String::as_str).collect();
         let empty_is_missing = na.contains(&"");
+        let plain_first = !self.numeric_na;
         for record in records.iter() {
             let row = record.line();
             // Rows of nothing but empty cells are what Excel leaves below a
@@ -302,10 +303,16 @@ impl Layout {
                 return part;
             }
             for (k, &c) in self.indicators.iter().enumerate() {
-                let field = record.get(c).unwrap_or(b"").trim_ascii();
+                let raw = record.get(c).unwrap_or(b"");
                 let Some(column) = part.units.values.get_mut(k) else {
                     continue; // one column per indicator: never
                 };
+                // A plain decimal has no space to trim: tried first, as is.
+                if plain_first && let Some((m, d)) = parse_plain_decimal(raw) {
+                    column.push_decimal(m, d);
+                    continue;
+                }
+                let field = raw.trim_ascii();
                 if field.is_empty() && empty_is_missing {
                     column.push_missing();
                     continue;
