@@ -571,6 +571,11 @@ impl RawValues {
             if b <= a || self.rescale_all(b) {
                 let k = a.max(b);
                 let by = k - b;
+                // The usual case, parts over the same power: a copy.
+                if by == 0 {
+                    self.mantissa.extend_from_slice(&other.mantissa);
+                    return;
+                }
                 let moved = |m: i32| if m == NA { Some(NA) } else { rescale(m, by) };
                 if other.mantissa.iter().all(|&m| moved(m).is_some()) {
                     self.mantissa
