@@ -232,7 +232,10 @@ impl Layout {
                 labels: self.label.map(|_| TextColumn::default()),
                 groups: self.group.map(|_| CodedText::default()),
                 periods: self.period.map(|_| CodedText::default()),
-                values: vec![RawValues::with_capacity(records.len()); self.indicators.len()],
+                // One by one: a clone of an empty column would not keep its capacity.
+                values: (0..self.indicators.len())
+                    .map(|_| RawValues::with_capacity(records.len()))
+                    .collect(),
                 ..Units::default()
             },
             ..Part::default()
