@@ -336,24 +336,9 @@ impl Layout {
                 match parsed {
                     Ok(v) => column.push(v),
                     Err(cell) => {
-                        part.error_count += 1;
-                        if part.cell_errors.len() < MAX_LISTED_ERRORS {
-                            part.cell_errors.push(format!(
-                                "  --> {}:{row}:{} (column `{}`{}): \"{}\" is not a number",
-                                self.path,
-                                self.column(c) + 1,
-                                echo(rubric.indicators.get(k).map_or("", |i| i.column.as_str())),
-                                period
-                                    .as_deref()
-                                    .map_or(String::new(), |p| format!(", period `{}`", echo(p))),
-                                echo(&cell)
-                            ));
-                        }
-                        // A word (暂无, 未统计) may mark a missing value; 58.o does not.
-                        if part.first_bad.is_none() && !cell.chars().any(char::is_numeric) {
-                            part.first_bad = Some(cell);
-                        }
                         column.push_missing();
+                        let column_name = rubric.indicators.get(k).map_or("", |i| i.column.as_str());
+                        self.note_bad_cell(&mut part, (row, c), column_name, period.as_deref(), cell);
                     }
                 }
             }
@@ -377,6 +362,30 @@ impl Layout {
             part.units.rows.push(row);
         }
         part
+    }
+}
+
+impl Layout {
+    /// Counts a cell that is not a number (it is stored as missing) and
+    /// lists it among the first [`MAX_LISTED_ERRORS`]; `at` is its row and
+    /// column index.
+    fn note_bad_cell(&self, part: &mut Part, at: (u64, usize), column_name: &str, period: Option<&str>, cell: String) {
+        let (row, c) = at;
+        part.error_count += 1;
+        if part.cell_errors.len() < MAX_LISTED_ERRORS {
+            part.cell_errors.push(format!(
+                "  --> {}:{row}:{} (column `{}`{}): \"{}\" is not a number",
+                self.path,
+                self.column(c) + 1,
+                echo(column_name),
+                period.map_or(String::new(), |p| format!(", period `{}`", echo(p))),
+                echo(&cell)
+            ));
+        }
+        // A word (暂无, 未统计) may mark a missing value; 58.o does not.
+        if part.first_bad.is_none() && !cell.chars().any(char::is_numeric) {
+            part.first_bad = Some(cell);
+        }
     }
 }
 
