@@ -303,7 +303,7 @@ mod tests {
         /// The radix sort orders (key, unit) pairs as `sort_unstable` does.
         #[test]
         fn radix_sort_is_sort_unstable(
-            keys in proptest::collection::vec(prop_oneof![any::<u64>(), 0u64..4, Just(u64::MAX)], 0..600),
+            keys in proptest::collection::vec(prop_oneof![any::<u64>(), 0u64..4, Just(u64::MAX), (0u64..3, any::<u32>()).prop_map(|(h, l)| (h << 32) | u64::from(l))], 0..600),
         ) {
             let mut pairs: Vec<(u64, usize)> = keys.into_iter().enumerate().map(|(u, k)| (k, u)).collect();
             let mut expected = pairs.clone();

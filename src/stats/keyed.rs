@@ -30,13 +30,17 @@ pub fn sort_total(values: &mut [f64]) {
     }
 }
 
-/// Sorts `items` by `key`, stably (items of equal keys keep their order),
-/// least significant byte first, skipping the bytes every key shares
-/// (scores on 0..1 share their top ones).
+/// Sorts `items` by `key`, stably (items of equal keys keep their order):
+/// a byte-wise radix sort of the keys' top halves, least significant byte
+/// first, skipping the bytes every key shares (scores on 0..1 share their
+/// top ones), then each run of equal top halves sorted by the whole key.
+/// Scores that differ in their top 32 bits (20 bits of mantissa) are rarely
+/// equal there, so that is half the passes of sorting all eight bytes.
 pub fn sort_by_key_bytes<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T) -> u64) {
-    let mut counts = [[0usize; 256]; 8];
+    let top = |item: &T| key(item) >> 32;
+    let mut counts = [[0usize; 256]; 4];
     for item in items.iter() {
-        let k = key(item);
+        let k = top(item);
         for (byte, count) in counts.iter_mut().enumerate() {
             if let Some(c) = count.get_mut(digit(k, byte)) {
                 *c += 1;
@@ -56,7 +60,7 @@ pub fn sort_by_key_bytes<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T)
             start += c;
         }
         for &item in items.iter() {
-            if let Some(at) = next.get_mut(digit(key(&item), byte)) {
+            if let Some(at) = next.get_mut(digit(top(&item), byte)) {
                 if let Some(place) = spare.get_mut(*at) {
                     *place = item;
                 }
@@ -64,6 +68,12 @@ pub fn sort_by_key_bytes<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T)
             }
         }
         std::mem::swap(items, &mut spare);
+    }
+    // Runs of equal top halves, by the whole key (a stable sort).
+    for run in items.chunk_by_mut(|a, b| top(a) == top(b)) {
+        if run.len() > 1 {
+            run.sort_by_key(&key);
+        }
     }
 }
 
