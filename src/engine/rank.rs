@@ -212,7 +212,12 @@ fn rank_in_id_order_in(sorted: &mut [(f64, usize)], table: &Table, tolerance: f6
     for k in 1..pieces {
         let target = (k * (offset + rest.len()) / pieces).saturating_sub(offset);
         let cut = (target.max(1)..rest.len())
-            .find(|&p| rest[p - 1].0 - rest[p].0 > tolerance)
+            .find(|&p| {
+                let (Some(before), Some(at)) = (rest.get(p - 1), rest.get(p)) else {
+                    return true;
+                };
+                before.0 - at.0 > tolerance
+            })
             .unwrap_or(rest.len());
         let (head, tail) = rest.split_at_mut(cut);
         parts.push((offset, head));
