@@ -165,18 +165,26 @@ fn radix_sort(pairs: &mut Vec<(u64, usize)>) {
 /// group through a chain of near-ties).
 fn each_tie_group(sorted: &[(f64, usize)], tolerance: f64, mut group: impl FnMut(usize, usize)) {
     let mut start = 0;
-    while let Some(&(best, _)) = sorted.get(start) {
-        let end = start
-            + 1
-            + sorted
-                .get(start + 1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|(s, _)| best - s <= tolerance)
-                .count();
+    while start < sorted.len() {
+        let end = tie_group_end(sorted, start, tolerance);
         group(start, end);
         start = end;
     }
+}
+
+/// Where the tie group that starts at `start` ends (see [`each_tie_group`]).
+fn tie_group_end(sorted: &[(f64, usize)], start: usize, tolerance: f64) -> usize {
+    let Some(&(best, _)) = sorted.get(start) else {
+        return start;
+    };
+    start
+        + 1
+        + sorted
+            .get(start + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(s, _)| best - s <= tolerance)
+            .count()
 }
 
 /// Competition ranks over `sorted` (best first): the units of a tie group
@@ -226,11 +234,12 @@ fn rank_in_id_order_in(sorted: &mut [(f64, usize)], table: &Table, tolerance: f6
     }
     parts.push((offset, rest));
     parts.into_par_iter().for_each(|(offset, part)| {
-        let mut groups = Vec::new();
-        each_tie_group(part, tolerance, |start, end| groups.push((start, end)));
-        for (start, end) in groups {
+        // Each group's end is found before its scores are overwritten.
+        let mut start = 0;
+        while start < part.len() {
+            let end = tie_group_end(part, start, tolerance);
             let Some(group) = part.get_mut(start..end) else {
-                continue;
+                break;
             };
             if group.len() > 1 {
                 group.sort_unstable_by(|a, b| table.id(a.1).cmp(table.id(b.1)).then(a.1.cmp(&b.1)));
@@ -239,6 +248,7 @@ fn rank_in_id_order_in(sorted: &mut [(f64, usize)], table: &Table, tolerance: f6
             for pair in group.iter_mut() {
                 pair.0 = rank;
             }
+            start = end;
         }
     });
 }

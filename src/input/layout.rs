@@ -320,7 +320,9 @@ impl Layout {
                     column.push_missing();
                     continue;
                 }
-                if !self.numeric_na
+                // Tried again only when trimming took something off.
+                if plain_first
+                    && field.len() < raw.len()
                     && let Some((m, d)) = parse_plain_decimal(field)
                 {
                     column.push_decimal(m, d);
@@ -363,9 +365,7 @@ impl Layout {
         }
         part
     }
-}
 
-impl Layout {
     /// Counts a cell that is not a number (it is stored as missing) and
     /// lists it among the first [`MAX_LISTED_ERRORS`]; `at` is its row and
     /// column index.
