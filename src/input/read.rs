@@ -13,15 +13,16 @@
 //! of units, not with the file's bytes.
 
 use super::decode::{Encoding, looks_like_workbook, sniff};
-use super::layout::{Layout, Part};
+use super::layout::Layout;
+use super::merge::Merger;
+use super::ranges::Ranges;
 use super::records::{self, Batch, Splitter};
 use super::table::{InputFile, Table, check_duplicate_ids};
-use super::{MAX_LINE_BYTES, MAX_LISTED_ERRORS, ReadOptions, excel, totals};
+use super::{MAX_LINE_BYTES, ReadOptions, excel};
 use crate::error::{Error, Location, Result, echo};
 use crate::rubric::Rubric;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Mutex;
 
@@ -48,7 +49,7 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
     let mut table = Table::new(rubric, options);
     for path in paths {
         if path == "-" {
-            read_source(std::io::stdin(), "<stdin>", false, rubric, options, &mut table)?;
+            read_source(std::io::stdin(), "<stdin>", false, rubric, options, &mut table, None)?;
         } else {
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read the data file", &e))?;
             if file.metadata().is_ok_and(|m| m.is_dir()) {
@@ -57,16 +58,23 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
             }
             let size = file.metadata().map_or(0, |m| m.len());
             let progress = crate::progress::reading(path, size);
+            let regular = file.metadata().is_ok_and(|m| m.is_file());
+            let seekable = regular.then_some(Seekable {
+                file: &file,
+                progress: &progress,
+            });
+            let reader = ProgressReader {
+                inner: &file,
+                progress: &progress,
+            };
             let result = read_source(
-                ProgressReader {
-                    inner: file,
-                    progress: &progress,
-                },
+                reader,
                 path,
                 excel::is_workbook(path),
                 rubric,
                 options,
                 &mut table,
+                seekable,
             );
             progress.finish_and_clear();
             result?;
@@ -96,15 +104,25 @@ pub fn from_bytes(sources: &[(String, Vec<u8>)], rubric: &Rubric, options: &Read
     let mut table = Table::new(rubric, options);
     for (name, bytes) in sources {
         let workbook = excel::is_workbook(name);
-        read_source(bytes.as_slice(), name, workbook, rubric, options, &mut table)?;
+        read_source(bytes.as_slice(), name, workbook, rubric, options, &mut table, None)?;
     }
     check_duplicate_ids(&table)?;
     table.compact();
     Ok(table)
 }
 
+/// A data file that can also be read at any offset (a regular file): its
+/// rows are then read by byte ranges (see `ranges`).
+#[derive(Clone, Copy)]
+struct Seekable<'a> {
+    file: &'a std::fs::File,
+    progress: &'a indicatif::ProgressBar,
+}
+
 /// Reads one source: a workbook (by name or by its magic bytes) whole, a
-/// CSV as a stream.
+/// CSV as a stream, or by byte ranges when it is `seekable`, not hashed
+/// (only the JSON output shows a file's checksum, which is read in order)
+/// and its lines end with LF.
 fn read_source<R: Read + Send>(
     reader: R,
     path: &str,
@@ -112,6 +130,7 @@ fn read_source<R: Read + Send>(
     rubric: &Rubric,
     options: &ReadOptions,
     table: &mut Table,
+    seekable: Option<Seekable<'_>>,
 ) -> Result<()> {
     let mut reader = Guard::new(reader, path, workbook);
     if options.skip_checksums {
@@ -147,10 +166,7 @@ fn read_source<R: Read + Send>(
         1 << 20,
         records::CrToLf::new(std::io::Cursor::new(head).chain(&mut reader), cr_lines),
     );
-    let mut splitter = Splitter::new(stream, path, |e, path| match guard_error(e) {
-        Some(error) => error,
-        None => Error::io(path, "read the data file", e),
-    });
+    let mut splitter = Splitter::new(stream, path, read_error);
     // The file's entry is completed (its checksum) once it is read through.
     table.files.push(InputFile {
         path: path.to_string(),
@@ -165,12 +181,62 @@ fn read_source<R: Read + Send>(
         options,
         table,
     )?;
-    let result = read_csv_rows(&mut splitter, &layout, rubric, table);
-    drop(splitter);
+    let result = match seekable {
+        Some(source) if options.skip_checksums && !cr_lines => {
+            let at = splitter.position();
+            drop(splitter);
+            read_by_ranges(source, path, at, &layout, rubric, table)
+        }
+        _ => {
+            let result = read_csv_rows(&mut splitter, &layout, rubric, table);
+            drop(splitter);
+            result
+        }
+    };
     if let Some(file) = table.files.last_mut() {
         file.sha256 = reader.finish();
     }
     result
+}
+
+/// The error for a failed read: the [`Guard`]'s own, or an I/O error.
+fn read_error(e: &std::io::Error, path: &str) -> Error {
+    match guard_error(e) {
+        Some(error) => error,
+        None => Error::io(path, "read the data file", e),
+    }
+}
+
+/// Reads the data rows from `at` (offset, line) by byte ranges, and from
+/// where they stop (a quote, or the end) with the sequential splitter.
+fn read_by_ranges(
+    source: Seekable<'_>,
+    path: &str,
+    at: (u64, u64),
+    layout: &Layout,
+    rubric: &Rubric,
+    table: &mut Table,
+) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let file_index = table.files.len() - 1;
+    let merger = Mutex::new(Merger::new(layout, table));
+    let ranges = Ranges::new(source.file, at, source.progress);
+    let resume = ranges.read(rayon::current_num_threads(), layout, rubric, file_index, &merger)?;
+    if merger.lock().is_ok_and(|m| m.fatal.is_none()) {
+        let mut file = source.file;
+        file.seek(SeekFrom::Start(resume.offset))
+            .map_err(|e| Error::io(path, "read the data file", &e))?;
+        let reader = ProgressReader {
+            inner: file,
+            progress: source.progress,
+        };
+        let mut guard = Guard::new(reader, path, false);
+        (guard.hasher, guard.line_no) = (None, resume.line);
+        let stream = std::io::BufReader::with_capacity(1 << 20, guard);
+        let mut splitter = Splitter::resume(stream, path, read_error, (resume.offset, resume.line));
+        split_and_parse(&mut splitter, layout, rubric, file_index, &merger, resume.index);
+    }
+    finish(merger)
 }
 
 /// Reads the rest of a workbook (after its first bytes, `head`) into
@@ -304,6 +370,28 @@ fn read_csv_rows<R: std::io::BufRead + Send>(
 ) -> Result<()> {
     let file_index = table.files.len() - 1;
     let merger = Mutex::new(Merger::new(layout, table));
+    split_and_parse(splitter, layout, rubric, file_index, &merger, 0);
+    finish(merger)
+}
+
+/// The merger's verdict once every part is in.
+fn finish(merger: Mutex<Merger<'_>>) -> Result<()> {
+    merger
+        .into_inner()
+        .map_err(|_| Error::file("a reading thread failed"))?
+        .finish()
+}
+
+/// One thread splits records into batches, the others parse them; parts
+/// go to `merger` numbered from `first`.
+fn split_and_parse<R: std::io::BufRead + Send>(
+    splitter: &mut Splitter<R>,
+    layout: &Layout,
+    rubric: &Rubric,
+    file_index: usize,
+    merger: &Mutex<Merger<'_>>,
+    first: usize,
+) {
     let stop = std::sync::atomic::AtomicBool::new(false);
     let in_flight = InFlight::default();
     std::thread::scope(|scope| {
@@ -312,7 +400,7 @@ fn read_csv_rows<R: std::io::BufRead + Send>(
         let (recycle, recycled) = std::sync::mpsc::channel::<Batch>();
         let (stop, in_flight) = (&stop, &in_flight);
         scope.spawn(move || {
-            for index in 0.. {
+            for index in first.. {
                 let mut batch = recycled.try_recv().unwrap_or_default();
                 batch.clear();
                 let (mut more, mut failed) = (true, None);
@@ -364,10 +452,6 @@ fn read_csv_rows<R: std::io::BufRead + Send>(
             }
         });
     });
-    let merger = merger
-        .into_inner()
-        .map_err(|_| Error::file("a reading thread failed"))?;
-    merger.finish()
 }
 
 /// Wraps a data source: hashes every byte (for the JSON output's checksum)
@@ -472,172 +556,6 @@ impl<R> Guard<R> {
                 .at(Location::row(&self.path, self.line_no))
                 .help("the file is damaged or not a CSV file (a quote left open makes the rest of a file one cell)"),
             )));
-        }
-        Ok(())
-    }
-}
-
-/// Puts parsed batches back in file order and collects their errors.
-struct Merger<'t> {
-    path: String,
-    na: Vec<String>,
-    next: usize,
-    pending: BTreeMap<usize, Result<Part>>,
-    /// Parts are appended as soon as they are next in order, so the table
-    /// is never held twice.
-    table: &'t mut Table,
-    before: usize,
-    cell_errors: Vec<String>,
-    error_count: usize,
-    first_bad: Option<String>,
-    /// How to declare a cell's text missing in the rubric (see [`Layout::na_place`]).
-    na_place: String,
-    totals: usize,
-    notes: Vec<String>,
-    fatal: Option<Error>,
-}
-
-/// A token as it is written inside a TOML string (quotes and backslashes
-/// escaped), with control characters escaped for the terminal.
-fn toml_text(token: &str) -> String {
-    echo(&token.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// The `na` line to write in `[rubric]`: the rubric's tokens and `token`.
-fn na_list(na: &[String], token: &str) -> String {
-    let tokens: Vec<String> = na
-        .iter()
-        .map(String::as_str)
-        .chain(std::iter::once(token))
-        .map(|t| format!("\"{}\"", toml_text(t)))
-        .collect();
-    format!("na = [{}]", tokens.join(", "))
-}
-
-impl<'t> Merger<'t> {
-    fn new(layout: &Layout, table: &'t mut Table) -> Merger<'t> {
-        Merger {
-            path: layout.path.clone(),
-            na: layout.na.clone(),
-            next: 0,
-            pending: BTreeMap::new(),
-            before: table.len(),
-            table,
-            cell_errors: Vec::new(),
-            error_count: 0,
-            first_bad: None,
-            na_place: layout.na_place.clone(),
-            totals: 0,
-            notes: Vec::new(),
-            fatal: None,
-        }
-    }
-
-    fn add(&mut self, index: usize, part: Result<Part>) {
-        self.pending.insert(index, part);
-        while let Some(part) = self.pending.remove(&self.next) {
-            self.next += 1;
-            if self.fatal.is_some() {
-                continue;
-            }
-            match part {
-                Err(e) => self.fatal = Some(e),
-                Ok(mut p) => {
-                    self.fatal = p.fatal.take();
-                    self.error_count += p.error_count;
-                    let room = MAX_LISTED_ERRORS.saturating_sub(self.cell_errors.len());
-                    self.cell_errors.extend(p.cell_errors.drain(..).take(room));
-                    if self.first_bad.is_none() {
-                        self.first_bad = p.first_bad.take();
-                    }
-                    self.totals += p.totals;
-                    let room = MAX_LISTED_ERRORS.saturating_sub(self.notes.len());
-                    self.notes.extend(p.notes.drain(..).take(room));
-                    // Once a cell is bad the table is not kept: stop copying.
-                    if self.error_count == 0 && self.fatal.is_none() {
-                        self.table.append(&p.units);
-                    }
-                }
-            }
-        }
-    }
-
-    /// The first stopping error; else every cell error; else done.
-    fn finish(self) -> Result<()> {
-        if let Some(e) = self.fatal {
-            return Err(e);
-        }
-        if self.error_count > 0 {
-            let more = (self.error_count > self.cell_errors.len())
-                .then(|| format!("  … and {} more", self.error_count - self.cell_errors.len()));
-            let noun = if self.error_count == 1 { "cell is" } else { "cells are" };
-            // The whole list to write, the tokens already missing kept: a
-            // rubric without `na` has the default list, and `na = ["暂无"]`
-            // alone would make every blank cell an error.
-            let declare = match self.first_bad.as_deref() {
-                Some(cell) => {
-                    let token = cell.trim();
-                    format!(
-                        "if \"{}\" means the value is missing, declare it so: `{}` in `[rubric]` {}",
-                        toml_text(token),
-                        na_list(&self.na, token),
-                        self.na_place
-                    )
-                }
-                None => format!(
-                    "a word that marks a missing value is declared so: `{}` in `[rubric]` {}",
-                    na_list(&self.na, "暂无"),
-                    self.na_place
-                ),
-            };
-            return Err(Error::data(format!("{} {noun} not a number", self.error_count))
-                .notes(self.cell_errors.iter().cloned())
-                .notes(more)
-                .help(format!(
-                    "write plain numbers (1234.5, \"1,234.5\", 12%); mark a missing value with one of the rubric's `na` tokens ({})",
-                    self.na
-                        .iter()
-                        .map(|s| format!("{:?}", echo(s)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-                .help(declare));
-        }
-        if self.table.len() == self.before && self.totals == 0 {
-            return Err(Error::data(format!("{} has a header but no data rows", self.path))
-                .help("add one row per unit below the header"));
-        }
-        let mut notes = self.notes;
-        if self.totals > notes.len() {
-            notes.push(format!(
-                "… and {} more totals rows left out of {}",
-                self.totals - notes.len(),
-                self.path
-            ));
-        }
-        let by_values = totals::by_values(self.table, self.before);
-        for &u in by_values.iter().take(MAX_LISTED_ERRORS) {
-            notes.push(format!(
-                "{}:{}: `{}` looks like a totals row (each of its values is the sum or the mean of the other rows'), not a unit: left out",
-                self.path,
-                self.table.row(u),
-                echo(self.table.id(u))
-            ));
-        }
-        if by_values.len() > MAX_LISTED_ERRORS {
-            notes.push(format!(
-                "… and {} more rows that look like totals rows left out of {}",
-                by_values.len() - MAX_LISTED_ERRORS,
-                self.path
-            ));
-        }
-        self.table.remove_units(&by_values);
-        self.table.notes.extend(notes);
-        if self.table.len() == self.before {
-            return Err(
-                Error::data(format!("{} has no data rows besides its totals rows", self.path))
-                    .help("add one row per unit below the header"),
-            );
         }
         Ok(())
     }

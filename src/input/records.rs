@@ -69,6 +69,56 @@ impl Batch {
         self.spans.iter().map(|&span| Rec { batch: self, span })
     }
 
+    /// The buffer a range reader reads whole lines into, for
+    /// [`Batch::split_lines`]; the batch is emptied first.
+    pub fn buffer(&mut self) -> &mut Vec<u8> {
+        self.clear();
+        &mut self.buf
+    }
+
+    /// Makes records of the lines in `buf[from..to]`, which hold no quote:
+    /// each non-empty line is one record, its fields split at commas, as
+    /// [`Splitter`]'s fast path splits them; blank lines are skipped but
+    /// counted. `byte` is the file offset of `buf[from]`. Lines are
+    /// numbered from 0 until [`Batch::number_lines`]. Returns how many line
+    /// breaks there are.
+    pub fn split_lines(&mut self, from: usize, to: usize, byte: u64) -> u64 {
+        let to = to.min(self.buf.len());
+        let mut at = from.min(to);
+        let mut breaks = 0;
+        while let Some(rest) = self.buf.get(at..to).filter(|rest| !rest.is_empty()) {
+            let (len, next) = match memchr::memchr(b'\n', rest) {
+                Some(len) => (len, at + len + 1),
+                None => (rest.len(), to),
+            };
+            if len > 0 {
+                let first_end = self.ends.len();
+                comma_ends(rest.get(..len).unwrap_or_default(), at, &mut self.ends);
+                self.ends.push(at + len);
+                self.spans.push(Span {
+                    start: at,
+                    first_end,
+                    fields: self.ends.len() - first_end,
+                    line: breaks,
+                    byte: byte + (at - from) as u64,
+                    hidden: false,
+                    gap: 1,
+                });
+            }
+            breaks += u64::from(next > at + len);
+            at = next;
+        }
+        self.used = to;
+        breaks
+    }
+
+    /// Numbers the records of [`Batch::split_lines`]: its first line is `first`.
+    pub fn number_lines(&mut self, first: u64) {
+        for span in &mut self.spans {
+            span.line += first;
+        }
+    }
+
     /// Appends a record given as fields (a sheet row).
     pub fn push_fields<'f>(&mut self, line: u64, fields: impl IntoIterator<Item = &'f [u8]>) {
         let start = self.used;
@@ -218,6 +268,39 @@ impl<R: BufRead> Splitter<R> {
         Ok(true)
     }
 
+    /// Where the next record begins: its byte offset in the input and the
+    /// line it is on (blank lines before it included).
+    pub fn position(&self) -> (u64, u64) {
+        (self.consumed, self.core.line().max(1))
+    }
+
+    /// A splitter of `input` that begins at byte `offset` of a file, on
+    /// line `line` (where [`Splitter::position`] or a range reader left off).
+    pub fn resume(input: R, path: &str, on_error: fn(&std::io::Error, &str) -> Error, at: (u64, u64)) -> Splitter<R> {
+        let mut splitter = Splitter::new(input, path, on_error);
+        splitter.consumed = at.0;
+        splitter.core.set_line(at.1);
+        splitter
+    }
+
+    /// Skips the line breaks of blank lines before a record (as the parser
+    /// would, but here the record's byte offset is then its own).
+    fn skip_blank_lines(&mut self) -> Result<()> {
+        loop {
+            let input = match self.input.fill_buf() {
+                Ok(input) => input,
+                Err(e) => return Err((self.on_error)(&e, &self.path)),
+            };
+            let blank = input.iter().take_while(|&&b| b == b'\n').count();
+            if blank == 0 {
+                return Ok(());
+            }
+            self.input.consume(blank);
+            self.consumed += blank as u64;
+            self.core.set_line(self.core.line() + blank as u64);
+        }
+    }
+
     pub fn new(input: R, path: &str, on_error: fn(&std::io::Error, &str) -> Error) -> Splitter<R> {
         Splitter {
             input,
@@ -244,6 +327,7 @@ impl<R: BufRead> Splitter<R> {
         if self.done {
             return Ok(false);
         }
+        self.skip_blank_lines()?;
         if self.fast && self.read_plain_line(batch)? {
             return Ok(true);
         }
@@ -491,6 +575,66 @@ mod tests {
             proptest::prop_assert_eq!(split_with(&text, true, buffer), split_with(&text, false, buffer));
             proptest::prop_assert_eq!(split_with(&text, true, buffer), split_with(&text, false, 8192));
         }
+    }
+
+    /// The byte offset of each record of `text`, as the splitter reads it.
+    fn split_bytes(text: &str, buffer: usize) -> Vec<u64> {
+        let input = std::io::BufReader::with_capacity(buffer, text.as_bytes());
+        let mut s = Splitter::new(input, "t", |e, _| Error::file(e.to_string()));
+        let mut batch = Batch::default();
+        while s.read_into(&mut batch).unwrap() {}
+        batch.iter().map(|r| r.byte()).collect()
+    }
+
+    /// Records of `text` as [`Batch::split_lines`] makes them, from byte
+    /// `from` (the file's offset `byte`, on line `line`).
+    fn split_by_lines(text: &str, from: usize, line: u64) -> Vec<(u64, u64, Vec<String>)> {
+        let mut batch = Batch::default();
+        batch.buffer().extend_from_slice(text.as_bytes());
+        let breaks = batch.split_lines(from, text.len(), from as u64);
+        assert_eq!(breaks, text[from..].matches('\n').count() as u64);
+        batch.number_lines(line);
+        batch
+            .iter()
+            .map(|r| {
+                (
+                    r.line(),
+                    r.byte(),
+                    r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quote_free_lines_split_by_ranges_as_by_the_splitter(
+            text in "[a,\n\r1.]{0,80}",
+            buffer in 1usize..16,
+            cut in 0usize..80,
+        ) {
+            // A range begins at a line start, `cut` bytes in or before.
+            let from = text.get(..cut.min(text.len())).and_then(|head| head.rfind('\n')).map_or(0, |at| at + 1);
+            let line = 1 + text[..from].matches('\n').count() as u64;
+            let expected: Vec<_> = split_with(&text, true, buffer)
+                .into_iter()
+                .zip(split_bytes(&text, buffer))
+                .filter(|(_, byte)| *byte >= from as u64)
+                .map(|((line, fields), byte)| (line, byte, fields))
+                .collect();
+            proptest::prop_assert_eq!(split_by_lines(&text, from, line), expected);
+        }
+    }
+
+    #[test]
+    fn a_record_after_blank_lines_starts_at_its_own_byte() {
+        let input = std::io::BufReader::with_capacity(4, &b"h\n\n\n\nx,1\n"[..]);
+        let mut s = Splitter::new(input, "t", |e, _| Error::file(e.to_string()));
+        let mut batch = Batch::default();
+        while s.read_into(&mut batch).unwrap() {}
+        let last = batch.iter().last().unwrap();
+        assert_eq!((last.line(), last.byte()), (5, 5));
+        assert_eq!(s.position(), (9, 6));
     }
 
     proptest::proptest! {
