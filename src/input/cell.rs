@@ -564,6 +564,13 @@ impl RawValues {
     }
 
     /// Appends another column's cells after this one's.
+    /// Room for `additional` more cells, if it can be had.
+    pub fn reserve(&mut self, additional: usize) {
+        if self.narrow.is_none() {
+            let _ = self.mantissa.try_reserve(additional);
+        }
+    }
+
     pub fn append(&mut self, other: &RawValues) {
         self.widen();
         if let (Scales::Common(a), Scales::Common(b), None) = (&self.scales, &other.scales, &other.narrow) {

@@ -65,6 +65,12 @@ impl<'t> Merger<'t> {
         }
     }
 
+    /// Makes room in the table for `times` as many units as `part` holds
+    /// (see [`Table::reserve_like`]).
+    pub(super) fn reserve_like(&mut self, part: &Part, times: f64) {
+        self.table.reserve_like(&part.units, times);
+    }
+
     /// How many parts are in order (appended, or counted after an error).
     pub(super) fn merged(&self) -> usize {
         self.next

@@ -8,8 +8,10 @@
 //! store of raw values), `narrow` (a read column compacted, and `Cells`,
 //! how bulk readers see its mantissas), `header` (finding the header row), `totals`
 //! (totals rows), [`excel`] (workbooks), `table` (the model: [`Table`]),
-//! `layout` (the rubric's columns in one file, and rows parsed into units), `merge` (parsed parts back in file order)
-//! and `read` (the streaming reader: [`load`], [`from_bytes`]). This file
+//! `layout` (the rubric's columns in one file, and rows parsed into units),
+//! `merge` (parsed parts put back in file order), `ranges` (a file's rows
+//! read by byte ranges, a range per thread) and `read` (the reader:
+//! [`load`], [`from_bytes`]). This file
 //! declares them, re-exports what the rest of the crate uses, and holds the
 //! options and bounds they share.
 

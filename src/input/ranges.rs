@@ -27,7 +27,7 @@ use std::sync::{Condvar, Mutex};
 /// Bytes of the file in one range (and so about the bytes of one batch).
 /// A range's last line may run on past it by a quarter of this; a longer
 /// line stops the baton (the sequential reader bounds and reports it).
-const RANGE_BYTES: u64 = 4 << 20;
+const RANGE_BYTES: u64 = 2 << 20;
 
 #[cfg(test)]
 thread_local! {
@@ -44,6 +44,7 @@ fn range_bytes() -> u64 {
     }
     RANGE_BYTES
 }
+
 /// Ranges a thread may parse ahead of the first one not yet in the table,
 /// per thread, so parsed parts waiting for their turn stay few.
 const AHEAD_PER_THREAD: usize = 2;
@@ -72,8 +73,10 @@ struct State {
 /// The ranges of one file and what the threads share.
 pub(super) struct Ranges<'a> {
     file: &'a File,
-    /// Where the data rows begin (after the header) and the file's length.
+    /// Where the data rows begin (after the header), and how many bytes
+    /// follow.
     start: u64,
+    data_bytes: u64,
     range_bytes: u64,
     ranges: usize,
     progress: &'a indicatif::ProgressBar,
@@ -101,10 +104,12 @@ impl<'a> Ranges<'a> {
     pub(super) fn new(file: &'a File, at: (u64, u64), progress: &'a indicatif::ProgressBar) -> Ranges<'a> {
         let size = file.metadata().map_or(0, |m| m.len());
         let range_bytes = range_bytes();
-        let ranges = size.saturating_sub(at.0).div_ceil(range_bytes);
+        let data_bytes = size.saturating_sub(at.0);
+        let ranges = data_bytes.div_ceil(range_bytes);
         Ranges {
             file,
             start: at.0,
+            data_bytes,
             range_bytes,
             ranges: usize::try_from(ranges).unwrap_or(usize::MAX),
             progress,
@@ -156,6 +161,13 @@ impl<'a> Ranges<'a> {
             batch.number_lines(first_line);
             let part = layout.parse(&batch, rubric, file_index);
             let Ok(mut m) = merger.lock() else { return };
+            if index == 0 && self.ranges > 1 {
+                // The first range's rows say how many the file holds (a few
+                // more: ranges differ, and rows one too many would double
+                // the table's columns).
+                let read_bytes = read.end.saturating_sub(read.begin.unwrap_or(read.end));
+                m.reserve_like(&part, 1.05 * self.data_bytes as f64 / read_bytes.max(1) as f64);
+            }
             m.add(index, Ok(part));
             let (merged, fatal) = (m.merged(), m.fatal.is_some());
             drop(m);

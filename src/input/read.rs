@@ -5,7 +5,10 @@
 //! CSV is read as a stream: one thread splits records while the others parse
 //! batches of them in parallel (batches bounded in records and in bytes);
 //! a [`Merger`] puts them back in file order, so the table is the same
-//! whatever the number of threads. A [`Guard`] hashes what is read and
+//! whatever the number of threads. A regular file that is not hashed has
+//! its rows read by byte ranges instead (see `ranges`), each thread
+//! splitting and parsing its own, up to the first quote; the stream reads
+//! on from there. A [`Guard`] hashes what is read and
 //! refuses an over-long line as soon as it is seen. A workbook is read into
 //! memory (it is a zip archive, whose directory is at its end; at most
 //! 1 GiB) and its sheet streamed row by row (see `excel`), keeping only the

@@ -27,6 +27,12 @@ pub struct TextColumn {
 }
 
 impl TextColumn {
+    /// Room for `times` as many texts as `like` holds (see [`Table::reserve_like`]).
+    fn reserve_like(&mut self, like: &TextColumn, times: f64) {
+        let _ = self.text.try_reserve(scaled(like.text.len(), times));
+        let _ = self.ends.try_reserve(scaled(like.ends.len(), times));
+    }
+
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
         self.ends.push(self.text.len());
@@ -67,6 +73,10 @@ pub struct CodedText {
 }
 
 impl CodedText {
+    fn reserve_like(&mut self, like: &CodedText, times: f64) {
+        let _ = self.codes.try_reserve(scaled(like.codes.len(), times));
+    }
+
     fn code_of(&mut self, s: &str) -> u32 {
         if let Some(&code) = self.index.get(s) {
             return code;
@@ -343,6 +353,31 @@ impl Table {
     }
 
     /// Appends the units of one batch of rows, after those read so far.
+    /// Makes room for `times` as many units as `units` (the first part of a
+    /// file whose size says how many such parts follow), so that columns
+    /// do not grow by doubling: each doubling leaves the memory it moved
+    /// from behind in the allocator (on 1M x 40 a diff's peak was 45 MB
+    /// higher). Only address space is taken until it is written, and a
+    /// reservation that cannot be made is not: the columns then grow.
+    pub(super) fn reserve_like(&mut self, units: &Units, times: f64) {
+        self.ids.reserve_like(&units.ids, times);
+        if let (Some(mine), Some(theirs)) = (&mut self.labels, &units.labels) {
+            mine.reserve_like(theirs, times);
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.groups, &units.groups) {
+            mine.reserve_like(theirs, times);
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.periods, &units.periods) {
+            mine.reserve_like(theirs, times);
+        }
+        let rows = scaled(units.rows.len(), times);
+        let _ = self.file_of.try_reserve(rows);
+        let _ = self.row_of.try_reserve(rows);
+        for column in &mut self.values {
+            column.reserve(rows);
+        }
+    }
+
     pub(super) fn append(&mut self, units: &Units) {
         self.ids.append(&units.ids);
         if let (Some(mine), Some(theirs)) = (&mut self.labels, &units.labels) {
@@ -360,6 +395,12 @@ impl Table {
             mine.append(theirs);
         }
     }
+}
+
+/// `n` × `times`, rounded up (a count to reserve room for).
+fn scaled(n: usize, times: f64) -> usize {
+    // A float-to-int `as` saturates: no overflow, and NaN gives 0.
+    (n as f64 * times).ceil() as usize
 }
 
 /// Units parsed from one batch of a file's rows, in file order, to be
@@ -428,4 +469,45 @@ pub(super) fn check_duplicate_ids(table: &Table) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_is_made_for_as_many_units_again_as_the_first_part_says() {
+        let rubric = crate::rubric::Rubric::parse(
+            "t.toml",
+            "[rubric]\nname = \"t\"\nid = \"id\"\nlabel = \"name\"\n[[dimension]]\nid = \"d\"\n[[indicator]]\nid = \"a\"\ndimension = \"d\"\nnormalize = \"minmax\"\n",
+            false,
+        )
+        .unwrap();
+        let mut table = Table::new(&rubric, &super::super::ReadOptions::default());
+        let mut units = Units {
+            labels: Some(TextColumn::default()),
+            values: vec![RawValues::default()],
+            ..Units::default()
+        };
+        for u in 0..10 {
+            units.ids.push(&format!("u{u}"));
+            if let Some(labels) = &mut units.labels {
+                labels.push("村");
+            }
+            units.rows.push(u + 2);
+            units.values[0].push_decimal(5, 1);
+        }
+        table.reserve_like(&units, 100.5);
+        assert!(table.row_of.capacity() >= 1005 && table.file_of.capacity() >= 1005);
+        assert!(table.ids.ends.capacity() >= 1005 && table.ids.text.capacity() >= 2010);
+        assert!(table.labels.as_ref().unwrap().text.capacity() >= 3015);
+        table.append(&units);
+        assert_eq!(
+            (table.len(), table.id(9), table.values[0].iter().nth(9)),
+            (10, "u9", Some(Some(0.5)))
+        );
+        // A reservation too large to make is not made.
+        table.reserve_like(&units, f64::INFINITY);
+        assert_eq!(table.len(), 10);
+    }
 }
