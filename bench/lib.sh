@@ -49,11 +49,12 @@ measure() {
 # Interleaved runs: `job NAME CMD...` queues a command; `run_jobs` then runs
 # every queued command once per round, RUNS rounds, so that the machine's
 # drift (its speed moves by a fifth over minutes) falls on every command
-# alike, and sets MEDIAN[NAME] (seconds) and PEAK[NAME] (KB, the largest).
+# alike, and sets MEDIAN[NAME] (seconds), PEAK[NAME] (KB, the largest) and
+# TIMES[NAME] (every round's seconds, in round order).
 # A failed run says so (with the end of its stderr) and stops the script.
 JOB_NAMES=()
 JOB_CMDS=()
-declare -A MEDIAN PEAK
+declare -A MEDIAN PEAK TIMES
 job() {
   JOB_NAMES+=("$1")
   shift
@@ -78,7 +79,21 @@ run_jobs() {
   for k in "${!JOB_CMDS[@]}"; do
     MEDIAN[${JOB_NAMES[$k]}]=$(printf '%s\n' ${times[$k]} | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     PEAK[${JOB_NAMES[$k]}]=$(printf '%s\n' ${mems[$k]} | sort -g | tail -n 1)
+    TIMES[${JOB_NAMES[$k]}]=${times[$k]}
   done
+}
+
+# Each round's ratio of two jobs' times (paired within the round, where the
+# machine's drift cancels), then their median: `round_ratios A B`.
+round_ratios() {
+  local -a a b
+  read -r -a a <<< "${TIMES[$1]}"
+  read -r -a b <<< "${TIMES[$2]}"
+  local k ratios=()
+  for k in "${!a[@]}"; do
+    ratios+=("$(ratio "${a[$k]}" "${b[$k]}")")
+  done
+  echo "${ratios[*]} (median $(printf '%s\n' "${ratios[@]}" | sort -g | awk '{r[NR]=$1} END {print r[int((NR+1)/2)]}'))"
 }
 
 # a / b to two decimals

@@ -55,6 +55,9 @@ for name in $(printf 'score_%s ' $specs) diff; do
   [ "$name" = diff ] && label="diff goalpost (2 years)"
   printf '%-28s %10s %10d %10s %12s\n' "$label" "$t" $((PEAK[$name] / 1024)) "$(ratio "$t" "$floor")" "$(ratio "$t" "$goal")"
 done
+echo "score goalpost / floor, round by round: $(round_ratios "score goalpost-explicit" floor)"
+echo "diff / score goalpost, round by round: $(round_ratios diff "score goalpost-explicit")"
+echo "entropy / score goalpost, round by round: $(round_ratios "score goalpost-entropy" "score goalpost-explicit")"
 printf '%-28s %10s %10d\n' "sensitivity 3000x35, 1000" "${MEDIAN[sensitivity]}" $((PEAK[sensitivity] / 1024))
 printf '%-28s %10s %10d\n' "  + 3 norms x 2 aggregations" "${MEDIAN[sensitivity6]}" $((PEAK[sensitivity6] / 1024))
 machine
