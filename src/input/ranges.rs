@@ -45,6 +45,9 @@ fn range_bytes() -> u64 {
     RANGE_BYTES
 }
 
+/// The most threads that read ranges at once.
+const MAX_THREADS: usize = 16;
+
 /// Ranges a thread may parse ahead of the first one not yet in the table,
 /// per thread, so parsed parts waiting for their turn stay few.
 const AHEAD_PER_THREAD: usize = 2;
@@ -137,9 +140,12 @@ impl<'a> Ranges<'a> {
         file_index: usize,
         merger: &Mutex<Merger<'_>>,
     ) -> Result<Resume> {
+        // No more threads than ranges, and a bounded number: each holds a
+        // range's bytes and field ends (about 5 MB) and its parts waiting.
+        let threads = threads.clamp(1, MAX_THREADS).min(self.ranges.max(1));
         std::thread::scope(|scope| {
-            for _ in 0..threads.max(1) {
-                scope.spawn(|| self.work(threads.max(1), layout, rubric, file_index, merger));
+            for _ in 0..threads {
+                scope.spawn(|| self.work(threads, layout, rubric, file_index, merger));
             }
         });
         let state = self.state.lock().map_err(|_| Error::file("a reading thread failed"))?;
