@@ -223,6 +223,7 @@ pub fn pearson(pairs: &[(f64, f64)]) -> Option<f64> {
 
 /// (x − a) / (b − c) without overflow in the differences: when one of them
 /// is beyond the largest double, both are taken on halved values.
+#[inline]
 pub fn ratio_of_differences(x: f64, a: f64, b: f64, c: f64) -> f64 {
     let (top, bottom) = (x - a, b - c);
     if top.is_finite() && bottom.is_finite() {

@@ -64,13 +64,7 @@ impl Scaling {
         let lower = direction == Direction::Lower;
         match self {
             Scaling::Goalpost { lo, hi } => goalpost(x, *lo, *hi, lower),
-            Scaling::Minmax { min, max } => {
-                if lower {
-                    stats::ratio_of_differences(*max, x, *max, *min)
-                } else {
-                    stats::ratio_of_differences(x, *min, *max, *min)
-                }
-            }
+            Scaling::Minmax { min, max } => minmax(x, *min, *max, lower),
             Scaling::Zscore { mean, sd } => {
                 let z = stats::ratio_of_differences(x, *mean, *sd, 0.0);
                 if lower { -z } else { z }
@@ -124,7 +118,18 @@ pub fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
     }
 }
 
+/// Minmax normalization: (x − min) / (max − min), or its mirror.
+#[inline]
+pub fn minmax(x: f64, min: f64, max: f64, lower: bool) -> f64 {
+    if lower {
+        stats::ratio_of_differences(max, x, max, min)
+    } else {
+        stats::ratio_of_differences(x, min, max, min)
+    }
+}
+
 /// Goalpost normalization: (clamp(x, lo, hi) − lo) / (hi − lo), or its mirror.
+#[inline]
 pub fn goalpost(x: f64, lo: f64, hi: f64, lower: bool) -> f64 {
     let c = x.clamp(lo, hi);
     if lower {
