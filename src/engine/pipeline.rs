@@ -5,7 +5,7 @@
 //! treatment it is fitted with, and the checks a table passes before it runs.
 
 use super::Params;
-use super::scaling::{Scaling, goalpost, minmax};
+use super::scaling::{Scaling, goalpost, minmax, zscore};
 use crate::error::{Error, Result};
 use crate::input::{Cells, RawValues, Table};
 use crate::outliers::{self, Treatment};
@@ -107,7 +107,7 @@ impl<'a> Eval<'a> {
         };
         // A column over one power of ten is read in one loop per way of
         // storing its mantissas (the values of `get`, without its decoding
-        // per cell); the usual goalposts and minmax, with nothing to fill,
+        // per cell); the usual goalposts, minmax and zscore, with nothing to fill,
         // transform, treat or floor, in a loop of their own (the same
         // operations, without a choice among them per cell).
         let plain = fill.is_none() && ind.transform == Transform::None && treatment == Treatment::None && floor <= 0.0;
@@ -119,6 +119,9 @@ impl<'a> Eval<'a> {
                 }
                 Scaling::Minmax { min, max } => {
                     return z_cells(&cells, power, base, out, present, |x| minmax(x, min, max, lower));
+                }
+                Scaling::Zscore { mean, sd } => {
+                    return z_cells(&cells, power, base, out, present, |x| zscore(x, mean, sd, lower));
                 }
                 _ => {}
             }

@@ -65,10 +65,7 @@ impl Scaling {
         match self {
             Scaling::Goalpost { lo, hi } => goalpost(x, *lo, *hi, lower),
             Scaling::Minmax { min, max } => minmax(x, *min, *max, lower),
-            Scaling::Zscore { mean, sd } => {
-                let z = stats::ratio_of_differences(x, *mean, *sd, 0.0);
-                if lower { -z } else { z }
-            }
+            Scaling::Zscore { mean, sd } => zscore(x, *mean, *sd, lower),
             Scaling::Rank(table) => {
                 let q = table.fraction(x);
                 if lower { 1.0 - q } else { q }
@@ -126,6 +123,13 @@ pub fn minmax(x: f64, min: f64, max: f64, lower: bool) -> f64 {
     } else {
         stats::ratio_of_differences(x, min, max, min)
     }
+}
+
+/// Z-score normalization: (x − mean) / sd, negated for `lower`.
+#[inline]
+pub fn zscore(x: f64, mean: f64, sd: f64, lower: bool) -> f64 {
+    let z = stats::ratio_of_differences(x, mean, sd, 0.0);
+    if lower { -z } else { z }
 }
 
 /// Goalpost normalization: (clamp(x, lo, hi) − lo) / (hi − lo), or its mirror.
