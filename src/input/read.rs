@@ -55,13 +55,13 @@ pub fn load(paths: &[String], rubric: &Rubric, options: &ReadOptions) -> Result<
             read_source(std::io::stdin(), "<stdin>", false, rubric, options, &mut table, None)?;
         } else {
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, "read the data file", &e))?;
-            if file.metadata().is_ok_and(|m| m.is_dir()) {
+            let meta = file.metadata().ok();
+            if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
                 let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
                 return Err(Error::io(path, "read the data file", &e));
             }
-            let size = file.metadata().map_or(0, |m| m.len());
-            let progress = crate::progress::reading(path, size);
-            let regular = file.metadata().is_ok_and(|m| m.is_file());
+            let progress = crate::progress::reading(path, meta.as_ref().map_or(0, std::fs::Metadata::len));
+            let regular = meta.as_ref().is_some_and(std::fs::Metadata::is_file);
             let seekable = regular.then_some(Seekable {
                 file: &file,
                 progress: &progress,
