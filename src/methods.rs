@@ -43,6 +43,17 @@ pub fn entropy_divergence(z: &[f64], shift: f64) -> Option<f64> {
 /// 0.5 s of CPU for the entropy weights of 1M × 40).
 pub trait IndexWalk {
     fn walk<F: FnMut(usize)>(&self, f: F);
+
+    /// How many times each index below `len` is walked (every index is).
+    fn tally(&self, len: usize) -> Vec<usize> {
+        let mut tally = vec![0; len];
+        self.walk(|k| {
+            if let Some(count) = tally.get_mut(k) {
+                *count += 1;
+            }
+        });
+        tally
+    }
 }
 
 impl IndexWalk for [usize] {
@@ -55,27 +66,30 @@ impl IndexWalk for [usize] {
 /// values: `column` walks each present unit's index, in unit order (twice:
 /// the total, then the terms). Each distinct value's p·ln p is computed
 /// once, and the sums add the same terms in the same order, so the result
-/// has the bits of [`entropy_divergence`] over the column's values.
+/// has the bits of [`entropy_divergence`] over the column's values. How
+/// many values there are, whether one is negative and whether they are all
+/// equal are read off the column's tally by index, so the first walk only
+/// sums (a compensated sum is a chain of dependent additions).
 pub fn entropy_divergence_indexed(distinct: &[f64], column: &(impl IndexWalk + ?Sized), shift: f64) -> Option<f64> {
     let value = |k: usize| distinct.get(k).copied().unwrap_or(f64::NAN);
     let (mut n, mut negative, mut constant) = (0usize, false, true);
-    let mut first = f64::NAN;
-    let mut total = stats::Sum::default();
-    column.walk(|k| {
-        let v = value(k);
-        negative |= v + shift < 0.0;
-        if n == 0 {
-            first = v;
-        } else {
-            // As `windows(2).all(==)`: a NaN anywhere makes it false.
-            constant &= v == first && !first.is_nan();
+    let mut first: Option<f64> = None;
+    for (k, &count) in column.tally(distinct.len()).iter().enumerate() {
+        if count == 0 {
+            continue;
         }
-        n += 1;
-        total.add(v + shift);
-    });
+        let v = value(k);
+        n += count;
+        negative |= v + shift < 0.0;
+        // As `windows(2).all(==)`: a NaN anywhere makes it false.
+        constant &= !v.is_nan() && first.is_none_or(|first| v == first);
+        first.get_or_insert(v);
+    }
     if negative {
         return None;
     }
+    let mut total = stats::Sum::default();
+    column.walk(|k| total.add(value(k) + shift));
     let total = total.value();
     if n < 2 || constant || total.is_nan() || total <= 0.0 {
         return Some(0.0);

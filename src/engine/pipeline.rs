@@ -254,11 +254,24 @@ impl<'a> Eval<'a> {
                 *slot = z;
             }
         }
+        let mut tally = vec![0; distinct.len()];
+        let missing = if filled.is_some() {
+            cells.len().saturating_sub(counts.len())
+        } else {
+            0
+        };
+        let counted = counts.occupied_counts().map(|(o, count)| (o, count as usize));
+        for (o, count) in counted.chain(std::iter::once((counts.slots(), missing))) {
+            if let Some(slot) = tally.get_mut(o) {
+                *slot = count;
+            }
+        }
         Some(ZIndexed {
             cells,
             base: counts.base(),
             distinct,
             filled: filled.is_some(),
+            tally,
         })
     }
 
@@ -284,6 +297,8 @@ pub(super) struct ZIndexed<'t> {
     pub(super) distinct: Vec<f64>,
     /// Missing cells take the last value.
     filled: bool,
+    /// How many cells take each index (see [`crate::methods::IndexWalk::tally`]).
+    tally: Vec<usize>,
 }
 
 impl crate::methods::IndexWalk for ZIndexed<'_> {
@@ -297,6 +312,12 @@ impl crate::methods::IndexWalk for ZIndexed<'_> {
             None if self.filled => f(filled),
             None => {}
         });
+    }
+
+    fn tally(&self, len: usize) -> Vec<usize> {
+        let mut tally = self.tally.clone();
+        tally.resize(len, 0);
+        tally
     }
 }
 
@@ -641,10 +662,11 @@ mod tests {
 
         /// A column scored a chunk at a time (`z_range`, with its own loops
         /// for plain goalposts and minmax) gives the bits of the cell-by-cell
-        /// pipeline (`Eval::z`), whatever fills, transforms, treats or floors.
+        /// pipeline (`Eval::z`), whatever fills, transforms, treats or floors;
+        /// and the tally a column by index keeps is the one its walk makes.
         #[test]
         fn a_column_at_a_time_is_the_cell_by_cell_pipeline(
-            cells in proptest::collection::vec(proptest::option::weighted(0.9, (1i32..3000, 0u8..3)), 3..200),
+            cells in proptest::collection::vec(proptest::option::weighted(0.9, (1i32..600, 0u8..3)), 3..200),
             normalize in prop_oneof![Just("goalpost"), Just("minmax"), Just("zscore")],
             goalposts in prop_oneof![Just((0.0, 30.0)), Just((2.5, 7.25)), Just((-1e308, 1e308))],
             lower in any::<bool>(),
@@ -681,6 +703,14 @@ mod tests {
             prop_assert_eq!(got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), want);
             let counted: Vec<u32> = (base..n).map(|u| u32::from(table.value(0, u).is_some())).collect();
             prop_assert_eq!(present, counted);
+            // The tally an indexed column keeps is the one its walk makes.
+            if let Some(indexed) = eval.z_indexed(0) {
+                use crate::methods::IndexWalk;
+                let len = indexed.distinct.len();
+                let mut walked = vec![0usize; len];
+                indexed.walk(|k| walked[k] += 1);
+                prop_assert_eq!(indexed.tally(len), walked);
+            }
         }
 
         /// Rank's reference from counts by mantissa is the one sorted from

@@ -250,6 +250,11 @@ impl Counts {
         self.occupied().map(|o| (o, self.value(o)))
     }
 
+    /// Each present value's offset (see [`Counts::occupied_values`]) with its count.
+    pub fn occupied_counts(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.occupied().map(|o| (o, self.counts.get(o).copied().unwrap_or(0)))
+    }
+
     /// Each present value with its count, ascending.
     pub fn values(&self) -> impl Iterator<Item = (f64, u32)> + '_ {
         self.occupied_values()
