@@ -112,28 +112,20 @@ impl<'a> Eval<'a> {
         // operations, without a choice among them per cell).
         let plain = fill.is_none() && ind.transform == Transform::None && treatment == Treatment::None && floor <= 0.0;
         let lower = ind.direction == Direction::Lower;
-        if let (true, Some((cells, power))) = (plain, column.common()) {
-            match *scaling {
-                Scaling::Goalpost { lo, hi } => {
-                    return z_cells(&cells, power, base, out, present, |x| goalpost(x, lo, hi, lower));
-                }
-                Scaling::Minmax { min, max } => {
-                    return z_cells(&cells, power, base, out, present, |x| minmax(x, min, max, lower));
-                }
-                Scaling::Zscore { mean, sd } => {
-                    return z_cells(&cells, power, base, out, present, |x| zscore(x, mean, sd, lower));
-                }
-                _ => {}
-            }
-        }
         if let Some((cells, power)) = column.common() {
-            cells.for_each(base, out.len(), |k, m| {
-                let (Some(slot), Some(count)) = (out.get_mut(k), present.get_mut(k)) else {
-                    return;
-                };
-                *count += u32::from(m.is_some());
-                *slot = z_of(m.map(|m| f64::from(m) / power));
-            });
+            let cells = (&cells, power);
+            match *scaling {
+                Scaling::Goalpost { lo, hi } if plain => {
+                    z_cells(cells, base, out, present, f64::NAN, |x| goalpost(x, lo, hi, lower))
+                }
+                Scaling::Minmax { min, max } if plain => {
+                    z_cells(cells, base, out, present, f64::NAN, |x| minmax(x, min, max, lower))
+                }
+                Scaling::Zscore { mean, sd } if plain => {
+                    z_cells(cells, base, out, present, f64::NAN, |x| zscore(x, mean, sd, lower))
+                }
+                _ => z_cells(cells, base, out, present, z_of(None), |x| z_of(Some(x))),
+            }
             return;
         }
         for (k, (slot, count)) in out.iter_mut().zip(present.iter_mut()).enumerate() {
@@ -395,16 +387,23 @@ impl Dense {
     }
 }
 
-/// [`Eval::z_range`] of a column over one `power` of ten whose cells need
-/// only scaling (`z` of the value).
+/// [`Eval::z_range`] of a column over one power of ten, `(cells, power)`:
+/// `z` of each present cell's value, `missing` for a missing cell.
 #[inline]
-fn z_cells(cells: &Cells<'_>, power: f64, base: usize, out: &mut [f64], present: &mut [u32], z: impl Fn(f64) -> f64) {
+fn z_cells(
+    (cells, power): (&Cells<'_>, f64),
+    base: usize,
+    out: &mut [f64],
+    present: &mut [u32],
+    missing: f64,
+    z: impl Fn(f64) -> f64,
+) {
     cells.for_each(base, out.len(), |k, m| {
         let (Some(slot), Some(count)) = (out.get_mut(k), present.get_mut(k)) else {
             return;
         };
         *count += u32::from(m.is_some());
-        *slot = m.map_or(f64::NAN, |m| z(f64::from(m) / power));
+        *slot = m.map_or(missing, |m| z(f64::from(m) / power));
     });
 }
 

@@ -162,8 +162,8 @@ impl<'a> Ranges<'a> {
             let Some(first_line) = self.pass(index, &read) else {
                 return;
             };
-            self.progress
-                .inc(read.end.saturating_sub(read.begin.unwrap_or(read.end)));
+            let read_bytes = read.end.saturating_sub(read.begin.unwrap_or(read.end));
+            self.progress.inc(read_bytes);
             batch.number_lines(first_line);
             let part = layout.parse(&batch, rubric, file_index);
             let Ok(mut m) = merger.lock() else { return };
@@ -171,7 +171,6 @@ impl<'a> Ranges<'a> {
                 // The first range's rows say how many the file holds (a few
                 // more: ranges differ, and rows one too many would double
                 // the table's columns).
-                let read_bytes = read.end.saturating_sub(read.begin.unwrap_or(read.end));
                 m.reserve_like(&part, 1.05 * self.data_bytes as f64 / read_bytes.max(1) as f64);
             }
             m.add(index, Ok(part));
