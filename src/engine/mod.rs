@@ -28,14 +28,14 @@ pub use aggregate::{
 };
 pub use pipeline::{MissingReport, normalized_rows, pooled_values};
 pub use rank::{RANK_TOLERANCE, competition_ranks, ranks_of};
-pub use scaling::{RankTable, Scaling, constant_warning, fit_scaling, goalpost};
+pub use scaling::{RankTable, Scaling, constant_warning, fit_scaling, fit_scaling_counted, goalpost};
 pub use weights::{Weights, effective_weights, obstacles, rubric_weights, split_global};
 
 use crate::error::{Error, Result};
 use crate::input::Table;
 use crate::methods;
 use crate::outliers::Treatment;
-use crate::rubric::{Aggregate, Method, Normalize, Rubric, Weighting};
+use crate::rubric::{Aggregate, Method, Rubric, Weighting};
 use crate::stats;
 use aggregate::weighted_mean;
 use pipeline::{Eval, fill_values, fit_treatment, missing_report, validate};
@@ -262,13 +262,10 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                 treatment: &treatment,
                 scaling: &[],
             };
-            // Rank's reference from counts by mantissa, when every table
-            // has them: a few thousand distinct values sorted, not a
-            // million cells.
-            if rubric.indicators[i].normalize == Normalize::Rank
-                && let Some(counted) = tables.iter().map(|t| eval(t).x_counted(i)).collect::<Option<Vec<_>>>()
-            {
-                return Scaling::rank_counted(counted.concat());
+            // From counts by mantissa, when every table has them: a few
+            // thousand distinct values sorted or summed, not a million cells.
+            if let Some(counted) = tables.iter().map(|t| eval(t).x_counted(i)).collect::<Option<Vec<_>>>() {
+                return fit_scaling_counted(rubric, i, counted.concat());
             }
             present.clear();
             for table in tables {
@@ -318,16 +315,20 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                 treatment: &treatment,
                 scaling: &scaling,
             });
-            // Entropy weights of one table: each distinct value's
-            // normalized value and term once. The bounds serve only a
-            // TOPSIS ideal, which takes the other path.
-            let one = match tables {
-                [_] if objective == Some(Weighting::Entropy) && rubric.method != Method::Topsis => evals.clone().next(),
-                _ => None,
-            };
-            if let Some(column) = one.and_then(|eval| eval.z_indexed(i)) {
-                let divergence = methods::entropy_divergence_indexed(&column.distinct, &column, rubric.entropy_shift);
-                return (divergence, f64::NAN, f64::NAN, Vec::new());
+            // Entropy weights and a TOPSIS ideal from each distinct value
+            // with its count, when every table has counts: a few thousand
+            // values summed, not a million cells.
+            if objective != Some(Weighting::Critic)
+                && let Some(counted) = evals.clone().map(|eval| eval.z_counted(i)).collect::<Option<Vec<_>>>()
+            {
+                let counted = counted.concat();
+                let occurring = counted.iter().filter(|&&(_, count)| count > 0).map(|&(z, _)| z);
+                let (lo, hi) = occurring.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| (lo.min(z), hi.max(z)));
+                let divergence = match objective {
+                    Some(Weighting::Entropy) => methods::entropy_divergence_counted(&counted, rubric.entropy_shift),
+                    _ => None,
+                };
+                return (divergence, lo, hi, Vec::new());
             }
             let mut keep = Vec::new();
             present.clear();

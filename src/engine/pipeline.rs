@@ -228,43 +228,19 @@ impl<'a> Eval<'a> {
         });
     }
 
-    /// Column `i`'s normalized values by index, for a fit that walks the
-    /// column more than once: each mantissa between the column's smallest
-    /// and largest is worked out once (see [`Counts`]), the filled value
-    /// of a missing cell last. `None` when the column has no counts.
-    pub(super) fn z_indexed(&self, i: usize) -> Option<ZIndexed<'a>> {
-        if self.rubric.indicators.get(i).is_none() || self.scaling.get(i).is_none() {
-            return None;
+    /// Column `i`'s normalized values with their counts: those of
+    /// [`Eval::x_counted`] through the column's scaling and floor, for a fit
+    /// that sums over the column (entropy weights, a TOPSIS ideal). `None`
+    /// when the column has no counts.
+    pub(super) fn z_counted(&self, i: usize) -> Option<Vec<(f64, u32)>> {
+        let (ind, scaling) = (self.rubric.indicators.get(i)?, self.scaling.get(i)?);
+        let floor = self.rubric.floor;
+        let mut counted = self.x_counted(i)?;
+        for (v, _) in &mut counted {
+            let z = scaling.apply(*v, ind.direction);
+            *v = if floor > 0.0 { floor + (1.0 - floor) * z } else { z };
         }
-        let (cells, power) = self.table.values.get(i)?.common()?;
-        let counts = cells.counts(power)?;
-        let filled = self.fill.get(i).copied().flatten().map(|raw| self.z_of_raw(i, raw));
-        let mut distinct = vec![f64::NAN; counts.slots() + 1];
-        let values = counts.occupied_values().map(|(o, raw)| (o, self.z_of_raw(i, raw)));
-        for (o, z) in values.chain(filled.map(|z| (counts.slots(), z))) {
-            if let Some(slot) = distinct.get_mut(o) {
-                *slot = z;
-            }
-        }
-        let mut tally = vec![0; distinct.len()];
-        let missing = if filled.is_some() {
-            cells.len().saturating_sub(counts.len())
-        } else {
-            0
-        };
-        let counted = counts.occupied_counts().map(|(o, count)| (o, count as usize));
-        for (o, count) in counted.chain(std::iter::once((counts.slots(), missing))) {
-            if let Some(slot) = tally.get_mut(o) {
-                *slot = count;
-            }
-        }
-        Some(ZIndexed {
-            cells,
-            base: counts.base(),
-            distinct,
-            filled: filled.is_some(),
-            tally,
-        })
+        Some(counted)
     }
 
     /// [`Eval::z_range`] of one raw value of column `i` (present or filled).
@@ -277,39 +253,6 @@ impl<'a> Eval<'a> {
         let z = scaling.apply(x, ind.direction);
         let floor = self.rubric.floor;
         if floor > 0.0 { floor + (1.0 - floor) * z } else { z }
-    }
-}
-
-/// A column's normalized values as indices into its distinct values (see
-/// [`Eval::z_indexed`]).
-pub(super) struct ZIndexed<'t> {
-    cells: Cells<'t>,
-    base: i32,
-    /// By mantissa − base; the filled value last.
-    pub(super) distinct: Vec<f64>,
-    /// Missing cells take the last value.
-    filled: bool,
-    /// How many cells take each index (see [`crate::methods::IndexWalk::tally`]).
-    tally: Vec<usize>,
-}
-
-impl crate::methods::IndexWalk for ZIndexed<'_> {
-    /// Calls `f` with each present (or filled) unit's index into
-    /// `distinct`, in unit order.
-    fn walk<F: FnMut(usize)>(&self, mut f: F) {
-        let filled = self.distinct.len().saturating_sub(1);
-        self.cells.for_each(0, self.cells.len(), |_, m| match m {
-            // base ≤ m ≤ base + span: the difference is an index.
-            Some(m) => f(m.wrapping_sub(self.base) as u32 as usize),
-            None if self.filled => f(filled),
-            None => {}
-        });
-    }
-
-    fn tally(&self, len: usize) -> Vec<usize> {
-        let mut tally = self.tally.clone();
-        tally.resize(len, 0);
-        tally
     }
 }
 
@@ -702,30 +645,38 @@ mod tests {
             prop_assert_eq!(got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), want);
             let counted: Vec<u32> = (base..n).map(|u| u32::from(table.value(0, u).is_some())).collect();
             prop_assert_eq!(present, counted);
-            // The tally an indexed column keeps is the one its walk makes.
-            if let Some(indexed) = eval.z_indexed(0) {
-                use crate::methods::IndexWalk;
-                let len = indexed.distinct.len();
-                let mut walked = vec![0usize; len];
-                indexed.walk(|k| walked[k] += 1);
-                prop_assert_eq!(indexed.tally(len), walked);
+            // Counted, the column's normalized values are those of its cells.
+            if let Some(counted) = eval.z_counted(0) {
+                let mut by_count = std::collections::BTreeMap::new();
+                for (z, count) in counted {
+                    *by_count.entry(z.to_bits()).or_insert(0u32) += count;
+                }
+                by_count.retain(|_, count| *count > 0);
+                let mut by_cell = std::collections::BTreeMap::new();
+                for z in (0..n).filter_map(|u| eval.z(0, u)) {
+                    *by_cell.entry(z.to_bits()).or_insert(0u32) += 1;
+                }
+                prop_assert_eq!(by_count, by_cell);
             }
         }
 
-        /// Rank's reference from counts by mantissa is the one sorted from
+        /// A scaling fitted from counts by mantissa is the one fitted from
         /// every value: transform, outlier treatment and filled cells
-        /// included, one table or two pooled.
+        /// included, one table or two pooled. Rank's reference and minmax's
+        /// bounds to the bit; zscore's mean and sd to rounding (their sums
+        /// add in another order).
         #[test]
-        fn rank_reference_from_counts_is_the_sorted_one(
+        fn scaling_from_counts_is_the_one_from_every_value(
             cells in proptest::collection::vec(proptest::option::weighted(0.85, (0i32..40, 0u8..3)), 2..300),
             skew in proptest::collection::vec(0i32..600, 0..4),
             transform in prop_oneof![Just("none"), Just("log1p")],
             outliers in prop_oneof![Just("none"), Just("winsorize")],
             missing in prop_oneof![Just("reweight"), Just("mean"), Just("median")],
             pooled in any::<bool>(),
+            normalize in prop_oneof![Just("rank"), Just("minmax"), Just("zscore")],
         ) {
             let text = format!(
-                "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"rank\"\noutliers = \"{outliers}\"\nmissing = \"{missing}\"\n\
+                "[rubric]\nname = \"t\"\nid = \"id\"\nnormalize = \"{normalize}\"\noutliers = \"{outliers}\"\nmissing = \"{missing}\"\n\
                  [[dimension]]\nid = \"d\"\n[[indicator]]\nid = \"x\"\ndimension = \"d\"\ntransform = \"{transform}\"\n"
             );
             let rubric = Rubric::parse("t.toml", &text, false).unwrap();
@@ -744,7 +695,15 @@ mod tests {
             }
             let counted = tables.iter().map(|t| Eval::new(&rubric, t, &params).x_counted(0)).collect::<Option<Vec<_>>>();
             prop_assert!(counted.is_some(), "a column of short decimals has counts");
-            prop_assert_eq!(params.scaling.first(), Some(&Scaling::rank(present)));
+            let want = crate::engine::fit_scaling(&rubric, 0, &present);
+            match (params.scaling.first(), &want) {
+                (Some(Scaling::Zscore { mean, sd }), Scaling::Zscore { mean: m, sd: d }) => {
+                    let magnitude = present.iter().fold(0f64, |a, v| a.max(v.abs()));
+                    prop_assert!((mean - m).abs() <= 1e-14 * magnitude, "mean {} vs {}", mean, m);
+                    prop_assert!((sd - d).abs() <= 1e-14 * magnitude, "sd {} vs {}", sd, d);
+                }
+                (got, _) => prop_assert_eq!(got, Some(&want)),
+            }
         }
     }
 }

@@ -115,6 +115,34 @@ pub fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
     }
 }
 
+/// [`fit_scaling`] from a sample-relative column's values with their counts
+/// (see [`crate::stats::mean_counted`]): the same bounds and ranks, a mean
+/// and sd as exact as from every cell (their last bit may differ).
+pub fn fit_scaling_counted(rubric: &Rubric, i: usize, mut counted: Vec<(f64, u32)>) -> Scaling {
+    counted.retain(|&(_, count)| count > 0);
+    let bounds = counted.iter().fold(None, |range: Option<(f64, f64)>, &(v, _)| {
+        Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+    });
+    match rubric.indicators[i].normalize {
+        Normalize::Minmax => match bounds {
+            Some((min, max)) if max > min => Scaling::Minmax { min, max },
+            _ => Scaling::Constant(1.0),
+        },
+        Normalize::Zscore => match bounds {
+            Some((min, max)) if max > min => {
+                let mean = stats::mean_counted(&counted);
+                Scaling::Zscore {
+                    mean,
+                    sd: stats::sample_sd_counted(&counted, mean),
+                }
+            }
+            _ => Scaling::Constant(0.0),
+        },
+        Normalize::Rank => Scaling::rank_counted(counted),
+        Normalize::Goalpost | Normalize::None => fit_scaling(rubric, i, &[]),
+    }
+}
+
 /// Minmax normalization: (x − min) / (max − min), or its mirror.
 #[inline]
 pub fn minmax(x: f64, min: f64, max: f64, lower: bool) -> f64 {
