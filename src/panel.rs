@@ -232,7 +232,7 @@ pub fn summary(label: &str, scored: &Scored) -> Summary {
         })
         .collect();
     let mut sorted = scores.clone();
-    sorted.sort_by(f64::total_cmp);
+    crate::stats::sort_total(&mut sorted);
     let median = (!sorted.is_empty()).then(|| crate::stats::median(&mut sorted));
     Summary {
         label: label.to_string(),
@@ -244,6 +244,17 @@ pub fn summary(label: &str, scored: &Scored) -> Summary {
         max: sorted.last().copied(),
         dimensions,
     }
+}
+
+/// [`summary`] of every period, labelled in order (the periods in
+/// parallel: each sorts a million scores).
+pub fn summaries(labels: &[&str], scoring: &Scoring) -> Vec<Summary> {
+    use rayon::prelude::*;
+    labels
+        .par_iter()
+        .zip(&scoring.periods)
+        .map(|(label, scored)| summary(label, scored))
+        .collect()
 }
 
 /// A panel scored on one scale: each period's scored table, in order.

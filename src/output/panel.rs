@@ -37,7 +37,9 @@ pub struct PanelView<'a> {
     rubric: &'a Rubric,
     labels: Vec<&'a str>,
     scoring: &'a Scoring<'a>,
-    summaries: Vec<Summary>,
+    /// The per-period summary, made when a format shows it (the long
+    /// CSV does not).
+    summaries: std::sync::OnceLock<Vec<Summary>>,
     detail: Detail,
     scale: ScaleName,
     warnings: Vec<String>,
@@ -119,25 +121,25 @@ impl<'a> PanelView<'a> {
         scale: ScaleName,
         warnings: Vec<String>,
     ) -> PanelView<'a> {
-        let summaries = labels
-            .iter()
-            .zip(&scoring.periods)
-            .map(|(label, scored)| crate::panel::summary(label, scored))
-            .collect();
         PanelView {
             rubric,
             listing: long(rubric, &labels, scoring, detail, false),
             labels,
             scoring,
-            summaries,
+            summaries: std::sync::OnceLock::new(),
             detail,
             scale,
             warnings,
         }
     }
 
+    fn summaries(&self) -> &[Summary] {
+        self.summaries
+            .get_or_init(|| crate::panel::summaries(&self.labels, self.scoring))
+    }
+
     fn summary_sheet(&self) -> Sheet {
-        summary_listing(self.rubric, &self.summaries).sheet()
+        summary_listing(self.rubric, self.summaries()).sheet()
     }
 }
 
@@ -154,7 +156,7 @@ impl<'a> View<'a> for PanelView<'a> {
         let tables: Vec<&crate::input::Table> = self.scoring.periods.iter().map(|s| s.table).collect();
         let mut doc = super::json::header(&tables, self.rubric);
         doc.insert("scale".into(), json!(self.scale.key()));
-        let periods = summary_listing(self.rubric, &self.summaries).json_objects();
+        let periods = summary_listing(self.rubric, self.summaries()).json_objects();
         doc.insert("periods".into(), serde_json::Value::Array(periods));
         doc.insert("warnings".into(), json!(self.warnings));
         doc.insert("units".into(), serde_json::Value::Array(self.listing.json_objects()));
@@ -168,8 +170,8 @@ impl<'a> View<'a> for PanelView<'a> {
 
     fn text(&self, layout: super::Layout) -> String {
         let lang = self.rubric.lang();
-        let periods = self.summaries.len();
-        let units: usize = self.summaries.iter().map(|s| s.units).sum();
+        let periods = self.summaries().len();
+        let units: usize = self.summaries().iter().map(|s| s.units).sum();
         let scale = match (self.scale, lang.is_chinese()) {
             (ScaleName::Pooled, false) => "one pooled scale",
             (ScaleName::Pooled, true) => "统一（混合）标准",
