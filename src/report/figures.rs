@@ -253,35 +253,54 @@ pub struct ObstacleCounts {
     pub groups: Vec<(usize, Vec<usize>)>,
 }
 
-/// Counts of the indicators among each unit's top three obstacles.
+/// Counts of the indicators among each unit's top three obstacles (units
+/// in parallel; counts add up the same in any order).
 pub fn obstacle_counts(s: &Scored, groups: &[Group]) -> ObstacleCounts {
+    use rayon::prelude::*;
     let n = s.rubric.indicators.len();
     let of = group_of(s.len(), groups);
-    let mut counts = ObstacleCounts {
+    let empty = || ObstacleCounts {
         units: 0,
         overall: vec![0; n],
         groups: vec![(0, vec![0; n]); groups.len()],
     };
-    for (u, g) in of.iter().enumerate() {
-        let top = crate::output::top_obstacles(s, u);
-        if top.is_empty() {
-            continue;
-        }
-        counts.units += 1;
-        let mut group = g.and_then(|g| counts.groups.get_mut(g));
-        if let Some((units, _)) = group.as_mut() {
-            *units += 1;
-        }
-        for i in top {
-            if let Some(c) = counts.overall.get_mut(i) {
-                *c += 1;
+    of.par_iter()
+        .enumerate()
+        .fold(empty, |mut counts, (u, g)| {
+            let top = crate::output::top_obstacles(s, u);
+            if top.is_empty() {
+                return counts;
             }
-            if let Some(c) = group.as_mut().and_then(|(_, row)| row.get_mut(i)) {
-                *c += 1;
+            counts.units += 1;
+            let mut group = g.and_then(|g| counts.groups.get_mut(g));
+            if let Some((units, _)) = group.as_mut() {
+                *units += 1;
             }
-        }
+            for i in top {
+                if let Some(c) = counts.overall.get_mut(i) {
+                    *c += 1;
+                }
+                if let Some(c) = group.as_mut().and_then(|(_, row)| row.get_mut(i)) {
+                    *c += 1;
+                }
+            }
+            counts
+        })
+        .reduce(empty, |mut a, b| {
+            a.units += b.units;
+            add_counts(&mut a.overall, &b.overall);
+            for ((units, row), (b_units, b_row)) in a.groups.iter_mut().zip(&b.groups) {
+                *units += b_units;
+                add_counts(row, b_row);
+            }
+            a
+        })
+}
+
+fn add_counts(into: &mut [usize], from: &[usize]) {
+    for (a, b) in into.iter_mut().zip(from) {
+        *a += b;
     }
-    counts
 }
 
 /// The `n` most frequent of `counts` as (index, count): largest first,

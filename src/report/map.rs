@@ -134,7 +134,7 @@ impl Page<'_> {
             .filter_map(|u| self.s.score(u))
             .map(|v| v * self.scale())
             .collect();
-        scores.sort_by(f64::total_cmp);
+        crate::stats::sort_total(&mut scores);
         if scores.is_empty() {
             return Vec::new();
         }

@@ -214,7 +214,7 @@ impl<'a> Page<'a> {
             .filter_map(|&u| self.s.score(u))
             .map(|v| v * scale)
             .collect();
-        scores.sort_by(f64::total_cmp);
+        crate::stats::sort_total(&mut scores);
         let mean = (!scores.is_empty()).then(|| crate::stats::mean(&scores));
         let mut cards: Vec<(String, String, String)> = vec![
             (
