@@ -181,17 +181,21 @@ pub fn sample_sd(values: &[f64], mean: f64) -> f64 {
 /// summed instead of a million cells. The sums are as exact as [`mean`]'s
 /// but add in another order, so the last bit may differ from it.
 pub fn mean_counted(counted: &[(f64, u32)]) -> f64 {
-    let occurring = || counted.iter().filter(|&&(_, count)| count > 0);
-    let Some((lo, hi)) = occurring().fold(None, |range: Option<(f64, f64)>, &(v, _)| {
-        Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
-    }) else {
+    let Some((lo, hi)) = min_max_counted(counted) else {
         return f64::NAN;
     };
     let mut mean = Mean::within(lo, hi);
-    for &(v, count) in occurring() {
+    for &(v, count) in counted.iter().filter(|&&(_, count)| count > 0) {
         mean.add_times(v, count);
     }
     mean.value()
+}
+
+/// [`min_max`] of the values that occur (count above 0).
+pub fn min_max_counted(counted: &[(f64, u32)]) -> Option<(f64, f64)> {
+    let mut occurring = counted.iter().filter(|&&(_, count)| count > 0).map(|&(v, _)| v);
+    let first = occurring.next()?;
+    Some(occurring.fold((first, first), |(lo, hi), v| (lo.min(v), hi.max(v))))
 }
 
 /// [`sample_sd`] of values with their counts (see [`mean_counted`]).

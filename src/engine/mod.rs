@@ -322,8 +322,8 @@ pub fn fit(rubric: &Rubric, tables: &[&Table]) -> Result<Params> {
                 && let Some(counted) = evals.clone().map(|eval| eval.z_counted(i)).collect::<Option<Vec<_>>>()
             {
                 let counted = counted.concat();
-                let occurring = counted.iter().filter(|&&(_, count)| count > 0).map(|&(z, _)| z);
-                let (lo, hi) = occurring.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| (lo.min(z), hi.max(z)));
+                // No value: bounds that no value lies within.
+                let (lo, hi) = stats::min_max_counted(&counted).unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
                 let divergence = match objective {
                     Some(Weighting::Entropy) => methods::entropy_divergence_counted(&counted, rubric.entropy_shift),
                     _ => None,
