@@ -253,54 +253,48 @@ pub struct ObstacleCounts {
     pub groups: Vec<(usize, Vec<usize>)>,
 }
 
-/// Counts of the indicators among each unit's top three obstacles (units
-/// in parallel; counts add up the same in any order).
+/// Counts of the indicators among each unit's top three obstacles. Each
+/// unit's three are found in parallel (forty obstacle degrees a unit) and
+/// kept in 12 bytes; the counting is one pass, so memory does not grow
+/// with the number of groups times the threads.
 pub fn obstacle_counts(s: &Scored, groups: &[Group]) -> ObstacleCounts {
     use rayon::prelude::*;
+    const NONE: u32 = u32::MAX;
     let n = s.rubric.indicators.len();
-    let of = group_of(s.len(), groups);
-    let empty = || ObstacleCounts {
+    let tops: Vec<[u32; 3]> = (0..s.len())
+        .into_par_iter()
+        .map(|u| {
+            let mut top = [NONE; 3];
+            for (slot, i) in top.iter_mut().zip(crate::output::top_obstacles(s, u)) {
+                *slot = u32::try_from(i).unwrap_or(NONE);
+            }
+            top
+        })
+        .collect();
+    let mut counts = ObstacleCounts {
         units: 0,
         overall: vec![0; n],
         groups: vec![(0, vec![0; n]); groups.len()],
     };
-    of.par_iter()
-        .enumerate()
-        .fold(empty, |mut counts, (u, g)| {
-            let top = crate::output::top_obstacles(s, u);
-            if top.is_empty() {
-                return counts;
+    for (top, g) in tops.iter().zip(group_of(s.len(), groups)) {
+        if top.first() == Some(&NONE) {
+            continue;
+        }
+        counts.units += 1;
+        let mut group = g.and_then(|g| counts.groups.get_mut(g));
+        if let Some((units, _)) = group.as_mut() {
+            *units += 1;
+        }
+        for i in top.iter().filter(|&&i| i != NONE).map(|&i| i as usize) {
+            if let Some(c) = counts.overall.get_mut(i) {
+                *c += 1;
             }
-            counts.units += 1;
-            let mut group = g.and_then(|g| counts.groups.get_mut(g));
-            if let Some((units, _)) = group.as_mut() {
-                *units += 1;
+            if let Some(c) = group.as_mut().and_then(|(_, row)| row.get_mut(i)) {
+                *c += 1;
             }
-            for i in top {
-                if let Some(c) = counts.overall.get_mut(i) {
-                    *c += 1;
-                }
-                if let Some(c) = group.as_mut().and_then(|(_, row)| row.get_mut(i)) {
-                    *c += 1;
-                }
-            }
-            counts
-        })
-        .reduce(empty, |mut a, b| {
-            a.units += b.units;
-            add_counts(&mut a.overall, &b.overall);
-            for ((units, row), (b_units, b_row)) in a.groups.iter_mut().zip(&b.groups) {
-                *units += b_units;
-                add_counts(row, b_row);
-            }
-            a
-        })
-}
-
-fn add_counts(into: &mut [usize], from: &[usize]) {
-    for (a, b) in into.iter_mut().zip(from) {
-        *a += b;
+        }
     }
+    counts
 }
 
 /// The `n` most frequent of `counts` as (index, count): largest first,
