@@ -28,7 +28,7 @@ pub use aggregate::{
 };
 pub use pipeline::{MissingReport, normalized_rows, pooled_values};
 pub use rank::{RANK_TOLERANCE, competition_ranks, ranks_of};
-pub use scaling::{RankTable, Scaling, constant_warning, fit_scaling, fit_scaling_counted, goalpost};
+pub use scaling::{RankTable, Scaling, constant_warning, fit_scaling, goalpost};
 pub use weights::{Weights, effective_weights, obstacles, rubric_weights, split_global};
 
 use crate::error::{Error, Result};
@@ -41,6 +41,7 @@ use aggregate::weighted_mean;
 use pipeline::{Eval, fill_values, fit_treatment, missing_report, validate};
 use rank::Ranking;
 use rayon::prelude::*;
+use scaling::fit_scaling_counted;
 use weights::ZColumns;
 
 /// Everything a run takes from its data: the fill values, the scaling of

@@ -118,7 +118,7 @@ pub fn fit_scaling(rubric: &Rubric, i: usize, present: &[f64]) -> Scaling {
 /// [`fit_scaling`] from a sample-relative column's values with their counts
 /// (see [`crate::stats::mean_counted`]): the same bounds and ranks, a mean
 /// and sd as exact as from every cell (their last bit may differ).
-pub fn fit_scaling_counted(rubric: &Rubric, i: usize, counted: Vec<(f64, u32)>) -> Scaling {
+pub(super) fn fit_scaling_counted(rubric: &Rubric, i: usize, counted: Vec<(f64, u32)>) -> Scaling {
     let bounds = stats::min_max_counted(&counted);
     match rubric.indicators[i].normalize {
         Normalize::Minmax => match bounds {
